@@ -1,0 +1,4 @@
+// Command godmode is the terminal console of a multi-tenant n8n platform.
+package main
+
+func main() {}
