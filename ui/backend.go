@@ -1,0 +1,22 @@
+package ui
+
+import (
+	"context"
+
+	"github.com/godmode-console/godmode/model"
+)
+
+// Backend is everything the console asks of the domain. Views call it only
+// from tea.Cmds, never from Update or View. model.Console implements it; tests
+// use an in-memory one.
+type Backend interface {
+	Health(ctx context.Context) model.Health
+	Workspaces(ctx context.Context) ([]model.WorkspaceSummary, error)
+	Campaigns(ctx context.Context, workspaceID int64) ([]model.Campaign, error)
+	Executions(ctx context.Context, campaignID int64, status string) ([]model.Execution, error)
+	Toggle(ctx context.Context, actor model.Actor, campaignID int64, want model.CampaignStatus) model.ToggleResult
+	Freeze(ctx context.Context, actor model.Actor, workspaceID int64, reason string) error
+	Unfreeze(ctx context.Context, actor model.Actor, workspaceID int64, reason string) error
+	Audit(ctx context.Context, f model.AuditFilter) ([]model.AuditEntry, error)
+	Instances(ctx context.Context) ([]model.InstanceHealth, error)
+}
