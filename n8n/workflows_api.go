@@ -1,0 +1,131 @@
+package n8n
+
+import (
+	"context"
+	"iter"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// WorkflowFilter narrows a workflow list; zero values mean "any".
+type WorkflowFilter struct {
+	Active    *bool    // only active (true) or inactive (false) workflows
+	Tags      []string // workflows carrying all of these tag names
+	Name      string   // name contains this
+	ProjectID string
+	Limit     int // page size, 1..250; 0 means 250
+}
+
+func (f WorkflowFilter) query(cursor string) string {
+	q := url.Values{}
+	if f.Active != nil {
+		q.Set("active", strconv.FormatBool(*f.Active))
+	}
+	if len(f.Tags) > 0 {
+		q.Set("tags", strings.Join(f.Tags, ","))
+	}
+	if f.Name != "" {
+		q.Set("name", f.Name)
+	}
+	if f.ProjectID != "" {
+		q.Set("projectId", f.ProjectID)
+	}
+	limit := f.Limit
+	if limit == 0 {
+		limit = MaxPageSize
+	}
+	q.Set("limit", strconv.Itoa(limit))
+	if cursor != "" {
+		q.Set("cursor", cursor)
+	}
+	return "?" + q.Encode()
+}
+
+// ListWorkflows reads one page of workflows; pass "" as cursor for the first.
+func (c *Client) ListWorkflows(ctx context.Context, f WorkflowFilter, cursor string) (Page[Workflow], error) {
+	path := "/workflows" + f.query(cursor)
+	body, err := c.do(ctx, call{method: "GET", path: path, idempotent: true})
+	if err != nil {
+		return Page[Workflow]{}, err
+	}
+	return decode[Page[Workflow]](body, "GET", path)
+}
+
+// Workflows iterates over every workflow matching f, 250 a page.
+func (c *Client) Workflows(ctx context.Context, f WorkflowFilter) iter.Seq2[Workflow, error] {
+	return paginate(ctx, func(ctx context.Context, cursor string) (Page[Workflow], error) {
+		return c.ListWorkflows(ctx, f, cursor)
+	})
+}
+
+// GetWorkflow reads one workflow.
+func (c *Client) GetWorkflow(ctx context.Context, id string) (Workflow, error) {
+	return c.workflowCall(ctx, call{method: "GET", path: "/workflows/" + url.PathEscape(id), idempotent: true})
+}
+
+// CreateWorkflow creates w (inactive, as n8n always does), sending only the
+// fields n8n accepts on create, and returns it as n8n stored it.
+func (c *Client) CreateWorkflow(ctx context.Context, w Workflow) (Workflow, error) {
+	return c.workflowCall(ctx, call{method: "POST", path: "/workflows", body: bodyOf(w)})
+}
+
+// UpdateWorkflow replaces workflow id's name, nodes, connections, settings
+// and static data with w's. Fields n8n refuses on update are not sent. An
+// active workflow stays active (n8n re-publishes it).
+func (c *Client) UpdateWorkflow(ctx context.Context, id string, w Workflow) (Workflow, error) {
+	return c.workflowCall(ctx, call{method: "PUT", path: "/workflows/" + url.PathEscape(id), body: bodyOf(w)})
+}
+
+// DeleteWorkflow deletes a workflow and returns it as it was.
+func (c *Client) DeleteWorkflow(ctx context.Context, id string) (Workflow, error) {
+	return c.workflowCall(ctx, call{method: "DELETE", path: "/workflows/" + url.PathEscape(id)})
+}
+
+// Activate makes a workflow run on its triggers. It is idempotent (and
+// retried): activating an active workflow changes nothing. n8n refuses a
+// workflow without a trigger (ErrNoTrigger) and one whose webhook path an
+// active workflow holds (ErrWebhookPathTaken).
+func (c *Client) Activate(ctx context.Context, id string) (Workflow, error) {
+	return c.workflowCall(ctx, call{method: "POST", path: "/workflows/" + url.PathEscape(id) + "/activate", idempotent: true})
+}
+
+// Deactivate stops a workflow's triggers. Idempotent, and retried.
+func (c *Client) Deactivate(ctx context.Context, id string) (Workflow, error) {
+	return c.workflowCall(ctx, call{method: "POST", path: "/workflows/" + url.PathEscape(id) + "/deactivate", idempotent: true})
+}
+
+func (c *Client) workflowCall(ctx context.Context, cl call) (Workflow, error) {
+	body, err := c.do(ctx, cl)
+	if err != nil {
+		return Workflow{}, err
+	}
+	return decode[Workflow](body, cl.method, cl.path)
+}
+
+// WorkflowTags reads a workflow's tags.
+func (c *Client) WorkflowTags(ctx context.Context, id string) ([]Tag, error) {
+	path := "/workflows/" + url.PathEscape(id) + "/tags"
+	body, err := c.do(ctx, call{method: "GET", path: path, idempotent: true})
+	if err != nil {
+		return nil, err
+	}
+	return decode[[]Tag](body, "GET", path)
+}
+
+// SetWorkflowTags replaces a workflow's tags by the tags with these ids and
+// returns the tags it now has.
+func (c *Client) SetWorkflowTags(ctx context.Context, id string, tagIDs []string) ([]Tag, error) {
+	path := "/workflows/" + url.PathEscape(id) + "/tags"
+	ids := make([]struct {
+		ID string `json:"id"`
+	}, len(tagIDs))
+	for i, t := range tagIDs {
+		ids[i].ID = t
+	}
+	body, err := c.do(ctx, call{method: "PUT", path: path, body: ids})
+	if err != nil {
+		return nil, err
+	}
+	return decode[[]Tag](body, "PUT", path)
+}
