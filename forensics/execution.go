@@ -1,0 +1,188 @@
+package forensics
+
+import (
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+	"unsafe"
+
+	"github.com/tidwall/gjson"
+)
+
+// Execution is one n8n execution (the body of GET /executions/{id}?includeData=true),
+// sanitized and indexed lazily: nothing is unmarshalled; each question is
+// answered by gjson over the bytes, and the answers that are asked for again
+// (the timeline, the workflow's nodes) are cached.
+//
+// An Execution is not safe for concurrent use.
+type Execution struct {
+	ID               string
+	WorkflowID       string
+	WorkflowName     string
+	Status           string // canceled, crashed, error, new, running, success, unknown, waiting
+	Mode             string // webhook, trigger, manual, retry, …
+	RetryOf          string
+	RetrySuccessID   string
+	StartedAt        time.Time // zero when n8n did not say
+	StoppedAt        time.Time
+	WaitTill         time.Time
+	LastNodeExecuted string
+	Sanitized        SanitizeStats
+
+	doc []byte // the sanitized document, never modified
+	str string // doc seen as a string for gjson, without copying
+
+	runData    gjson.Result
+	hasRunData bool
+	timeline   []Run
+	byNode     map[string][]int // node name → indexes into timeline, by run index
+	nodes      map[string]nodeInfo
+}
+
+type nodeInfo struct {
+	typ    string
+	params gjson.Result
+}
+
+// Open sanitizes and indexes raw (the JSON of one execution). raw is not
+// kept: the Execution holds its own sanitized copy. Invalid JSON gives a
+// *SyntaxError with the offset and line.
+func Open(raw []byte) (*Execution, error) {
+	doc, stats, err := Sanitize(raw)
+	if err != nil {
+		return nil, fmt.Errorf("reading execution: %w", err)
+	}
+	return openSanitized(doc, stats)
+}
+
+// OpenFile opens an execution saved as FILE.json or FILE.json.gz.
+func OpenFile(path string) (*Execution, error) {
+	raw, err := readMaybeGzip(path)
+	if err != nil {
+		return nil, err
+	}
+	e, err := Open(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return e, nil
+}
+
+func readMaybeGzip(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if strings.HasSuffix(path, ".gz") {
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			return nil, fmt.Errorf("%s: not gzip: %w", path, err)
+		}
+		defer zr.Close()
+		r = zr
+	}
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	return raw, nil
+}
+
+func openSanitized(doc []byte, stats SanitizeStats) (*Execution, error) {
+	e := &Execution{doc: doc, Sanitized: stats}
+	if len(doc) > 0 {
+		e.str = unsafe.String(&doc[0], len(doc))
+	}
+	top := gjson.Parse(e.str)
+	if !top.IsObject() {
+		return nil, errors.New("not an n8n execution: the document is not a JSON object")
+	}
+	// The scalar fields come before data in n8n's answer, so these lookups
+	// stop early; workflowData sits after data and is read only on demand.
+	f := gjson.GetMany(e.str, "id", "workflowId", "status", "mode", "retryOf", "retrySuccessId",
+		"startedAt", "stoppedAt", "waitTill", "data")
+	if !f[0].Exists() && !f[2].Exists() && !f[9].Exists() {
+		return nil, errors.New("not an n8n execution: no id, status or data")
+	}
+	e.ID, e.WorkflowID, e.Status, e.Mode = f[0].String(), f[1].String(), f[2].String(), f[3].String()
+	e.RetryOf, e.RetrySuccessID = f[4].String(), f[5].String()
+	e.StartedAt, e.StoppedAt, e.WaitTill = parseTime(f[6]), parseTime(f[7]), parseTime(f[8])
+	if data := f[9]; data.IsObject() {
+		rd := gjson.Get(data.Raw, "resultData")
+		e.LastNodeExecuted = rd.Get("lastNodeExecuted").String()
+		e.runData = rd.Get("runData")
+		e.hasRunData = e.runData.IsObject()
+		if e.WaitTill.IsZero() {
+			e.WaitTill = parseTime(data.Get("waitTill"))
+		}
+	}
+	return e, nil
+}
+
+func parseTime(r gjson.Result) time.Time {
+	if r.Type != gjson.String {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, r.Str)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// Bytes is the sanitized execution (what `x` saves): binary payloads
+// replaced by descriptors, giant strings cut. Do not modify it.
+func (e *Execution) Bytes() []byte { return e.doc }
+
+// HasRunData says whether n8n kept the node runs. It is false for an
+// execution saved without data (or fetched without includeData): then the
+// timeline is empty and only the execution's own fields are known.
+func (e *Execution) HasRunData() bool { return e.hasRunData }
+
+// Duration is how long the execution ran (0 when it has no stop time).
+func (e *Execution) Duration() time.Duration {
+	if e.StartedAt.IsZero() || e.StoppedAt.IsZero() {
+		return 0
+	}
+	return e.StoppedAt.Sub(e.StartedAt)
+}
+
+// slice returns the bytes of the document a result's Raw covers, without
+// copying. Every result gjson finds by plain paths is a substring of the
+// document, so its offset follows from the pointer (as gjson's own Index
+// does); anything else is copied.
+func (e *Execution) slice(r gjson.Result) []byte {
+	if len(r.Raw) == 0 {
+		return nil
+	}
+	off := uintptr(unsafe.Pointer(unsafe.StringData(r.Raw))) - uintptr(unsafe.Pointer(unsafe.SliceData(e.doc)))
+	if off < uintptr(len(e.doc)) && int(off)+len(r.Raw) <= len(e.doc) {
+		return e.doc[int(off) : int(off)+len(r.Raw)]
+	}
+	return []byte(r.Raw)
+}
+
+// workflowNodes indexes workflowData.nodes by name, once.
+func (e *Execution) workflowNodes() map[string]nodeInfo {
+	if e.nodes != nil {
+		return e.nodes
+	}
+	e.nodes = map[string]nodeInfo{}
+	wf := gjson.Get(e.str, "workflowData")
+	e.WorkflowName = wf.Get("name").String()
+	nodes := wf.Get("nodes")
+	nodes.ForEach(func(_, n gjson.Result) bool {
+		name := n.Get("name").String()
+		if _, dup := e.nodes[name]; !dup {
+			e.nodes[name] = nodeInfo{typ: n.Get("type").String(), params: n.Get("parameters")}
+		}
+		return true
+	})
+	return e.nodes
+}
