@@ -1,0 +1,19 @@
+package table
+
+import "charm.land/lipgloss/v2"
+
+// Column describes one column of a Table of T.
+type Column[T any] struct {
+	Title string
+	// Width is the column's width in cells; 0 makes the column share the
+	// width left over by fixed columns (at least MinWidth).
+	Width    int
+	MinWidth int
+	Right    bool // right-align (numbers, ages)
+	Cell     func(T) string
+	// Style, when set, colours the cell (statuses, failures). The cursor
+	// row ignores it so the selection reads as one bar.
+	Style func(T) lipgloss.Style
+	// Compare orders two rows by this column; nil makes it unsortable.
+	Compare func(a, b T) int
+}

@@ -1,0 +1,17 @@
+package fleet
+
+import (
+	"context"
+
+	"github.com/godmode-console/godmode/model"
+)
+
+// Backend is the part of ui.Backend this view calls, always from a tea.Cmd.
+type Backend interface {
+	Workspaces(ctx context.Context) ([]model.WorkspaceSummary, error)
+	Campaigns(ctx context.Context, workspaceID int64) ([]model.Campaign, error)
+	Executions(ctx context.Context, campaignID int64, status string) ([]model.Execution, error)
+	Toggle(ctx context.Context, actor model.Actor, campaignID int64, want model.CampaignStatus) model.ToggleResult
+	Freeze(ctx context.Context, actor model.Actor, workspaceID int64, reason string) error
+	Unfreeze(ctx context.Context, actor model.Actor, workspaceID int64, reason string) error
+}

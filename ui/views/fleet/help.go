@@ -1,0 +1,61 @@
+package fleet
+
+import "charm.land/bubbles/v2/key"
+
+// keysNow is the key map with each action enabled only where it would
+// work for this actor on this selection, so help never offers a key that
+// would be refused.
+func (m *Model) keysNow() KeyMap {
+	k := m.keys
+	ws := int64(0)
+	if c, ok := m.camps.Selected(); ok {
+		ws = c.WorkspaceID
+	} else if w, ok := m.ws.Selected(); ok {
+		ws = w.ID
+	}
+	canToggle := m.whyNoToggle(ws) == ""
+	k.Toggle.SetEnabled(canToggle)
+	k.Mark.SetEnabled(canToggle)
+	k.Unmark.SetEnabled(canToggle && len(m.st.marks) > 0)
+	k.Freeze.SetEnabled(m.whyNoFreeze() == "")
+	if w, ok := m.ws.Selected(); ok && w.Status == "suspended" {
+		k.Freeze.SetHelp("F", "unfreeze")
+	} else {
+		k.Freeze.SetHelp("F", "freeze (kill switch)")
+	}
+	if m.execFilter != "" {
+		k.ErrorsOnly.SetHelp("e", "all executions")
+	}
+	return k
+}
+
+// ShortHelp is the footer for the focused pane.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.keysNow()
+	switch m.focus {
+	case Workspaces:
+		if m.ws.Filtering() {
+			return m.ws.ShortHelp()
+		}
+		return append([]key.Binding{k.Open, k.Freeze}, m.ws.ShortHelp()...)
+	case Campaigns:
+		if m.camps.Filtering() {
+			return m.camps.ShortHelp()
+		}
+		return append([]key.Binding{k.Toggle, k.Mark, k.Back}, m.camps.ShortHelp()...)
+	}
+	if m.execs.Filtering() {
+		return m.execs.ShortHelp()
+	}
+	return append([]key.Binding{k.ErrorsOnly, k.Back}, m.execs.ShortHelp()...)
+}
+
+// FullHelp groups every binding of the fleet for "?".
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.keysNow()
+	return [][]key.Binding{
+		k.Table.Bindings(),
+		{k.Next, k.Prev, k.Open, k.Back},
+		{k.Toggle, k.Mark, k.Unmark, k.Freeze, k.ErrorsOnly},
+	}
+}

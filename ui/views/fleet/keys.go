@@ -1,0 +1,31 @@
+package fleet
+
+import (
+	"charm.land/bubbles/v2/key"
+
+	"github.com/godmode-console/godmode/ui/components/table"
+)
+
+// KeyMap is the fleet's bindings. Disabled bindings (toggle for a viewer,
+// freeze for a non-super-admin) vanish from the footer and help.
+type KeyMap struct {
+	Table                  table.KeyMap
+	Next, Prev, Open, Back key.Binding
+	Toggle, Mark, Unmark   key.Binding
+	Freeze, ErrorsOnly     key.Binding
+}
+
+func defaultKeys() KeyMap {
+	return KeyMap{
+		Table:      table.DefaultKeyMap(),
+		Next:       key.NewBinding(key.WithKeys("tab", "l", "right"), key.WithHelp("tab/l", "next pane")),
+		Prev:       key.NewBinding(key.WithKeys("shift+tab", "h", "left"), key.WithHelp("S-tab/h", "previous pane")),
+		Open:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		Back:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Toggle:     key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "activate/pause")),
+		Mark:       key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mark")),
+		Unmark:     key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "clear marks")),
+		Freeze:     key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "freeze/unfreeze")),
+		ErrorsOnly: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "errors only")),
+	}
+}
