@@ -1,0 +1,85 @@
+package db
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/godmode-console/godmode/model"
+)
+
+// AppendAudit adds one entry to the append-only trail and returns it with
+// its id and time.
+func (s *Store) AppendAudit(ctx context.Context, e model.AuditEntry) (model.AuditEntry, error) {
+	return appendAudit(ctx, s.pool, e)
+}
+
+func appendAudit(ctx context.Context, q querier, e model.AuditEntry) (model.AuditEntry, error) {
+	if e.Outcome == "" {
+		e.Outcome = model.OutcomeOK
+	}
+	err := q.QueryRow(ctx, `INSERT INTO audit_log (actor_user_id, actor, key_fingerprint, action, workspace_id, campaign_id, before, after, outcome, error)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id, at`,
+		e.ActorUserID, e.ActorName, e.KeyFingerprint, e.Action, e.WorkspaceID, e.CampaignID,
+		jsonOrNil(e.Before), jsonOrNil(e.After), e.Outcome, e.Error).Scan(&e.ID, &e.At)
+	return e, dbErr("audit", err)
+}
+
+func jsonOrNil(b json.RawMessage) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return string(b)
+}
+
+// Audit lists the trail newest first, filtered.
+func (s *Store) Audit(ctx context.Context, f model.AuditFilter) ([]model.AuditEntry, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if f.WorkspaceID != nil {
+		where = append(where, "workspace_id = "+arg(*f.WorkspaceID))
+	}
+	if f.Actor != "" {
+		where = append(where, "actor = "+arg(f.Actor))
+	}
+	if f.Outcome != "" {
+		where = append(where, "outcome = "+arg(f.Outcome))
+	}
+	if f.Before != nil {
+		where = append(where, "at < "+arg(*f.Before))
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 10000 {
+		limit = 500
+	}
+	q := `SELECT id, at, actor_user_id, actor AS actor_name, key_fingerprint, action, workspace_id, campaign_id,
+		coalesce(before::text, '') AS before, coalesce(after::text, '') AS after, outcome, error FROM audit_log`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY at DESC, id DESC LIMIT " + arg(limit)
+	rows, err := s.pool.Query(ctx, q, args...)
+	if err != nil {
+		return nil, dbErr("audit", err)
+	}
+	defer rows.Close()
+	var out []model.AuditEntry
+	for rows.Next() {
+		var e model.AuditEntry
+		var before, after string
+		if err := rows.Scan(&e.ID, &e.At, &e.ActorUserID, &e.ActorName, &e.KeyFingerprint, &e.Action, &e.WorkspaceID,
+			&e.CampaignID, &before, &after, &e.Outcome, &e.Error); err != nil {
+			return nil, dbErr("audit", err)
+		}
+		if before != "" {
+			e.Before = json.RawMessage(before)
+		}
+		if after != "" {
+			e.After = json.RawMessage(after)
+		}
+		out = append(out, e)
+	}
+	return out, dbErr("audit", rows.Err())
+}

@@ -1,0 +1,81 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/godmode-console/godmode/model"
+)
+
+// Store is the repositories over one pool. Keys may be nil for callers that
+// never touch n8n API keys.
+type Store struct {
+	pool *pgxpool.Pool
+	keys *Keyring
+}
+
+// NewStore returns the repositories over pool.
+func NewStore(pool *pgxpool.Pool, keys *Keyring) *Store { return &Store{pool: pool, keys: keys} }
+
+// Pool is the underlying pool, for LISTEN and for tests.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// querier is what both the pool and a transaction offer.
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// inTx runs fn in a transaction, committed when fn returns nil.
+func (s *Store) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, s.pool, fn)
+}
+
+// dbErr turns Postgres refusals into the model's errors, keeping the
+// constraint's name and message, which say what was wrong.
+func dbErr(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("%s: %w", what, model.ErrNotFound)
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		detail := pg.Message
+		if pg.ConstraintName != "" {
+			detail += " (" + pg.ConstraintName + ")"
+		}
+		switch pg.Code {
+		case "23505": // unique_violation
+			return fmt.Errorf("%s: %w: %s", what, model.ErrConflict, detail)
+		case "23503", "23514", "23502", "22P02", "23P01": // fk, check, not null, invalid text (enums), exclusion
+			return fmt.Errorf("%s: %w: %s", what, model.ErrInvalid, detail)
+		}
+		return fmt.Errorf("%s: %s", what, detail)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+func collect[T any](what string, rows pgx.Rows, err error) ([]T, error) {
+	if err != nil {
+		return nil, dbErr(what, err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByNameLax[T])
+	return out, dbErr(what, err)
+}
+
+func one[T any](what string, rows pgx.Rows, err error) (T, error) {
+	if err != nil {
+		var zero T
+		return zero, dbErr(what, err)
+	}
+	out, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByNameLax[T])
+	return out, dbErr(what, err)
+}

@@ -1,0 +1,87 @@
+package db
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/godmode-console/godmode/model"
+)
+
+const workspaceCols = `w.id, w.slug, w.name, w.status, w.instance_id, w.freeze_reason, w.frozen_at, w.created_at, w.updated_at`
+
+// CreateWorkspace records a tenant. It never starts provisioning.
+func (s *Store) CreateWorkspace(ctx context.Context, slug, name string, instanceID *int64) (model.Workspace, error) {
+	rows, err := s.pool.Query(ctx, `INSERT INTO workspaces AS w (slug, name, instance_id) VALUES ($1, $2, $3) RETURNING `+workspaceCols,
+		slug, name, instanceID)
+	return one[model.Workspace](fmt.Sprintf("workspace %q", slug), rows, err)
+}
+
+// Workspace returns one workspace by id.
+func (s *Store) Workspace(ctx context.Context, id int64) (model.Workspace, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+workspaceCols+` FROM workspaces w WHERE w.id = $1`, id)
+	return one[model.Workspace](fmt.Sprintf("workspace %d", id), rows, err)
+}
+
+// WorkspaceBySlug returns one workspace by slug.
+func (s *Store) WorkspaceBySlug(ctx context.Context, slug string) (model.Workspace, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+workspaceCols+` FROM workspaces w WHERE w.slug = $1`, slug)
+	return one[model.Workspace](fmt.Sprintf("workspace %q", slug), rows, err)
+}
+
+// SetWorkspaceStatus moves a workspace to status, recording why for freezes.
+func (s *Store) SetWorkspaceStatus(ctx context.Context, id int64, status model.WorkspaceStatus, reason string) (model.Workspace, error) {
+	rows, err := s.pool.Query(ctx, `UPDATE workspaces w SET status = $2::workspace_status,
+			freeze_reason = CASE WHEN $2::workspace_status = 'suspended' THEN $3 ELSE '' END,
+			frozen_at = CASE WHEN $2::workspace_status = 'suspended' THEN coalesce(frozen_at, now()) ELSE NULL END
+		WHERE id = $1 RETURNING `+workspaceCols, id, status, reason)
+	return one[model.Workspace](fmt.Sprintf("workspace %d", id), rows, err)
+}
+
+// DeleteWorkspace removes a workspace with its campaigns, members and leads.
+func (s *Store) DeleteWorkspace(ctx context.Context, id int64) error {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM workspaces WHERE id = $1`, id)
+	if err != nil {
+		return dbErr(fmt.Sprintf("workspace %d", id), err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("workspace %d: %w", id, model.ErrNotFound)
+	}
+	return nil
+}
+
+// WorkspaceSummaries lists every workspace with its campaign counts and
+// failures, in one query whatever the number of campaigns.
+func (s *Store) WorkspaceSummaries(ctx context.Context) ([]model.WorkspaceSummary, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+workspaceCols+`, coalesce(i.name, '') AS instance_name,
+			count(c.id) FILTER (WHERE c.status = 'active')   AS active,
+			count(c.id) FILTER (WHERE c.status = 'paused')   AS paused,
+			count(c.id) FILTER (WHERE c.status = 'archived') AS archived,
+			count(c.id) FILTER (WHERE c.status = 'error')    AS errored,
+			coalesce(sum(c.failures_24h), 0) AS failures
+		FROM workspaces w
+		LEFT JOIN n8n_instances i ON i.id = w.instance_id
+		LEFT JOIN campaigns c ON c.workspace_id = w.id
+		GROUP BY w.id, i.name
+		ORDER BY w.slug`)
+	if err != nil {
+		return nil, dbErr("workspaces", err)
+	}
+	defer rows.Close()
+	var out []model.WorkspaceSummary
+	for rows.Next() {
+		var ws model.WorkspaceSummary
+		var active, paused, archived, errored, failures int
+		if err := rows.Scan(&ws.ID, &ws.Slug, &ws.Name, &ws.Status, &ws.InstanceID, &ws.FreezeReason, &ws.FrozenAt,
+			&ws.CreatedAt, &ws.UpdatedAt, &ws.InstanceName, &active, &paused, &archived, &errored, &failures); err != nil {
+			return nil, dbErr("workspaces", err)
+		}
+		ws.CampaignCounts = map[model.CampaignStatus]int{
+			model.CampaignActive: active, model.CampaignPaused: paused,
+			model.CampaignArchived: archived, model.CampaignError: errored,
+		}
+		ws.Campaigns = active + paused + archived + errored
+		ws.Failures24h = failures
+		out = append(out, ws)
+	}
+	return out, dbErr("workspaces", rows.Err())
+}
