@@ -1,0 +1,319 @@
+package n8ntest
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/godmode-console/godmode/n8n"
+)
+
+// execution is one stored execution: its summary, its run data and the
+// workflow as it ran, both already encoded.
+type execution struct {
+	summary      n8n.Execution
+	data         []byte
+	workflowData []byte
+	snapshot     n8n.Workflow // the workflow as it ran, for a retry without loadWorkflow
+	spec         run
+}
+
+// run simulates wf with spec and stores the execution. Caller holds s.mu.
+func (s *Server) run(wf *workflow, spec run) (*execution, string) {
+	return s.runSnapshot(wf.w, spec)
+}
+
+func (s *Server) runSnapshot(w n8n.Workflow, spec run) (*execution, string) {
+	if spec.started.IsZero() {
+		spec.started = s.timestamp()
+	}
+	if spec.mode == "" {
+		spec.mode = "webhook"
+	}
+	if len(spec.items) == 0 {
+		spec.items = []map[string]any{{"email": "lead@example.com"}}
+	}
+	o := simulate(w, spec)
+	id := s.nextExec
+	s.nextExec++
+	started := spec.started.UTC().Truncate(time.Millisecond)
+	stopped := started.Add(o.took)
+	e := &execution{snapshot: w, spec: spec, summary: n8n.Execution{
+		ID: strconv.Itoa(id), WorkflowID: w.ID, Finished: o.status == n8n.StatusSuccess, Mode: spec.mode, Status: o.status,
+		RetryOf: spec.retryOf, CreatedAt: started.Add(-50 * time.Millisecond), StartedAt: started, StoppedAt: &stopped,
+		WaitTill: o.waitTill, CustomData: json.RawMessage(`{}`),
+	}}
+	result := map[string]any{"runData": o.runData, "lastNodeExecuted": o.lastNode}
+	if o.err != nil {
+		result["error"] = o.err
+	}
+	data := map[string]any{"version": 1, "startData": map[string]any{}, "resultData": result,
+		"executionData": map[string]any{"contextData": map[string]any{}, "nodeExecutionStack": o.stack, "metadata": map[string]any{},
+			"waitingExecution": map[string]any{}, "waitingExecutionSource": map[string]any{},
+			"runtimeData": map[string]any{"version": 1, "establishedAt": started.UnixMilli(), "source": spec.mode}}}
+	if o.waitTill != nil {
+		data["waitTill"] = o.waitTill
+	}
+	var err error
+	if e.data, err = json.Marshal(data); err != nil {
+		return nil, "n8ntest: encoding run data: " + err.Error()
+	}
+	staticData := w.StaticData
+	if len(staticData) == 0 || string(staticData) == "null" {
+		staticData = json.RawMessage(`{}`)
+	}
+	wd := map[string]any{"id": w.ID, "name": w.Name, "active": w.Active, "activeVersionId": w.ActiveVersionID,
+		"isArchived": w.IsArchived, "createdAt": stamp(w.CreatedAt), "updatedAt": stamp(w.UpdatedAt), "nodes": w.Nodes,
+		"connections": orNull(w.Connections), "settings": w.Settings, "staticData": staticData, "pinData": nil}
+	if e.workflowData, err = json.Marshal(wd); err != nil {
+		return nil, "n8ntest: encoding workflow data: " + err.Error()
+	}
+	s.executions[id] = e
+	s.execIDs = append(s.execIDs, id)
+	return e, ""
+}
+
+// Shapes in which n8n writes an execution.
+const (
+	shapeList   = iota // in a list: no createdAt, no deletedAt
+	shapeGet           // GET without includeData
+	shapeFull          // GET with includeData
+	shapeRetry         // the answer to a retry: retryOf as a number, no stoppedAt
+	shapeDelete        // the answer to a delete: id as a number
+)
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// renderExecution writes e in n8n's field order for the given shape.
+func renderExecution(e *execution, shape int) []byte {
+	x := e.summary
+	var buf []byte
+	field := func(k string, v any) {
+		if len(buf) > 1 {
+			buf = append(buf, ',')
+		}
+		kb, _ := json.Marshal(k)
+		vb, _ := json.Marshal(v)
+		buf = append(append(append(buf, kb...), ':'), vb...)
+	}
+	rawField := func(k string, v []byte) {
+		buf = append(buf, `,"`+k+`":`...)
+		buf = append(buf, v...)
+	}
+	buf = append(buf, '{')
+	if shape == shapeRetry {
+		field("id", x.ID)
+		field("mode", x.Mode)
+		field("startedAt", x.StartedAt)
+		field("workflowId", x.WorkflowID)
+		field("finished", x.Finished)
+		n, _ := strconv.Atoi(x.RetryOf)
+		field("retryOf", n)
+		field("status", x.Status)
+		rawField("data", e.data)
+		rawField("workflowData", e.workflowData)
+		field("customData", x.CustomData)
+		return append(buf, '}')
+	}
+	if shape == shapeDelete {
+		n, _ := strconv.Atoi(x.ID)
+		field("id", n)
+	} else {
+		field("id", x.ID)
+	}
+	field("finished", x.Finished)
+	field("mode", x.Mode)
+	field("retryOf", nullable(x.RetryOf))
+	field("retrySuccessId", nullable(x.RetrySuccessID))
+	field("status", x.Status)
+	if shape != shapeList {
+		field("createdAt", x.CreatedAt)
+	}
+	field("startedAt", x.StartedAt)
+	field("stoppedAt", x.StoppedAt)
+	if shape != shapeList {
+		field("deletedAt", nil)
+	}
+	field("workflowId", x.WorkflowID)
+	field("waitTill", x.WaitTill)
+	if shape == shapeFull {
+		rawField("data", e.data)
+		rawField("workflowData", e.workflowData)
+		field("customData", x.CustomData)
+	}
+	return append(buf, '}')
+}
+
+func (s *Server) listExecutions(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit, c, _, ok := pageQuery(w, q)
+	if !ok {
+		return
+	}
+	status := n8n.Status(q.Get("status"))
+	if _, present := q["status"]; present && !slices.Contains(n8n.FilterStatuses, status) {
+		writeJSON(w, 400, msg("request/query/status must be equal to one of the allowed values: canceled, error, running, success, waiting"))
+		return
+	}
+	includeData, ok := boolQuery(w, q, "includeData")
+	if !ok {
+		return
+	}
+	lastID := 0
+	if c.LastID != nil {
+		lastID, _ = strconv.Atoi(*c.LastID)
+	}
+	workflowID := q.Get("workflowId")
+	shape := shapeList
+	if includeData != nil && *includeData {
+		shape = shapeFull
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	match := func(e *execution) bool {
+		x := e.summary
+		switch {
+		case x.Status == n8n.StatusWaiting: // n8n's list never shows them (n8n issue #14748)
+			return false
+		case x.Status == n8n.StatusRunning && status != n8n.StatusRunning:
+			return false
+		case status != "" && x.Status != status:
+			return false
+		}
+		return workflowID == "" || x.WorkflowID == workflowID
+	}
+	buf := append(make([]byte, 0, 16<<10), `{"data":[`...)
+	taken, last, more := 0, 0, false
+	for i := len(s.execIDs) - 1; i >= 0; i-- {
+		id := s.execIDs[i]
+		if lastID > 0 && id >= lastID {
+			continue
+		}
+		e := s.executions[id]
+		if !match(e) {
+			continue
+		}
+		if limit > 0 && taken == limit {
+			more = true
+			break
+		}
+		if taken > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, renderExecution(e, shape)...)
+		taken, last = taken+1, id
+	}
+	buf = append(buf, `],"nextCursor":`...)
+	if more {
+		buf = append(append(append(buf, '"'), encodeLastID(last, limit)...), '"')
+	} else {
+		buf = append(buf, "null"...)
+	}
+	writeRaw(w, 200, append(buf, '}'))
+}
+
+func (s *Server) execution(id string) (*execution, bool) {
+	n, err := strconv.Atoi(id)
+	if err != nil {
+		return nil, false
+	}
+	e, ok := s.executions[n]
+	return e, ok
+}
+
+func (s *Server) getExecution(w http.ResponseWriter, r *http.Request, id string) {
+	include, ok := boolQuery(w, r.URL.Query(), "includeData")
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, found := s.execution(id)
+	if !found {
+		writeJSON(w, 404, msg("Not Found"))
+		return
+	}
+	shape := shapeGet
+	if include != nil && *include {
+		shape = shapeFull
+	}
+	writeRaw(w, 200, renderExecution(e, shape))
+}
+
+func (s *Server) deleteExecution(w http.ResponseWriter, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, found := s.execution(id)
+	if !found {
+		writeJSON(w, 404, msg("Not Found"))
+		return
+	}
+	if e.summary.Status == n8n.StatusRunning {
+		writeJSON(w, 400, msg("Cannot delete a running execution"))
+		return
+	}
+	n, _ := strconv.Atoi(id)
+	delete(s.executions, n)
+	s.execIDs = slices.DeleteFunc(s.execIDs, func(x int) bool { return x == n })
+	writeRaw(w, 200, renderExecution(e, shapeDelete))
+}
+
+func (s *Server) retryExecution(w http.ResponseWriter, r *http.Request, id string) {
+	var body struct {
+		LoadWorkflow bool `json:"loadWorkflow"`
+	}
+	if !readBody(w, r, &body) {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, found := s.execution(id)
+	if !found {
+		writeJSON(w, 404, msg(`The execution with the ID "`+id+`" does not exist.`))
+		return
+	}
+	next, problem, status := s.retry(e, body.LoadWorkflow)
+	if problem != "" {
+		writeJSON(w, status, msg(problem))
+		return
+	}
+	writeRaw(w, 200, renderExecution(next, shapeRetry))
+}
+
+// retry runs a finished-but-failed execution again, as n8n does. Caller
+// holds s.mu.
+func (s *Server) retry(e *execution, loadWorkflow bool) (*execution, string, int) {
+	switch {
+	case e.summary.Status == n8n.StatusNew:
+		return nil, "The execution cannot be retried because it is queued.", 409
+	case e.summary.Finished:
+		return nil, "The execution succeeded, so it cannot be retried.", 400
+	}
+	wf := e.snapshot
+	if loadWorkflow {
+		cur, ok := s.workflows[e.summary.WorkflowID]
+		if !ok {
+			return nil, "Workflow could not be found and so the data not be loaded for the retry.", 400
+		}
+		wf = cur.w
+	}
+	wf.Active, wf.ActiveVersionID = false, nil
+	spec := e.spec
+	spec.mode, spec.retryOf, spec.started = "retry", e.summary.ID, time.Time{}
+	next, problem := s.runSnapshot(wf, spec)
+	if problem != "" {
+		return nil, problem, 500
+	}
+	if next.summary.Status == n8n.StatusSuccess {
+		e.summary.RetrySuccessID = next.summary.ID
+	}
+	return next, "", 0
+}

@@ -1,0 +1,287 @@
+package n8ntest
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/godmode-console/godmode/n8n"
+)
+
+// run describes one execution to simulate.
+type run struct {
+	mode     string
+	trigger  string           // node to start from; "" for the first trigger
+	items    []map[string]any // the trigger's output items (their json)
+	failAt   string           // node forced to fail
+	message  string           // its error message
+	httpCode string           // set: the failure is an HTTP error (NodeApiError)
+	binary   bool             // attach a PDF to every trigger item
+	retryOf  string
+	started  time.Time
+}
+
+type source struct {
+	PreviousNode       string `json:"previousNode"`
+	PreviousNodeOutput int    `json:"previousNodeOutput,omitempty"`
+	PreviousNodeRun    int    `json:"previousNodeRun,omitempty"`
+}
+
+type nodeRun struct {
+	StartTime       int64                         `json:"startTime"`
+	ExecutionIndex  int                           `json:"executionIndex"`
+	Source          []source                      `json:"source"`
+	Hints           []any                         `json:"hints"`
+	ExecutionTime   int                           `json:"executionTime"`
+	ExecutionStatus string                        `json:"executionStatus"`
+	Data            map[string][][]map[string]any `json:"data,omitempty"`
+	Error           map[string]any                `json:"error,omitempty"`
+}
+
+type stackEntry struct {
+	Node   n8n.Node                      `json:"node"`
+	Data   map[string][][]map[string]any `json:"data"`
+	Source map[string][]source           `json:"source"`
+}
+
+// outcome is a simulated execution.
+type outcome struct {
+	status   n8n.Status
+	runData  map[string][]nodeRun
+	lastNode string
+	err      map[string]any
+	stack    []stackEntry
+	waitTill *time.Time
+	took     time.Duration
+}
+
+type connection struct {
+	Node  string `json:"node"`
+	Index int    `json:"index"`
+}
+
+var throwRE = regexp.MustCompile(`throw\s+new\s+Error\(\s*(["'` + "`" + `])(.*?)\1\s*\)`)
+
+// maxNodeRuns stops a workflow whose loop never ends.
+const maxNodeRuns = 10000
+
+// simulate runs w the way n8n's v1 order would: depth first from the
+// trigger, a node running once per batch of items it receives.
+func simulate(w n8n.Workflow, r run) outcome {
+	nodes := map[string]n8n.Node{}
+	for _, n := range w.Nodes {
+		nodes[n.Name] = n
+	}
+	var conns map[string]map[string][][]connection
+	_ = json.Unmarshal(w.Connections, &conns)
+
+	start := r.trigger
+	if start == "" {
+		if t := triggers(w); len(t) > 0 {
+			start = t[0].Name
+		} else if len(w.Nodes) > 0 {
+			start = w.Nodes[0].Name
+		}
+	}
+	out := outcome{status: n8n.StatusSuccess, runData: map[string][]nodeRun{}}
+	if start == "" {
+		return out
+	}
+	type task struct {
+		node  string
+		input []map[string]any
+		src   []source
+	}
+	stack := []task{{node: start}}
+	batches := map[string]*batchState{}
+	clock := r.started.UnixMilli()
+	for i := 0; len(stack) > 0 && i < maxNodeRuns; i++ {
+		t := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		node, ok := nodes[t.node]
+		if !ok {
+			continue
+		}
+		nr := nodeRun{StartTime: clock, ExecutionIndex: i, Source: t.src, Hints: []any{}, ExecutionTime: 1 + len(t.input)/10}
+		if nr.Source == nil {
+			nr.Source = []source{}
+		}
+		clock += int64(nr.ExecutionTime) + 1
+		out.lastNode = node.Name
+		var outputs [][]map[string]any
+		if t.node == start {
+			outputs = [][]map[string]any{triggerItems(r)}
+		} else if e := failure(node, r); e != nil {
+			nr.ExecutionStatus, nr.Error = "error", e
+			out.runData[node.Name] = append(out.runData[node.Name], nr)
+			out.status, out.err = n8n.StatusError, e
+			out.stack = []stackEntry{{Node: node, Data: main(t.input), Source: map[string][]source{"main": t.src}}}
+			break
+		} else {
+			switch strings.ToLower(node.Type) {
+			case "n8n-nodes-base.wait":
+				nr.ExecutionStatus, nr.Data = "waiting", main(t.input)
+				out.runData[node.Name] = append(out.runData[node.Name], nr)
+				out.status = n8n.StatusWaiting
+				till := r.started.Add(waitFor(node)).UTC().Truncate(time.Millisecond)
+				out.waitTill = &till
+				out.stack = []stackEntry{{Node: node, Data: main(t.input), Source: map[string][]source{"main": t.src}}}
+				out.took = time.Duration(clock-r.started.UnixMilli()) * time.Millisecond
+				return out
+			case "n8n-nodes-base.splitinbatches":
+				b := batches[node.Name]
+				if b == nil {
+					b = &batchState{size: batchSize(node), pending: t.input}
+					batches[node.Name] = b
+				} else {
+					b.done = append(b.done, t.input...)
+				}
+				outputs = b.next()
+			case "n8n-nodes-base.if":
+				outputs = [][]map[string]any{passThrough(t.input), {}}
+			default:
+				outputs = [][]map[string]any{passThrough(t.input)}
+			}
+		}
+		nr.ExecutionStatus, nr.Data = "success", map[string][][]map[string]any{"main": outputs}
+		out.runData[node.Name] = append(out.runData[node.Name], nr)
+		runIndex := len(out.runData[node.Name]) - 1
+		mains := conns[node.Name]["main"]
+		for oi := len(mains) - 1; oi >= 0; oi-- {
+			if oi >= len(outputs) || len(outputs[oi]) == 0 {
+				continue
+			}
+			for ci := len(mains[oi]) - 1; ci >= 0; ci-- {
+				stack = append(stack, task{node: mains[oi][ci].Node, input: outputs[oi],
+					src: []source{{PreviousNode: node.Name, PreviousNodeOutput: oi, PreviousNodeRun: runIndex}}})
+			}
+		}
+	}
+	if out.stack == nil {
+		out.stack = []stackEntry{}
+	}
+	out.took = time.Duration(clock-r.started.UnixMilli()) * time.Millisecond
+	return out
+}
+
+func main(items []map[string]any) map[string][][]map[string]any {
+	if items == nil {
+		items = []map[string]any{}
+	}
+	return map[string][][]map[string]any{"main": {items}}
+}
+
+// A small PDF, so binary payloads look like the real ones.
+var pdf = base64.StdEncoding.EncodeToString([]byte("%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"))
+
+func triggerItems(r run) []map[string]any {
+	out := make([]map[string]any, len(r.items))
+	for i, j := range r.items {
+		item := map[string]any{"json": j, "pairedItem": map[string]any{"item": i}}
+		if r.binary {
+			item["binary"] = map[string]any{"data": map[string]any{"data": pdf, "mimeType": "application/pdf",
+				"fileName": "brochure-" + strconv.Itoa(i+1) + ".pdf", "fileExtension": "pdf", "fileSize": "86 B"}}
+		}
+		out[i] = item
+	}
+	return out
+}
+
+func passThrough(in []map[string]any) []map[string]any {
+	out := make([]map[string]any, len(in))
+	for i, it := range in {
+		c := make(map[string]any, len(it))
+		for k, v := range it {
+			c[k] = v
+		}
+		c["pairedItem"] = map[string]any{"item": i}
+		out[i] = c
+	}
+	return out
+}
+
+// failure is the error a node raises: the forced one, or a Code node's
+// `throw new Error("…")`.
+func failure(node n8n.Node, r run) map[string]any {
+	now := r.started.UnixMilli()
+	if node.Name == r.failAt {
+		m := r.message
+		if m == "" {
+			m = "n8ntest: node failed"
+		}
+		if r.httpCode != "" {
+			return map[string]any{"level": "warning", "tags": map[string]any{}, "timestamp": now,
+				"context": map[string]any{"request": map[string]any{"method": "POST"}}, "functionality": "regular",
+				"name": "NodeApiError", "node": node, "messages": []string{r.httpCode + " - " + m}, "httpCode": r.httpCode,
+				"description": m, "message": "The service is receiving too many requests from you",
+				"stack": "NodeApiError: " + m + "\n    at ExecuteContext.execute"}
+		}
+		return map[string]any{"level": "error", "tags": map[string]any{}, "timestamp": now, "context": map[string]any{},
+			"functionality": "regular", "name": "NodeOperationError", "node": node, "description": nil, "message": m,
+			"stack": "NodeOperationError: " + m + "\n    at ExecuteContext.execute"}
+	}
+	if strings.ToLower(node.Type) != "n8n-nodes-base.code" {
+		return nil
+	}
+	var p struct {
+		JSCode string `json:"jsCode"`
+	}
+	_ = json.Unmarshal(node.Parameters, &p)
+	m := throwRE.FindStringSubmatchIndex(p.JSCode)
+	if m == nil {
+		return nil
+	}
+	text := p.JSCode[m[4]:m[5]]
+	line := 1 + strings.Count(p.JSCode[:m[0]], "\n")
+	return map[string]any{"stack": "Error: Error: " + text + "\n\tat Code:" + strconv.Itoa(line) + ":1\n\tat Code:2:2",
+		"level": "error", "tags": map[string]any{}, "description": nil, "lineNumber": line, "node": node,
+		"message": text + " [line " + strconv.Itoa(line) + "]"}
+}
+
+type batchState struct {
+	size    int
+	pending []map[string]any
+	done    []map[string]any
+}
+
+// next is a SplitInBatches run: the next batch on output 1 ("loop"), or
+// everything processed on output 0 ("done") when no batch is left.
+func (b *batchState) next() [][]map[string]any {
+	if len(b.pending) == 0 {
+		return [][]map[string]any{passThrough(b.done), {}}
+	}
+	n := min(b.size, len(b.pending))
+	batch := b.pending[:n]
+	b.pending = b.pending[n:]
+	return [][]map[string]any{{}, passThrough(batch)}
+}
+
+func batchSize(n n8n.Node) int {
+	var p struct {
+		BatchSize int `json:"batchSize"`
+	}
+	_ = json.Unmarshal(n.Parameters, &p)
+	if p.BatchSize < 1 {
+		return 1 // n8n's default
+	}
+	return p.BatchSize
+}
+
+func waitFor(n n8n.Node) time.Duration {
+	var p struct {
+		Amount float64 `json:"amount"`
+		Unit   string  `json:"unit"`
+	}
+	_ = json.Unmarshal(n.Parameters, &p)
+	if p.Amount == 0 {
+		p.Amount = 1
+	}
+	unit := map[string]time.Duration{"seconds": time.Second, "minutes": time.Minute, "hours": time.Hour, "days": 24 * time.Hour}[p.Unit]
+	if unit == 0 {
+		unit = time.Hour
+	}
+	return time.Duration(p.Amount * float64(unit))
+}

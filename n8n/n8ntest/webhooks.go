@@ -1,0 +1,118 @@
+package n8ntest
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/godmode-console/godmode/n8n"
+)
+
+type webhookOwner struct {
+	workflowID string
+	node       string
+}
+
+// triggers are the enabled nodes that can start a workflow on their own
+// (a manual trigger cannot).
+func triggers(w n8n.Workflow) []n8n.Node {
+	var out []n8n.Node
+	for _, n := range w.Nodes {
+		if n.Disabled {
+			continue
+		}
+		t := strings.ToLower(n.Type)
+		if n.Type == n8n.WebhookNodeType || (strings.HasSuffix(t, "trigger") && !strings.HasSuffix(t, "manualtrigger")) ||
+			strings.HasSuffix(t, ".cron") || strings.HasSuffix(t, ".interval") {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// webhookKey is how n8n identifies a production webhook: its method and
+// its path (the webhookId for an empty path, webhookId/path for a
+// dynamic one).
+func webhookKey(h n8n.WebhookNode) string {
+	path := strings.Trim(h.Path, "/")
+	switch {
+	case path == "":
+		path = h.WebhookID
+	case strings.Contains(path, ":"):
+		path = h.WebhookID + "/" + path
+	}
+	return strings.ToUpper(h.Method) + " " + path
+}
+
+// register claims next's webhooks for wf, refusing a path another active
+// workflow holds. Caller holds s.mu.
+func (s *Server) register(wf *workflow, next n8n.Workflow) string {
+	var keys []string
+	for _, h := range next.WebhookNodes() {
+		k := webhookKey(h)
+		if o, taken := s.webhooks[k]; taken && o.workflowID != wf.w.ID {
+			return `The URL path that the "` + h.Name + `" node uses is already taken. Please change it to something else.`
+		}
+		keys = append(keys, k)
+	}
+	s.unregister(wf)
+	for i, h := range next.WebhookNodes() {
+		s.webhooks[keys[i]] = webhookOwner{wf.w.ID, h.Name}
+	}
+	wf.hooks = keys
+	return ""
+}
+
+func (s *Server) unregister(wf *workflow) {
+	for _, k := range wf.hooks {
+		if s.webhooks[k].workflowID == wf.w.ID {
+			delete(s.webhooks, k)
+		}
+	}
+	wf.hooks = nil
+}
+
+// serveWebhook runs the active workflow that holds the path, like n8n's
+// production webhooks (responseMode onReceived: answers at once).
+func (s *Server) serveWebhook(w http.ResponseWriter, r *http.Request) {
+	path := strings.Trim(strings.TrimPrefix(r.URL.Path, "/webhook/"), "/")
+	var body any = map[string]any{}
+	if r.Body != nil {
+		var v any
+		if json.NewDecoder(r.Body).Decode(&v) == nil {
+			body = v
+		}
+	}
+	s.mu.Lock()
+	owner, ok := s.webhooks[r.Method+" "+path]
+	if !ok {
+		s.mu.Unlock()
+		for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"} {
+			if _, other := s.webhooks[m+" "+path]; other {
+				writeJSON(w, 404, map[string]any{"code": 404, "message": "This webhook is not registered for " + r.Method + " requests. Did you mean to make a " + m + " request?"})
+				return
+			}
+		}
+		writeJSON(w, 404, map[string]any{"code": 404, "message": `The requested webhook "` + r.Method + " " + path + `" is not registered.`,
+			"hint": "The workflow must be active for a production URL to run successfully."})
+		return
+	}
+	headers := map[string]any{}
+	for k, v := range r.Header {
+		headers[strings.ToLower(k)] = strings.Join(v, ", ")
+	}
+	headers["host"] = r.Host
+	query := map[string]any{}
+	for k, v := range r.URL.Query() {
+		query[k] = v[0]
+	}
+	item := map[string]any{"headers": headers, "params": map[string]any{}, "query": query, "body": body,
+		"webhookUrl": "http://" + r.Host + "/webhook/" + path, "executionMode": "production"}
+	_, err := s.run(s.workflows[owner.workflowID], run{mode: "webhook", trigger: owner.node, items: []map[string]any{item}})
+	s.mu.Unlock()
+	if err != "" {
+		writeJSON(w, 500, msg(err))
+		return
+	}
+	writeJSON(w, 200, msg("Workflow was started"))
+}

@@ -1,0 +1,466 @@
+package n8ntest
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/godmode-console/godmode/n8n"
+)
+
+// workflow is one stored workflow and its cached JSON (lists of thousands
+// are served by concatenating these).
+type workflow struct {
+	w       n8n.Workflow
+	tagIDs  []string
+	json    []byte   // nil when stale
+	hooks   []string // webhook keys held while active
+	project string
+}
+
+const projectID = "n8ntestProject01"
+
+// wfJSON is a workflow in n8n's field order and with its nulls.
+type wfJSON struct {
+	UpdatedAt       string                     `json:"updatedAt"`
+	CreatedAt       string                     `json:"createdAt"`
+	ID              string                     `json:"id"`
+	Name            string                     `json:"name"`
+	Active          bool                       `json:"active"`
+	IsArchived      bool                       `json:"isArchived"`
+	Nodes           []n8n.Node                 `json:"nodes"`
+	Connections     json.RawMessage            `json:"connections"`
+	Settings        map[string]json.RawMessage `json:"settings"`
+	StaticData      json.RawMessage            `json:"staticData"`
+	Meta            json.RawMessage            `json:"meta"`
+	PinData         json.RawMessage            `json:"pinData"`
+	VersionID       string                     `json:"versionId"`
+	ActiveVersionID *string                    `json:"activeVersionId"`
+	TriggerCount    int                        `json:"triggerCount"`
+	Shared          []sharedJSON               `json:"shared"`
+	ActiveVersion   *activeVersionJSON         `json:"activeVersion"`
+	Tags            []n8n.Tag                  `json:"tags"`
+}
+
+type sharedJSON struct {
+	UpdatedAt  string `json:"updatedAt"`
+	CreatedAt  string `json:"createdAt"`
+	Role       string `json:"role"`
+	WorkflowID string `json:"workflowId"`
+	ProjectID  string `json:"projectId"`
+}
+
+type activeVersionJSON struct {
+	UpdatedAt   string          `json:"updatedAt"`
+	CreatedAt   string          `json:"createdAt"`
+	VersionID   string          `json:"versionId"`
+	WorkflowID  string          `json:"workflowId"`
+	Nodes       []n8n.Node      `json:"nodes"`
+	Connections json.RawMessage `json:"connections"`
+	Authors     string          `json:"authors"`
+	Name        *string         `json:"name"`
+	Description *string         `json:"description"`
+}
+
+func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+func orNull(b json.RawMessage) json.RawMessage {
+	if len(b) == 0 {
+		return json.RawMessage("null")
+	}
+	return b
+}
+
+// render returns the workflow's JSON, computing it when stale. Caller
+// holds s.mu.
+func (s *Server) render(wf *workflow) []byte {
+	if wf.json != nil {
+		return wf.json
+	}
+	w := wf.w
+	j := wfJSON{
+		UpdatedAt: stamp(w.UpdatedAt), CreatedAt: stamp(w.CreatedAt), ID: w.ID, Name: w.Name, Active: w.Active,
+		IsArchived: w.IsArchived, Nodes: w.Nodes, Connections: orNull(w.Connections), Settings: w.Settings,
+		StaticData: orNull(w.StaticData), Meta: orNull(w.Meta), PinData: orNull(w.PinData), VersionID: w.VersionID,
+		ActiveVersionID: w.ActiveVersionID, TriggerCount: w.TriggerCount,
+		Shared: []sharedJSON{{stamp(w.CreatedAt), stamp(w.CreatedAt), "workflow:owner", w.ID, projectID}},
+		Tags:   s.tagsOf(wf),
+	}
+	if j.Nodes == nil {
+		j.Nodes = []n8n.Node{}
+	}
+	if w.Active {
+		j.ActiveVersion = &activeVersionJSON{stamp(w.UpdatedAt), stamp(w.UpdatedAt), w.VersionID, w.ID, j.Nodes, j.Connections, "Godmode CI", nil, nil}
+	}
+	b, err := json.Marshal(j)
+	if err != nil {
+		b = []byte(`{"id":"` + w.ID + `","error":"n8ntest: unencodable workflow"}`)
+	}
+	wf.json = b
+	return b
+}
+
+func (s *Server) tagsOf(wf *workflow) []n8n.Tag {
+	out := []n8n.Tag{}
+	for _, id := range wf.tagIDs {
+		if t, ok := s.tags[id]; ok {
+			out = append(out, *t)
+		}
+	}
+	return out
+}
+
+func (s *Server) sortedIDs() []string {
+	if !s.sorted {
+		slices.Sort(s.ids)
+		s.sorted = true
+	}
+	return s.ids
+}
+
+func (s *Server) listWorkflows(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit, c, _, ok := pageQuery(w, q)
+	if !ok {
+		return
+	}
+	active, ok := boolQuery(w, q, "active")
+	if !ok {
+		return
+	}
+	offset := 0
+	if c.Offset != nil {
+		offset = *c.Offset
+	}
+	name := strings.ToLower(strings.TrimSpace(q.Get("name")))
+	_, hasName := q["name"]
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var tagged map[string]bool
+	if tags := q.Get("tags"); tags != "" {
+		tagged = s.workflowsWithTags(strings.Split(tags, ","))
+	}
+	match := func(wf *workflow) bool {
+		if active != nil && wf.w.Active != *active {
+			return false
+		}
+		if hasName && !strings.Contains(strings.ToLower(wf.w.Name), name) {
+			return false
+		}
+		return tagged == nil || tagged[wf.w.ID]
+	}
+	buf := make([]byte, 0, 64<<10)
+	buf = append(buf, `{"data":[`...)
+	total, taken := 0, 0
+	for _, id := range s.sortedIDs() {
+		wf := s.workflows[id]
+		if !match(wf) {
+			continue
+		}
+		if total >= offset && (limit == 0 || taken < limit) {
+			if taken > 0 {
+				buf = append(buf, ',')
+			}
+			buf = append(buf, s.render(wf)...)
+			taken++
+		}
+		total++
+	}
+	buf = append(buf, `],"nextCursor":`...)
+	if total > offset+limit {
+		buf = append(buf, '"')
+		buf = append(buf, encodeOffset(limit, offset+limit)...)
+		buf = append(buf, '"')
+	} else {
+		buf = append(buf, "null"...)
+	}
+	buf = append(buf, '}')
+	writeRaw(w, 200, buf)
+}
+
+// workflowsWithTags mirrors n8n: the workflows carrying every named tag
+// that exists (names that match no tag are ignored).
+func (s *Server) workflowsWithTags(names []string) map[string]bool {
+	var sets []map[string]bool
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		for _, t := range s.tags {
+			if t.Name != n {
+				continue
+			}
+			set := map[string]bool{}
+			for id, wf := range s.workflows {
+				if slices.Contains(wf.tagIDs, t.ID) {
+					set[id] = true
+				}
+			}
+			sets = append(sets, set)
+		}
+	}
+	out := map[string]bool{}
+	if len(sets) == 0 {
+		return out
+	}
+	for id := range sets[0] {
+		all := true
+		for _, set := range sets[1:] {
+			all = all && set[id]
+		}
+		if all {
+			out[id] = true
+		}
+	}
+	return out
+}
+
+func (s *Server) getWorkflow(w http.ResponseWriter, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	wf, ok := s.workflows[id]
+	if !ok {
+		writeJSON(w, 404, msg("Not Found"))
+		return
+	}
+	writeRaw(w, 200, s.render(wf))
+}
+
+func (s *Server) createWorkflow(w http.ResponseWriter, r *http.Request) {
+	var body map[string]json.RawMessage
+	if !readBody(w, r, &body) {
+		return
+	}
+	in, problem := validateWorkflowBody(body)
+	if problem != "" {
+		writeJSON(w, 400, msg(problem))
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	wf := s.store(in)
+	writeRaw(w, 200, s.render(wf))
+}
+
+// store adds a new, inactive workflow the way n8n's create does: fresh id
+// and versionId, ids for nodes without one, default settings. Caller holds
+// s.mu.
+func (s *Server) store(in n8n.Workflow) *workflow {
+	now := s.timestamp()
+	in.ID = newID()
+	for s.workflows[in.ID] != nil {
+		in.ID = newID()
+	}
+	in.Active, in.ActiveVersionID, in.IsArchived = false, nil, false
+	in.VersionID = newUUID()
+	in.CreatedAt, in.UpdatedAt = now, now
+	in.Tags, in.Shared, in.ActiveVersion = nil, nil, nil
+	normalize(&in)
+	wf := &workflow{w: in, project: projectID}
+	s.workflows[in.ID] = wf
+	if n := len(s.ids); n > 0 && s.ids[n-1] > in.ID {
+		s.sorted = false
+	}
+	s.ids = append(s.ids, in.ID)
+	return wf
+}
+
+func normalize(w *n8n.Workflow) {
+	for i := range w.Nodes {
+		if w.Nodes[i].ID == "" {
+			w.Nodes[i].ID = newUUID()
+		}
+		if len(w.Nodes[i].Parameters) == 0 {
+			w.Nodes[i].Parameters = json.RawMessage(`{}`)
+		}
+	}
+	if w.Settings == nil {
+		w.Settings = map[string]json.RawMessage{}
+	}
+	if _, ok := w.Settings["callerPolicy"]; !ok {
+		w.Settings["callerPolicy"] = json.RawMessage(`"workflowsFromSameOwner"`)
+	}
+	if _, ok := w.Settings["availableInMCP"]; !ok {
+		w.Settings["availableInMCP"] = json.RawMessage(`false`)
+	}
+	if len(w.Connections) == 0 {
+		w.Connections = json.RawMessage(`{}`)
+	}
+	w.TriggerCount = 0
+	if w.Active {
+		w.TriggerCount = len(triggers(*w))
+	}
+}
+
+func (s *Server) updateWorkflow(w http.ResponseWriter, r *http.Request, id string) {
+	var body map[string]json.RawMessage
+	if !readBody(w, r, &body) {
+		return
+	}
+	in, problem := validateWorkflowBody(body)
+	if problem != "" {
+		writeJSON(w, 400, msg(problem))
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	wf, ok := s.workflows[id]
+	if !ok {
+		writeJSON(w, 404, msg("Not Found"))
+		return
+	}
+	if err := s.replace(wf, in); err != "" {
+		writeJSON(w, 400, msg(err))
+		return
+	}
+	writeRaw(w, 200, s.render(wf))
+}
+
+// replace puts in's editable fields into wf; an active workflow is
+// re-published, so its webhooks must still be free. Caller holds s.mu.
+func (s *Server) replace(wf *workflow, in n8n.Workflow) string {
+	next := wf.w
+	next.Name, next.Nodes, next.Connections, next.Settings = in.Name, in.Nodes, in.Connections, in.Settings
+	if in.StaticData != nil {
+		next.StaticData = in.StaticData
+	}
+	next.VersionID = newUUID()
+	next.UpdatedAt = s.timestamp()
+	normalize(&next)
+	if next.Active {
+		if problem := s.register(wf, next); problem != "" {
+			return problem
+		}
+		v := next.VersionID
+		next.ActiveVersionID = &v
+	}
+	wf.w, wf.json = next, nil
+	return ""
+}
+
+func (s *Server) deleteWorkflow(w http.ResponseWriter, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	wf, ok := s.workflows[id]
+	if !ok {
+		writeJSON(w, 404, msg("Not Found"))
+		return
+	}
+	b := s.render(wf)
+	s.remove(id)
+	writeRaw(w, 200, b)
+}
+
+// remove deletes a workflow, its webhooks and its executions, as n8n
+// does. Caller holds s.mu.
+func (s *Server) remove(id string) {
+	wf := s.workflows[id]
+	s.unregister(wf)
+	delete(s.workflows, id)
+	if i := slices.Index(s.ids, id); i >= 0 {
+		s.ids = slices.Delete(s.ids, i, i+1)
+	}
+	s.execIDs = slices.DeleteFunc(s.execIDs, func(e int) bool {
+		if s.executions[e].summary.WorkflowID == id {
+			delete(s.executions, e)
+			return true
+		}
+		return false
+	})
+}
+
+func (s *Server) activateWorkflow(w http.ResponseWriter, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	wf, ok := s.workflows[id]
+	if !ok {
+		writeJSON(w, 404, msg("Not Found"))
+		return
+	}
+	if problem := s.activate(wf); problem != "" {
+		writeJSON(w, 400, msg(problem))
+		return
+	}
+	writeRaw(w, 200, s.render(wf))
+}
+
+// activate refuses like n8n: no trigger node, or a webhook path another
+// active workflow holds. Activating an active workflow changes nothing.
+// Caller holds s.mu.
+func (s *Server) activate(wf *workflow) string {
+	if wf.w.Active {
+		return ""
+	}
+	if len(triggers(wf.w)) == 0 {
+		return `Workflow "` + wf.w.Name + `" (ID: ` + wf.w.ID + `) has no node to start the workflow - at least one trigger, poller or webhook node is required`
+	}
+	if problem := s.register(wf, wf.w); problem != "" {
+		return problem
+	}
+	v := wf.w.VersionID
+	wf.w.Active, wf.w.ActiveVersionID = true, &v
+	wf.w.TriggerCount = len(triggers(wf.w))
+	wf.w.UpdatedAt = s.timestamp()
+	wf.json = nil
+	return ""
+}
+
+func (s *Server) deactivateWorkflow(w http.ResponseWriter, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	wf, ok := s.workflows[id]
+	if !ok {
+		writeJSON(w, 404, msg("Not Found"))
+		return
+	}
+	s.deactivate(wf)
+	writeRaw(w, 200, s.render(wf))
+}
+
+func (s *Server) deactivate(wf *workflow) {
+	if !wf.w.Active {
+		return
+	}
+	s.unregister(wf)
+	wf.w.Active, wf.w.ActiveVersionID, wf.w.TriggerCount = false, nil, 0
+	wf.w.UpdatedAt = s.timestamp()
+	wf.json = nil
+}
+
+func (s *Server) getWorkflowTags(w http.ResponseWriter, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	wf, ok := s.workflows[id]
+	if !ok {
+		writeJSON(w, 404, msg("Not Found"))
+		return
+	}
+	writeJSON(w, 200, s.tagsOf(wf))
+}
+
+func (s *Server) setWorkflowTags(w http.ResponseWriter, r *http.Request, id string) {
+	var body []struct {
+		ID string `json:"id"`
+	}
+	if !readBody(w, r, &body) {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	wf, ok := s.workflows[id]
+	if !ok {
+		writeJSON(w, 404, msg("Not Found"))
+		return
+	}
+	ids := make([]string, 0, len(body))
+	for _, t := range body {
+		if _, ok := s.tags[t.ID]; !ok {
+			writeJSON(w, 404, msg("Some tags not found"))
+			return
+		}
+		ids = append(ids, t.ID)
+	}
+	wf.tagIDs, wf.json = ids, nil
+	writeJSON(w, 200, s.tagsOf(wf))
+}
