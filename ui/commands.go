@@ -1,0 +1,156 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/themes"
+	"github.com/godmode-console/godmode/ui/common"
+	"github.com/godmode-console/godmode/ui/views/audit"
+	"github.com/godmode-console/godmode/ui/views/fleet"
+)
+
+// Command is one ":" command. The table of commands is data: a later view
+// adds its own through Options.Commands.
+type Command struct {
+	Name    string
+	Aliases []string
+	Args    string // usage of the arguments, for help
+	Help    string
+	Run     func(r *Root, args []string) tea.Cmd
+}
+
+// DefaultCommands is the built-in command table.
+func DefaultCommands() []Command {
+	return []Command{
+		{Name: "ws", Aliases: []string{"workspaces", "fleet"}, Help: "workspaces pane", Run: showFleet(fleet.Workspaces)},
+		{Name: "campaigns", Aliases: []string{"camp", "c"}, Help: "campaigns pane", Run: showFleet(fleet.Campaigns)},
+		{Name: "executions", Aliases: []string{"ex", "exec"}, Help: "executions pane", Run: showFleet(fleet.Executions)},
+		{Name: "audit", Aliases: []string{"a"}, Args: "[ws=<slug>] [actor=<name>] [outcome=<ok|noop|failed|rolled_back>]", Help: "audit trail", Run: runAudit},
+		{Name: "instances", Aliases: []string{"inst", "n8n"}, Help: "n8n instances", Run: func(r *Root, _ []string) tea.Cmd {
+			r.active = viewInstances
+			return tea.Batch(r.instances.Load(), r.refreshNow())
+		}},
+		{Name: "ctx", Aliases: []string{"context"}, Help: "show the context", Run: func(r *Root, _ []string) tea.Cmd {
+			return statusCmd(common.Note(fmt.Sprintf("context %q (switch contexts with godmode --context <name>)", r.context())))
+		}},
+		{Name: "theme", Args: "<name>", Help: "switch theme", Run: runTheme},
+		{Name: "refresh", Aliases: []string{"r"}, Help: "poll now", Run: func(r *Root, _ []string) tea.Cmd { return r.refreshNow() }},
+		{Name: "help", Aliases: []string{"h", "?"}, Help: "all keys and commands", Run: func(r *Root, _ []string) tea.Cmd {
+			r.showHelp = true
+			return nil
+		}},
+		{Name: "quit", Aliases: []string{"q", "q!"}, Help: "leave godmode", Run: func(*Root, []string) tea.Cmd { return tea.Quit }},
+	}
+}
+
+func showFleet(p fleet.Pane) func(*Root, []string) tea.Cmd {
+	return func(r *Root, _ []string) tea.Cmd {
+		r.active = viewFleet
+		r.fleet.SetFocus(p)
+		return nil
+	}
+}
+
+func runAudit(r *Root, args []string) tea.Cmd {
+	var f audit.Filter
+	for _, a := range args {
+		k, v, ok := strings.Cut(a, "=")
+		if !ok {
+			return statusCmd(common.Problem(fmt.Sprintf(":audit %s: write filters as key=value, e.g. ws=acme outcome=failed", a)))
+		}
+		switch k {
+		case "ws", "workspace":
+			f.Workspace = v
+		case "actor":
+			f.Actor = v
+		case "outcome":
+			f.Outcome = model.Outcome(v)
+		default:
+			return statusCmd(common.Problem(fmt.Sprintf(":audit: unknown filter %q; use ws=, actor= or outcome=", k)))
+		}
+	}
+	r.audit.SetWorkspaces(r.fleet.Workspaces())
+	cmd, err := r.audit.SetFilter(f)
+	if err != nil {
+		return statusCmd(common.Problem(":audit: " + err.Error()))
+	}
+	r.active = viewAudit
+	return cmd
+}
+
+func runTheme(r *Root, args []string) tea.Cmd {
+	names, err := themes.Available(r.opts.ThemeFile)
+	if err != nil {
+		names = themes.Builtin()
+	}
+	if len(args) != 1 {
+		return statusCmd(common.Note("theme " + r.theme.Name + "; choose with :theme <" + strings.Join(names, "|") + ">"))
+	}
+	th, err := themes.Load(args[0], r.opts.ThemeFile)
+	if err != nil {
+		return statusCmd(common.Problem(":theme: " + err.Error()))
+	}
+	r.setTheme(th)
+	return statusCmd(common.Done("theme " + th.Name))
+}
+
+// lookup finds a command by name or alias.
+func (r *Root) lookup(name string) (Command, bool) {
+	for _, c := range r.commands {
+		if c.Name == name || slices.Contains(c.Aliases, name) {
+			return c, true
+		}
+	}
+	return Command{}, false
+}
+
+// run executes a command line typed after ":".
+func (r *Root) run(line string) tea.Cmd {
+	fields := strings.Fields(line)
+	if len(fields) == 0 {
+		return nil
+	}
+	c, ok := r.lookup(fields[0])
+	if !ok {
+		c, ok = r.complete(fields[0])
+	}
+	if !ok {
+		return statusCmd(common.Problem(fmt.Sprintf("unknown command :%s — :help lists them", fields[0])))
+	}
+	return c.Run(r, fields[1:])
+}
+
+// complete finds the one command whose name or alias starts with prefix,
+// so ":au" runs ":audit" as the completion hint promised.
+func (r *Root) complete(prefix string) (Command, bool) {
+	var found []Command
+	for _, c := range r.commands {
+		for _, n := range append([]string{c.Name}, c.Aliases...) {
+			if strings.HasPrefix(n, prefix) {
+				found = append(found, c)
+				break
+			}
+		}
+	}
+	if len(found) == 1 {
+		return found[0], true
+	}
+	return Command{}, false
+}
+
+// commandNames feeds the command line's completion.
+func (r *Root) commandNames() []string {
+	var out []string
+	for _, c := range r.commands {
+		out = append(out, c.Name)
+		out = append(out, c.Aliases...)
+	}
+	return out
+}
+
+func statusCmd(s common.StatusMsg) tea.Cmd { return func() tea.Msg { return s } }

@@ -1,0 +1,50 @@
+package ui
+
+import (
+	"time"
+
+	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/themes"
+)
+
+// MinPoll is the shortest poll interval allowed; DefaultPoll is used when
+// none is given.
+const (
+	MinPoll     = time.Second
+	DefaultPoll = 3 * time.Second
+	// MaxBackoff caps the wait between polls while n8n or Postgres fail.
+	MaxBackoff = time.Minute
+	// MinWidth and MinHeight are the smallest terminal the console draws in.
+	MinWidth, MinHeight = 80, 24
+)
+
+// Options configure a console session.
+type Options struct {
+	Actor        model.Actor
+	ReadOnly     bool          // hide and refuse every action that changes anything
+	Context      string        // the configuration context shown in the header
+	PollInterval time.Duration // raised to MinPoll when lower; DefaultPoll when zero
+	Theme        *themes.Theme // nil: themes.Load(themes.Default, ThemeFile)
+	ThemeFile    string        // user themes, for ":theme <name>"
+	Now          func() time.Time
+	// Commands adds ":" commands (later views register theirs here).
+	Commands []Command
+}
+
+func (o Options) withDefaults() Options {
+	if o.PollInterval == 0 {
+		o.PollInterval = DefaultPoll
+	}
+	o.PollInterval = max(o.PollInterval, MinPoll)
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Theme == nil {
+		th, err := themes.Load(themes.Default, o.ThemeFile)
+		if err != nil {
+			th, _ = themes.Load(themes.Default, "")
+		}
+		o.Theme = th
+	}
+	return o
+}

@@ -1,0 +1,144 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/ui/views/audit"
+	"github.com/godmode-console/godmode/ui/views/fleet"
+	"github.com/godmode-console/godmode/ui/views/instances"
+)
+
+// PollTimeout bounds one poll, so a hung n8n cannot hold the loop.
+var PollTimeout = 15 * time.Second
+
+// pollTickMsg says a poll is due; ticks of an older schedule are ignored.
+type pollTickMsg struct{ seq int }
+
+// pollDoneMsg is one poll's answers.
+type pollDoneMsg struct {
+	health    model.Health
+	fleet     fleet.SnapshotMsg
+	audit     *audit.LoadedMsg
+	instances *instances.LoadedMsg
+	err       error
+}
+
+// poll state: at most one poll runs; the next is scheduled only when it
+// ends, so polls never overlap however slow the backend is.
+type poller struct {
+	interval time.Duration
+	running  bool
+	again    bool // a refresh was asked for while running
+	seq      int  // schedule generation
+	failures int
+	lastOK   time.Time
+	lastErr  error
+	health   model.Health
+	polled   bool
+}
+
+// delay is the wait before the next poll: the interval, doubled for each
+// consecutive failure, capped at MaxBackoff.
+func (p *poller) delay() time.Duration {
+	d := p.interval
+	for range p.failures {
+		d *= 2
+		if d >= MaxBackoff {
+			return max(MaxBackoff, p.interval)
+		}
+	}
+	return d
+}
+
+func (r *Root) startPoll() tea.Cmd {
+	if r.poll.running {
+		r.poll.again = true
+		return nil
+	}
+	r.poll.running = true
+	b := r.backend
+	ff := r.fleet.Fetch()
+	var af func(context.Context) audit.LoadedMsg
+	var inf func(context.Context) instances.LoadedMsg
+	switch r.active {
+	case viewAudit:
+		af = r.audit.Fetch()
+	case viewInstances:
+		inf = r.instances.Fetch()
+	}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), PollTimeout)
+		defer cancel()
+		d := pollDoneMsg{health: b.Health(ctx), fleet: ff(ctx)}
+		errs := []error{d.fleet.Err}
+		if af != nil {
+			a := af(ctx)
+			d.audit, errs = &a, append(errs, a.Err)
+		}
+		if inf != nil {
+			i := inf(ctx)
+			d.instances, errs = &i, append(errs, i.Err)
+		}
+		if !d.health.DBOK {
+			errs = append(errs, errors.New("postgres: "+orUnknown(d.health.DBError)))
+		}
+		if !d.health.N8nOK {
+			errs = append(errs, errors.New("n8n: "+orUnknown(d.health.N8nError)))
+		}
+		d.err = errors.Join(errs...)
+		return d
+	}
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "not answering"
+	}
+	return s
+}
+
+// pollDone applies a poll and schedules the next one.
+func (r *Root) pollDone(d pollDoneMsg) tea.Cmd {
+	p := &r.poll
+	p.running, p.polled = false, true
+	p.health = d.health
+	p.lastErr = d.err
+	if d.err == nil {
+		p.failures = 0
+		p.lastOK = r.now()
+	} else {
+		p.failures++
+	}
+	cmds := []tea.Cmd{r.fleet.Update(d.fleet)}
+	r.audit.SetWorkspaces(r.fleet.Workspaces())
+	if d.audit != nil {
+		cmds = append(cmds, r.audit.Update(*d.audit))
+	}
+	if d.instances != nil {
+		cmds = append(cmds, r.instances.Update(*d.instances))
+	}
+	if p.again {
+		p.again = false
+		cmds = append(cmds, r.startPoll())
+	} else {
+		cmds = append(cmds, r.schedule())
+	}
+	return tea.Batch(cmds...)
+}
+
+func (r *Root) schedule() tea.Cmd {
+	r.poll.seq++
+	seq := r.poll.seq
+	return tea.Tick(r.poll.delay(), func(time.Time) tea.Msg { return pollTickMsg{seq: seq} })
+}
+
+// refreshNow polls at once, dropping the tick already scheduled.
+func (r *Root) refreshNow() tea.Cmd {
+	r.poll.seq++
+	return r.startPoll()
+}

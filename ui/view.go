@@ -1,0 +1,188 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/ui/common"
+)
+
+// View draws the whole screen.
+func (r *Root) View() tea.View {
+	v := tea.NewView(r.Render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "godmode · " + r.context()
+	return v
+}
+
+// Render is the screen as text (View's content), for tests and tools.
+func (r *Root) Render() string {
+	if r.width == 0 || r.height == 0 {
+		return ""
+	}
+	if r.tooSmall() {
+		return r.tooSmallView()
+	}
+	body := r.current().View()
+	screen := strings.Join([]string{r.header(), body, r.statusLine(), r.footer()}, "\n")
+	if r.showHelp {
+		screen = common.Overlay(screen, r.helpView(), r.width, r.height)
+	}
+	return screen
+}
+
+func (r *Root) tooSmallView() string {
+	msg := fmt.Sprintf("godmode needs a terminal of at least %d×%d;\nthis one is %d×%d.\n\nEnlarge the window (or shrink the font). q quits.",
+		MinWidth, MinHeight, r.width, r.height)
+	return lipgloss.Place(r.width, r.height, lipgloss.Center, lipgloss.Center, r.theme.Warn.Render(msg))
+}
+
+// header: context, health dots, sync age or staleness, drift, who and role.
+func (r *Root) header() string {
+	th := r.theme
+	h := r.poll.health
+	now := r.now()
+	hs := th.Header
+	sep := hs.Render("  ")
+	dot := func(name string, ok bool) string {
+		if !r.poll.polled {
+			return hs.Render(name + " …")
+		}
+		if ok {
+			return hs.Render(name+" ") + th.OK.Inherit(hs).Render("●")
+		}
+		return hs.Render(name+" ") + th.Error.Inherit(hs).Bold(true).Render("✗")
+	}
+	parts := []string{
+		hs.Bold(true).Render(" godmode"),
+		hs.Render("ctx " + r.context()),
+		dot("db", h.DBOK) + sep + dot("n8n", h.N8nOK),
+	}
+	switch {
+	case !r.poll.polled:
+		parts = append(parts, hs.Render("loading…"))
+	case r.poll.lastErr != nil:
+		age := "never loaded"
+		if !r.poll.lastOK.IsZero() {
+			age = common.Age(now, r.poll.lastOK)
+		}
+		parts = append(parts, th.HeaderStale.Render("stale "+age))
+	default:
+		parts = append(parts, hs.Render("sync "+syncAge(now, h)))
+	}
+	drift := hs.Render(fmt.Sprintf("drift %d", h.DriftCount))
+	if h.DriftCount > 0 {
+		drift = th.Warn.Inherit(hs).Bold(true).Render(fmt.Sprintf("drift %d", h.DriftCount))
+	}
+	parts = append(parts, drift)
+	if r.opts.ReadOnly {
+		parts = append(parts, th.HeaderStale.Render("READ-ONLY"))
+	}
+	left := strings.Join(parts, sep)
+	right := hs.Render(r.who() + " ")
+	gap := r.width - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		// Narrow: the product name goes first, who you are stays.
+		left = hs.Render(" ") + strings.Join(parts[1:], sep)
+		gap = r.width - lipgloss.Width(left) - lipgloss.Width(right)
+	}
+	if gap < 1 {
+		return common.Fit(left+sep+right, r.width)
+	}
+	return left + hs.Render(strings.Repeat(" ", gap)) + right
+}
+
+// syncAge is how long ago the sync loop last reconciled with n8n.
+func syncAge(now time.Time, h model.Health) string {
+	if h.LastSync == nil {
+		return "never"
+	}
+	return common.Age(now, *h.LastSync) + " ago"
+}
+
+// who is the actor and their role where the cursor is.
+func (r *Root) who() string {
+	a := r.opts.Actor
+	name := a.Name
+	if name == "" {
+		name = fmt.Sprintf("user %d", a.UserID)
+	}
+	if a.SuperAdmin {
+		return name + " · super admin"
+	}
+	if w, ok := r.fleet.SelectedWorkspace(); ok {
+		if role, ok := a.Roles[w.ID]; ok {
+			return fmt.Sprintf("%s · %s of %s", name, role, w.Slug)
+		}
+	}
+	return name + " · member"
+}
+
+func (r *Root) statusLine() string {
+	th := r.theme
+	if r.commandOn {
+		return common.Fit(r.cmdline.View(), r.width)
+	}
+	if r.status.Text == "" {
+		if r.poll.lastErr != nil {
+			return common.Fit(th.StatusError.Render(fmt.Sprintf("poll failed (%s); retrying in %s, showing the last data", r.poll.lastErr, common.Dur(r.poll.delay()))), r.width)
+		}
+		return ""
+	}
+	st := th.StatusInfo
+	switch r.status.Level {
+	case common.Success:
+		st = th.StatusOK
+	case common.Failure:
+		st = th.StatusError
+	}
+	return common.Fit(st.Render(r.status.Text), r.width)
+}
+
+func (r *Root) globalShort() []key.Binding {
+	return []key.Binding{r.keys.Command, r.keys.Help, r.keys.Quit}
+}
+
+func (r *Root) footer() string {
+	if r.commandOn {
+		return r.help.ShortHelpView([]key.Binding{
+			key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete")),
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		})
+	}
+	return r.help.ShortHelpView(append(r.current().ShortHelp(), r.globalShort()...))
+}
+
+// helpView is "?": every binding of the active view and the global ones,
+// then the command table, all generated from the key maps and commands.
+func (r *Root) helpView() string {
+	th := r.theme
+	groups := append(r.current().FullHelp(), []key.Binding{r.keys.Command, r.keys.Help, r.keys.Refresh, r.keys.Quit})
+	var b strings.Builder
+	b.WriteString(th.DialogTitle.Render("Keys") + "\n")
+	full := r.help
+	full.ShowAll = true
+	b.WriteString(full.FullHelpView(groups))
+	b.WriteString("\n\n" + th.DialogTitle.Render("Commands") + "\n")
+	for _, c := range r.commands {
+		name := ":" + c.Name
+		if len(c.Aliases) > 0 {
+			name += " (" + strings.Join(c.Aliases, ", ") + ")"
+		}
+		line := th.HelpKey.Render(fmt.Sprintf("%-24s", name)) + " " + th.HelpDesc.Render(c.Help)
+		if c.Args != "" {
+			line += th.HelpDesc.Render(" " + c.Args)
+		}
+		b.WriteString(line + "\n")
+	}
+	b.WriteString("\n" + th.HelpDesc.Render("? or esc closes this help"))
+	return th.Dialog.Render(b.String())
+}
