@@ -41,6 +41,7 @@ type Execution struct {
 	timeline   []Run
 	byNode     map[string][]int // node name → indexes into timeline, by run index
 	nodes      map[string]nodeInfo
+	lm         landmarks
 }
 
 type nodeInfo struct {
@@ -52,11 +53,11 @@ type nodeInfo struct {
 // kept: the Execution holds its own sanitized copy. Invalid JSON gives a
 // *SyntaxError with the offset and line.
 func Open(raw []byte) (*Execution, error) {
-	doc, stats, err := Sanitize(raw)
+	doc, stats, lm, err := sanitize(raw)
 	if err != nil {
 		return nil, fmt.Errorf("reading execution: %w", err)
 	}
-	return openSanitized(doc, stats)
+	return openSanitized(doc, stats, lm)
 }
 
 // OpenFile opens an execution saved as FILE.json or FILE.json.gz.
@@ -94,35 +95,38 @@ func readMaybeGzip(path string) ([]byte, error) {
 	return raw, nil
 }
 
-func openSanitized(doc []byte, stats SanitizeStats) (*Execution, error) {
-	e := &Execution{doc: doc, Sanitized: stats}
+func openSanitized(doc []byte, stats SanitizeStats, lm landmarks) (*Execution, error) {
+	e := &Execution{doc: doc, Sanitized: stats, lm: lm}
 	if len(doc) > 0 {
 		e.str = unsafe.String(&doc[0], len(doc))
 	}
-	top := gjson.Parse(e.str)
-	if !top.IsObject() {
+	if !gjson.Parse(e.str).IsObject() {
 		return nil, errors.New("not an n8n execution: the document is not a JSON object")
 	}
-	// The scalar fields come before data in n8n's answer, so these lookups
-	// stop early; workflowData sits after data and is read only on demand.
-	f := gjson.GetMany(e.str, "id", "workflowId", "status", "mode", "retryOf", "retrySuccessId",
-		"startedAt", "stoppedAt", "waitTill", "data")
-	if !f[0].Exists() && !f[2].Exists() && !f[9].Exists() {
+	top := func(key string) gjson.Result { return e.at(lm.top, key) }
+	if !top("id").Exists() && !top("status").Exists() && !top("data").Exists() {
 		return nil, errors.New("not an n8n execution: no id, status or data")
 	}
-	e.ID, e.WorkflowID, e.Status, e.Mode = f[0].String(), f[1].String(), f[2].String(), f[3].String()
-	e.RetryOf, e.RetrySuccessID = f[4].String(), f[5].String()
-	e.StartedAt, e.StoppedAt, e.WaitTill = parseTime(f[6]), parseTime(f[7]), parseTime(f[8])
-	if data := f[9]; data.IsObject() {
-		rd := gjson.Get(data.Raw, "resultData")
-		e.LastNodeExecuted = rd.Get("lastNodeExecuted").String()
-		e.runData = rd.Get("runData")
-		e.hasRunData = e.runData.IsObject()
-		if e.WaitTill.IsZero() {
-			e.WaitTill = parseTime(data.Get("waitTill"))
-		}
+	e.ID, e.WorkflowID, e.Status, e.Mode = top("id").String(), top("workflowId").String(), top("status").String(), top("mode").String()
+	e.RetryOf, e.RetrySuccessID = top("retryOf").String(), top("retrySuccessId").String()
+	e.StartedAt, e.StoppedAt, e.WaitTill = parseTime(top("startedAt")), parseTime(top("stoppedAt")), parseTime(top("waitTill"))
+	e.LastNodeExecuted = e.at(lm.resultData, "lastNodeExecuted").String()
+	e.runData = e.at(lm.resultData, "runData")
+	e.hasRunData = e.runData.IsObject()
+	if e.WaitTill.IsZero() && e.Status == "waiting" {
+		e.WaitTill = parseTime(top("data").Get("waitTill"))
 	}
 	return e, nil
+}
+
+// at is the value the sanitizer noted under key, or a result that does not
+// exist.
+func (e *Execution) at(spans map[string]span, key string) gjson.Result {
+	sp, ok := spans[key]
+	if !ok {
+		return gjson.Result{}
+	}
+	return gjson.Parse(e.str[sp.start:sp.end])
 }
 
 func parseTime(r gjson.Result) time.Time {
@@ -174,7 +178,7 @@ func (e *Execution) workflowNodes() map[string]nodeInfo {
 		return e.nodes
 	}
 	e.nodes = map[string]nodeInfo{}
-	wf := gjson.Get(e.str, "workflowData")
+	wf := e.at(e.lm.top, "workflowData")
 	e.WorkflowName = wf.Get("name").String()
 	nodes := wf.Get("nodes")
 	nodes.ForEach(func(_, n gjson.Result) bool {

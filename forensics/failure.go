@@ -70,7 +70,7 @@ func (e *Execution) placeFailure(f *Failure) {
 }
 
 func (e *Execution) executionError() *NodeError {
-	v := gjson.Get(e.str, "data.resultData.error")
+	v := e.at(e.lm.resultData, "error")
 	if !v.IsObject() {
 		return nil
 	}

@@ -35,44 +35,91 @@ type SanitizeStats struct {
 // It is one forward pass with an explicit stack: no recursion, whatever the
 // nesting.
 func Sanitize(raw []byte) ([]byte, SanitizeStats, error) {
+	out, st, _, err := sanitize(raw)
+	return out, st, err
+}
+
+// span is where a value sits in the sanitized output.
+type span struct{ start, end int }
+
+// landmarks are the spans of the values an Execution reads first, noted by
+// the sanitizer on its way so that nobody has to scan 40 MB to find them:
+// the top-level members, and the members of data.resultData.
+type landmarks struct {
+	top        map[string]span
+	resultData map[string]span
+}
+
+func sanitize(raw []byte) ([]byte, SanitizeStats, landmarks, error) {
 	st := SanitizeStats{In: len(raw)}
+	lm := landmarks{top: map[string]span{}, resultData: map[string]span{}}
 	s := scanner{buf: raw}
 	out := make([]byte, 0, len(raw)+64)
 	// binaryAt[i] says whether open container i is the value of a "binary" key.
 	binaryAt := make([]bool, 0, 32)
 	copied := 0
 	keyStart, keyEnd := -1, -1
+	var path [3]string // keys of the members open at depths 1–3
+	var starts [4]int  // output offsets where the values at depths 1–3 began
+	// outAt maps an offset of raw not yet copied to its offset in out.
+	outAt := func(rawOff int) int { return len(out) + rawOff - copied }
+	note := func(depth, end int) {
+		for i := 0; i < depth; i++ {
+			if s.stack[i] != '{' {
+				return
+			}
+		}
+		switch {
+		case depth == 1 && len(lm.top) < 256:
+			lm.top[path[0]] = span{starts[1], end}
+		case depth == 3 && path[0] == "data" && path[1] == "resultData" && len(lm.resultData) < 256:
+			lm.resultData[path[2]] = span{starts[3], end}
+		}
+	}
 	for {
 		t, err := s.next()
 		if err != nil {
-			return nil, st, err
+			return nil, st, lm, err
 		}
 		switch t {
 		case tEOF:
 			out = append(out, raw[copied:]...)
 			st.Out = len(out)
-			return out, st, nil
+			return out, st, lm, nil
 		case tKey:
 			keyStart, keyEnd = s.start, s.end
+			if d := len(s.stack); d <= 3 {
+				path[d-1] = string(raw[keyStart+1 : keyEnd-1])
+			}
 			if keyEnd-keyStart-2 > MaxString {
 				out = append(out, raw[copied:keyStart]...)
 				out = appendCutString(out, raw[keyStart:keyEnd], &st)
 				copied = keyEnd
 			}
-		case tString:
-			if s.end-s.start-2 > MaxString {
+		case tString, tNumber, tTrue, tFalse, tNull:
+			d := len(s.stack)
+			if d >= 1 && d <= 3 {
+				starts[d] = outAt(s.start)
+			}
+			if t == tString && s.end-s.start-2 > MaxString {
 				out = append(out, raw[copied:s.start]...)
 				out = appendCutString(out, raw[s.start:s.end], &st)
 				copied = s.end
 			}
+			if d >= 1 && d <= 3 {
+				note(d, outAt(s.end))
+			}
 		case tObjOpen, tArrOpen:
-			d := len(s.stack) - 1 // index of the container just opened
+			d := len(s.stack) - 1 // depth of the container just opened
+			if d >= 1 && d <= 3 {
+				starts[d] = outAt(s.start)
+			}
 			inObject := d > 0 && s.stack[d-1] == '{'
 			if t == tObjOpen && inObject && binaryAt[d-1] {
 				start := s.start
 				desc, end, ok, err := binaryEntry(raw, start, s.base+d, &st)
 				if err != nil {
-					return nil, st, err
+					return nil, st, lm, err
 				}
 				if ok {
 					out = append(out, raw[copied:start]...)
@@ -86,6 +133,9 @@ func Sanitize(raw []byte) ([]byte, SanitizeStats, error) {
 			binaryAt = append(binaryAt, isBinary)
 		case tObjClose, tArrClose:
 			binaryAt = binaryAt[:len(binaryAt)-1]
+			if d := len(s.stack); d >= 1 && d <= 3 {
+				note(d, outAt(s.end))
+			}
 		}
 	}
 }

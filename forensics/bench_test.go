@@ -1,0 +1,152 @@
+package forensics
+
+import (
+	"bytes"
+	"io"
+	"os/exec"
+	"runtime"
+	"runtime/metrics"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// firstFrame is what opening the forensics screen costs: open (validate +
+// sanitize), the timeline, the error hunter, the failed run's input as a
+// document, and its first screenful of lines.
+func firstFrame(b *testing.B, raw []byte) {
+	e, err := Open(raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tl := e.Timeline()
+	f := e.FirstFailure()
+	if f == nil || !f.Ran {
+		b.Fatal("no failed run")
+	}
+	in, err := e.Input(tl[f.Run])
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, err := NewDocument(in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if lines := d.Window(0, 60); len(lines) != 60 {
+		b.Fatalf("first screen has %d lines", len(lines))
+	}
+}
+
+// peakHeap samples the heap (runtime/metrics: live and not yet collected
+// objects, every 200µs) while fn runs, and returns the peak above the heap
+// before fn, after a GC so that earlier iterations' garbage and other
+// benchmarks' data do not count. Callers add the document itself, which fn's
+// caller holds throughout.
+func peakHeap(fn func()) uint64 {
+	runtime.GC()
+	base := heapObjects()
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	var peak atomic.Uint64
+	read := func() {
+		metrics.Read(sample)
+		if v := sample[0].Value.Uint64(); v > peak.Load() {
+			peak.Store(v)
+		}
+	}
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(200 * time.Microsecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				read()
+			}
+		}
+	}()
+	read()
+	fn()
+	read()
+	close(done)
+	<-stopped
+	return peak.Load() - min(base, peak.Load())
+}
+
+func heapObjects() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+func benchFirstFrame(b *testing.B, raw []byte) {
+	var worst uint64
+	b.SetBytes(int64(len(raw)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		runtime.GC()
+		b.StartTimer()
+		p := peakHeap(func() { firstFrame(b, raw) })
+		worst = max(worst, p)
+	}
+	b.ReportMetric(float64(worst+uint64(len(raw)))/float64(len(raw)), "peakheap/doc")
+}
+
+// BenchmarkFirstFrame42MB: target ≤ 500 ms and peak heap ≤ 3× the document
+// (the heap includes the 42 MB input itself).
+func BenchmarkFirstFrame42MB(b *testing.B) { benchFirstFrame(b, bigRaw(b)) }
+
+// BenchmarkFirstFrame2MB: target ≤ 50 ms.
+func BenchmarkFirstFrame2MB(b *testing.B) {
+	benchFirstFrame(b, readFixture(b, "testdata/execution-error-http-429-with-binary.json"))
+}
+
+// BenchmarkDocumentWhole42MB indexes the whole sanitized 42 MB execution
+// and renders its first screen: the inspector must cope with it too.
+func BenchmarkDocumentWhole42MB(b *testing.B) {
+	e, err := Open(bigRaw(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	doc := e.Bytes()
+	var worst uint64
+	b.SetBytes(int64(len(doc)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		runtime.GC()
+		b.StartTimer()
+		worst = max(worst, peakHeap(func() {
+			d, err := NewDocument(doc)
+			if err != nil {
+				b.Fatal(err)
+			}
+			d.Window(d.Lines()/2, 60)
+		}))
+	}
+	b.ReportMetric(float64(worst+uint64(len(doc)))/float64(len(doc)), "peakheap/doc")
+}
+
+// BenchmarkJQBaseline42MB is `jq -c .` over the same decompressed file,
+// the baseline godmode must beat.
+func BenchmarkJQBaseline42MB(b *testing.B) {
+	jq, err := exec.LookPath("jq")
+	if err != nil {
+		b.Skip("jq not installed: no baseline")
+	}
+	raw := bigRaw(b)
+	b.SetBytes(int64(len(raw)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		cmd := exec.Command(jq, "-c", ".")
+		cmd.Stdin = bytes.NewReader(raw)
+		cmd.Stdout = io.Discard
+		if err := cmd.Run(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
