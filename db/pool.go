@@ -59,10 +59,11 @@ func Where(databaseURL string) string {
 }
 
 func parseProblem(err error, databaseURL string) string {
+	// pgconn says "cannot parse `<url, password masked>`: <problem>"; the
+	// problem is what the user needs.
 	msg := err.Error()
-	var pe *pgconn.ParseConfigError
-	if errors.As(err, &pe) && pe.Unwrap() != nil {
-		msg = pe.Unwrap().Error()
+	if i := strings.Index(msg, "`: "); i >= 0 {
+		msg = msg[i+3:]
 	}
 	return redact(msg, databaseURL)
 }

@@ -58,6 +58,10 @@ func StartThrowaway(ctx context.Context, opt ThrowawayOptions) (*Throwaway, erro
 	if err != nil {
 		return nil, fmt.Errorf("throwaway postgres: %w", err)
 	}
+	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o600); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("throwaway postgres: %w", err)
+	}
 	t := &Throwaway{dir: dir, sockDir: filepath.Join(dir, "sock"), bin: bin, done: make(chan struct{})}
 	if err := t.start(ctx, opt); err != nil {
 		os.RemoveAll(dir)
@@ -251,26 +255,28 @@ func unprivilegedUser() (*syscall.Credential, error) {
 }
 
 // sweepStaleThrowaways removes temp dirs left by processes that were killed
-// before Close, so crashed test runs do not fill /tmp.
+// before Close, so crashed test runs do not fill /tmp. A dir is stale when
+// the process that made it (its owner file) is gone; Postgres's own pid file
+// is no guide, since initdb rewrites it several times.
 func sweepStaleThrowaways() {
 	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "godmode-pg-*"))
 	for _, d := range dirs {
-		pidFile := filepath.Join(d, "data", "postmaster.pid")
-		b, err := os.ReadFile(pidFile)
+		b, err := os.ReadFile(filepath.Join(d, ownerFile))
 		if err != nil {
-			fi, statErr := os.Stat(d)
-			if statErr == nil && time.Since(fi.ModTime()) > time.Hour {
+			if fi, err := os.Stat(d); err == nil && time.Since(fi.ModTime()) > time.Hour {
 				os.RemoveAll(d)
 			}
 			continue
 		}
-		pid, _ := strconv.Atoi(strings.SplitN(string(b), "\n", 2)[0])
+		pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
 		if pid > 0 && syscall.Kill(pid, 0) == nil {
 			continue
 		}
 		os.RemoveAll(d)
 	}
 }
+
+const ownerFile = "owner.pid"
 
 func lastLines(b []byte, n int) string {
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
