@@ -200,6 +200,9 @@ func binaryEntry(raw []byte, start, depth int, st *SanitizeStats) (desc []byte, 
 		return nil, end, false, nil
 	}
 	payload := data.val[1 : len(data.val)-1]
+	if bytes.HasPrefix(payload, []byte("[binary ")) {
+		return nil, end, false, nil // already a descriptor: sanitizing is idempotent
+	}
 	// n8n stores non-default modes as data = mode name and id = "mode:path".
 	storage := []byte("default")
 	external := false
