@@ -126,6 +126,7 @@ func errorMessage(body []byte) string {
 		if j := strings.Index(strings.ToLower(rest), "</pre>"); j >= 0 {
 			rest = rest[:j]
 		}
+		rest = strings.ReplaceAll(strings.ReplaceAll(rest, "<br>", "\n"), "&nbsp;", " ")
 		return clip("HTML page: " + firstLine(stripTags(rest)))
 	}
 	if i := strings.Index(strings.ToLower(trimmed), "<title>"); i >= 0 {

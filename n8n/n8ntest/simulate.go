@@ -63,7 +63,7 @@ type connection struct {
 	Index int    `json:"index"`
 }
 
-var throwRE = regexp.MustCompile(`throw\s+new\s+Error\(\s*(["'` + "`" + `])(.*?)\1\s*\)`)
+var throwRE = regexp.MustCompile(`throw\s+new\s+Error\(\s*(?:"([^"]*)"|'([^']*)'|` + "`([^`]*)`" + `)\s*\)`)
 
 // maxNodeRuns stops a workflow whose loop never ends.
 const maxNodeRuns = 10000
@@ -234,7 +234,12 @@ func failure(node n8n.Node, r run) map[string]any {
 	if m == nil {
 		return nil
 	}
-	text := p.JSCode[m[4]:m[5]]
+	var text string
+	for g := 1; g <= 3; g++ {
+		if m[2*g] >= 0 {
+			text = p.JSCode[m[2*g]:m[2*g+1]]
+		}
+	}
 	line := 1 + strings.Count(p.JSCode[:m[0]], "\n")
 	return map[string]any{"stack": "Error: Error: " + text + "\n\tat Code:" + strconv.Itoa(line) + ":1\n\tat Code:2:2",
 		"level": "error", "tags": map[string]any{}, "description": nil, "lineNumber": line, "node": node,

@@ -1,0 +1,161 @@
+package n8n_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/godmode-console/godmode/n8n"
+	"github.com/godmode-console/godmode/n8n/n8ntest"
+)
+
+// target is one n8n the contract suite runs against.
+type target struct {
+	name   string
+	url    string
+	key    string
+	client *n8n.Client
+	fake   *n8ntest.Server // nil for the real n8n
+	seq    *atomic.Int64
+}
+
+func forEachTarget(t *testing.T, f func(t *testing.T, tg target)) {
+	t.Run("fake", func(t *testing.T) {
+		srv := n8ntest.New()
+		t.Cleanup(srv.Close)
+		f(t, target{name: "fake", url: srv.URL, key: srv.APIKey, client: srv.Client(), fake: srv, seq: new(atomic.Int64)})
+	})
+	if realOK {
+		t.Run("real", func(t *testing.T) {
+			f(t, target{name: "real", url: realURL, key: realKey, client: n8n.New(realURL, realKey), seq: new(atomic.Int64)})
+		})
+	}
+}
+
+// unique makes a name no other run or test uses, so reruns against the
+// same real n8n never collide.
+func (tg target) unique(what string) string {
+	return fmt.Sprintf("godmode-contract-%s-%s-%d", runID, what, tg.seq.Add(1))
+}
+
+// create creates w and deletes it when the test ends.
+func (tg target) create(t *testing.T, w n8n.Workflow) n8n.Workflow {
+	t.Helper()
+	got, err := tg.client.CreateWorkflow(context.Background(), w)
+	if err != nil {
+		t.Fatalf("creating %q: %v", w.Name, err)
+	}
+	t.Cleanup(func() { tg.cleanup(t, got.ID) })
+	return got
+}
+
+func (tg target) cleanup(t *testing.T, id string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := tg.client.DeleteWorkflow(ctx, id); err != nil && !errors.Is(err, n8n.ErrNotFound) {
+		t.Errorf("cleaning up workflow %s: %v", id, err)
+	}
+}
+
+func webhookWorkflow(name, path string, more ...n8n.Node) n8n.Workflow {
+	nodes := []n8n.Node{{Name: "Webhook", Type: n8n.WebhookNodeType, TypeVersion: 2, Position: []float64{0, 0}, WebhookID: uuid(),
+		Parameters: mustJSON(map[string]any{"path": path, "httpMethod": "POST", "responseMode": "onReceived"})}}
+	conns := map[string]any{}
+	prev := "Webhook"
+	for i, n := range more {
+		n.Position = []float64{float64(200 * (i + 1)), 0}
+		nodes = append(nodes, n)
+		conns[prev] = map[string]any{"main": [][]map[string]any{{{"node": n.Name, "type": "main", "index": 0}}}}
+		prev = n.Name
+	}
+	return n8n.Workflow{Name: name, Nodes: nodes, Connections: mustJSON(conns),
+		Settings: map[string]json.RawMessage{"executionOrder": json.RawMessage(`"v1"`)}}
+}
+
+func codeNode(name, js string) n8n.Node {
+	return n8n.Node{Name: name, Type: "n8n-nodes-base.code", TypeVersion: 2, Parameters: mustJSON(map[string]any{"jsCode": js})}
+}
+
+func mustJSON(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func uuid() string {
+	s := randomSuffix() + randomSuffix() + randomSuffix() + randomSuffix()
+	return s[0:8] + "-" + s[8:12] + "-4" + s[13:16] + "-a" + s[17:20] + "-" + s[20:32]
+}
+
+// eventually polls until f reports done (executions are written
+// asynchronously by a real n8n), failing after limit.
+func eventually(t *testing.T, limit time.Duration, what string, f func() (bool, error)) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		done, err := f()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if done {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not done after %v", what, limit)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// createMany creates n workflows concurrently (at most 8 at a time) and
+// deletes them when the test ends.
+func (tg target) createMany(t *testing.T, n int, name func(i int) string) []string {
+	t.Helper()
+	ids := make([]string, n)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	var mu sync.Mutex
+	var firstErr error
+	for i := range n {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			w, err := tg.client.CreateWorkflow(context.Background(), noopWorkflow(name(i)))
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
+			ids[i] = w.ID
+		})
+	}
+	wg.Wait()
+	t.Cleanup(func() {
+		var wg sync.WaitGroup
+		for _, id := range ids {
+			if id == "" {
+				continue
+			}
+			wg.Go(func() {
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				tg.cleanup(t, id)
+			})
+		}
+		wg.Wait()
+	})
+	if firstErr != nil {
+		t.Fatalf("creating %d workflows: %v", n, firstErr)
+	}
+	return ids
+}
+
+func has(s, sub string) bool { return strings.Contains(s, sub) }
