@@ -44,6 +44,11 @@ func (tg target) unique(what string) string {
 	return fmt.Sprintf("godmode-contract-%s-%s-%d", runID, what, tg.seq.Add(1))
 }
 
+// tagName is unique and short enough for a tag (24 characters at most).
+func (tg target) tagName() string {
+	return fmt.Sprintf("gm-%s-%d", runID, tg.seq.Add(1))
+}
+
 // create creates w and deletes it when the test ends.
 func (tg target) create(t *testing.T, w n8n.Workflow) n8n.Workflow {
 	t.Helper()

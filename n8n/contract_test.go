@@ -403,7 +403,7 @@ func TestContractErrorKinds(t *testing.T) {
 		check("status filter crashed", err, n8n.ErrBadRequest, "request/query/status must be equal to one of the allowed values: canceled, error, running, success, waiting")
 		_, err = tg.client.Variables(ctx)
 		check("variables without licence", err, n8n.ErrForbidden, "Your license does not allow for feat:variables. To enable feat:variables, please upgrade to a license that supports this feature.")
-		name := tg.unique("tag")
+		name := tg.tagName()
 		tag, err := tg.client.CreateTag(ctx, name)
 		if err != nil {
 			t.Fatal(err)
@@ -411,6 +411,8 @@ func TestContractErrorKinds(t *testing.T) {
 		defer func() { _ = tg.client.DeleteTag(ctx, tag.ID) }()
 		_, err = tg.client.CreateTag(ctx, name)
 		check("duplicate tag", err, n8n.ErrConflict, "Tag already exists")
+		_, err = tg.client.CreateTag(ctx, strings.Repeat("x", 25))
+		check("tag name too long", err, n8n.ErrBadRequest, `tag name "xxxxxxxxxxxxxxxxxxxxxxxxx" must be 1 to 24 characters`)
 		noTrigger := tg.create(t, noopWorkflow(tg.unique("kinds-no-trigger")))
 		_, err = tg.client.Activate(ctx, noTrigger.ID)
 		check("no trigger", err, n8n.ErrNoTrigger, "")
@@ -460,7 +462,7 @@ func TestContractTagsAndCredentials(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg target) {
 		ctx := context.Background()
 		w := tg.create(t, noopWorkflow(tg.unique("tagged")))
-		tag, err := tg.client.CreateTag(ctx, tg.unique("ws"))
+		tag, err := tg.client.CreateTag(ctx, tg.tagName())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,8 +2,10 @@ package n8n
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 )
 
 // Tags lists every tag.
@@ -28,9 +30,19 @@ func (c *Client) Tags(ctx context.Context) ([]Tag, error) {
 	return out, nil
 }
 
-// CreateTag creates a tag; a name already taken is ErrConflict.
+// MaxTagName is the longest tag name n8n stores, in characters.
+const MaxTagName = 24
+
+// CreateTag creates a tag; a name already taken is ErrConflict. Names are
+// 1 to 24 characters: n8n reports a longer or empty one as a duplicate, so
+// the client refuses it before asking.
 func (c *Client) CreateTag(ctx context.Context, name string) (Tag, error) {
-	body, err := c.do(ctx, call{method: "POST", path: "/tags", body: map[string]string{"name": strings.TrimSpace(name)}, okStatus: []int{201}})
+	name = strings.TrimSpace(name)
+	if n := utf8.RuneCountInString(name); n == 0 || n > MaxTagName {
+		return Tag{}, &Error{Kind: ErrBadRequest, Method: "POST", Path: "/api/v1/tags",
+			Message: fmt.Sprintf("tag name %q must be 1 to %d characters", name, MaxTagName)}
+	}
+	body, err := c.do(ctx, call{method: "POST", path: "/tags", body: map[string]string{"name": name}, okStatus: []int{201}})
 	if err != nil {
 		return Tag{}, err
 	}

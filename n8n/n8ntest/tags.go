@@ -3,6 +3,7 @@ package n8ntest
 import (
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/godmode-console/godmode/n8n"
 )
@@ -63,6 +64,11 @@ func (s *Server) createTag(w http.ResponseWriter, r *http.Request) {
 // addTag creates a tag; names are unique. Caller holds s.mu.
 func (s *Server) addTag(name string) (n8n.Tag, string) {
 	name = strings.TrimSpace(name)
+	if name == "" || utf8.RuneCountInString(name) > 24 {
+		// n8n's tag names are 1-24 characters; its database refusal is
+		// reported as a duplicate.
+		return n8n.Tag{}, "Tag already exists"
+	}
 	for _, t := range s.tags {
 		if t.Name == name {
 			return n8n.Tag{}, "Tag already exists"
