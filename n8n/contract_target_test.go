@@ -31,11 +31,13 @@ func forEachTarget(t *testing.T, f func(t *testing.T, tg target)) {
 		t.Cleanup(srv.Close)
 		f(t, target{name: "fake", url: srv.URL, key: srv.APIKey, client: srv.Client(), fake: srv, seq: new(atomic.Int64)})
 	})
-	if realOK {
-		t.Run("real", func(t *testing.T) {
-			f(t, target{name: "real", url: realURL, key: realKey, client: n8n.New(realURL, realKey), seq: new(atomic.Int64)})
-		})
-	}
+	t.Run("real", func(t *testing.T) {
+		if !realOK {
+			// Shown as SKIP (with -v and in test2json): the real half did not run.
+			t.Skip("real n8n not configured or not reachable: see .ci/n8n-peer.sh")
+		}
+		f(t, target{name: "real", url: realURL, key: realKey, client: n8n.New(realURL, realKey), seq: new(atomic.Int64)})
+	})
 }
 
 // unique makes a name no other run or test uses, so reruns against the
