@@ -26,6 +26,17 @@ func Fit(s string, w int) string {
 // title set into the top edge, like k9s. w and h include the border.
 // Drawing the edges by hand keeps the cost to two styled strings per line.
 func Box(st, titleStyle lipgloss.Style, title, content string, w, h int) string {
+	return box(st, titleStyle, title, content, w, h, false)
+}
+
+// ExactBox is Box for content whose non-empty lines are already exactly
+// w-2 cells wide (tables guarantee it), skipping the measuring of every
+// line.
+func ExactBox(st, titleStyle lipgloss.Style, title, content string, w, h int) string {
+	return box(st, titleStyle, title, content, w, h, true)
+}
+
+func box(st, titleStyle lipgloss.Style, title, content string, w, h int, exact bool) string {
 	if w < 2 || h < 2 {
 		return ""
 	}
@@ -42,15 +53,17 @@ func Box(st, titleStyle lipgloss.Style, title, content string, w, h int) string 
 	sb.WriteString(edge.Render(strings.Repeat(b.Top, max(0, inner-1-tw)) + b.TopRight))
 
 	left, right := edge.Render(b.Left), edge.Render(b.Right)
-	lines := strings.Split(content, "\n")
-	for i := range h - 2 {
+	rest := content
+	for range h - 2 {
 		sb.WriteByte('\n')
 		sb.WriteString(left)
-		line := ""
-		if i < len(lines) {
-			line = lines[i]
+		line, after, _ := strings.Cut(rest, "\n")
+		rest = after
+		if exact && line != "" {
+			sb.WriteString(line)
+		} else {
+			sb.WriteString(Fit(line, inner))
 		}
-		sb.WriteString(Fit(line, inner))
 		sb.WriteString(right)
 	}
 	sb.WriteByte('\n')

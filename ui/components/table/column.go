@@ -11,9 +11,10 @@ type Column[T any] struct {
 	MinWidth int
 	Right    bool // right-align (numbers, ages)
 	Cell     func(T) string
-	// Style, when set, colours the cell (statuses, failures). The cursor
+	// Style, when set, colours the cell (statuses, failures): a pointer to
+	// a theme field, so the table can cache its escape codes. The cursor
 	// row ignores it so the selection reads as one bar.
-	Style func(T) lipgloss.Style
+	Style func(T) *lipgloss.Style
 	// Compare orders two rows by this column; nil makes it unsortable.
 	Compare func(a, b T) int
 }

@@ -6,6 +6,8 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/godmode-console/godmode/ui/common"
 )
 
 // widths shares the table width between columns: fixed ones first, the
@@ -41,12 +43,23 @@ func (m Model[T]) widths() []int {
 	return w
 }
 
+// width is the cell width of plain text, without grapheme segmentation
+// for the common all-ASCII case.
+func width(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 || s[i] < 0x20 {
+			return ansi.StringWidth(s)
+		}
+	}
+	return len(s)
+}
+
 // fit pads or truncates s to exactly n cells.
 func fit(s string, n int, right bool) string {
 	if n <= 0 {
 		return ""
 	}
-	sw := ansi.StringWidth(s)
+	sw := width(s)
 	if sw > n {
 		return ansi.Truncate(s, n, "…")
 	}
@@ -80,13 +93,18 @@ func (m Model[T]) View() string {
 		}
 		cells[i] = fit(title, ws[i], c.Right)
 	}
-	b.WriteString(th.ColumnHeader.Render(strings.Join(cells, " ")))
+	pad := m.width - (len(m.cols) - 1)
+	for _, w := range ws {
+		pad -= w
+	}
+	pad = max(0, pad)
+	b.WriteString(th.ColumnHeader.Render(strings.Join(cells, " ") + strings.Repeat(" ", pad)))
 
 	bh := m.bodyHeight()
 	end := min(len(m.view), m.offset+bh)
 	for p := m.offset; p < end; p++ {
 		b.WriteByte('\n')
-		m.renderRow(&b, m.rows[m.view[p]], p == m.cursor, ws, cells)
+		m.renderRow(&b, m.rows[m.view[p]], p == m.cursor, ws, cells, pad)
 	}
 	drawn := end - m.offset
 	if len(m.view) == 0 && bh > 0 {
@@ -104,7 +122,7 @@ func (m Model[T]) View() string {
 	if m.filtering || m.query != "" {
 		b.WriteByte('\n')
 		if m.filtering {
-			b.WriteString(ansi.Truncate(m.input.View(), m.width, ""))
+			b.WriteString(common.Fit(m.input.View(), m.width))
 		} else {
 			line := "/" + m.query + "  " + strconv.Itoa(len(m.view)) + " of " + strconv.Itoa(len(m.rows))
 			b.WriteString(th.Muted.Render(fit(line, m.width, false)))
@@ -113,20 +131,23 @@ func (m Model[T]) View() string {
 	return b.String()
 }
 
-func (m Model[T]) renderRow(b *strings.Builder, r T, cursor bool, ws []int, cells []string) {
+// renderRow writes one row of exactly m.width cells. Styles are applied
+// through cached escape codes: lipgloss would re-derive them for every
+// cell, which is most of a frame's cost.
+func (m Model[T]) renderRow(b *strings.Builder, r T, cursor bool, ws []int, cells []string, pad int) {
 	th := m.theme
 	if cursor {
 		for i, c := range m.cols {
 			cells[i] = fit(c.Cell(r), ws[i], c.Right)
 		}
-		st := th.RowCursor
+		st := &th.RowCursor
 		if m.focused {
-			st = th.RowSelected
+			st = &th.RowSelected
 		}
-		b.WriteString(st.Render(strings.Join(cells, " ")))
+		m.paint.get(st).write(b, strings.Join(cells, " ")+strings.Repeat(" ", pad))
 		return
 	}
-	base := th.Row
+	base := &th.Row
 	whole := false
 	if m.rowStyle != nil {
 		if st, ok := m.rowStyle(r); ok {
@@ -142,14 +163,35 @@ func (m Model[T]) renderRow(b *strings.Builder, r T, cursor bool, ws []int, cell
 		if c.Style != nil && !whole {
 			st = c.Style(r)
 		}
-		b.WriteString(render(st, text))
+		if strings.TrimSpace(text) == "" {
+			b.WriteString(text) // padding needs no escape codes
+			continue
+		}
+		m.paint.get(st).write(b, text)
 	}
+	b.WriteString(strings.Repeat(" ", pad))
 }
 
-// render skips lipgloss for blank cells: padding needs no escape codes.
-func render(st lipgloss.Style, s string) string {
-	if strings.TrimSpace(s) == "" {
-		return s
+// painter is a style reduced to the escape codes around its text; valid
+// for styles without padding, borders or width, which cell styles are.
+type painter struct{ prefix, suffix string }
+
+func (p painter) write(b *strings.Builder, s string) {
+	b.WriteString(p.prefix)
+	b.WriteString(s)
+	b.WriteString(p.suffix)
+}
+
+// painters caches painters by the theme field they come from.
+type painters map[*lipgloss.Style]painter
+
+func (ps painters) get(st *lipgloss.Style) painter {
+	if p, ok := ps[st]; ok {
+		return p
 	}
-	return st.Render(s)
+	out := st.Render("X") // no SGR sequence contains an X
+	i := strings.IndexByte(out, 'X')
+	p := painter{prefix: out[:i], suffix: out[i+1:]}
+	ps[st] = p
+	return p
 }

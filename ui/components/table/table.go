@@ -23,7 +23,8 @@ type Model[T any] struct {
 	cols     []Column[T]
 	id       func(T) string
 	haystack func(T) string // text the filter searches
-	rowStyle func(T) (lipgloss.Style, bool)
+	rowStyle func(T) (*lipgloss.Style, bool)
+	paint    painters
 	theme    *themes.Theme
 
 	rows  []T
@@ -49,18 +50,19 @@ func New[T any](th *themes.Theme, cols []Column[T], id, haystack func(T) string)
 	in.Placeholder = "filter"
 	return Model[T]{
 		Keys: DefaultKeyMap(), Empty: "nothing here",
-		cols: cols, id: id, haystack: haystack, theme: th,
+		cols: cols, id: id, haystack: haystack, theme: th, paint: painters{},
 		sortCol: -1, index: map[string]int{}, input: in,
 	}
 }
 
 // SetRowStyle lets a view style whole rows (marked campaigns); the style
 // applies when the func's second result is true.
-func (m *Model[T]) SetRowStyle(f func(T) (lipgloss.Style, bool)) { m.rowStyle = f }
+func (m *Model[T]) SetRowStyle(f func(T) (*lipgloss.Style, bool)) { m.rowStyle = f }
 
 // SetTheme swaps the styles (":theme").
 func (m *Model[T]) SetTheme(th *themes.Theme) {
 	m.theme = th
+	m.paint = painters{}
 	q, f := m.input.Value(), m.input.Focused()
 	m.input = common.NewInput(th, "/")
 	m.input.Placeholder = "filter"

@@ -101,7 +101,7 @@ func (m *Model) build() {
 			Compare: func(a, b E) int { return cmp.Compare(m.slug(a.WorkspaceID), m.slug(b.WorkspaceID)) }},
 		{Title: "CAMPAIGN", Width: 8, Right: true, Cell: func(e E) string { return idText(e.CampaignID) }},
 		{Title: "OUTCOME", Width: 11, Cell: func(e E) string { return string(e.Outcome) },
-			Style:   func(e E) lipgloss.Style { return outcomeStyle(th, e.Outcome) },
+			Style:   func(e E) *lipgloss.Style { return outcomeStyle(th, e.Outcome) },
 			Compare: func(a, b E) int { return cmp.Compare(a.Outcome, b.Outcome) }},
 		{Title: "CHANGE / ERROR", MinWidth: 10, Cell: change},
 	}
@@ -122,14 +122,14 @@ func (m *Model) build() {
 	m.table.SetSize(m.w-2, m.h-2)
 }
 
-func outcomeStyle(th *themes.Theme, o model.Outcome) lipgloss.Style {
+func outcomeStyle(th *themes.Theme, o model.Outcome) *lipgloss.Style {
 	switch o {
 	case model.OutcomeOK:
-		return th.OK
+		return &th.OK
 	case model.OutcomeNoop:
-		return th.Muted
+		return &th.Muted
 	}
-	return th.Error
+	return &th.Error
 }
 
 func idText(p *int64) string {
@@ -296,5 +296,5 @@ func (m *Model) View() string {
 	} else {
 		title += " · all (:audit ws=<slug> actor=<name> outcome=<ok|noop|failed|rolled_back>)"
 	}
-	return common.Box(m.theme.PaneFocused, m.theme.PaneTitleFocused, title, m.table.View(), m.w, m.h)
+	return common.ExactBox(m.theme.PaneFocused, m.theme.PaneTitleFocused, title, m.table.View(), m.w, m.h)
 }

@@ -16,23 +16,23 @@ import (
 )
 
 // statusStyle maps any status word the panes show to a theme style.
-func statusStyle(th *themes.Theme, s string) lipgloss.Style {
+func statusStyle(th *themes.Theme, s string) *lipgloss.Style {
 	switch s {
 	case "active", "success", "ok":
-		return th.OK
+		return &th.OK
 	case "paused", "waiting", "new", "awaiting_setup", "provisioning", "running", "noop":
-		return th.Warn
+		return &th.Warn
 	case "error", "crashed", "failed", "suspended", "rolled_back":
-		return th.Error
+		return &th.Error
 	}
-	return th.Muted
+	return &th.Muted
 }
 
-func failStyle(th *themes.Theme, n int) lipgloss.Style {
+func failStyle(th *themes.Theme, n int) *lipgloss.Style {
 	if n > 0 {
-		return th.Error
+		return &th.Error
 	}
-	return th.Muted
+	return &th.Muted
 }
 
 func timeCmp(a, b *time.Time) int {
@@ -51,7 +51,7 @@ func workspaceColumns(th *themes.Theme) []table.Column[model.WorkspaceSummary] {
 	type W = model.WorkspaceSummary
 	return []table.Column[W]{
 		{Title: "STATUS", Width: 10, Cell: func(w W) string { return badge(w.Status) },
-			Style:   func(w W) lipgloss.Style { return statusStyle(th, string(w.Status)) },
+			Style:   func(w W) *lipgloss.Style { return statusStyle(th, string(w.Status)) },
 			Compare: func(a, b W) int { return cmp.Compare(a.Status, b.Status) }},
 		{Title: "WORKSPACE", MinWidth: 8, Cell: func(w W) string { return w.Slug },
 			Compare: func(a, b W) int { return cmp.Compare(a.Slug, b.Slug) }},
@@ -59,7 +59,7 @@ func workspaceColumns(th *themes.Theme) []table.Column[model.WorkspaceSummary] {
 			return fmt.Sprintf("%d/%d/%d", w.CampaignCounts[model.CampaignActive], w.CampaignCounts[model.CampaignPaused], w.CampaignCounts[model.CampaignError])
 		}, Compare: func(a, b W) int { return cmp.Compare(a.Campaigns, b.Campaigns) }},
 		{Title: "FAIL24H", Width: 7, Right: true, Cell: func(w W) string { return strconv.Itoa(w.Failures24h) },
-			Style:   func(w W) lipgloss.Style { return failStyle(th, w.Failures24h) },
+			Style:   func(w W) *lipgloss.Style { return failStyle(th, w.Failures24h) },
 			Compare: func(a, b W) int { return cmp.Compare(a.Failures24h, b.Failures24h) }},
 	}
 }
@@ -91,19 +91,19 @@ func campaignColumns(th *themes.Theme, st *toggles, now common.Clock) []table.Co
 			}
 			return " "
 		}},
-		{Title: "SWITCH", Width: 6, Cell: st.switchCell, Style: func(c C) lipgloss.Style {
+		{Title: "SWITCH", Width: 6, Cell: st.switchCell, Style: func(c C) *lipgloss.Style {
 			if _, ok := st.pending[c.ID]; ok {
-				return th.SwitchPending
+				return &th.SwitchPending
 			}
 			if c.Status == model.CampaignActive {
-				return th.SwitchOn
+				return &th.SwitchOn
 			}
-			return th.SwitchOff
+			return &th.SwitchOff
 		}, Compare: func(a, b C) int { return cmp.Compare(st.shown(a), st.shown(b)) }},
 		{Title: "CAMPAIGN", MinWidth: 12, Cell: func(c C) string { return c.Name },
 			Compare: func(a, b C) int { return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) }},
 		{Title: "STATUS", Width: 8, Cell: func(c C) string { return string(c.Status) },
-			Style:   func(c C) lipgloss.Style { return statusStyle(th, string(c.Status)) },
+			Style:   func(c C) *lipgloss.Style { return statusStyle(th, string(c.Status)) },
 			Compare: func(a, b C) int { return cmp.Compare(a.Status, b.Status) }},
 		{Title: "WORKFLOW", Width: 12, Cell: func(c C) string { return c.N8nWorkflowID },
 			Compare: func(a, b C) int { return cmp.Compare(a.N8nWorkflowID, b.N8nWorkflowID) }},
@@ -112,10 +112,10 @@ func campaignColumns(th *themes.Theme, st *toggles, now common.Clock) []table.Co
 				return "never"
 			}
 			return c.LastExecStatus + " " + common.AgePtr(now(), c.LastExecAt)
-		}, Style: func(c C) lipgloss.Style { return statusStyle(th, c.LastExecStatus) },
+		}, Style: func(c C) *lipgloss.Style { return statusStyle(th, c.LastExecStatus) },
 			Compare: func(a, b C) int { return timeCmp(a.LastExecAt, b.LastExecAt) }},
 		{Title: "FAIL24H", Width: 7, Right: true, Cell: func(c C) string { return strconv.Itoa(c.Failures24h) },
-			Style:   func(c C) lipgloss.Style { return failStyle(th, c.Failures24h) },
+			Style:   func(c C) *lipgloss.Style { return failStyle(th, c.Failures24h) },
 			Compare: func(a, b C) int { return cmp.Compare(a.Failures24h, b.Failures24h) }},
 	}
 }
@@ -126,7 +126,7 @@ func executionColumns(th *themes.Theme, now common.Clock) []table.Column[model.E
 		{Title: "ID", Width: 8, Cell: func(e E) string { return e.ID },
 			Compare: func(a, b E) int { return cmpNumeric(a.ID, b.ID) }},
 		{Title: "STATUS", Width: 8, Cell: func(e E) string { return e.Status },
-			Style:   func(e E) lipgloss.Style { return statusStyle(th, e.Status) },
+			Style:   func(e E) *lipgloss.Style { return statusStyle(th, e.Status) },
 			Compare: func(a, b E) int { return cmp.Compare(a.Status, b.Status) }},
 		{Title: "STARTED", Width: 8, Right: true, Cell: func(e E) string { return common.Age(now(), e.StartedAt) + " ago" },
 			Compare: func(a, b E) int { return a.StartedAt.Compare(b.StartedAt) }},

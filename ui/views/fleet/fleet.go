@@ -91,7 +91,7 @@ func (m *Model) build() {
 	m.camps = table.New(th, campaignColumns(th, m.st, m.now), func(c model.Campaign) string { return strconv.FormatInt(c.ID, 10) },
 		func(c model.Campaign) string { return c.Name + " " + string(c.Status) + " " + c.N8nWorkflowID })
 	m.camps.Empty = "no campaigns in this workspace"
-	m.camps.SetRowStyle(func(c model.Campaign) (lipgloss.Style, bool) { return th.RowMarked, m.st.marks[c.ID] })
+	m.camps.SetRowStyle(func(c model.Campaign) (*lipgloss.Style, bool) { return &th.RowMarked, m.st.marks[c.ID] })
 	m.execs = table.New(th, executionColumns(th, m.now), func(e model.Execution) string { return e.ID },
 		func(e model.Execution) string { return e.ID + " " + e.Status + " " + e.Mode })
 	m.execs.Empty = "no executions recorded"

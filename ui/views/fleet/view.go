@@ -40,7 +40,7 @@ func (m *Model) box(p Pane, title, content string) string {
 	if m.focus == p {
 		st, ts = m.theme.PaneFocused, m.theme.PaneTitleFocused
 	}
-	return common.Box(st, ts, title, content, r.w, r.h)
+	return common.ExactBox(st, ts, title, content, r.w, r.h)
 }
 
 func (m *Model) workspacesTitle() string {

@@ -76,14 +76,14 @@ func (m *Model) build() {
 	cols := []table.Column[I]{
 		{Title: "INSTANCE", Width: 14, Cell: func(i I) string { return i.Name },
 			Compare: func(a, b I) int { return cmp.Compare(a.Name, b.Name) }},
-		{Title: "REACH", Width: 9, Cell: reach, Style: func(i I) lipgloss.Style {
+		{Title: "REACH", Width: 9, Cell: reach, Style: func(i I) *lipgloss.Style {
 			switch reachRank(i) {
 			case 0:
-				return th.Error
+				return &th.Error
 			case 1:
-				return th.Warn
+				return &th.Warn
 			}
-			return th.OK
+			return &th.OK
 		}, Compare: func(a, b I) int { return cmp.Compare(reachRank(a), reachRank(b)) }},
 		{Title: "LATENCY", Width: 7, Right: true, Cell: func(i I) string {
 			if i.LastLatency == 0 {
@@ -96,7 +96,7 @@ func (m *Model) build() {
 			Compare: func(a, b I) int { return cmp.Compare(len(a.Workspaces), len(b.Workspaces)) }},
 		{Title: "WORKSPACES", MinWidth: 10, Cell: func(i I) string { return strings.Join(i.Workspaces, ", ") }},
 		{Title: "LAST ERROR", MinWidth: 10, Cell: func(i I) string { return i.LastError },
-			Style: func(I) lipgloss.Style { return th.Error }},
+			Style: func(I) *lipgloss.Style { return &th.Error }},
 	}
 	old := m.table
 	m.table = table.New(th, cols, func(i I) string { return strconv.FormatInt(i.ID, 10) },
@@ -186,5 +186,5 @@ func (m *Model) View() string {
 		}
 	}
 	title := fmt.Sprintf("n8n instances [%d] · %d down", m.table.Total(), down)
-	return common.Box(m.theme.PaneFocused, m.theme.PaneTitleFocused, title, m.table.View(), m.w, m.h)
+	return common.ExactBox(m.theme.PaneFocused, m.theme.PaneTitleFocused, title, m.table.View(), m.w, m.h)
 }
