@@ -126,7 +126,7 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		r.layout()
 		return r, nil
 	case pollTickMsg:
-		if msg.seq != r.poll.seq {
+		if msg.seq != r.poll.seq || r.poll.running {
 			return r, nil
 		}
 		return r, r.startPoll()

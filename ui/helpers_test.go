@@ -1,0 +1,105 @@
+package ui
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/themes"
+	"github.com/godmode-console/godmode/ui/uitest"
+)
+
+var superAdmin = model.Actor{UserID: 1, Name: "alice@platform.io", SuperAdmin: true}
+
+// fleetBackend is the fleet every screen test looks at: 12 workspaces,
+// 80 campaigns, synced 4 s before the fixed clock, two drifts.
+func fleetBackend() *uitest.Backend {
+	b := uitest.Seeded(uitest.FixedClock, 12, 80)
+	last := uitest.Epoch.Add(-4 * time.Second)
+	b.HealthValue.LastSync = &last
+	b.HealthValue.DriftCount = 2
+	return b
+}
+
+func newRoot(b Backend, o Options) *Root {
+	o.Now = uitest.FixedClock
+	if o.Theme == nil {
+		o.Theme = themes.MustLoad("dark")
+	}
+	if o.Actor.Name == "" {
+		o.Actor = superAdmin
+	}
+	o.Context = "demo"
+	return New(b, o)
+}
+
+// deliver runs cmd, feeds its messages back to the root as the program
+// would, and stops at timers (poll ticks, spinner frames).
+func deliver(r *Root, cmd tea.Cmd) {
+	for _, msg := range uitest.Run(cmd, 300*time.Millisecond) {
+		if _, ok := msg.(spinner.TickMsg); ok {
+			continue
+		}
+		_, next := r.Update(msg)
+		deliver(r, next)
+	}
+}
+
+func sized(r *Root, w, h int) {
+	r.Update(tea.WindowSizeMsg{Width: w, Height: h})
+}
+
+func keys(r *Root, ks ...string) {
+	for _, k := range ks {
+		var msg tea.KeyPressMsg
+		switch k {
+		case "enter":
+			msg = tea.KeyPressMsg{Code: tea.KeyEnter}
+		case "tab":
+			msg = tea.KeyPressMsg{Code: tea.KeyTab}
+		case "space":
+			msg = tea.KeyPressMsg{Code: ' ', Text: " "}
+		case "esc":
+			msg = tea.KeyPressMsg{Code: tea.KeyEscape}
+		default:
+			for _, c := range k {
+				_, cmd := r.Update(tea.KeyPressMsg{Code: c, Text: string(c)})
+				deliver(r, cmd)
+			}
+			continue
+		}
+		_, cmd := r.Update(msg)
+		deliver(r, cmd)
+	}
+}
+
+// ascii is the screen as an ASCII-profile terminal shows it: colours
+// dropped, bold and reverse kept.
+func ascii(s string) string {
+	var buf bytes.Buffer
+	w := &colorprofile.Writer{Forward: &buf, Profile: colorprofile.ASCII}
+	_, _ = w.WriteString(s)
+	return buf.String()
+}
+
+func plain(s string) string {
+	var buf bytes.Buffer
+	w := &colorprofile.Writer{Forward: &buf, Profile: colorprofile.NoTTY}
+	_, _ = w.WriteString(s)
+	return buf.String()
+}
+
+func mustContain(t *testing.T, screen string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(screen, w) {
+			t.Errorf("screen lacks %q:\n%s", w, screen)
+		}
+	}
+}
