@@ -117,6 +117,6 @@ func ptr[T any](v T) *T { return &v }
 
 // ErrN8n500 and ErrTimeout are the failures tests make n8n answer with.
 var (
-	ErrN8n500  = errors.New(`n8n answered 500 Internal Server Error on POST /api/v1/workflows/wf00001AbCd/activate`)
+	ErrN8n500  = errors.New(`n8n answered 500 Internal Server Error on POST /api/v1/workflows/wf00001AbCd/deactivate`)
 	ErrTimeout = errors.New(`n8n did not answer POST /api/v1/workflows/wf00001AbCd/deactivate within 10s`)
 )
