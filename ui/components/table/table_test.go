@@ -1,0 +1,98 @@
+package table
+
+import (
+	"cmp"
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/godmode-console/godmode/themes"
+)
+
+type row struct {
+	id   int
+	name string
+}
+
+func newTable(n int) Model[row] {
+	cols := []Column[row]{
+		{Title: "ID", Width: 5, Cell: func(r row) string { return fmt.Sprint(r.id) }, Compare: func(a, b row) int { return cmp.Compare(a.id, b.id) }},
+		{Title: "NAME", Cell: func(r row) string { return r.name }, Compare: func(a, b row) int { return cmp.Compare(a.name, b.name) }},
+	}
+	m := New(themes.MustLoad("dark"), cols, func(r row) string { return fmt.Sprint(r.id) }, func(r row) string { return r.name })
+	rows := make([]row, n)
+	for i := range rows {
+		rows[i] = row{i, fmt.Sprintf("name-%04d", (i*7919)%n)}
+	}
+	m.SetRows(rows)
+	m.SetSize(40, 12)
+	m.SetFocused(true)
+	return m
+}
+
+func press(s string) tea.KeyPressMsg { return tea.KeyPressMsg{Code: []rune(s)[0], Text: s} }
+
+func TestViewDrawsOnlyVisibleRows(t *testing.T) {
+	m := newTable(10000)
+	lines := strings.Split(m.View(), "\n")
+	if len(lines) != 12 {
+		t.Fatalf("view has %d lines, want the 12 it was given", len(lines))
+	}
+}
+
+func TestFilterAndClear(t *testing.T) {
+	m := newTable(100)
+	m, _ = m.Update(press("/"))
+	for _, c := range "name-000" {
+		m, _ = m.Update(press(string(c)))
+	}
+	if m.Len() != 10 {
+		t.Errorf("filter kept %d rows, want 10", m.Len())
+	}
+	m, _ = m.Update(tea.KeyPressMsg{Code: tea.KeyEscape})
+	if m.Len() != 100 || m.Filtering() {
+		t.Errorf("esc should clear the filter: %d rows, filtering %v", m.Len(), m.Filtering())
+	}
+}
+
+func TestSortKeepsSelectionByID(t *testing.T) {
+	m := newTable(100)
+	for range 5 {
+		m, _ = m.Update(press("j"))
+	}
+	id, _ := m.SelectedID()
+	m, _ = m.Update(press("s")) // by ID
+	m, _ = m.Update(press("s")) // by NAME
+	if got, _ := m.SelectedID(); got != id {
+		t.Errorf("sorting moved the cursor from row %s to %s", id, got)
+	}
+	if col, desc := m.SortedBy(); col != "NAME" || desc {
+		t.Errorf("sorted by %s desc=%v", col, desc)
+	}
+	m, _ = m.Update(press("S"))
+	if _, desc := m.SortedBy(); !desc {
+		t.Error("S did not reverse")
+	}
+	if !strings.Contains(m.View(), "NAME▼") {
+		t.Error("header does not show the sort")
+	}
+}
+
+func TestRefreshKeepsRowAndScreenLine(t *testing.T) {
+	m := newTable(100)
+	for range 30 {
+		m, _ = m.Update(press("j"))
+	}
+	id, _ := m.SelectedID()
+	line := m.Cursor() - m.Offset()
+	rows := append([]row{{1000, "fresh"}, {1001, "fresher"}}, m.Rows()...)
+	m.SetRows(rows)
+	if got, _ := m.SelectedID(); got != id {
+		t.Errorf("cursor moved to %s", got)
+	}
+	if m.Cursor()-m.Offset() != line {
+		t.Errorf("selected row jumped from screen line %d to %d", line, m.Cursor()-m.Offset())
+	}
+}
