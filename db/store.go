@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -17,10 +18,37 @@ import (
 type Store struct {
 	pool *pgxpool.Pool
 	keys *Keyring
+
+	// locks holds the connections that hold advisory locks. They come from a
+	// pool of their own: a holder also runs queries, and if holders and
+	// waiters drew from the query pool they could take every connection and
+	// wait on each other forever.
+	locksOnce sync.Once
+	locks     *pgxpool.Pool
+	locksErr  error
 }
 
 // NewStore returns the repositories over pool.
 func NewStore(pool *pgxpool.Pool, keys *Keyring) *Store { return &Store{pool: pool, keys: keys} }
+
+// lockPool returns the pool of lock connections, made on first use.
+func (s *Store) lockPool() (*pgxpool.Pool, error) {
+	s.locksOnce.Do(func() {
+		cfg := s.pool.Config()
+		cfg.MaxConns = 16
+		cfg.MinConns = 0
+		s.locks, s.locksErr = pgxpool.NewWithConfig(context.Background(), cfg)
+	})
+	return s.locks, s.locksErr
+}
+
+// Close releases the lock connections (the query pool is the caller's).
+func (s *Store) Close() {
+	s.locksOnce.Do(func() {})
+	if s.locks != nil {
+		s.locks.Close()
+	}
+}
 
 // Pool is the underlying pool, for LISTEN and for tests.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }

@@ -1,0 +1,178 @@
+package model
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/godmode-console/godmode/n8n"
+)
+
+// Console is the use cases a console session calls: the fleet as lists,
+// toggles, the kill switch, the audit trail, instance health. The ui
+// package's Backend is this type's method set.
+type Console struct {
+	store    Store
+	clients  *clients
+	readOnly bool
+	context  string
+	log      *slog.Logger
+	now      func() time.Time
+
+	mu       sync.Mutex
+	lastSync *time.Time
+	drift    int
+}
+
+// ConsoleOptions configure a Console.
+type ConsoleOptions struct {
+	Context  string // the configuration context, shown in the header
+	ReadOnly bool   // refuse every change, whoever asks
+	Log      *slog.Logger
+	Now      func() time.Time
+}
+
+// NewConsole returns the use cases over a store and n8n clients made by dial.
+func NewConsole(store Store, dial Dialer, opt ConsoleOptions) *Console {
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	return &Console{store: store, clients: &clients{store: store, dial: dial}, readOnly: opt.ReadOnly,
+		context: opt.Context, log: opt.Log, now: opt.Now}
+}
+
+// ReadOnly says whether this console refuses every change.
+func (c *Console) ReadOnly() bool { return c.readOnly }
+
+// Health reports the database and n8n as the header shows them.
+func (c *Console) Health(ctx context.Context) Health {
+	h := Health{Context: c.context, DBOK: true, N8nOK: true}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if err := c.store.Ping(ctx); err != nil {
+		h.DBOK, h.DBError = false, err.Error()
+		h.N8nOK = false
+		h.N8nError = "unknown while the database is down"
+		return h
+	}
+	insts, err := c.store.Instances(ctx)
+	if err != nil {
+		h.DBOK, h.DBError = false, err.Error()
+		return h
+	}
+	var down []string
+	for _, in := range insts {
+		if in.Healthy != nil && !*in.Healthy {
+			down = append(down, in.Name)
+		}
+	}
+	if len(down) > 0 {
+		h.N8nOK = false
+		h.N8nError = fmt.Sprintf("%d of %d instance(s) unreachable: %s", len(down), len(insts), joinMax(down, 3))
+	}
+	c.mu.Lock()
+	h.LastSync, h.DriftCount = c.lastSync, c.drift
+	c.mu.Unlock()
+	return h
+}
+
+// Workspaces lists every workspace with its counts.
+func (c *Console) Workspaces(ctx context.Context) ([]WorkspaceSummary, error) {
+	ws, err := c.store.WorkspaceSummaries(ctx)
+	if err == nil {
+		now := c.now()
+		c.mu.Lock()
+		c.lastSync = &now
+		c.mu.Unlock()
+	}
+	return ws, err
+}
+
+// Campaigns lists a workspace's campaigns.
+func (c *Console) Campaigns(ctx context.Context, workspaceID int64) ([]Campaign, error) {
+	return c.store.Campaigns(ctx, workspaceID)
+}
+
+// ExecutionsShown is how many executions the executions pane lists.
+const ExecutionsShown = 100
+
+// Executions lists a campaign's latest executions, asked of n8n. status
+// narrows them ("" for all).
+func (c *Console) Executions(ctx context.Context, campaignID int64, status string) ([]Execution, error) {
+	camp, err := c.store.Campaign(ctx, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	var page n8n.Page[n8n.Execution]
+	err = c.clients.call(ctx, camp.InstanceID, func(cl N8n) error {
+		var err error
+		page, err = cl.ListExecutions(ctx, n8n.ExecutionFilter{WorkflowID: camp.N8nWorkflowID, Status: n8n.Status(status), Limit: ExecutionsShown}, "")
+		return err
+	})
+	if err != nil {
+		if isGone(err) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	out := make([]Execution, 0, len(page.Data))
+	for _, e := range page.Data {
+		out = append(out, Execution{ID: e.ID, WorkflowID: e.WorkflowID, CampaignID: camp.ID, Status: string(e.Status),
+			Mode: e.Mode, StartedAt: e.StartedAt, StoppedAt: e.StoppedAt, RetryOf: e.RetryOf, RetryID: e.RetrySuccessID})
+	}
+	return out, nil
+}
+
+// Audit lists the audit trail.
+func (c *Console) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
+	return c.store.Audit(ctx, f)
+}
+
+// Instances lists every n8n instance with the workspaces on it.
+func (c *Console) Instances(ctx context.Context) ([]InstanceHealth, error) {
+	insts, err := c.store.Instances(ctx)
+	if err != nil {
+		return nil, err
+	}
+	wss, err := c.store.WorkspaceSummaries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	by := map[int64][]string{}
+	for _, w := range wss {
+		if w.InstanceID != nil {
+			by[*w.InstanceID] = append(by[*w.InstanceID], w.Slug)
+		}
+	}
+	out := make([]InstanceHealth, 0, len(insts))
+	for _, in := range insts {
+		slugs := by[in.ID]
+		sort.Strings(slugs)
+		out = append(out, InstanceHealth{Instance: in, Workspaces: slugs})
+	}
+	return out, nil
+}
+
+// WorkspaceBySlug finds a workspace for the CLI.
+func (c *Console) WorkspaceBySlug(ctx context.Context, slug string) (Workspace, error) {
+	ws, err := c.store.WorkspaceBySlug(ctx, slug)
+	if errors.Is(err, ErrNotFound) {
+		return ws, fmt.Errorf("no workspace %q", slug)
+	}
+	return ws, err
+}
+
+func joinMax(s []string, n int) string {
+	if len(s) <= n {
+		return fmt.Sprint(s)
+	}
+	return fmt.Sprintf("%v and %d more", s[:n], len(s)-n)
+}

@@ -1,0 +1,51 @@
+package model
+
+import (
+	"context"
+	"time"
+
+	"github.com/godmode-console/godmode/n8n"
+)
+
+// Store is what the use cases need of Postgres; db.Store implements it.
+type Store interface {
+	Ping(ctx context.Context) error
+	WorkspaceSummaries(ctx context.Context) ([]WorkspaceSummary, error)
+	Workspace(ctx context.Context, id int64) (Workspace, error)
+	WorkspaceBySlug(ctx context.Context, slug string) (Workspace, error)
+	SetWorkspaceStatus(ctx context.Context, id int64, status WorkspaceStatus, reason string) (Workspace, error)
+	Campaigns(ctx context.Context, workspaceID int64) ([]Campaign, error)
+	Campaign(ctx context.Context, id int64) (Campaign, error)
+	Instances(ctx context.Context) ([]Instance, error)
+	Instance(ctx context.Context, id int64) (Instance, error)
+	InstanceAPIKey(ctx context.Context, id int64) (string, error)
+	RecordInstanceHealth(ctx context.Context, id int64, healthy bool, latency time.Duration, lastErr string) error
+	AppendAudit(ctx context.Context, e AuditEntry) (AuditEntry, error)
+	Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
+
+	// WithCampaignLock runs fn while holding a lock on the campaign that
+	// every process respects (a Postgres advisory lock), so toggles of one
+	// campaign happen one after the other wherever they come from.
+	WithCampaignLock(ctx context.Context, campaignID int64, fn func(ctx context.Context) error) error
+	// SetPending records a wished-for status before n8n is called, so a
+	// crash leaves a trace the sync loop settles.
+	SetPending(ctx context.Context, campaignID int64, want CampaignStatus) (Campaign, error)
+	// Settle writes the final status, clears the wish and bumps the version.
+	Settle(ctx context.Context, campaignID int64, status CampaignStatus, lastError string) (Campaign, error)
+	// MarkForResume flags (or unflags) campaigns that a freeze paused, so
+	// an unfreeze restarts exactly those.
+	MarkForResume(ctx context.Context, campaignID int64, resume bool) error
+	ResumeList(ctx context.Context, workspaceID int64) ([]Campaign, error)
+}
+
+// N8n is what the use cases need of one n8n instance; *n8n.Client
+// implements it.
+type N8n interface {
+	GetWorkflow(ctx context.Context, id string) (n8n.Workflow, error)
+	Activate(ctx context.Context, id string) (n8n.Workflow, error)
+	Deactivate(ctx context.Context, id string) (n8n.Workflow, error)
+	ListExecutions(ctx context.Context, f n8n.ExecutionFilter, cursor string) (n8n.Page[n8n.Execution], error)
+}
+
+// Dialer builds a client for an instance from its base URL and API key.
+type Dialer func(baseURL, apiKey string) N8n

@@ -1,0 +1,175 @@
+package model
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// ErrFrozen refuses activating a campaign of a suspended workspace.
+var ErrFrozen = errors.New("the workspace is frozen")
+
+// Toggle activates or pauses a campaign, following DESIGN.md: authorise;
+// under a per-campaign lock that holds across processes, ask n8n what is
+// true and record a noop if it already matches; otherwise record the wish,
+// call n8n, and settle. Every attempt, refused ones included, leaves exactly
+// one audit row with the actor.
+func (c *Console) Toggle(ctx context.Context, actor Actor, campaignID int64, want CampaignStatus) ToggleResult {
+	camp, err := c.store.Campaign(ctx, campaignID)
+	if err != nil {
+		return ToggleResult{Outcome: OutcomeFailed, Err: err}
+	}
+	fail := func(err error) ToggleResult {
+		c.audit(ctx, actor, "toggle", camp, camp, OutcomeFailed, err, want)
+		return ToggleResult{Campaign: camp, Outcome: OutcomeFailed, Err: err}
+	}
+	if want != CampaignActive && want != CampaignPaused {
+		return fail(fmt.Errorf("%w: a campaign can be toggled to active or paused, not %q", ErrInvalid, want))
+	}
+	if c.readOnly {
+		return fail(fmt.Errorf("%w: this session is read-only", ErrForbidden))
+	}
+	if err := Authorize(actor, ActionToggle, camp.WorkspaceID); err != nil {
+		return fail(err)
+	}
+	if want == CampaignActive {
+		ws, err := c.store.Workspace(ctx, camp.WorkspaceID)
+		if err != nil {
+			return fail(err)
+		}
+		if ws.Status == WorkspaceSuspended {
+			return fail(fmt.Errorf("%w (%s): unfreeze it first", ErrFrozen, ws.FreezeReason))
+		}
+	}
+	var res ToggleResult
+	err = c.store.WithCampaignLock(ctx, campaignID, func(ctx context.Context) error {
+		res = c.toggleLocked(ctx, actor, campaignID, want, "toggle")
+		return nil
+	})
+	if err != nil {
+		return fail(fmt.Errorf("waiting for the campaign's lock: %w", err))
+	}
+	return res
+}
+
+// toggleLocked does the work of a toggle; action names it in the audit
+// trail (toggle, freeze, unfreeze).
+func (c *Console) toggleLocked(ctx context.Context, actor Actor, id int64, want CampaignStatus, action string) ToggleResult {
+	before, err := c.store.Campaign(ctx, id)
+	if err != nil {
+		return ToggleResult{Outcome: OutcomeFailed, Err: err}
+	}
+	finish := func(after Campaign, outcome Outcome, err error) ToggleResult {
+		c.audit(ctx, actor, action, before, after, outcome, err, want)
+		return ToggleResult{Campaign: after, Outcome: outcome, Err: err}
+	}
+	active, err := c.workflowActive(ctx, before)
+	if err != nil {
+		return finish(c.settleFailure(ctx, before, err), OutcomeFailed, err)
+	}
+	if active == (want == CampaignActive) {
+		after := before
+		// n8n is the truth: if Postgres disagreed, it learns it here.
+		if before.Status != want || before.PendingStatus != nil {
+			if after, err = c.store.Settle(ctx, id, want, ""); err != nil {
+				return finish(before, OutcomeFailed, err)
+			}
+		}
+		return finish(after, OutcomeNoop, nil)
+	}
+	if _, err := c.store.SetPending(ctx, id, want); err != nil {
+		return finish(before, OutcomeFailed, err)
+	}
+	if err := c.setActive(ctx, before, want == CampaignActive); err != nil {
+		return finish(c.settleFailure(ctx, before, err), OutcomeFailed, err)
+	}
+	after, err := c.store.Settle(ctx, id, want, "")
+	if err == nil {
+		return finish(after, OutcomeOK, nil)
+	}
+	// n8n changed but Postgres did not record it: put n8n back so the two
+	// agree. If that fails too, the pending wish stays for sync to settle.
+	recordErr := fmt.Errorf("recording the new status failed: %w", err)
+	if revertErr := c.setActive(context.WithoutCancel(ctx), before, want != CampaignActive); revertErr != nil {
+		return finish(before, OutcomeFailed, fmt.Errorf("%w; putting n8n back failed too (%v): sync will settle it", recordErr, revertErr))
+	}
+	return finish(before, OutcomeRolledBack, recordErr)
+}
+
+// settleFailure clears the wish after n8n refused or could not be reached.
+// The status stays, unless n8n says the workflow is gone.
+func (c *Console) settleFailure(ctx context.Context, camp Campaign, cause error) Campaign {
+	status, msg := camp.Status, cause.Error()
+	if isGone(cause) {
+		status, msg = CampaignError, fmt.Sprintf("workflow %s no longer exists in n8n", camp.N8nWorkflowID)
+	}
+	after, err := c.store.Settle(context.WithoutCancel(ctx), camp.ID, status, msg)
+	if err != nil {
+		return camp
+	}
+	return after
+}
+
+func (c *Console) workflowActive(ctx context.Context, camp Campaign) (bool, error) {
+	var active bool
+	err := c.clients.call(ctx, camp.InstanceID, func(cl N8n) error {
+		wf, err := cl.GetWorkflow(ctx, camp.N8nWorkflowID)
+		active = wf.Active
+		return err
+	})
+	return active, err
+}
+
+func (c *Console) setActive(ctx context.Context, camp Campaign, active bool) error {
+	return c.clients.call(ctx, camp.InstanceID, func(cl N8n) error {
+		var err error
+		if active {
+			_, err = cl.Activate(ctx, camp.N8nWorkflowID)
+		} else {
+			_, err = cl.Deactivate(ctx, camp.N8nWorkflowID)
+		}
+		return err
+	})
+}
+
+// audit writes one row; it outlives the caller's cancellation because an
+// attempt that happened must be on the record.
+func (c *Console) audit(ctx context.Context, actor Actor, action string, before, after Campaign, outcome Outcome, err error, want CampaignStatus) {
+	e := AuditEntry{
+		ActorName:      actor.display(),
+		KeyFingerprint: actor.KeyFingerprint,
+		Action:         action,
+		Before:         campaignState(before, ""),
+		After:          campaignState(after, want),
+		Outcome:        outcome,
+	}
+	if actor.UserID != 0 {
+		e.ActorUserID = &actor.UserID
+	}
+	if before.ID != 0 {
+		e.WorkspaceID, e.CampaignID = &before.WorkspaceID, &before.ID
+	}
+	if err != nil {
+		e.Error = err.Error()
+	}
+	c.appendAudit(ctx, e)
+}
+
+func (c *Console) appendAudit(ctx context.Context, e AuditEntry) {
+	if _, err := c.store.AppendAudit(context.WithoutCancel(ctx), e); err != nil {
+		c.log.Error("audit row not written", "action", e.Action, "outcome", e.Outcome, "err", err)
+	}
+}
+
+func campaignState(c Campaign, want CampaignStatus) json.RawMessage {
+	m := map[string]any{"campaign": c.Name, "status": c.Status, "version": c.Version}
+	if want != "" {
+		m["wanted"] = want
+	}
+	if c.LastError != "" {
+		m["last_error"] = c.LastError
+	}
+	b, _ := json.Marshal(m)
+	return b
+}
