@@ -46,7 +46,7 @@ func (m *Model) freezeKey() tea.Cmd {
 	}
 	slug := w.Slug
 	m.dialog = prompt.New(m.theme, verb+" workspace "+slug+"?", body,
-		prompt.Field{Label: "Type the workspace slug to confirm", Placeholder: slug, Check: func(v string) string {
+		prompt.Field{Label: "Type the workspace slug (" + slug + ") to confirm", Check: func(v string) string {
 			if v != slug {
 				return "that is not " + slug + ": type it exactly, or esc to cancel"
 			}

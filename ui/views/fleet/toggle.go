@@ -134,7 +134,7 @@ func (m *Model) toggleMarked() tea.Cmd {
 	n := strconv.Itoa(len(set))
 	m.dialog = prompt.New(m.theme, fmt.Sprintf("%s %d campaigns?", title(verb), len(set)),
 		fmt.Sprintf("This will %s %d marked campaigns in n8n.", verb, len(set)),
-		prompt.Field{Label: "Type " + n + " to confirm", Placeholder: n, Check: func(v string) string {
+		prompt.Field{Label: "Type " + n + " to confirm", Check: func(v string) string {
 			if v != n {
 				return "type the number " + n + " exactly, or esc to cancel"
 			}
