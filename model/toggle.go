@@ -66,7 +66,7 @@ func (c *Console) toggleLocked(ctx context.Context, actor Actor, id int64, want 
 	}
 	active, err := c.workflowActive(ctx, before)
 	if err != nil {
-		return finish(c.settleFailure(ctx, before, err), OutcomeFailed, err)
+		return finish(c.settleFailure(ctx, before, err), OutcomeFailed, explain(before, err))
 	}
 	if active == (want == CampaignActive) {
 		after := before
@@ -82,7 +82,7 @@ func (c *Console) toggleLocked(ctx context.Context, actor Actor, id int64, want 
 		return finish(before, OutcomeFailed, err)
 	}
 	if err := c.setActive(ctx, before, want == CampaignActive); err != nil {
-		return finish(c.settleFailure(ctx, before, err), OutcomeFailed, err)
+		return finish(c.settleFailure(ctx, before, err), OutcomeFailed, explain(before, err))
 	}
 	after, err := c.store.Settle(ctx, id, want, "")
 	if err == nil {
@@ -109,6 +109,15 @@ func (c *Console) settleFailure(ctx context.Context, camp Campaign, cause error)
 		return camp
 	}
 	return after
+}
+
+// explain turns n8n's answer into what the person must know; the n8n error
+// stays wrapped for errors.Is.
+func explain(camp Campaign, err error) error {
+	if isGone(err) {
+		return fmt.Errorf("workflow %s no longer exists in n8n (it was deleted there): %w", camp.N8nWorkflowID, err)
+	}
+	return err
 }
 
 func (c *Console) workflowActive(ctx context.Context, camp Campaign) (bool, error) {

@@ -17,9 +17,6 @@ func notYet(name string) func(context.Context, *globals, []string) error {
 }
 
 var (
-	runConsole   = notYet("console")
-	runDemo      = notYet("demo")
-	runWorkspace = notYet("workspace")
 	runSync      = notYet("sync")
 	runInspect   = notYet("inspect")
 )

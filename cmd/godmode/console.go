@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/user"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/godmode-console/godmode/db"
+	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/n8n"
+	"github.com/godmode-console/godmode/themes"
+	"github.com/godmode-console/godmode/ui"
+)
+
+const envUser = "GODMODE_USER"
+
+func runConsole(ctx context.Context, g *globals, args []string) error {
+	fs := g.flags("console")
+	readOnly := fs.Bool("read-only", false, "hide and refuse every action that changes anything")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, pool, err := g.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := db.Migrate(ctx, pool); err != nil {
+		return err
+	}
+	kr, err := keyring(cfg)
+	if err != nil {
+		return err
+	}
+	store := db.NewStore(pool, kr)
+	defer store.Close()
+	actor, err := localActor(ctx, store)
+	if err != nil {
+		return err
+	}
+	return openConsole(ctx, g, store, cfg, actor, *readOnly, dialN8n)
+}
+
+// dialN8n builds a real client for an instance.
+func dialN8n(base, key string) model.N8n { return n8n.New(base, key) }
+
+// localActor is who runs the binary on this machine. Whoever holds the
+// database URL and the master key can do everything anyway, so a local
+// session is a super admin unless GODMODE_USER names a user in the database,
+// whose roles then apply.
+func localActor(ctx context.Context, store *db.Store) (model.Actor, error) {
+	if email := os.Getenv(envUser); email != "" {
+		u, err := store.UserByEmail(ctx, email)
+		if err != nil {
+			return model.Actor{}, fmt.Errorf("%s=%s: %w", envUser, email, err)
+		}
+		return store.Actor(ctx, u, "")
+	}
+	name := "local"
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	if h, err := os.Hostname(); err == nil {
+		name += "@" + h
+	}
+	return model.Actor{Name: name, SuperAdmin: true}, nil
+}
+
+// openConsole runs the console until the user quits.
+func openConsole(ctx context.Context, g *globals, store *db.Store, cfg *Context, actor model.Actor, readOnly bool, dial model.Dialer) error {
+	theme, err := themes.Load(cfg.themeName(), cfg.ThemeFile)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	console := model.NewConsole(store, dial, model.ConsoleOptions{Context: cfg.Name, ReadOnly: readOnly, Log: logger})
+	root := ui.New(console, ui.Options{Actor: actor, ReadOnly: readOnly, Context: cfg.Name,
+		PollInterval: cfg.PollInterval.Duration, Theme: theme, ThemeFile: cfg.ThemeFile, Now: time.Now})
+	p := tea.NewProgram(root, tea.WithContext(ctx), tea.WithInput(g.stdin), tea.WithOutput(g.stdout))
+	_, err = p.Run()
+	if err != nil && ctx.Err() != nil {
+		return nil // interrupted: a normal way to leave
+	}
+	return err
+}
+
+func (c *Context) themeName() string {
+	if c.Theme == "" {
+		return themes.Default
+	}
+	return c.Theme
+}

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/godmode-console/godmode/db"
+	"github.com/godmode-console/godmode/model"
+)
+
+func runDemo(ctx context.Context, g *globals, args []string) error {
+	fs := g.flags("demo")
+	readOnly := fs.Bool("read-only", false, "hide and refuse every action that changes anything")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	step := func(s string) { fmt.Fprintf(g.stderr, "godmode demo: %s\n", s) }
+	step("starting a throwaway Postgres…")
+	pg, err := db.StartThrowaway(ctx, db.ThrowawayOptions{})
+	if err != nil {
+		return err
+	}
+	defer pg.Close()
+	pool, err := db.Connect(ctx, pg.URL())
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := db.Migrate(ctx, pool); err != nil {
+		return err
+	}
+	// The demo's master key lives and dies with the demo.
+	kr, err := db.NewKeyring([]byte(randomKey()))
+	if err != nil {
+		return err
+	}
+	store := db.NewStore(pool, kr)
+	defer store.Close()
+	step("seeding the demo fleet and its n8n instances…")
+	fleet, err := seedDemo(ctx, store, time.Now(), "you@godmode.demo")
+	if err != nil {
+		return err
+	}
+	defer fleet.close()
+	actor, err := store.Actor(ctx, fleet.super, "")
+	if err != nil {
+		return err
+	}
+	cfg := &Context{Name: "demo", Theme: os.Getenv(envTheme)}
+	cfg.PollInterval.Duration = 2 * time.Second
+	if v := os.Getenv(envPollInterval); v != "" {
+		if err := cfg.PollInterval.UnmarshalText([]byte(v)); err != nil {
+			return err
+		}
+	}
+	return openConsole(ctx, g, store, cfg, actor, *readOnly, model.Dialer(dialN8n))
+}
+
+func randomKey() string {
+	b := make([]byte, 32)
+	if _, err := readRandom(b); err != nil {
+		panic(err)
+	}
+	return string(b)
+}

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tmux drives the real binary in a real terminal, the way a person would.
+type tmux struct {
+	t       *testing.T
+	session string
+	socket  string
+}
+
+func startTmux(t *testing.T, w, h int, command string) *tmux {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("tmux is not installed; .ci/run installs it")
+		}
+		t.Skip("tmux is not installed")
+	}
+	x := &tmux{t: t, session: "godmode-test", socket: filepath.Join(t.TempDir(), "tmux.sock")}
+	x.run("new-session", "-d", "-s", x.session, "-x", strconv.Itoa(w), "-y", strconv.Itoa(h), command)
+	t.Cleanup(func() { exec.Command("tmux", "-S", x.socket, "kill-server").Run() })
+	return x
+}
+
+func (x *tmux) run(args ...string) string {
+	x.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-S", x.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		x.t.Fatalf("tmux %v: %v: %s", args, err, out)
+	}
+	return string(out)
+}
+
+func (x *tmux) keys(keys ...string) { x.run(append([]string{"send-keys", "-t", x.session}, keys...)...) }
+
+func (x *tmux) screen() string { return x.run("capture-pane", "-t", x.session, "-p") }
+
+// waitFor polls the screen until ok says yes, failing with the last screen.
+func (x *tmux) waitFor(what string, ok func(screen string) bool) string {
+	x.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		s := x.screen()
+		if ok(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			x.t.Fatalf("waited 30s for %s; the screen shows:\n%s", what, s)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func contains(sub string) func(string) bool { return func(s string) bool { return strings.Contains(s, sub) } }
+
+// line returns the screen line holding sub.
+func line(screen, sub string) string {
+	for _, l := range strings.Split(screen, "\n") {
+		if strings.Contains(l, sub) {
+			return l
+		}
+	}
+	return ""
+}
+
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "godmode")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestDemoInTmuxTogglesACampaign runs `godmode demo` in tmux, moves to a
+// campaign, toggles it, and checks the switch and the audit trail on screen.
+func TestDemoInTmuxTogglesACampaign(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := buildBinary(t)
+	x := startTmux(t, 160, 45, bin+" demo; echo godmode exited $?; sleep 600")
+	x.waitFor("the fleet", contains("Workspaces [14]"))
+
+	// Workspaces are sorted by slug: alaska, then arizona.
+	x.keys("j")
+	x.waitFor("arizona's campaigns", contains("Campaigns of arizona [8]"))
+	x.keys("Tab")
+	// Email Preparation is the fourth campaign and runs.
+	x.keys("j", "j", "j")
+	s := x.waitFor("Email Preparation selected", contains("Executions of Email Preparation"))
+	if l := line(s, "Email Preparation  "); !strings.Contains(l, "◉ on") || !strings.Contains(l, "active") {
+		t.Fatalf("Email Preparation does not start active:\n%s", s)
+	}
+	x.keys("Space")
+	s = x.waitFor("the switch to settle", contains("Email Preparation is paused"))
+	if l := line(s, "Email Preparation  "); !strings.Contains(l, "○ off") || !strings.Contains(l, "paused") {
+		t.Fatalf("after the toggle the row reads %q", l)
+	}
+
+	x.keys(":audit", "Enter")
+	s = x.waitFor("the audit trail", contains("Audit trail"))
+	row := line(s, "toggle")
+	for _, want := range []string{"you@godmode.demo", "arizona", "ok"} {
+		if !strings.Contains(row, want) {
+			t.Fatalf("audit row %q lacks %q:\n%s", row, want, s)
+		}
+	}
+	x.keys("q")
+	x.waitFor("the console to quit cleanly", contains("godmode exited 0"))
+}
