@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/godmode-console/godmode/model"
 )
@@ -73,4 +74,22 @@ func (s *Store) SetCampaignStatus(ctx context.Context, id, version int64, status
 		return c, fmt.Errorf("campaign %d changed since version %d: %w", id, version, model.ErrStale)
 	}
 	return c, err
+}
+
+// ExecutionSummary is what the campaigns pane shows of a campaign's runs.
+type ExecutionSummary struct {
+	LastID      string
+	LastStatus  string
+	LastAt      *time.Time
+	Failures24h int
+}
+
+// SetExecutionSummary records a campaign's latest execution and failure
+// count, as read from n8n. It does not bump the version: it says nothing
+// about the campaign's own state.
+func (s *Store) SetExecutionSummary(ctx context.Context, campaignID int64, sum ExecutionSummary) error {
+	_, err := s.pool.Exec(ctx, `UPDATE campaigns SET last_exec_id = $2, last_exec_status = $3, last_exec_at = $4, failures_24h = $5,
+			last_synced_at = now()
+		WHERE id = $1`, campaignID, sum.LastID, sum.LastStatus, sum.LastAt, sum.Failures24h)
+	return dbErr(fmt.Sprintf("campaign %d", campaignID), err)
 }

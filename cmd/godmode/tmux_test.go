@@ -40,7 +40,9 @@ func (x *tmux) run(args ...string) string {
 	return string(out)
 }
 
-func (x *tmux) keys(keys ...string) { x.run(append([]string{"send-keys", "-t", x.session}, keys...)...) }
+func (x *tmux) keys(keys ...string) {
+	x.run(append([]string{"send-keys", "-t", x.session}, keys...)...)
+}
 
 func (x *tmux) screen() string { return x.run("capture-pane", "-t", x.session, "-p") }
 
@@ -60,7 +62,9 @@ func (x *tmux) waitFor(what string, ok func(screen string) bool) string {
 	}
 }
 
-func contains(sub string) func(string) bool { return func(s string) bool { return strings.Contains(s, sub) } }
+func contains(sub string) func(string) bool {
+	return func(s string) bool { return strings.Contains(s, sub) }
+}
 
 // line returns the screen line holding sub.
 func line(screen, sub string) string {
