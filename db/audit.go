@@ -39,27 +39,33 @@ func (s *Store) Audit(ctx context.Context, f model.AuditFilter) ([]model.AuditEn
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	if f.WorkspaceID != nil {
-		where = append(where, "workspace_id = "+arg(*f.WorkspaceID))
+		where = append(where, "a.workspace_id = "+arg(*f.WorkspaceID))
 	}
 	if f.Actor != "" {
-		where = append(where, "actor = "+arg(f.Actor))
+		where = append(where, "a.actor = "+arg(f.Actor))
 	}
 	if f.Outcome != "" {
-		where = append(where, "outcome = "+arg(f.Outcome))
+		where = append(where, "a.outcome = "+arg(f.Outcome))
 	}
 	if f.Before != nil {
-		where = append(where, "at < "+arg(*f.Before))
+		where = append(where, "a.at < "+arg(*f.Before))
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 10000 {
 		limit = 500
 	}
-	q := `SELECT id, at, actor_user_id, actor AS actor_name, key_fingerprint, action, workspace_id, campaign_id,
-		coalesce(before::text, '') AS before, coalesce(after::text, '') AS after, outcome, error FROM audit_log`
+	// Names come from the rows as they are now; a deleted campaign's name
+	// comes from what the entry recorded.
+	q := `SELECT a.id, a.at, a.actor_user_id, a.actor, a.key_fingerprint, a.action, a.workspace_id, a.campaign_id,
+		coalesce(w.slug, ''), coalesce(c.name, a.before ->> 'campaign', a.after ->> 'campaign', ''),
+		coalesce(a.before::text, ''), coalesce(a.after::text, ''), a.outcome, a.error
+		FROM audit_log a
+		LEFT JOIN workspaces w ON w.id = a.workspace_id
+		LEFT JOIN campaigns c ON c.id = a.campaign_id`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	q += " ORDER BY at DESC, id DESC LIMIT " + arg(limit)
+	q += " ORDER BY a.at DESC, a.id DESC LIMIT " + arg(limit)
 	rows, err := s.pool.Query(ctx, q, args...)
 	if err != nil {
 		return nil, dbErr("audit", err)
@@ -70,7 +76,7 @@ func (s *Store) Audit(ctx context.Context, f model.AuditFilter) ([]model.AuditEn
 		var e model.AuditEntry
 		var before, after string
 		if err := rows.Scan(&e.ID, &e.At, &e.ActorUserID, &e.ActorName, &e.KeyFingerprint, &e.Action, &e.WorkspaceID,
-			&e.CampaignID, &before, &after, &e.Outcome, &e.Error); err != nil {
+			&e.CampaignID, &e.WorkspaceSlug, &e.CampaignName, &before, &after, &e.Outcome, &e.Error); err != nil {
 			return nil, dbErr("audit", err)
 		}
 		if before != "" {

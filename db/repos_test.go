@@ -142,6 +142,17 @@ func TestAuditFilters(t *testing.T) {
 	if got, _ := s.Audit(ctx, model.AuditFilter{Actor: "sync"}); len(got) != 1 || got[0].Action != "correct" {
 		t.Errorf("by actor: %+v", got)
 	}
+	c, err := s.CreateCampaign(ctx, db.NewCampaign{WorkspaceID: ws.ID, Name: "Email 1", N8nWorkflowID: "wf1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := int64(999)
+	s.AppendAudit(ctx, model.AuditEntry{ActorName: "sync", Action: "sync.correct", WorkspaceID: &wsID, CampaignID: &c.ID})
+	s.AppendAudit(ctx, model.AuditEntry{ActorName: "sync", Action: "sync.correct", CampaignID: &gone, Before: json.RawMessage(`{"campaign":"Old one"}`)})
+	named, _ := s.Audit(ctx, model.AuditFilter{Actor: "sync", Limit: 2})
+	if len(named) != 2 || named[0].CampaignName != "Old one" || named[1].CampaignName != "Email 1" || named[1].WorkspaceSlug != "ohio" {
+		t.Errorf("names in the trail: %+v", named)
+	}
 	got, _ := s.Audit(ctx, model.AuditFilter{Actor: "ana@example.com", Outcome: model.OutcomeOK})
 	if len(got) != 1 || string(got[0].After) != `{"status": "active"}` {
 		t.Errorf("by actor and outcome: %+v", got)

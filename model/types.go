@@ -133,6 +133,8 @@ type AuditEntry struct {
 	Action         string
 	WorkspaceID    *int64
 	CampaignID     *int64
+	WorkspaceSlug  string // as it is now, or "" if the workspace is gone
+	CampaignName   string // as it is now, or as the entry recorded it
 	Before         json.RawMessage
 	After          json.RawMessage
 	Outcome        Outcome

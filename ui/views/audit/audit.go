@@ -99,17 +99,18 @@ func (m *Model) build() {
 			Compare: func(a, b E) int { return cmp.Compare(a.Action, b.Action) }},
 		{Title: "WORKSPACE", Width: 12, Cell: func(e E) string { return m.slug(e.WorkspaceID) },
 			Compare: func(a, b E) int { return cmp.Compare(m.slug(a.WorkspaceID), m.slug(b.WorkspaceID)) }},
-		{Title: "CAMPAIGN", Width: 8, Right: true, Cell: func(e E) string { return idText(e.CampaignID) }},
+		{Title: "CAMPAIGN", Width: 18, Cell: func(e E) string { return campaignText(e) },
+			Compare: func(a, b E) int { return cmp.Compare(campaignText(a), campaignText(b)) }},
 		{Title: "OUTCOME", Width: 11, Cell: func(e E) string { return string(e.Outcome) },
 			Style:   func(e E) *lipgloss.Style { return outcomeStyle(th, e.Outcome) },
 			Compare: func(a, b E) int { return cmp.Compare(a.Outcome, b.Outcome) }},
-		{Title: "CHANGE / ERROR", MinWidth: 10, Cell: change},
+		{Title: "CHANGE / ERROR", MinWidth: 10, Cell: func(e E) string { return e.Change() }},
 	}
 	rows := m.table.Rows()
 	old := m.table
 	m.table = table.New(th, cols, func(e E) string { return strconv.FormatInt(e.ID, 10) },
 		func(e E) string {
-			return e.ActorName + " " + e.Action + " " + m.slug(e.WorkspaceID) + " " + string(e.Outcome) + " " + e.Error
+			return e.ActorName + " " + e.Action + " " + m.slug(e.WorkspaceID) + " " + e.CampaignName + " " + string(e.Outcome) + " " + e.Error
 		})
 	m.table.Empty = "no audit entries match"
 	m.table.SetFocused(true)
@@ -132,22 +133,15 @@ func outcomeStyle(th *themes.Theme, o model.Outcome) *lipgloss.Style {
 	return &th.Error
 }
 
-func idText(p *int64) string {
-	if p == nil {
-		return "-"
+// campaignText names the campaign, or its id when the name is lost.
+func campaignText(e model.AuditEntry) string {
+	switch {
+	case e.CampaignName != "":
+		return e.CampaignName
+	case e.CampaignID != nil:
+		return "#" + strconv.FormatInt(*e.CampaignID, 10)
 	}
-	return strconv.FormatInt(*p, 10)
-}
-
-// change shows the error when there is one, else before → after.
-func change(e model.AuditEntry) string {
-	if e.Error != "" {
-		return e.Error
-	}
-	if len(e.Before) == 0 && len(e.After) == 0 {
-		return ""
-	}
-	return fmt.Sprintf("%s → %s", e.Before, e.After)
+	return "-"
 }
 
 func (m *Model) slug(id *int64) string {
