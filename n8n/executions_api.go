@@ -4,7 +4,6 @@ import (
 	"context"
 	"iter"
 	"net/url"
-	"strconv"
 )
 
 // ExecutionFilter narrows an execution list; zero values mean "any".
@@ -24,29 +23,14 @@ func (f ExecutionFilter) query(cursor string) string {
 	if f.Status != "" {
 		q.Set("status", string(f.Status))
 	}
-	if f.ProjectID != "" {
-		q.Set("projectId", f.ProjectID)
-	}
-	limit := f.Limit
-	if limit == 0 {
-		limit = MaxPageSize
-	}
-	q.Set("limit", strconv.Itoa(limit))
-	if cursor != "" {
-		q.Set("cursor", cursor)
-	}
-	return "?" + q.Encode()
+	return pageQuery(q, f.ProjectID, f.Limit, cursor)
 }
 
 // ListExecutions reads one page of executions (without run data), newest
 // first; pass "" as cursor for the first.
 func (c *Client) ListExecutions(ctx context.Context, f ExecutionFilter, cursor string) (Page[Execution], error) {
 	path := "/executions" + f.query(cursor)
-	body, err := c.do(ctx, call{method: "GET", path: path, idempotent: true})
-	if err != nil {
-		return Page[Execution]{}, err
-	}
-	return decode[Page[Execution]](body, "GET", path)
+	return getPage[Execution](ctx, c, path)
 }
 
 // Executions iterates over executions matching f, newest first. Stop

@@ -3,6 +3,8 @@ package n8n
 import (
 	"context"
 	"iter"
+	"net/url"
+	"strconv"
 )
 
 // MaxPageSize is the largest page n8n serves (it refuses limit > 250).
@@ -21,6 +23,30 @@ func (p Page[T]) Next() string {
 		return ""
 	}
 	return *p.NextCursor
+}
+
+// pageQuery adds what every list takes (project, page size, cursor) to q.
+func pageQuery(q url.Values, projectID string, limit int, cursor string) string {
+	if projectID != "" {
+		q.Set("projectId", projectID)
+	}
+	if limit == 0 {
+		limit = MaxPageSize
+	}
+	q.Set("limit", strconv.Itoa(limit))
+	if cursor != "" {
+		q.Set("cursor", cursor)
+	}
+	return "?" + q.Encode()
+}
+
+// getPage reads one page of a list; lists are GETs, so they are retried.
+func getPage[T any](ctx context.Context, c *Client, path string) (Page[T], error) {
+	body, err := c.do(ctx, call{method: "GET", path: path, idempotent: true})
+	if err != nil {
+		return Page[T]{}, err
+	}
+	return decode[Page[T]](body, "GET", path)
 }
 
 // paginate walks pages until the last one, yielding each item; it stops at

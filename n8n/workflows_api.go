@@ -28,28 +28,13 @@ func (f WorkflowFilter) query(cursor string) string {
 	if f.Name != "" {
 		q.Set("name", f.Name)
 	}
-	if f.ProjectID != "" {
-		q.Set("projectId", f.ProjectID)
-	}
-	limit := f.Limit
-	if limit == 0 {
-		limit = MaxPageSize
-	}
-	q.Set("limit", strconv.Itoa(limit))
-	if cursor != "" {
-		q.Set("cursor", cursor)
-	}
-	return "?" + q.Encode()
+	return pageQuery(q, f.ProjectID, f.Limit, cursor)
 }
 
 // ListWorkflows reads one page of workflows; pass "" as cursor for the first.
 func (c *Client) ListWorkflows(ctx context.Context, f WorkflowFilter, cursor string) (Page[Workflow], error) {
 	path := "/workflows" + f.query(cursor)
-	body, err := c.do(ctx, call{method: "GET", path: path, idempotent: true})
-	if err != nil {
-		return Page[Workflow]{}, err
-	}
-	return decode[Page[Workflow]](body, "GET", path)
+	return getPage[Workflow](ctx, c, path)
 }
 
 // Workflows iterates over every workflow matching f, 250 a page.
