@@ -25,14 +25,11 @@ func runInstances(ctx context.Context, g *globals, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	cfg, pool, err := g.connect(ctx)
+	s, err := g.open(ctx, pos[0] == "add")
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	if err := db.Migrate(ctx, pool); err != nil {
-		return err
-	}
+	defer s.close()
 	switch pos[0] {
 	case "add":
 		if len(pos) != 2 || *url == "" {
@@ -42,18 +39,14 @@ func runInstances(ctx context.Context, g *globals, args []string) error {
 		if err != nil {
 			return err
 		}
-		kr, err := keyring(cfg)
-		if err != nil {
-			return err
-		}
-		in, err := db.NewStore(pool, kr).AddInstance(ctx, db.NewInstance{Name: pos[1], BaseURL: *url, WebhookBaseURL: *webhook, APIKey: key})
+		in, err := s.store.AddInstance(ctx, db.NewInstance{Name: pos[1], BaseURL: *url, WebhookBaseURL: *webhook, APIKey: key})
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(g.stdout, "added instance %s (%s), API key encrypted under master key %s\n", in.Name, in.BaseURL, in.KeyID)
 		return nil
 	case "list":
-		list, err := db.NewStore(pool, nil).Instances(ctx)
+		list, err := s.store.Instances(ctx)
 		if err != nil {
 			return err
 		}
@@ -74,7 +67,7 @@ func runInstances(ctx context.Context, g *globals, args []string) error {
 		if len(pos) != 2 {
 			return fmt.Errorf("usage: godmode instances remove NAME")
 		}
-		if err := db.NewStore(pool, nil).RemoveInstance(ctx, pos[1]); err != nil {
+		if err := s.store.RemoveInstance(ctx, pos[1]); err != nil {
 			return err
 		}
 		fmt.Fprintf(g.stdout, "removed instance %s\n", pos[1])

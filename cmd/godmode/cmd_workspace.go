@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/godmode-console/godmode/db"
 	"github.com/godmode-console/godmode/model"
 )
 
@@ -19,25 +18,16 @@ func runWorkspace(ctx context.Context, g *globals, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	cfg, pool, err := g.connect(ctx)
+	s, err := g.open(ctx, true)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	if err := db.Migrate(ctx, pool); err != nil {
-		return err
-	}
-	kr, err := keyring(cfg)
+	defer s.close()
+	actor, err := localActor(ctx, s.store)
 	if err != nil {
 		return err
 	}
-	store := db.NewStore(pool, kr)
-	defer store.Close()
-	actor, err := localActor(ctx, store)
-	if err != nil {
-		return err
-	}
-	console := model.NewConsole(store, dialN8n, model.ConsoleOptions{Context: cfg.Name})
+	console := model.NewConsole(s.store, dialN8n, model.ConsoleOptions{Context: s.cfg.Name})
 	ws, err := console.WorkspaceBySlug(ctx, pos[1])
 	if err != nil {
 		return err

@@ -26,25 +26,16 @@ func runConsole(ctx context.Context, g *globals, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	cfg, pool, err := g.connect(ctx)
+	s, err := g.open(ctx, true)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	if err := db.Migrate(ctx, pool); err != nil {
-		return err
-	}
-	kr, err := keyring(cfg)
+	defer s.close()
+	actor, err := localActor(ctx, s.store)
 	if err != nil {
 		return err
 	}
-	store := db.NewStore(pool, kr)
-	defer store.Close()
-	actor, err := localActor(ctx, store)
-	if err != nil {
-		return err
-	}
-	return openConsole(ctx, g, store, cfg, actor, *readOnly, dialN8n)
+	return openConsole(ctx, g, s.store, s.cfg, actor, *readOnly, dialN8n)
 }
 
 // dialN8n builds a real client for an instance.

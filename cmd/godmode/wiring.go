@@ -35,3 +35,38 @@ func keyring(cfg *Context) (*db.Keyring, error) {
 	}
 	return db.KeyringFromEnv(file)
 }
+
+// session is what most commands work on: the context, its database with
+// the schema up to date, and the repositories.
+type session struct {
+	cfg   *Context
+	pool  *pgxpool.Pool
+	store *db.Store
+}
+
+// open connects to the context's database and applies pending migrations.
+// needKeys loads the master key too, for commands that read or write n8n
+// API keys.
+func (g *globals) open(ctx context.Context, needKeys bool) (*session, error) {
+	cfg, pool, err := g.connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx, pool); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	var kr *db.Keyring
+	if needKeys {
+		if kr, err = keyring(cfg); err != nil {
+			pool.Close()
+			return nil, err
+		}
+	}
+	return &session{cfg: cfg, pool: pool, store: db.NewStore(pool, kr)}, nil
+}
+
+func (s *session) close() {
+	s.store.Close()
+	s.pool.Close()
+}
