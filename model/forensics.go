@@ -1,0 +1,270 @@
+package model
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/godmode-console/godmode/n8n"
+)
+
+// ExecutionN8n is what forensics needs of an n8n instance beyond the N8n
+// port: an execution's summary and data by id, and a retry. *n8n.Client
+// implements it; a Dialer whose clients do not is told so by the first
+// forensics call.
+type ExecutionN8n interface {
+	GetExecutionInfo(ctx context.Context, id string) (n8n.Execution, error)
+	GetExecution(ctx context.Context, id string, includeData bool) ([]byte, error)
+	RetryExecution(ctx context.Context, id string, loadWorkflow bool) (n8n.Execution, error)
+}
+
+// ErrWrongCampaign refuses an execution id that belongs to another
+// workflow than the campaign it was asked through: without this check a
+// member of one workspace could read another's execution on a shared n8n.
+var ErrWrongCampaign = errors.New("the execution is not one of this campaign's")
+
+// ExecutionTarget is where an execution opened by id lives.
+type ExecutionTarget struct {
+	InstanceID  int64
+	Instance    string
+	ExecutionID string
+	WorkflowID  string
+	CampaignID  int64 // 0 when no campaign owns the workflow
+	Campaign    string
+	WorkspaceID int64 // 0 likewise
+	Workspace   string
+}
+
+// ExecutionData returns the execution's JSON with its run data, as n8n sent
+// it, for the forensics screen to open. The actor must be allowed to view
+// the campaign's executions, and the execution must belong to the
+// campaign's workflow; both are checked before any run data is fetched.
+func (c *Console) ExecutionData(ctx context.Context, actor Actor, campaignID int64, executionID string) ([]byte, error) {
+	camp, err := c.store.Campaign(ctx, campaignID)
+	if err != nil {
+		return nil, fmt.Errorf("campaign %d: %w", campaignID, err)
+	}
+	if err := Authorize(actor, ActionViewExecutions, camp.WorkspaceID); err != nil {
+		return nil, err
+	}
+	var raw []byte
+	err = c.executions(ctx, camp.InstanceID, func(cl ExecutionN8n) error {
+		if _, err := c.executionOf(ctx, cl, camp, executionID); err != nil {
+			return err
+		}
+		var err error
+		raw, err = cl.GetExecution(ctx, executionID, true)
+		return err
+	})
+	if err != nil {
+		return nil, explainExecution(executionID, err)
+	}
+	return raw, nil
+}
+
+// InspectExecution finds an execution by id on an instance (by name; ""
+// for the only one), works out which campaign and workspace own it,
+// authorises the actor for that workspace (only super admins may read the
+// executions of workflows no campaign owns), and only then fetches its
+// data. It serves `godmode inspect ID`.
+func (c *Console) InspectExecution(ctx context.Context, actor Actor, instance, executionID string) (ExecutionTarget, []byte, error) {
+	t := ExecutionTarget{ExecutionID: executionID}
+	in, err := c.pickInstance(ctx, instance)
+	if err != nil {
+		return t, nil, err
+	}
+	t.InstanceID, t.Instance = in.ID, in.Name
+	var raw []byte
+	err = c.executions(ctx, in.ID, func(cl ExecutionN8n) error {
+		info, err := cl.GetExecutionInfo(ctx, executionID)
+		if err != nil {
+			return err
+		}
+		t.WorkflowID = info.WorkflowID
+		if err := c.locate(ctx, &t); err != nil {
+			return err
+		}
+		if err := Authorize(actor, ActionViewExecutions, t.WorkspaceID); err != nil {
+			return err
+		}
+		raw, err = cl.GetExecution(ctx, executionID, true)
+		return err
+	})
+	if err != nil {
+		return t, nil, explainExecution(executionID, err)
+	}
+	return t, raw, nil
+}
+
+// Retry runs a failed execution again: with the workflow as it is saved
+// now (loadWorkflow) or as it was when the execution ran. It needs the
+// retry right on the campaign's workspace, is refused in a read-only
+// session, and every attempt, refused ones included, leaves one audit row.
+func (c *Console) Retry(ctx context.Context, actor Actor, campaignID int64, executionID string, loadWorkflow bool) (Execution, error) {
+	camp, err := c.store.Campaign(ctx, campaignID)
+	if err != nil {
+		return Execution{}, fmt.Errorf("campaign %d: %w", campaignID, err)
+	}
+	before := map[string]any{"campaign": camp.Name, "execution": executionID}
+	after := map[string]any{"load_workflow": loadWorkflow}
+	fail := func(err error) (Execution, error) {
+		c.auditRetry(ctx, actor, camp, before, after, OutcomeFailed, err)
+		return Execution{}, err
+	}
+	if c.readOnly {
+		return fail(fmt.Errorf("%w: this session is read-only", ErrForbidden))
+	}
+	if err := Authorize(actor, ActionRetry, camp.WorkspaceID); err != nil {
+		return fail(err)
+	}
+	var next n8n.Execution
+	err = c.executions(ctx, camp.InstanceID, func(cl ExecutionN8n) error {
+		info, err := c.executionOf(ctx, cl, camp, executionID)
+		if err != nil {
+			return err
+		}
+		before["status"] = string(info.Status)
+		next, err = cl.RetryExecution(ctx, executionID, loadWorkflow)
+		return err
+	})
+	if err != nil {
+		return fail(explainExecution(executionID, err))
+	}
+	out := fromN8n(next, camp)
+	after["execution"], after["status"] = out.ID, out.Status
+	c.auditRetry(ctx, actor, camp, before, after, OutcomeOK, nil)
+	return out, nil
+}
+
+// FindRetry looks for the newest execution of the campaign that retries
+// originalID (n8n's retryOf), for following a retry to its end. It returns
+// nil when n8n lists none yet (n8n never lists waiting executions).
+func (c *Console) FindRetry(ctx context.Context, campaignID int64, originalID string) (*Execution, error) {
+	camp, err := c.store.Campaign(ctx, campaignID)
+	if err != nil {
+		return nil, fmt.Errorf("campaign %d: %w", campaignID, err)
+	}
+	var page n8n.Page[n8n.Execution]
+	err = c.clients.call(ctx, camp.InstanceID, func(cl N8n) error {
+		var err error
+		page, err = cl.ListExecutions(ctx, n8n.ExecutionFilter{WorkflowID: camp.N8nWorkflowID, Limit: ExecutionsShown}, "")
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Newest first: the first match is the latest retry.
+	for _, e := range page.Data {
+		if e.RetryOf == originalID {
+			out := fromN8n(e, camp)
+			return &out, nil
+		}
+	}
+	return nil, nil
+}
+
+// executions runs fn with the instance's client as an ExecutionN8n.
+func (c *Console) executions(ctx context.Context, instanceID int64, fn func(ExecutionN8n) error) error {
+	return c.clients.call(ctx, instanceID, func(cl N8n) error {
+		x, ok := cl.(ExecutionN8n)
+		if !ok {
+			return fmt.Errorf("the n8n client of instance %d cannot read executions (%T lacks GetExecution)", instanceID, cl)
+		}
+		return fn(x)
+	})
+}
+
+// executionOf reads the execution's summary and refuses it unless it ran
+// the campaign's workflow.
+func (c *Console) executionOf(ctx context.Context, cl ExecutionN8n, camp Campaign, id string) (n8n.Execution, error) {
+	info, err := cl.GetExecutionInfo(ctx, id)
+	if err != nil {
+		return info, err
+	}
+	if info.WorkflowID != camp.N8nWorkflowID {
+		return info, fmt.Errorf("%w: execution %s ran workflow %s, campaign %q is workflow %s",
+			ErrWrongCampaign, id, info.WorkflowID, camp.Name, camp.N8nWorkflowID)
+	}
+	return info, nil
+}
+
+// locate fills the campaign and workspace that own t.WorkflowID on
+// t.InstanceID, leaving them zero when none does.
+func (c *Console) locate(ctx context.Context, t *ExecutionTarget) error {
+	wss, err := c.store.WorkspaceSummaries(ctx)
+	if err != nil {
+		return err
+	}
+	for _, w := range wss {
+		if w.InstanceID == nil || *w.InstanceID != t.InstanceID {
+			continue
+		}
+		camps, err := c.store.Campaigns(ctx, w.ID)
+		if err != nil {
+			return err
+		}
+		for _, cp := range camps {
+			if cp.N8nWorkflowID == t.WorkflowID {
+				t.CampaignID, t.Campaign, t.WorkspaceID, t.Workspace = cp.ID, cp.Name, w.ID, w.Slug
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
+// pickInstance resolves an instance name; "" means the only one.
+func (c *Console) pickInstance(ctx context.Context, name string) (Instance, error) {
+	insts, err := c.store.Instances(ctx)
+	if err != nil {
+		return Instance{}, err
+	}
+	names := make([]string, 0, len(insts))
+	for _, in := range insts {
+		if in.Name == name {
+			return in, nil
+		}
+		names = append(names, in.Name)
+	}
+	sort.Strings(names)
+	switch {
+	case len(insts) == 0:
+		return Instance{}, errors.New("no n8n instance is registered (add one with: godmode instances add NAME --url URL --api-key-env VAR)")
+	case name == "" && len(insts) == 1:
+		return insts[0], nil
+	case name == "":
+		return Instance{}, fmt.Errorf("%d n8n instances are registered: say which with --instance NAME (one of %s)", len(insts), strings.Join(names, ", "))
+	}
+	return Instance{}, fmt.Errorf("no n8n instance %q is registered (registered: %s)", name, strings.Join(names, ", "))
+}
+
+// explainExecution says what a missing execution means; the n8n error stays
+// wrapped for errors.Is.
+func explainExecution(id string, err error) error {
+	if isGone(err) {
+		return fmt.Errorf("execution %s no longer exists in n8n (deleted, or pruned by n8n's execution retention): %w", id, err)
+	}
+	return err
+}
+
+func fromN8n(e n8n.Execution, camp Campaign) Execution {
+	return Execution{ID: e.ID, WorkflowID: e.WorkflowID, CampaignID: camp.ID, Status: string(e.Status),
+		Mode: e.Mode, StartedAt: e.StartedAt, StoppedAt: e.StoppedAt, RetryOf: e.RetryOf, RetryID: e.RetrySuccessID}
+}
+
+func (c *Console) auditRetry(ctx context.Context, actor Actor, camp Campaign, before, after map[string]any, outcome Outcome, err error) {
+	b, _ := json.Marshal(before)
+	a, _ := json.Marshal(after)
+	e := AuditEntry{ActorName: actor.display(), KeyFingerprint: actor.KeyFingerprint, Action: "retry",
+		Before: b, After: a, Outcome: outcome, WorkspaceID: &camp.WorkspaceID, CampaignID: &camp.ID}
+	if actor.UserID != 0 {
+		e.ActorUserID = &actor.UserID
+	}
+	if err != nil {
+		e.Error = err.Error()
+	}
+	c.appendAudit(ctx, e)
+}
