@@ -35,6 +35,8 @@ type Theme struct {
 
 	HelpKey, HelpDesc, HelpSep lipgloss.Style
 	Prompt                     lipgloss.Style // ":" and "/" prompts
+
+	Forensics Forensics // the forensics screen: timeline, inspector, code
 }
 
 func build(name, chroma string, p Palette) *Theme {
@@ -71,6 +73,7 @@ func build(name, chroma string, p Palette) *Theme {
 	t.HelpDesc = s().Foreground(c(p.Muted))
 	t.HelpSep = s().Foreground(c(p.Border))
 	t.Prompt = s().Foreground(c(p.Accent)).Bold(true)
+	t.Forensics = forensicsStyles(p, chroma)
 	return t
 }
 
@@ -104,5 +107,6 @@ func noColour(name, chroma string) *Theme {
 	t.HelpKey = s().Bold(true)
 	t.HelpDesc, t.HelpSep = s(), s()
 	t.Prompt = s().Bold(true)
+	t.Forensics = forensicsNoColour()
 	return t
 }
