@@ -27,6 +27,8 @@ type Console struct {
 	mu       sync.Mutex
 	lastSync *time.Time
 	drift    int
+
+	feed changeFeed // what the listener saw, for the UI (changes.go)
 }
 
 // ConsoleOptions configure a Console.
@@ -81,6 +83,7 @@ func (c *Console) Health(ctx context.Context) Health {
 	c.mu.Lock()
 	h.LastSync, h.DriftCount = c.lastSync, c.drift
 	c.mu.Unlock()
+	c.readDrift(ctx, &h)
 	return h
 }
 
