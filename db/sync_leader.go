@@ -1,0 +1,111 @@
+package db
+
+import (
+	"context"
+	"sync"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/godmode-console/godmode/model"
+)
+
+// SyncLeader is one sync runner's leadership: the advisory locks of the
+// instances it leads, all held on one dedicated connection of the lock
+// pool (thousands of instances must not cost thousands of connections).
+// If that connection dies, Postgres releases every lock on it and another
+// runner's next cycle takes them; this runner notices on its next Lead,
+// reconnects and follows or leads again.
+type SyncLeader struct {
+	store *Store
+	name  string
+
+	mu   sync.Mutex // a connection runs one query at a time
+	conn *pgxpool.Conn
+	held map[int64]bool
+}
+
+var _ model.SyncLeadership = (*SyncLeader)(nil)
+
+// SyncLeadership returns the leadership of a runner called name.
+func (s *Store) SyncLeadership(name string) model.SyncLeadership {
+	return &SyncLeader{store: s, name: name}
+}
+
+// instanceLockKey is the advisory lock key of an instance's leadership.
+func instanceLockKey(instanceID int64) int64 { return lockInstance | instanceID }
+
+// Lead keeps the instances already led (if the connection still lives),
+// tries to take the others in one round trip, and returns the leases of
+// every instance led now.
+func (l *SyncLeader) Lead(ctx context.Context, instanceIDs []int64) (map[int64]model.SyncLease, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.conn != nil {
+		if err := l.conn.Ping(ctx); err != nil {
+			l.drop() // the locks went with the connection
+		}
+	}
+	if l.conn == nil {
+		locks, err := l.store.lockPool()
+		if err != nil {
+			return nil, dbErr("sync leadership", err)
+		}
+		conn, err := locks.Acquire(ctx)
+		if err != nil {
+			return nil, dbErr("sync leadership: connecting", err)
+		}
+		l.conn, l.held = conn, map[int64]bool{}
+	}
+	var want []int64
+	for _, id := range instanceIDs {
+		if !l.held[id] {
+			want = append(want, id)
+		}
+	}
+	if len(want) > 0 {
+		rows, err := l.conn.Query(ctx, `SELECT id FROM unnest($1::bigint[]) AS id WHERE pg_try_advisory_lock($2::bigint | id)`,
+			want, lockInstance)
+		if err != nil {
+			l.drop()
+			return nil, dbErr("sync leadership", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				l.drop()
+				return nil, dbErr("sync leadership", err)
+			}
+			l.held[id] = true
+		}
+		if err := rows.Err(); err != nil {
+			l.drop()
+			return nil, dbErr("sync leadership", err)
+		}
+	}
+	pid := int64(l.conn.Conn().PgConn().PID())
+	out := make(map[int64]model.SyncLease, len(instanceIDs))
+	for _, id := range instanceIDs {
+		if l.held[id] {
+			out[id] = model.SyncLease{InstanceID: id, Leader: l.name, Token: pid}
+		}
+	}
+	return out, nil
+}
+
+// Close gives up every lead by closing the connection that holds them.
+func (l *SyncLeader) Close() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.drop()
+}
+
+// drop closes the lock connection (Postgres then releases its locks) and
+// forgets what it held.
+func (l *SyncLeader) drop() {
+	if l.conn != nil {
+		_ = l.conn.Conn().Close(context.Background())
+		l.conn.Release()
+	}
+	l.conn, l.held = nil, nil
+}

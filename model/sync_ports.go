@@ -1,0 +1,147 @@
+package model
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/godmode-console/godmode/n8n"
+)
+
+// SyncN8n is what the sync loop needs of an n8n instance beyond N8n: the
+// workflow list, 250 a page. *n8n.Client implements it.
+type SyncN8n interface {
+	N8n
+	ListWorkflows(ctx context.Context, f n8n.WorkflowFilter, cursor string) (n8n.Page[n8n.Workflow], error)
+}
+
+// SyncStore is what the sync loop needs of Postgres; db.Store implements
+// it. It extends Store rather than growing it, so stores made before sync
+// existed (and fakes) still satisfy Store.
+type SyncStore interface {
+	Store
+	// InstanceCampaigns lists every campaign on an instance.
+	InstanceCampaigns(ctx context.Context, instanceID int64) ([]Campaign, error)
+	// InstanceWorkspaces lists the workspaces living on an instance, so an
+	// unmanaged workflow's tag can name its workspace.
+	InstanceWorkspaces(ctx context.Context, instanceID int64) ([]Workspace, error)
+	// InstanceSyncState says where the instance's last cycle stopped.
+	InstanceSyncState(ctx context.Context, instanceID int64) (InstanceSyncState, error)
+	// ApplySync writes one cycle's outcome in one transaction, only while
+	// the lease still holds. Corrections are compare-and-set: a campaign
+	// changed since the cycle read it is skipped, never overwritten.
+	ApplySync(ctx context.Context, w SyncWrite) (SyncApplied, error)
+	// RecordSyncFailure notes a cycle that wrote nothing, and why.
+	RecordSyncFailure(ctx context.Context, instanceID int64, leader, reason string, took time.Duration) error
+	// SyncLeadership returns the leadership of a runner named name (shown
+	// in sync_state.leader); the runner closes it when it stops.
+	SyncLeadership(name string) SyncLeadership
+}
+
+// SyncLeadership decides which runner syncs which instance: one leader per
+// instance across every process (a Postgres advisory lock), the others
+// follow and try again each cycle.
+type SyncLeadership interface {
+	// Lead keeps the instances this runner already leads and tries to take
+	// the others, returning a lease for each instance it leads now.
+	Lead(ctx context.Context, instanceIDs []int64) (map[int64]SyncLease, error)
+	// Close gives up every lead, so another runner takes over at once.
+	Close()
+}
+
+// SyncLease proves leadership of one instance when writing. Token is the
+// store's (the backend holding the lock); the model only passes it back.
+type SyncLease struct {
+	InstanceID int64
+	Leader     string
+	Token      int64
+}
+
+// InstanceSyncState is sync_state for one instance.
+type InstanceSyncState struct {
+	InstanceID      int64
+	LastExecutionID string // newest execution read so far; "" before the first cycle
+	LastCycleAt     *time.Time
+	LastOKAt        *time.Time
+	LastError       string
+	LastCycle       time.Duration
+	Leader          string
+}
+
+// SyncWrite is everything one cycle of one instance writes.
+type SyncWrite struct {
+	Lease       SyncLease
+	At          time.Time
+	Took        time.Duration
+	Corrections []SyncCorrection
+	// Findings are every finding true now. Open ones are upserted (one open
+	// row per kind, workflow and campaign); Resolved ones (drift corrected
+	// on the spot) are inserted already resolved; open rows of the
+	// instance missing from this list are resolved.
+	Findings []Finding
+	// KeepOpen are campaigns this cycle did not judge (a toggle in flight):
+	// their open findings stay as they are.
+	KeepOpen []int64
+	// Executions are new executions of the instance's campaigns.
+	Executions []SyncExecution
+	// LastExecutionID is the newest execution id read, for the next cycle.
+	LastExecutionID string
+	// FailuresSince bounds the failure count of the summaries (24 h back).
+	FailuresSince time.Time
+	// FindingRefresh: an unchanged open finding's last_seen_at moves at
+	// most this often, so an instance with many unmanaged workflows does
+	// not NOTIFY every console about every one of them each cycle.
+	FindingRefresh time.Duration
+}
+
+// SyncCorrection is one campaign whose Postgres row sync changes to what
+// n8n says. Before is the row as read; the write applies only if the
+// campaign's version and pending wish are still those of Before.
+type SyncCorrection struct {
+	Before    Campaign
+	Status    CampaignStatus
+	LastError string
+	Action    string // audit action: sync.correct or sync.settle
+	Reason    string // why, in words, for the audit trail
+	// Finding is recorded (already resolved) when the correction applies;
+	// nil when the correction is not drift (a stale wish settled to the
+	// status Postgres already had).
+	Finding *Finding
+}
+
+// SyncExecution is one execution row the cycle stores.
+type SyncExecution struct {
+	CampaignID int64
+	ID         string
+	Status     string
+	Mode       string
+	StartedAt  time.Time
+	StoppedAt  *time.Time
+	RetryOf    string
+}
+
+// SyncApplied is what the write did.
+type SyncApplied struct {
+	Corrected []Campaign // campaigns as written
+	Skipped   []int64    // corrections not applied: the campaign changed since it was read
+	Opened    int        // findings newly opened (or recorded resolved on the spot)
+	Resolved  int        // open findings no longer true
+	Summaries int        // campaigns whose execution summary changed
+}
+
+// Audit is the audit row of a correction as written: actor sync, the
+// campaign before and after, and the reason in words.
+func (c SyncCorrection) Audit(after Campaign) AuditEntry {
+	a := SyncActor()
+	var want CampaignStatus
+	if c.Before.PendingStatus != nil {
+		want = *c.Before.PendingStatus
+	}
+	st := map[string]any{"campaign": after.Name, "status": after.Status, "version": after.Version, "reason": c.Reason}
+	if after.LastError != "" {
+		st["last_error"] = after.LastError
+	}
+	afterJSON, _ := json.Marshal(st)
+	return AuditEntry{ActorName: a.display(), Action: c.Action, WorkspaceID: &c.Before.WorkspaceID, CampaignID: &c.Before.ID,
+		Before: campaignState(c.Before, want), After: afterJSON, Outcome: OutcomeOK}
+}
