@@ -227,7 +227,6 @@ func wordFor(active bool) string {
 	return "inactive"
 }
 
-
 func withStatus(c Campaign, s CampaignStatus, lastError string) Campaign {
 	c.Status, c.LastError, c.PendingStatus, c.PendingSince = s, lastError, nil, nil
 	return c
