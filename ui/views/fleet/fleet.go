@@ -264,6 +264,12 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 	case Executions:
+		switch {
+		case key.Matches(msg, k.Open):
+			return m.openExecution()
+		case key.Matches(msg, k.StatusFilter):
+			return m.cycleStatus()
+		}
 		if key.Matches(msg, k.ErrorsOnly) {
 			if m.execFilter == "" {
 				m.execFilter = "error"

@@ -26,6 +26,8 @@ func (m *Model) keysNow() KeyMap {
 	if m.execFilter != "" {
 		k.ErrorsOnly.SetHelp("e", "all executions")
 	}
+	k.ExecOpen = k.Open
+	k.ExecOpen.SetHelp("enter", "forensics")
 	return k
 }
 
@@ -47,7 +49,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.execs.Filtering() {
 		return m.execs.ShortHelp()
 	}
-	return append([]key.Binding{k.ErrorsOnly, k.Back}, m.execs.ShortHelp()...)
+	return append([]key.Binding{k.ExecOpen, k.StatusFilter, k.ErrorsOnly, k.Back}, m.execs.ShortHelp()...)
 }
 
 // FullHelp groups every binding of the fleet for "?".
@@ -56,6 +58,6 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		k.Table.Bindings(),
 		{k.Next, k.Prev, k.Open, k.Back},
-		{k.Toggle, k.Mark, k.Unmark, k.Freeze, k.ErrorsOnly},
+		{k.Toggle, k.Mark, k.Unmark, k.Freeze, k.ErrorsOnly, k.StatusFilter},
 	}
 }

@@ -13,19 +13,22 @@ type KeyMap struct {
 	Next, Prev, Open, Back key.Binding
 	Toggle, Mark, Unmark   key.Binding
 	Freeze, ErrorsOnly     key.Binding
+	StatusFilter           key.Binding
+	ExecOpen               key.Binding // enter on an execution: forensics
 }
 
 func defaultKeys() KeyMap {
 	return KeyMap{
-		Table:      table.DefaultKeyMap(),
-		Next:       key.NewBinding(key.WithKeys("tab", "l", "right"), key.WithHelp("tab/l", "next pane")),
-		Prev:       key.NewBinding(key.WithKeys("shift+tab", "h", "left"), key.WithHelp("S-tab/h", "previous pane")),
-		Open:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
-		Back:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Toggle:     key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "activate/pause")),
-		Mark:       key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mark")),
-		Unmark:     key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "clear marks")),
-		Freeze:     key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "freeze/unfreeze")),
-		ErrorsOnly: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "errors only")),
+		Table:        table.DefaultKeyMap(),
+		Next:         key.NewBinding(key.WithKeys("tab", "l", "right"), key.WithHelp("tab/l", "next pane")),
+		Prev:         key.NewBinding(key.WithKeys("shift+tab", "h", "left"), key.WithHelp("S-tab/h", "previous pane")),
+		Open:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Toggle:       key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "activate/pause")),
+		Mark:         key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mark")),
+		Unmark:       key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "clear marks")),
+		Freeze:       key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "freeze/unfreeze")),
+		ErrorsOnly:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "errors only")),
+		StatusFilter: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "status filter")),
 	}
 }
