@@ -126,9 +126,12 @@ type CycleReport struct {
 func (s *Syncer) CycleAll(ctx context.Context) ([]CycleReport, error) {
 	insts, err := s.store.Instances(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("sync: listing n8n instances: %w", err)
+		err = fmt.Errorf("sync: listing n8n instances: %w", err)
+		s.stats.round(err)
+		return nil, err
 	}
 	leases, err := s.leadAll(ctx, insts)
+	s.stats.round(err)
 	if err != nil {
 		return nil, err
 	}
@@ -210,10 +213,11 @@ func (s *Syncer) Run(ctx context.Context, every time.Duration) error {
 			}
 			backoff = min(max(2*backoff, 250*time.Millisecond), 30*time.Second)
 			wait = backoff
-			s.stats.roundFailed()
+			s.stats.round(err)
 			s.opt.Log.Error("sync round failed; retrying", "err", err, "retry_in", backoff.String())
 		} else {
 			backoff = 0
+			s.stats.round(nil)
 			for _, in := range insts {
 				lease, led := leases[in.ID]
 				if !led {

@@ -13,7 +13,9 @@ var CycleBuckets = []float64{0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60}
 // SyncStats is what a runner has done since it started: the daemon's
 // /metrics and /healthz are made from it.
 type SyncStats struct {
-	RoundErrors int64 // rounds that could not start (Postgres unreachable)
+	RoundErrors int64  // rounds that could not start (Postgres unreachable)
+	RoundError  string // why the latest round could not start; "" when it did
+	Rounds      int64  // rounds started
 	Instances   []InstanceSyncStats
 	// CycleSeconds is a histogram of led cycles' durations: Counts[i] is
 	// how many took at most CycleBuckets[i] (cumulative, as Prometheus
@@ -41,6 +43,8 @@ type InstanceSyncStats struct {
 type syncStats struct {
 	mu          sync.Mutex
 	roundErrors int64
+	roundError  string
+	rounds      int64
 	byID        map[int64]*InstanceSyncStats
 	counts      []int64
 	count       int64
@@ -67,10 +71,16 @@ func (s *syncStats) follow(in Instance) {
 	s.mu.Unlock()
 }
 
-func (s *syncStats) roundFailed() {
+func (s *syncStats) round(err error) {
 	s.mu.Lock()
-	s.roundErrors++
-	s.mu.Unlock()
+	defer s.mu.Unlock()
+	if err != nil {
+		s.roundErrors++
+		s.roundError = err.Error()
+		return
+	}
+	s.rounds++
+	s.roundError = ""
 }
 
 func (s *syncStats) record(in Instance, r CycleReport) {
@@ -103,7 +113,7 @@ func (s *syncStats) record(in Instance, r CycleReport) {
 func (s *Syncer) Stats() SyncStats {
 	s.stats.mu.Lock()
 	defer s.stats.mu.Unlock()
-	out := SyncStats{RoundErrors: s.stats.roundErrors, CycleCount: s.stats.count, CycleSum: s.stats.sum,
+	out := SyncStats{RoundErrors: s.stats.roundErrors, RoundError: s.stats.roundError, Rounds: s.stats.rounds, CycleCount: s.stats.count, CycleSum: s.stats.sum,
 		CycleCounts: append([]int64(nil), s.stats.counts...)}
 	if out.CycleCounts == nil {
 		out.CycleCounts = make([]int64, len(CycleBuckets))

@@ -17,6 +17,5 @@ func notYet(name string) func(context.Context, *globals, []string) error {
 }
 
 var (
-	runSync    = notYet("sync")
 	runInspect = notYet("inspect")
 )

@@ -1,0 +1,254 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/godmode-console/godmode/db"
+	"github.com/godmode-console/godmode/model"
+)
+
+func runSync(ctx context.Context, g *globals, args []string) error {
+	fs := g.flags("sync")
+	watch := fs.Bool("watch", false, "keep syncing until interrupted (SIGINT/SIGTERM), logging JSON lines on stderr")
+	every := fs.Duration("every", 5*time.Second, "time between cycles with --watch")
+	listen := fs.String("listen", "", "with --watch, serve /healthz and /metrics on this address (e.g. 127.0.0.1:9090)")
+	concurrency := fs.Int("concurrency", 16, "instances synced at once")
+	timeout := fs.Duration("timeout", 30*time.Second, "deadline of one instance's cycle")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *every <= 0 || *concurrency <= 0 || *timeout <= 0 {
+		return fmt.Errorf("--every, --concurrency and --timeout must be positive")
+	}
+	if *listen != "" && !*watch {
+		return fmt.Errorf("--listen serves the daemon's health: use it with --watch")
+	}
+	cfg, pool, err := g.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := db.Migrate(ctx, pool); err != nil {
+		return err
+	}
+	kr, err := keyring(cfg)
+	if err != nil {
+		return err
+	}
+	store := db.NewStore(pool, kr)
+	defer store.Close()
+	opt := model.SyncOptions{Name: runnerName(), Concurrency: *concurrency, InstanceTimeout: *timeout}
+	if !*watch {
+		s := model.NewSyncer(store, dialN8n, opt)
+		defer s.Close()
+		return syncOnce(ctx, g.stdout, s, store)
+	}
+	opt.Log = slog.New(slog.NewJSONHandler(g.stderr, nil))
+	s := model.NewSyncer(store, dialN8n, opt)
+	return syncDaemon(ctx, s, opt.Log, *every, *timeout, *listen)
+}
+
+// runnerName is how this process appears in sync_state.leader.
+func runnerName() string {
+	h, err := os.Hostname()
+	if err != nil {
+		h = "unknown-host"
+	}
+	return fmt.Sprintf("%s:%d", h, os.Getpid())
+}
+
+// syncOnce runs one cycle over every instance and prints a table.
+func syncOnce(ctx context.Context, out io.Writer, s *model.Syncer, store *db.Store) error {
+	reps, err := s.CycleAll(ctx)
+	if err != nil {
+		return err
+	}
+	if len(reps) == 0 {
+		fmt.Fprintln(out, "no n8n instances registered: add one with godmode instances add")
+		return nil
+	}
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "INSTANCE\tWORKFLOWS\tCAMPAIGNS\tCORRECTED\tNEEDS YOU\tUNMANAGED\tNEW RUNS\tREQUESTS\tTOOK\tRESULT")
+	var failed []string
+	for _, r := range reps {
+		switch {
+		case !r.Led:
+			leader := "another runner"
+			if st, err := store.InstanceSyncState(ctx, r.InstanceID); err == nil && st.Leader != "" {
+				leader = st.Leader
+			}
+			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\t-\t-\tskipped: %s leads it\n", r.Instance, leader)
+		case r.Err != nil:
+			failed = append(failed, r.Instance)
+			fmt.Fprintf(tw, "%s\t-\t%d\t-\t-\t-\t-\t%d\t%s\t%s\n", r.Instance, r.Campaigns, r.Requests, round(r.Took), firstLine(r.Err))
+		default:
+			result := "ok"
+			if r.Skipped > 0 {
+				result = fmt.Sprintf("ok, %d left for next cycle (toggled meanwhile)", r.Skipped)
+			}
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", r.Instance, r.Workflows, r.Campaigns, len(r.Corrected),
+				r.NeedsPerson, r.Unmanaged, r.NewExecutions, r.Requests, round(r.Took), result)
+		}
+	}
+	tw.Flush()
+	for _, r := range reps {
+		for _, c := range r.Corrected {
+			line := fmt.Sprintf("corrected %s/%s: now %s", r.Instance, c.Name, c.Status)
+			if c.LastError != "" {
+				line += " (" + c.LastError + ")"
+			}
+			fmt.Fprintln(out, line)
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%d of %d instance(s) not synced (%s): nothing was written for them; see RESULT above", len(failed), len(reps), strings.Join(failed, ", "))
+	}
+	return nil
+}
+
+func round(d time.Duration) string { return d.Round(time.Millisecond).String() }
+
+func firstLine(err error) string {
+	s, _, _ := strings.Cut(err.Error(), "\n")
+	return s
+}
+
+// syncDaemon runs the loop until ctx ends, serving health and metrics when
+// listen is set. The listener is opened first so a taken port fails at once.
+func syncDaemon(ctx context.Context, s *model.Syncer, log *slog.Logger, every, timeout time.Duration, listen string) error {
+	var srv *http.Server
+	if listen != "" {
+		ln, err := net.Listen("tcp", listen)
+		if err != nil {
+			return fmt.Errorf("--listen %s: %w (choose a free address)", listen, err)
+		}
+		srv = &http.Server{Handler: syncHandler(s, every, timeout), ReadHeaderTimeout: 5 * time.Second}
+		go func() {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Error("health endpoint stopped", "err", err.Error())
+			}
+		}()
+		log.Info("serving /healthz and /metrics", "addr", ln.Addr().String())
+	}
+	log.Info("sync started", "runner", s.Name(), "every", every.String(), "timeout", timeout.String())
+	err := s.Run(ctx, every)
+	if srv != nil {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		_ = srv.Shutdown(sctx)
+		cancel()
+	}
+	log.Info("sync stopped", "runner", s.Name())
+	return err
+}
+
+// syncHandler serves /healthz and /metrics from the runner's counters.
+func syncHandler(s *model.Syncer, every, timeout time.Duration) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		code, body := syncHealth(s.Stats(), time.Now(), every, timeout)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(code)
+		_ = json.NewEncoder(w).Encode(body)
+	})
+	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+		writeMetrics(w, s.Stats())
+	})
+	return mux
+}
+
+// healthBody is what /healthz answers.
+type healthBody struct {
+	Status    string   `json:"status"` // ok, starting, stale, database_unreachable
+	Leading   int      `json:"leading"`
+	Following int      `json:"following"`
+	Stale     []string `json:"stale,omitempty"` // led instances without a recent good cycle
+	Error     string   `json:"error,omitempty"`
+}
+
+// syncHealth is 200 when every instance this runner leads had a good cycle
+// recently (within two periods plus one cycle's deadline), 503 otherwise. A
+// runner that only follows is healthy: it is the standby.
+func syncHealth(st model.SyncStats, now time.Time, every, timeout time.Duration) (int, healthBody) {
+	b := healthBody{Status: "ok"}
+	if st.RoundError != "" {
+		b.Status, b.Error = "database_unreachable", st.RoundError
+		return http.StatusServiceUnavailable, b
+	}
+	if st.Rounds == 0 {
+		b.Status = "starting"
+		return http.StatusServiceUnavailable, b
+	}
+	maxAge := 2*every + timeout
+	for _, in := range st.Instances {
+		if !in.Led {
+			b.Following++
+			continue
+		}
+		b.Leading++
+		if in.LastOKAt.IsZero() || now.Sub(in.LastOKAt) > maxAge {
+			b.Stale = append(b.Stale, in.Instance)
+		}
+	}
+	if len(b.Stale) > 0 {
+		b.Status = "stale"
+		return http.StatusServiceUnavailable, b
+	}
+	return http.StatusOK, b
+}
+
+// writeMetrics writes the Prometheus text exposition format.
+func writeMetrics(w io.Writer, st model.SyncStats) {
+	counter := func(name, help string, v func(model.InstanceSyncStats) int64) {
+		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s counter\n", name, help, name)
+		for _, in := range st.Instances {
+			fmt.Fprintf(w, "%s{instance=\"%s\"} %d\n", name, labelValue(in.Instance), v(in))
+		}
+	}
+	counter("godmode_sync_cycles_total", "Sync cycles this process ran, per n8n instance.", func(i model.InstanceSyncStats) int64 { return i.Cycles })
+	counter("godmode_sync_errors_total", "Sync cycles that failed and wrote nothing, per n8n instance.", func(i model.InstanceSyncStats) int64 { return i.Errors })
+	counter("godmode_sync_drift_corrected_total", "Campaigns whose Postgres row sync corrected from n8n, per n8n instance.", func(i model.InstanceSyncStats) int64 { return i.Corrected })
+	counter("godmode_sync_n8n_requests_total", "List requests sync made to n8n, per n8n instance.", func(i model.InstanceSyncStats) int64 { return i.Requests })
+	fmt.Fprintf(w, "# HELP godmode_sync_leader Whether this process leads the instance's sync (1) or follows (0).\n# TYPE godmode_sync_leader gauge\n")
+	for _, in := range st.Instances {
+		led := 0
+		if in.Led {
+			led = 1
+		}
+		fmt.Fprintf(w, "godmode_sync_leader{instance=\"%s\"} %d\n", labelValue(in.Instance), led)
+	}
+	fmt.Fprintf(w, "# HELP godmode_sync_last_success_timestamp_seconds When the instance last had a good cycle (0: never).\n# TYPE godmode_sync_last_success_timestamp_seconds gauge\n")
+	for _, in := range st.Instances {
+		var ts float64
+		if !in.LastOKAt.IsZero() {
+			ts = float64(in.LastOKAt.UnixMilli()) / 1000
+		}
+		fmt.Fprintf(w, "godmode_sync_last_success_timestamp_seconds{instance=\"%s\"} %s\n", labelValue(in.Instance), num(ts))
+	}
+	fmt.Fprintf(w, "# HELP godmode_sync_round_errors_total Rounds that could not start (Postgres unreachable).\n# TYPE godmode_sync_round_errors_total counter\ngodmode_sync_round_errors_total %d\n", st.RoundErrors)
+	fmt.Fprintf(w, "# HELP godmode_sync_cycle_seconds Time one instance's cycle took.\n# TYPE godmode_sync_cycle_seconds histogram\n")
+	for i, le := range model.CycleBuckets {
+		fmt.Fprintf(w, "godmode_sync_cycle_seconds_bucket{le=\"%s\"} %d\n", num(le), st.CycleCounts[i])
+	}
+	fmt.Fprintf(w, "godmode_sync_cycle_seconds_bucket{le=\"+Inf\"} %d\n", st.CycleCount)
+	fmt.Fprintf(w, "godmode_sync_cycle_seconds_sum %s\ngodmode_sync_cycle_seconds_count %d\n", num(st.CycleSum), st.CycleCount)
+}
+
+func num(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+// labelValue escapes a Prometheus label value.
+func labelValue(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s)
+}
