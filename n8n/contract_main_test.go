@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/godmode-console/godmode/db/dbtest"
 	"github.com/godmode-console/godmode/n8n"
 )
 
@@ -47,7 +48,8 @@ func TestMain(m *testing.M) {
 			fmt.Fprintf(os.Stderr, "n8n contract suite: running against the fake n8n and the real n8n at %s\n", realURL)
 		}
 	}
-	os.Exit(m.Run())
+	// dbtest.Main runs the tests and stops the Postgres the sync case starts.
+	dbtest.Main(m)
 }
 
 func randomSuffix() string {
