@@ -400,8 +400,8 @@ func (s *Syncer) confirmMissing(ctx context.Context, cl SyncN8n, campaigns []Cam
 		listed[w.ID] = true
 	}
 	for _, c := range campaigns {
-		if listed[c.N8nWorkflowID] || c.Status == CampaignArchived {
-			continue
+		if listed[c.N8nWorkflowID] || c.Status == CampaignArchived || (c.Status == CampaignError && c.PendingStatus == nil) {
+			continue // nothing would be written for it: no need to be sure
 		}
 		lst.requests++
 		wf, err := cl.GetWorkflow(ctx, c.N8nWorkflowID)

@@ -356,3 +356,41 @@ func failAt(st n8n.Status) string {
 	}
 	return ""
 }
+
+// hidePage drops a workflow from the listing, as n8n's offset paging does
+// when another workflow is deleted while the pages are read.
+type hidePage struct {
+	model.SyncN8n
+	hide string
+}
+
+func (h hidePage) ListWorkflows(ctx context.Context, f n8n.WorkflowFilter, cursor string) (n8n.Page[n8n.Workflow], error) {
+	p, err := h.SyncN8n.ListWorkflows(ctx, f, cursor)
+	var kept []n8n.Workflow
+	for _, w := range p.Data {
+		if w.ID != h.hide {
+			kept = append(kept, w)
+		}
+	}
+	p.Data = kept
+	return p, err
+}
+
+func TestSyncConfirmsAWorkflowMissingFromTheListBeforeCallingItGone(t *testing.T) {
+	w := newWorld(t)
+	c := w.campaign("Email 1", true)
+	s := model.NewSyncer(w.store, func(base, key string) model.N8n {
+		return hidePage{SyncN8n: dial()(base, key).(model.SyncN8n), hide: c.N8nWorkflowID}
+	}, model.SyncOptions{Name: "runner-a"})
+	t.Cleanup(s.Close)
+	rep, err := s.CycleInstance(w.ctx, *w.ws.InstanceID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := w.reload(c); got.Status != model.CampaignActive || len(rep.Corrected) != 0 {
+		t.Fatalf("a workflow that exists but slipped between pages turned its campaign %s", got.Status)
+	}
+	if rep.Requests != 3 {
+		t.Errorf("requests %d, want 3 (a page of workflows, a page of executions, one check)", rep.Requests)
+	}
+}

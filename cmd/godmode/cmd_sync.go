@@ -80,7 +80,7 @@ func syncOnce(ctx context.Context, out io.Writer, s *model.Syncer, store *db.Sto
 		return nil
 	}
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "INSTANCE\tWORKFLOWS\tCAMPAIGNS\tCORRECTED\tNEEDS YOU\tUNMANAGED\tNEW RUNS\tREQUESTS\tTOOK\tRESULT")
+	fmt.Fprintln(tw, "INSTANCE\tCAMPAIGNS\tCORRECTED\tNEEDS YOU\tUNMANAGED\tRUNS\tREQS\tTOOK\tRESULT")
 	var failed []string
 	for _, r := range reps {
 		switch {
@@ -89,16 +89,16 @@ func syncOnce(ctx context.Context, out io.Writer, s *model.Syncer, store *db.Sto
 			if st, err := store.InstanceSyncState(ctx, r.InstanceID); err == nil && st.Leader != "" {
 				leader = st.Leader
 			}
-			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\t-\t-\tskipped: %s leads it\n", r.Instance, leader)
+			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\t-\tskipped: %s leads it\n", r.Instance, leader)
 		case r.Err != nil:
 			failed = append(failed, r.Instance)
-			fmt.Fprintf(tw, "%s\t-\t%d\t-\t-\t-\t-\t%d\t%s\t%s\n", r.Instance, r.Campaigns, r.Requests, round(r.Took), firstLine(r.Err))
+			fmt.Fprintf(tw, "%s\t%d\t-\t-\t-\t-\t%d\t%s\tfailed: %s\n", r.Instance, r.Campaigns, r.Requests, round(r.Took), firstLine(r.Err))
 		default:
 			result := "ok"
 			if r.Skipped > 0 {
 				result = fmt.Sprintf("ok, %d left for next cycle (toggled meanwhile)", r.Skipped)
 			}
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", r.Instance, r.Workflows, r.Campaigns, len(r.Corrected),
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", r.Instance, r.Campaigns, len(r.Corrected),
 				r.NeedsPerson, r.Unmanaged, r.NewExecutions, r.Requests, round(r.Took), result)
 		}
 	}
@@ -107,7 +107,7 @@ func syncOnce(ctx context.Context, out io.Writer, s *model.Syncer, store *db.Sto
 		for _, c := range r.Corrected {
 			line := fmt.Sprintf("corrected %s/%s: now %s", r.Instance, c.Name, c.Status)
 			if c.LastError != "" {
-				line += " (" + c.LastError + ")"
+				line += ": " + c.LastError
 			}
 			fmt.Fprintln(out, line)
 		}
@@ -235,7 +235,7 @@ func writeMetrics(w io.Writer, st model.SyncStats) {
 		if !in.LastOKAt.IsZero() {
 			ts = float64(in.LastOKAt.UnixMilli()) / 1000
 		}
-		fmt.Fprintf(w, "godmode_sync_last_success_timestamp_seconds{instance=\"%s\"} %s\n", labelValue(in.Instance), num(ts))
+		fmt.Fprintf(w, "godmode_sync_last_success_timestamp_seconds{instance=\"%s\"} %s\n", labelValue(in.Instance), strconv.FormatFloat(ts, 'f', 3, 64))
 	}
 	fmt.Fprintf(w, "# HELP godmode_sync_round_errors_total Rounds that could not start (Postgres unreachable).\n# TYPE godmode_sync_round_errors_total counter\ngodmode_sync_round_errors_total %d\n", st.RoundErrors)
 	fmt.Fprintf(w, "# HELP godmode_sync_cycle_seconds Time one instance's cycle took.\n# TYPE godmode_sync_cycle_seconds histogram\n")
