@@ -394,3 +394,42 @@ func TestSyncConfirmsAWorkflowMissingFromTheListBeforeCallingItGone(t *testing.T
 		t.Errorf("requests %d, want 3 (a page of workflows, a page of executions, one check)", rep.Requests)
 	}
 }
+
+// toggleDuring runs a person's toggle after n8n answered the listing and
+// before the cycle writes: the cycle's view of n8n is then stale.
+type toggleDuring struct {
+	model.SyncN8n
+	toggle func()
+}
+
+func (d toggleDuring) ListWorkflows(ctx context.Context, f n8n.WorkflowFilter, cursor string) (n8n.Page[n8n.Workflow], error) {
+	p, err := d.SyncN8n.ListWorkflows(ctx, f, cursor)
+	d.toggle()
+	return p, err
+}
+
+func TestSyncNeverOverwritesAToggleThatFinishedDuringTheCycle(t *testing.T) {
+	w := newWorld(t)
+	c := w.campaign("Email 1", false)
+	w.n8n.SetActive(c.N8nWorkflowID, true) // drift: the cycle will see it active
+	var res model.ToggleResult
+	s := model.NewSyncer(w.store, func(base, key string) model.N8n {
+		return toggleDuring{SyncN8n: dial()(base, key).(model.SyncN8n), toggle: func() {
+			res = w.console.Toggle(w.ctx, w.member, c.ID, model.CampaignPaused)
+		}}
+	}, model.SyncOptions{Name: "runner-a"})
+	t.Cleanup(s.Close)
+	rep, err := s.CycleInstance(w.ctx, *w.ws.InstanceID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Err != nil {
+		t.Fatalf("toggle: %v", res.Err)
+	}
+	if got := w.reload(c); got.Status != model.CampaignPaused || w.n8nActive(c) {
+		t.Fatalf("after the toggle to paused and a cycle that listed n8n before it: Postgres %s, n8n active %v", got.Status, w.n8nActive(c))
+	}
+	if rep.Skipped != 1 || len(rep.Corrected) != 0 || len(w.auditRows("sync.correct")) != 0 {
+		t.Errorf("cycle: skipped %d, corrected %d, sync audit rows %d; want 1, 0, 0", rep.Skipped, len(rep.Corrected), len(w.auditRows("sync.correct")))
+	}
+}
