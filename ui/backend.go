@@ -19,4 +19,8 @@ type Backend interface {
 	Unfreeze(ctx context.Context, actor model.Actor, workspaceID int64, reason string) error
 	Audit(ctx context.Context, f model.AuditFilter) ([]model.AuditEntry, error)
 	Instances(ctx context.Context) ([]model.InstanceHealth, error)
+	// ExecutionData, Retry and FindRetry serve the forensics screen.
+	ExecutionData(ctx context.Context, actor model.Actor, campaignID int64, executionID string) ([]byte, error)
+	Retry(ctx context.Context, actor model.Actor, campaignID int64, executionID string, loadWorkflow bool) (model.Execution, error)
+	FindRetry(ctx context.Context, campaignID int64, originalID string) (*model.Execution, error)
 }

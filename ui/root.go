@@ -12,6 +12,7 @@ import (
 	"github.com/godmode-console/godmode/ui/common"
 	"github.com/godmode-console/godmode/ui/views/audit"
 	"github.com/godmode-console/godmode/ui/views/fleet"
+	fxview "github.com/godmode-console/godmode/ui/views/forensics"
 	"github.com/godmode-console/godmode/ui/views/instances"
 )
 
@@ -21,6 +22,7 @@ const (
 	viewFleet viewID = iota
 	viewAudit
 	viewInstances
+	viewForensics
 )
 
 // view is what the root asks of each screen.
@@ -60,6 +62,7 @@ type Root struct {
 	fleet     *fleet.Model
 	audit     *audit.Model
 	instances *instances.Model
+	forensics *fxview.Model
 	active    viewID
 
 	commands  []Command
@@ -85,6 +88,7 @@ func New(b Backend, o Options) *Root {
 	r.fleet = fleet.New(b, fleet.Options{Actor: o.Actor, ReadOnly: o.ReadOnly, Theme: o.Theme, Now: o.Now})
 	r.audit = audit.New(b, o.Theme, o.Now)
 	r.instances = instances.New(b, o.Theme, o.Now)
+	r.forensics = fxview.New(b, fxview.Options{Actor: o.Actor, ReadOnly: o.ReadOnly, Theme: o.Theme, Now: o.Now})
 	r.help = help.New()
 	r.setTheme(o.Theme)
 	return r
@@ -104,7 +108,9 @@ func (r *Root) setTheme(th *themes.Theme) {
 	}
 }
 
-func (r *Root) views() []view { return []view{r.fleet, r.audit, r.instances} }
+func (r *Root) views() []view {
+	return []view{r.fleet, r.audit, r.instances, r.forensics}
+}
 
 func (r *Root) current() view { return r.views()[r.active] }
 
@@ -120,6 +126,9 @@ func (r *Root) Init() tea.Cmd { return r.startPoll() }
 
 // Update routes one message.
 func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, ok := r.updateForensics(msg); ok {
+		return r, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		r.width, r.height = msg.Width, msg.Height

@@ -37,6 +37,7 @@ type Backend struct {
 	campaigns  []model.Campaign
 	executions map[int64][]model.Execution
 	audit      []model.AuditEntry
+	forensics  forensicsState
 
 	calls map[string]int
 }

@@ -1,0 +1,255 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/ui/uitest"
+	fxview "github.com/godmode-console/godmode/ui/views/forensics"
+)
+
+// forensicsBackend is the screen tests' fleet with one real execution
+// fixture as the newest execution of acme's first campaign (Ohio Email 1
+// #1), so enter on the executions pane's first row opens it.
+func forensicsBackend(t testing.TB, fixture, id, status string) *uitest.Backend {
+	t.Helper()
+	b := fleetBackend()
+	raw, err := os.ReadFile(filepath.Join("..", "forensics", "testdata", fixture))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := uitest.Epoch.Add(-20 * time.Second)
+	stop := start.Add(1700 * time.Millisecond)
+	b.AddExecution(model.Execution{ID: id, WorkflowID: "wf00001AbCd", CampaignID: 1, Status: status, Mode: "webhook", StartedAt: start, StoppedAt: &stop})
+	b.SetExecutionData(id, raw)
+	return b
+}
+
+// openFirstExecution goes to the executions pane and presses enter.
+func openFirstExecution(tm *teatest.TestModel) {
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+}
+
+// forensicsScreen is screen() for forensics: the console in a real program
+// (ASCII profile, fixed clock), enter on the first execution, then steps.
+func forensicsScreen(t *testing.T, b Backend, w, h int, steps func(tm *teatest.TestModel), want string) []byte {
+	t.Helper()
+	r := newRoot(b, Options{})
+	tm := teatest.NewTestModel(t, r, teatest.WithInitialTermSize(w, h),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ASCII)))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("8998")) },
+		teatest.WithDuration(5*time.Second))
+	openFirstExecution(tm)
+	// Keys pressed while the execution loads would find no timeline yet.
+	first := "Timeline ["
+	if steps == nil {
+		first = want
+	}
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(first)) },
+		teatest.WithDuration(5*time.Second))
+	if steps != nil {
+		steps(tm)
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(want)) },
+			teatest.WithDuration(5*time.Second))
+	}
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Root)
+	return []byte(ascii(final.Render()))
+}
+
+// requireGolden compares out with testdata/<name>.golden; go test -update
+// (the flag teatest's golden package defines) rewrites it.
+func requireGolden(t *testing.T, name string, out []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" {
+		if err := os.WriteFile(path, out, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(want, out) {
+		t.Errorf("screen differs from %s:\n--- golden\n%s\n--- now\n%s", path, plain(string(want)), plain(string(out)))
+	}
+}
+
+func TestForensicsScreen429(t *testing.T) {
+	b := forensicsBackend(t, "execution-error-http-429-with-binary.json", "5", "error")
+	out := forensicsScreen(t, b, 160, 45, nil, "failed at")
+	s := plain(string(out))
+	mustContain(t, s, "Execution 5 · ✗ error · Ohio Email 1 #1 (acme)", "✗ failed at OpenAI Agent: 429 The service is receiving too many requests",
+		"Timeline [5/5]", "Inspector · OpenAI Agent (httpRequest)", "3 Error", `"name": "NodeApiError"`, "Attach PDF")
+	// The failed run is the selected row.
+	if l := lineOf(s, "OpenAI Agent   "); !strings.Contains(l, "✗") || !strings.Contains(l, "1.1s") {
+		t.Errorf("the failed run's row reads %q", l)
+	}
+	requireGolden(t, "forensics-429", out)
+}
+
+func TestForensicsScreenLoop(t *testing.T) {
+	b := forensicsBackend(t, "execution-success-loop.json", "6", "success")
+	out := forensicsScreen(t, b, 160, 45, func(tm *teatest.TestModel) {
+		// Up to Classify #2, the 10-second run, and show its input.
+		for range 12 {
+			tm.Send(tea.KeyPressMsg{Code: 'k', Text: "k"})
+		}
+		tm.Send(tea.KeyPressMsg{Code: '1', Text: "1"})
+	}, "Inspector · Classify #2")
+	s := plain(string(out))
+	mustContain(t, s, "✓ no node failed (19 runs)", "Loop Over Items #6", "Classify #3", "Is Positive? #5", "Timeline [7/19]", "10.2s")
+	requireGolden(t, "forensics-loop", out)
+}
+
+func TestForensicsScreenStacksOnNarrowTerminals(t *testing.T) {
+	b := forensicsBackend(t, "execution-error-http-429-with-binary.json", "5", "error")
+	out := forensicsScreen(t, b, 80, 24, nil, "failed at")
+	s := plain(string(out))
+	lines := strings.Split(s, "\n")
+	tl, in := -1, -1
+	for i, l := range lines {
+		if strings.Contains(l, "Timeline [") {
+			tl = i
+		}
+		if strings.Contains(l, "Inspector ·") {
+			in = i
+		}
+	}
+	if tl < 0 || in <= tl || strings.Contains(lines[tl], "Inspector") {
+		t.Fatalf("at 80 columns the inspector (line %d) should sit below the timeline (line %d):\n%s", in, tl, s)
+	}
+	requireGolden(t, "forensics-429-80x24", out)
+}
+
+// lineOf is the screen line holding sub.
+func lineOf(screen, sub string) string {
+	for _, l := range strings.Split(screen, "\n") {
+		if strings.Contains(l, sub) {
+			return l
+		}
+	}
+	return ""
+}
+
+// openAt opens forensics on execution id through the Update loop.
+func openAt(t *testing.T, b *uitest.Backend, actor model.Actor) *Root {
+	t.Helper()
+	r := newRoot(b, Options{Actor: actor})
+	sized(r, 160, 45)
+	deliver(r, r.Init())
+	keys(r, "tab", "tab", "enter")
+	return r
+}
+
+func TestForensicsCodeNodeShowsTheFailingLine(t *testing.T) {
+	b := forensicsBackend(t, "execution-error-code-node.json", "2", "error")
+	r := openAt(t, b, superAdmin)
+	keys(r, "5")
+	s := plain(r.Render())
+	mustContain(t, s, "javascript line 1/", "▶ 1 const e = $input.first().json.email;", "▶ line 1 is where it failed")
+}
+
+func TestForensicsRetryFollowsTheNewExecution(t *testing.T) {
+	defer func(d time.Duration) { fxview.FollowEvery = d }(fxview.FollowEvery)
+	fxview.FollowEvery = 10 * time.Millisecond
+	b := forensicsBackend(t, "execution-error-http-429-with-binary.json", "5", "error")
+	r := openAt(t, b, superAdmin)
+	keys(r, "R")
+	mustContain(t, plain(r.Render()), "Retry execution 5 of Ohio Email 1 #1?", "with the workflow as saved now", "with the original workflow")
+	keys(r, "o")
+	retry, err := b.FindRetry(context.Background(), 1, "5")
+	if err != nil || retry == nil {
+		t.Fatalf("no retry of 5 in the backend: %v", err)
+	}
+	s := plain(r.Render())
+	// The retry failed again the same way and is open.
+	mustContain(t, s, "Execution "+retry.ID+" · ✗ error", "✗ failed at OpenAI Agent")
+	if st := r.Status().Text; !strings.Contains(st, "retry of 5 ended: execution "+retry.ID+" error") {
+		t.Errorf("status after following: %q", st)
+	}
+	audit := b.AuditEntries()
+	last := audit[len(audit)-1]
+	if last.Action != "retry" || last.Outcome != model.OutcomeOK || !strings.Contains(string(last.After), `"load_workflow":false`) {
+		t.Errorf("audit: %+v", last)
+	}
+}
+
+func TestForensicsRetryIsNotOfferedToViewers(t *testing.T) {
+	b := forensicsBackend(t, "execution-error-http-429-with-binary.json", "5", "error")
+	viewer := model.Actor{UserID: 7, Name: "val@acme.io", Roles: map[int64]model.Role{1: model.RoleViewer}}
+	r := openAt(t, b, viewer)
+	mustContain(t, plain(r.Render()), "failed at OpenAI Agent")
+	if strings.Contains(plain(r.Render()), "R retry") {
+		t.Error("the footer offers retry to a viewer")
+	}
+	keys(r, "R")
+	if strings.Contains(plain(r.Render()), "Retry execution 5") {
+		t.Fatal("a viewer got the retry dialog")
+	}
+	if n := b.Calls("Retry"); n != 0 {
+		t.Errorf("a viewer's R reached the backend %d times", n)
+	}
+}
+
+func TestForensicsExplainsAMissingExecution(t *testing.T) {
+	b := fleetBackend()
+	r := openAt(t, b, superAdmin)
+	s := plain(r.Render())
+	mustContain(t, s, "Execution 9000 no longer exists", "pruned it under its execution retention", "esc goes back")
+	keys(r, "esc")
+	if s := plain(r.Render()); !strings.Contains(s, "Executions of Ohio Email 1 #1") || strings.Contains(s, "no longer exists") {
+		t.Errorf("esc did not go back to the fleet:\n%s", s)
+	}
+}
+
+func TestForensicsExplainsInvalidJSON(t *testing.T) {
+	b := fleetBackend()
+	b.SetExecutionData("9000", []byte(`{"id":"9000","data":{"resultData":{"runData":{`))
+	r := openAt(t, b, superAdmin)
+	mustContain(t, plain(r.Render()), "Execution 9000 is not valid JSON", "invalid JSON at line 1")
+}
+
+func TestForensicsWithoutRunData(t *testing.T) {
+	b := fleetBackend()
+	b.SetExecutionData("9000", []byte(`{"id":"9000","finished":false,"mode":"webhook","status":"error","startedAt":"2026-03-14T09:28:00.000Z","stoppedAt":"2026-03-14T09:28:01.000Z","workflowId":"wf00001AbCd"}`))
+	r := openAt(t, b, superAdmin)
+	mustContain(t, plain(r.Render()), "Execution 9000 · ✗ error", "n8n kept no run data for this execution", "No node runs")
+}
+
+func TestForensicsSavesTheSanitizedExecution(t *testing.T) {
+	b := forensicsBackend(t, "execution-error-http-429-with-binary.json", "5", "error")
+	r := newRoot(b, Options{})
+	dir := t.TempDir()
+	r.forensics = fxview.New(b, fxview.Options{Actor: superAdmin, Theme: r.theme, Now: uitest.FixedClock, SaveDir: dir})
+	sized(r, 160, 45)
+	deliver(r, r.Init())
+	keys(r, "tab", "tab", "enter", "x")
+	saved, err := os.ReadFile(filepath.Join(dir, "execution-5.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Status().Text, filepath.Join(dir, "execution-5.json")) {
+		t.Errorf("the status does not say where it went: %q", r.Status().Text)
+	}
+	orig, _ := os.ReadFile(filepath.Join("..", "forensics", "testdata", "execution-error-http-429-with-binary.json"))
+	if len(saved) == 0 || len(saved) >= len(orig)/2 || !strings.Contains(string(saved), `"OpenAI Agent"`) {
+		t.Errorf("saved %d bytes of a %d-byte execution: binaries were not replaced", len(saved), len(orig))
+	}
+}

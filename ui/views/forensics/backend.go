@@ -1,0 +1,14 @@
+package forensics
+
+import (
+	"context"
+
+	"github.com/godmode-console/godmode/model"
+)
+
+// Backend is the part of ui.Backend this view calls, always from a tea.Cmd.
+type Backend interface {
+	ExecutionData(ctx context.Context, actor model.Actor, campaignID int64, executionID string) ([]byte, error)
+	Retry(ctx context.Context, actor model.Actor, campaignID int64, executionID string, loadWorkflow bool) (model.Execution, error)
+	FindRetry(ctx context.Context, campaignID int64, originalID string) (*model.Execution, error)
+}
