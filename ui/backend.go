@@ -23,4 +23,10 @@ type Backend interface {
 	ExecutionData(ctx context.Context, actor model.Actor, campaignID int64, executionID string) ([]byte, error)
 	Retry(ctx context.Context, actor model.Actor, campaignID int64, executionID string, loadWorkflow bool) (model.Execution, error)
 	FindRetry(ctx context.Context, campaignID int64, originalID string) (*model.Execution, error)
+	// Findings lists what the sync loop found (":drift", ":unmanaged").
+	Findings(ctx context.Context, f model.FindingFilter) ([]model.Finding, error)
+	// Changes delivers what changed anywhere (Postgres NOTIFY) gathered
+	// into sets. nil when nothing feeds it: the console then has only its
+	// poll.
+	Changes() <-chan model.ChangeSet
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/godmode-console/godmode/themes"
 	"github.com/godmode-console/godmode/ui/common"
 	"github.com/godmode-console/godmode/ui/views/audit"
+	"github.com/godmode-console/godmode/ui/views/drift"
 	"github.com/godmode-console/godmode/ui/views/fleet"
 )
 
@@ -35,6 +36,8 @@ func DefaultCommands() []Command {
 			r.active = viewInstances
 			return tea.Batch(r.instances.Load(), r.refreshNow())
 		}},
+		{Name: "drift", Aliases: []string{"findings"}, Help: "what sync found and corrected, newest first", Run: showDrift(drift.Recent)},
+		{Name: "unmanaged", Aliases: []string{"orphans"}, Help: "n8n workflows no campaign owns", Run: showDrift(drift.Unmanaged)},
 		{Name: "ctx", Aliases: []string{"context"}, Help: "show the context", Run: func(r *Root, _ []string) tea.Cmd {
 			return statusCmd(common.Note(fmt.Sprintf("context %q (switch contexts with godmode --context <name>)", r.context())))
 		}},

@@ -11,6 +11,7 @@ import (
 	"github.com/godmode-console/godmode/themes"
 	"github.com/godmode-console/godmode/ui/common"
 	"github.com/godmode-console/godmode/ui/views/audit"
+	"github.com/godmode-console/godmode/ui/views/drift"
 	"github.com/godmode-console/godmode/ui/views/fleet"
 	fxview "github.com/godmode-console/godmode/ui/views/forensics"
 	"github.com/godmode-console/godmode/ui/views/instances"
@@ -22,6 +23,8 @@ const (
 	viewFleet viewID = iota
 	viewAudit
 	viewInstances
+	viewDrift
+	viewUnmanaged
 	viewForensics
 )
 
@@ -62,6 +65,8 @@ type Root struct {
 	fleet     *fleet.Model
 	audit     *audit.Model
 	instances *instances.Model
+	drift     *drift.Model // ":drift"
+	unmanaged *drift.Model // ":unmanaged"
 	forensics *fxview.Model
 	active    viewID
 
@@ -88,6 +93,8 @@ func New(b Backend, o Options) *Root {
 	r.fleet = fleet.New(b, fleet.Options{Actor: o.Actor, ReadOnly: o.ReadOnly, Theme: o.Theme, Now: o.Now})
 	r.audit = audit.New(b, o.Theme, o.Now)
 	r.instances = instances.New(b, o.Theme, o.Now)
+	r.drift = drift.New(b, drift.Recent, o.Theme, o.Now)
+	r.unmanaged = drift.New(b, drift.Unmanaged, o.Theme, o.Now)
 	r.forensics = fxview.New(b, fxview.Options{Actor: o.Actor, ReadOnly: o.ReadOnly, Theme: o.Theme, Now: o.Now})
 	r.help = help.New()
 	r.setTheme(o.Theme)
@@ -109,7 +116,7 @@ func (r *Root) setTheme(th *themes.Theme) {
 }
 
 func (r *Root) views() []view {
-	return []view{r.fleet, r.audit, r.instances, r.forensics}
+	return []view{r.fleet, r.audit, r.instances, r.drift, r.unmanaged, r.forensics}
 }
 
 func (r *Root) current() view { return r.views()[r.active] }
@@ -121,11 +128,14 @@ func (r *Root) context() string {
 	return r.poll.health.Context
 }
 
-// Init starts the first poll.
-func (r *Root) Init() tea.Cmd { return r.startPoll() }
+// Init starts the first poll and waits for changes made elsewhere.
+func (r *Root) Init() tea.Cmd { return tea.Batch(r.startPoll(), r.subscribe()) }
 
 // Update routes one message.
 func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, ok := r.updateLive(msg); ok {
+		return r, cmd
+	}
 	if cmd, ok := r.updateForensics(msg); ok {
 		return r, cmd
 	}
@@ -140,7 +150,7 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return r, r.startPoll()
 	case pollDoneMsg:
-		return r, r.pollDone(msg)
+		return r, tea.Batch(r.pollDone(msg), r.reloadDrift())
 	case common.RefreshMsg:
 		return r, r.refreshNow()
 	case common.StatusMsg:

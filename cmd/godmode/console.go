@@ -71,6 +71,10 @@ func openConsole(ctx context.Context, g *globals, store *db.Store, cfg *Context,
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	console := model.NewConsole(store, dial, model.ConsoleOptions{Context: cfg.Name, ReadOnly: readOnly, Log: logger})
+	// Changes made anywhere (other consoles, sync) reach this one through
+	// LISTEN on a connection of its own, within a second.
+	stopListening := listen(ctx, store, console, logger)
+	defer stopListening()
 	root := ui.New(console, ui.Options{Actor: actor, ReadOnly: readOnly, Context: cfg.Name,
 		PollInterval: cfg.PollInterval.Duration, Theme: theme, ThemeFile: cfg.ThemeFile, Now: time.Now})
 	p := tea.NewProgram(root, tea.WithContext(ctx), tea.WithInput(g.stdin), tea.WithOutput(g.stdout))
@@ -86,4 +90,23 @@ func (c *Context) themeName() string {
 		return themes.Default
 	}
 	return c.Theme
+}
+
+// listen feeds the console from a listener until the returned func is
+// called, which waits for the listener's connection to close.
+func listen(ctx context.Context, store *db.Store, console *model.Console, logger *slog.Logger) func() {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	l := db.NewListener(store.Pool(), console.Publish, db.ListenOptions{OnState: func(s db.ListenState) {
+		if s.Connected {
+			logger.Info("listening for changes")
+		} else {
+			logger.Warn("change listener lost its connection", "err", s.Err, "retry_in", s.RetryIn)
+		}
+	}})
+	go func() {
+		defer close(done)
+		l.Run(ctx)
+	}()
+	return func() { cancel(); <-done }
 }

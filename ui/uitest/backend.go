@@ -37,6 +37,7 @@ type Backend struct {
 	campaigns  []model.Campaign
 	executions map[int64][]model.Execution
 	audit      []model.AuditEntry
+	drift      driftState // findings and the change feed (drift.go)
 	forensics  forensicsState
 
 	calls map[string]int
