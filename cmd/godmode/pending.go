@@ -16,6 +16,4 @@ func notYet(name string) func(context.Context, *globals, []string) error {
 	}
 }
 
-var (
-	runInspect = notYet("inspect")
-)
+var ()

@@ -100,6 +100,11 @@ func Prepare(raw []byte) (*Opened, error) {
 	if err != nil {
 		return nil, err
 	}
+	return PrepareExecution(e), nil
+}
+
+// PrepareExecution is Prepare for an execution already open.
+func PrepareExecution(e *fx.Execution) *Opened {
 	v := &Opened{Exec: e, Runs: e.Timeline(), Failure: e.FirstFailure(), Wait: e.Waiting()}
 	v.sel, v.tab = len(v.Runs)-1, tabOutput
 	switch {
@@ -109,7 +114,7 @@ func Prepare(raw []byte) (*Opened, error) {
 		v.tab = tabError
 	}
 	v.doc = buildDoc(e, v.Runs, v.Failure, docKey{run: v.sel, tab: v.tab})
-	return v, nil
+	return v
 }
 
 func (m *Model) opened(msg OpenedMsg) tea.Cmd {
