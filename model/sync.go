@@ -224,6 +224,7 @@ func (s *Syncer) Run(ctx context.Context, every time.Duration) error {
 					s.stats.follow(in)
 					continue
 				}
+				s.stats.lead(in)
 				mu.Lock()
 				busy := inflight[in.ID]
 				inflight[in.ID] = true

@@ -65,9 +65,15 @@ func (s *syncStats) get(in Instance) *InstanceSyncStats {
 	return st
 }
 
-func (s *syncStats) follow(in Instance) {
+func (s *syncStats) follow(in Instance) { s.setLed(in, false) }
+
+// lead notes an instance led from this round on, before its first cycle
+// ends, so health can say it is starting rather than forget it.
+func (s *syncStats) lead(in Instance) { s.setLed(in, true) }
+
+func (s *syncStats) setLed(in Instance, led bool) {
 	s.mu.Lock()
-	s.get(in).Led = false
+	s.get(in).Led = led
 	s.mu.Unlock()
 }
 

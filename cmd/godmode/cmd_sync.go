@@ -171,7 +171,7 @@ func syncHandler(s *model.Syncer, every, timeout time.Duration) http.Handler {
 
 // healthBody is what /healthz answers.
 type healthBody struct {
-	Status    string   `json:"status"` // ok, starting, stale, database_unreachable
+	Status    string   `json:"status"` // ok, starting (a led instance's first cycle runs), stale, database_unreachable
 	Leading   int      `json:"leading"`
 	Following int      `json:"following"`
 	Stale     []string `json:"stale,omitempty"` // led instances without a recent good cycle
@@ -192,21 +192,29 @@ func syncHealth(st model.SyncStats, now time.Time, every, timeout time.Duration)
 		return http.StatusServiceUnavailable, b
 	}
 	maxAge := 2*every + timeout
+	starting := false
 	for _, in := range st.Instances {
 		if !in.Led {
 			b.Following++
 			continue
 		}
 		b.Leading++
-		if in.LastOKAt.IsZero() || now.Sub(in.LastOKAt) > maxAge {
+		switch {
+		case in.Cycles == 0:
+			starting = true
+		case in.LastOKAt.IsZero() || now.Sub(in.LastOKAt) > maxAge:
 			b.Stale = append(b.Stale, in.Instance)
 		}
 	}
-	if len(b.Stale) > 0 {
+	switch {
+	case len(b.Stale) > 0:
 		b.Status = "stale"
-		return http.StatusServiceUnavailable, b
+	case starting:
+		b.Status = "starting"
+	default:
+		return http.StatusOK, b
 	}
-	return http.StatusOK, b
+	return http.StatusServiceUnavailable, b
 }
 
 // writeMetrics writes the Prometheus text exposition format.

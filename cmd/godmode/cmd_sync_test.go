@@ -218,8 +218,8 @@ func TestSyncWatchServesHealthAndMetrics(t *testing.T) {
 func TestSyncHealthRules(t *testing.T) {
 	now := time.Now()
 	every, timeout := 5*time.Second, 30*time.Second
-	fresh := model.InstanceSyncStats{Instance: "ohio", Led: true, LastOKAt: now.Add(-time.Second)}
-	old := model.InstanceSyncStats{Instance: "texas", Led: true, LastOKAt: now.Add(-time.Hour)}
+	fresh := model.InstanceSyncStats{Instance: "ohio", Led: true, Cycles: 3, LastOKAt: now.Add(-time.Second)}
+	old := model.InstanceSyncStats{Instance: "texas", Led: true, Cycles: 9, LastOKAt: now.Add(-time.Hour)}
 	follower := model.InstanceSyncStats{Instance: "utah", Led: false}
 	for _, tc := range []struct {
 		name   string
@@ -232,6 +232,7 @@ func TestSyncHealthRules(t *testing.T) {
 		{"leading, fresh", model.SyncStats{Rounds: 1, Instances: []model.InstanceSyncStats{fresh, follower}}, 200, "ok"},
 		{"only following", model.SyncStats{Rounds: 1, Instances: []model.InstanceSyncStats{follower}}, 200, "ok"},
 		{"one led instance stale", model.SyncStats{Rounds: 9, Instances: []model.InstanceSyncStats{fresh, old}}, 503, "stale"},
+		{"first cycle of a led instance running", model.SyncStats{Rounds: 1, Instances: []model.InstanceSyncStats{fresh, {Instance: "iowa", Led: true}}}, 503, "starting"},
 	} {
 		code, body := syncHealth(tc.st, now, every, timeout)
 		if code != tc.code || body.Status != tc.status {
