@@ -95,7 +95,7 @@ func TestForensicsScreen429(t *testing.T) {
 	b := forensicsBackend(t, "execution-error-http-429-with-binary.json", "5", "error")
 	out := forensicsScreen(t, b, 160, 45, nil, "failed at")
 	s := plain(string(out))
-	mustContain(t, s, "Execution 5 · ✗ error · Ohio Email 1 #1 (acme)", "✗ failed at OpenAI Agent: 429 The service is receiving too many requests",
+	mustContain(t, s, "Execution 5 · ✗ error · 9 binaries replaced · Ohio Email 1 #1 (acme)", "✗ failed at OpenAI Agent: 429 The service is receiving too many requests",
 		"Timeline [5/5]", "Inspector · OpenAI Agent (httpRequest)", "3 Error", `"name": "NodeApiError"`, "Attach PDF")
 	// The failed run is the selected row.
 	if l := lineOf(s, "OpenAI Agent   "); !strings.Contains(l, "✗") || !strings.Contains(l, "1.1s") {

@@ -158,6 +158,10 @@ func (m *Model) header() string {
 	e := m.exec
 	sep := th.Muted.Render(" · ")
 	parts := []string{th.Bold.Render("Execution " + e.ID), statusWord(m, e.Status)}
+	// Said early: what is shown is not byte for byte what n8n stored.
+	if cut := sanitizedNote(e.Sanitized.Binaries, e.Sanitized.StringsCut); cut != "" {
+		parts = append(parts, th.Warn.Render(cut))
+	}
 	if m.src.Campaign != "" {
 		where := m.src.Campaign
 		if m.src.Workspace != "" {
@@ -181,9 +185,6 @@ func (m *Model) header() string {
 	}
 	if e.RetryOf != "" {
 		parts = append(parts, th.Warn.Render("retry of "+e.RetryOf))
-	}
-	if s := e.Sanitized; s.Binaries > 0 || s.StringsCut > 0 {
-		parts = append(parts, th.Muted.Render(fmt.Sprintf("%d binaries, %d long strings elided", s.Binaries, s.StringsCut)))
 	}
 	line1 := fitLine(strings.Join(parts, sep), m.width)
 	return line1 + "\n" + fitLine(m.verdict(), m.width)
@@ -244,4 +245,22 @@ func (m *Model) problemView() string {
 	body := th.DialogTitle.Render(p.title) + "\n\n" + th.Text.Render(strings.Join(wrap(p.body, w-4), "\n")) +
 		"\n\n" + th.Muted.Render(strings.Join(wrap(p.todo, w-4), "\n"))
 	return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, th.Dialog.Width(w).Render(body))
+}
+
+func sanitizedNote(binaries, strs int) string {
+	var p []string
+	if binaries > 0 {
+		p = append(p, plural(binaries, "binary", "binaries")+" replaced")
+	}
+	if strs > 0 {
+		p = append(p, plural(strs, "long string", "long strings")+" cut")
+	}
+	return strings.Join(p, ", ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
