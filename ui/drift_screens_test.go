@@ -92,7 +92,7 @@ func TestScreenUnmanaged(t *testing.T) {
 func TestScreenDriftAt80x24(t *testing.T) {
 	out := screen(t, driftBackend(), 80, 24, func(tm *teatest.TestModel) {
 		enterCommand(tm, "drift")
-	}, "My test flow …")
+	}, "acme/Ohio Email 1 #1: active")
 	mustContain(t, plain(string(out)), "Drift [6] · 3 need you", "corrected", "needs you")
 	teatest.RequireEqualOutput(t, out)
 }

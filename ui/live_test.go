@@ -98,7 +98,10 @@ func TestNewFindingsAreAnnouncedAndTheOpenDriftViewReloads(t *testing.T) {
 
 func TestDriftViewKeysFilterByKind(t *testing.T) {
 	r, _ := liveRoot(t)
-	keys(r, ":", "drift", "enter", "t")
+	// Under the table, the whole of the finding under the cursor.
+	keys(r, ":", "drift", "enter", "j")
+	mustContain(t, plain(r.Render()), "needs you wf gone · tyrell/Ohio Warm-up #2: workflow deleted in n8n; campaign marked error")
+	keys(r, "t")
 	mustContain(t, plain(r.Render()), "Drift [3] · 2 need you · kind orphan_workflow", "My test flow")
 	keys(r, "t")
 	mustContain(t, plain(r.Render()), "Drift [1] · 1 need you · kind orphan_db_record")

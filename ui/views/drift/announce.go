@@ -44,10 +44,11 @@ func Announce(fs []model.Finding, more int) (common.StatusMsg, bool) {
 	return common.Note(msg), true
 }
 
-// where is workspace/subject, or instance/subject for what no workspace owns.
+// where is workspace/subject, or instance/subject for a workflow no
+// campaign owns (its workspace is only what its tag says).
 func where(f model.Finding) string {
 	owner := f.WorkspaceSlug
-	if owner == "" {
+	if owner == "" || f.Kind == model.DriftOrphanWorkflow {
 		owner = f.InstanceName
 	}
 	return owner + "/" + Subject(f)

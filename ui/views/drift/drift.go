@@ -7,10 +7,12 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/themes"
@@ -104,7 +106,7 @@ func (m *Model) build() {
 			m.table.Select(id)
 		}
 	}
-	m.table.SetSize(m.w-2, m.h-2)
+	m.table.SetSize(m.w-2, m.h-2-detailLines)
 }
 
 func (m *Model) empty() string {
@@ -202,7 +204,7 @@ func (m *Model) Len() int { return m.table.Len() }
 // SetSize sets the view's area.
 func (m *Model) SetSize(w, h int) {
 	m.w, m.h = w, h
-	m.table.SetSize(w-2, h-2)
+	m.table.SetSize(w-2, h-2-detailLines)
 }
 
 // SetTheme restyles the view.
@@ -251,5 +253,32 @@ func (m *Model) View() string {
 		title += " · NOT CURRENT: " + m.err.Error()
 	}
 	title += " · " + hint
-	return common.ExactBox(m.theme.PaneFocused, m.theme.PaneTitleFocused, title, m.table.View(), m.w, m.h)
+	body := m.table.View() + "\n" + m.detail()
+	return common.Box(m.theme.PaneFocused, m.theme.PaneTitleFocused, title, body, m.w, m.h)
+}
+
+// detailLines is the height of the selected finding's full text under
+// the table: the detail column is cut on any terminal, and sync's details
+// say what to do.
+const detailLines = 2
+
+func (m *Model) detail() string {
+	w := m.w - 2
+	f, ok := m.table.Selected()
+	if !ok || w < 10 {
+		return strings.Repeat("\n", detailLines-1)
+	}
+	text := fmt.Sprintf("%s %s · %s: %s", State(f), kindWord(f.Kind), where(f), detail(f))
+	lines := strings.Split(ansi.Wordwrap(text, w, " "), "\n")
+	if len(lines) > detailLines {
+		lines = lines[:detailLines]
+		lines[detailLines-1] = ansi.Truncate(lines[detailLines-1]+" …", w, "…")
+	}
+	for len(lines) < detailLines {
+		lines = append(lines, "")
+	}
+	for i, l := range lines {
+		lines[i] = m.theme.Muted.Render(common.Fit(l, w))
+	}
+	return strings.Join(lines, "\n")
 }
