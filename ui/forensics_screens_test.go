@@ -169,19 +169,20 @@ func TestForensicsCodeNodeShowsTheFailingLine(t *testing.T) {
 func TestForensicsRetryFollowsTheNewExecution(t *testing.T) {
 	defer func(d time.Duration) { fxview.FollowEvery = d }(fxview.FollowEvery)
 	fxview.FollowEvery = 10 * time.Millisecond
-	b := forensicsBackend(t, "execution-error-http-429-with-binary.json", "5", "error")
+	// A small execution, so each step fits the test loop's wait even under -race.
+	b := forensicsBackend(t, "execution-error-code-node.json", "2", "error")
 	r := openAt(t, b, superAdmin)
 	keys(r, "R")
-	mustContain(t, plain(r.Render()), "Retry execution 5 of Ohio Email 1 #1?", "with the workflow as saved now", "with the original workflow")
+	mustContain(t, plain(r.Render()), "Retry execution 2 of Ohio Email 1 #1?", "with the workflow as saved now", "with the original workflow")
 	keys(r, "o")
-	retry, err := b.FindRetry(context.Background(), 1, "5")
+	retry, err := b.FindRetry(context.Background(), 1, "2")
 	if err != nil || retry == nil {
-		t.Fatalf("no retry of 5 in the backend: %v", err)
+		t.Fatalf("no retry of 2 in the backend: %v", err)
 	}
 	s := plain(r.Render())
 	// The retry failed again the same way and is open.
-	mustContain(t, s, "Execution "+retry.ID+" · ✗ error", "✗ failed at OpenAI Agent")
-	if st := r.Status().Text; !strings.Contains(st, "retry of 5 ended: execution "+retry.ID+" error") {
+	mustContain(t, s, "Execution "+retry.ID+" · ✗ error", "✗ failed at Email Sender", "retry of 2")
+	if st := r.Status().Text; !strings.Contains(st, "retry of 2 ended: execution "+retry.ID+" error") {
 		t.Errorf("status after following: %q", st)
 	}
 	audit := b.AuditEntries()
