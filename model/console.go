@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/godmode-console/godmode/n8n"
@@ -23,10 +22,6 @@ type Console struct {
 	context  string
 	log      *slog.Logger
 	now      func() time.Time
-
-	mu       sync.Mutex
-	lastSync *time.Time
-	drift    int
 
 	feed changeFeed // what the listener saw, for the UI (changes.go)
 }
@@ -80,23 +75,13 @@ func (c *Console) Health(ctx context.Context) Health {
 		h.N8nOK = false
 		h.N8nError = fmt.Sprintf("%d of %d instance(s) unreachable: %s", len(down), len(insts), joinMax(down, 3))
 	}
-	c.mu.Lock()
-	h.LastSync, h.DriftCount = c.lastSync, c.drift
-	c.mu.Unlock()
 	c.readDrift(ctx, &h)
 	return h
 }
 
 // Workspaces lists every workspace with its counts.
 func (c *Console) Workspaces(ctx context.Context) ([]WorkspaceSummary, error) {
-	ws, err := c.store.WorkspaceSummaries(ctx)
-	if err == nil {
-		now := c.now()
-		c.mu.Lock()
-		c.lastSync = &now
-		c.mu.Unlock()
-	}
-	return ws, err
+	return c.store.WorkspaceSummaries(ctx)
 }
 
 // Campaigns lists a workspace's campaigns.

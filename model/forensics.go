@@ -11,16 +11,6 @@ import (
 	"github.com/godmode-console/godmode/n8n"
 )
 
-// ExecutionN8n is what forensics needs of an n8n instance beyond the N8n
-// port: an execution's summary and data by id, and a retry. *n8n.Client
-// implements it; a Dialer whose clients do not is told so by the first
-// forensics call.
-type ExecutionN8n interface {
-	GetExecutionInfo(ctx context.Context, id string) (n8n.Execution, error)
-	GetExecution(ctx context.Context, id string, includeData bool) ([]byte, error)
-	RetryExecution(ctx context.Context, id string, loadWorkflow bool) (n8n.Execution, error)
-}
-
 // ErrWrongCampaign refuses an execution id that belongs to another
 // workflow than the campaign it was asked through: without this check a
 // member of one workspace could read another's execution on a shared n8n.
@@ -51,7 +41,7 @@ func (c *Console) ExecutionData(ctx context.Context, actor Actor, campaignID int
 		return nil, err
 	}
 	var raw []byte
-	err = c.executions(ctx, camp.InstanceID, func(cl ExecutionN8n) error {
+	err = c.clients.call(ctx, camp.InstanceID, func(cl N8n) error {
 		if _, err := c.executionOf(ctx, cl, camp, executionID); err != nil {
 			return err
 		}
@@ -78,7 +68,7 @@ func (c *Console) InspectExecution(ctx context.Context, actor Actor, instance, e
 	}
 	t.InstanceID, t.Instance = in.ID, in.Name
 	var raw []byte
-	err = c.executions(ctx, in.ID, func(cl ExecutionN8n) error {
+	err = c.clients.call(ctx, in.ID, func(cl N8n) error {
 		info, err := cl.GetExecutionInfo(ctx, executionID)
 		if err != nil {
 			return err
@@ -121,7 +111,7 @@ func (c *Console) Retry(ctx context.Context, actor Actor, campaignID int64, exec
 		return fail(err)
 	}
 	var next n8n.Execution
-	err = c.executions(ctx, camp.InstanceID, func(cl ExecutionN8n) error {
+	err = c.clients.call(ctx, camp.InstanceID, func(cl N8n) error {
 		info, err := c.executionOf(ctx, cl, camp, executionID)
 		if err != nil {
 			return err
@@ -166,20 +156,9 @@ func (c *Console) FindRetry(ctx context.Context, campaignID int64, originalID st
 	return nil, nil
 }
 
-// executions runs fn with the instance's client as an ExecutionN8n.
-func (c *Console) executions(ctx context.Context, instanceID int64, fn func(ExecutionN8n) error) error {
-	return c.clients.call(ctx, instanceID, func(cl N8n) error {
-		x, ok := cl.(ExecutionN8n)
-		if !ok {
-			return fmt.Errorf("the n8n client of instance %d cannot read executions (%T lacks GetExecution)", instanceID, cl)
-		}
-		return fn(x)
-	})
-}
-
 // executionOf reads the execution's summary and refuses it unless it ran
 // the campaign's workflow.
-func (c *Console) executionOf(ctx context.Context, cl ExecutionN8n, camp Campaign, id string) (n8n.Execution, error) {
+func (c *Console) executionOf(ctx context.Context, cl N8n, camp Campaign, id string) (n8n.Execution, error) {
 	info, err := cl.GetExecutionInfo(ctx, id)
 	if err != nil {
 		return info, err

@@ -41,10 +41,17 @@ type Store interface {
 // N8n is what the use cases need of one n8n instance; *n8n.Client
 // implements it.
 type N8n interface {
+	// Toggles.
 	GetWorkflow(ctx context.Context, id string) (n8n.Workflow, error)
 	Activate(ctx context.Context, id string) (n8n.Workflow, error)
 	Deactivate(ctx context.Context, id string) (n8n.Workflow, error)
+	// Sync reads every workflow, 250 a page, and new executions.
+	ListWorkflows(ctx context.Context, f n8n.WorkflowFilter, cursor string) (n8n.Page[n8n.Workflow], error)
 	ListExecutions(ctx context.Context, f n8n.ExecutionFilter, cursor string) (n8n.Page[n8n.Execution], error)
+	// Forensics reads one execution whole, and retries it.
+	GetExecutionInfo(ctx context.Context, id string) (n8n.Execution, error)
+	GetExecution(ctx context.Context, id string, includeData bool) ([]byte, error)
+	RetryExecution(ctx context.Context, id string, loadWorkflow bool) (n8n.Execution, error)
 }
 
 // Dialer builds a client for an instance from its base URL and API key.

@@ -357,17 +357,9 @@ func (s *Syncer) cycleLed(ctx context.Context, in Instance, lease SyncLease) (re
 	return rep
 }
 
-// client returns the instance's n8n client with the list the loop needs.
-func (s *Syncer) client(ctx context.Context, instanceID int64) (SyncN8n, error) {
-	cl, err := s.clients.get(ctx, instanceID)
-	if err != nil {
-		return nil, err
-	}
-	sc, ok := cl.(SyncN8n)
-	if !ok {
-		return nil, fmt.Errorf("sync: the n8n client %T cannot list workflows (it must implement model.SyncN8n)", cl)
-	}
-	return sc, nil
+// client returns the instance's n8n client.
+func (s *Syncer) client(ctx context.Context, instanceID int64) (N8n, error) {
+	return s.clients.get(ctx, instanceID)
 }
 
 // recordHealth notes the instance's reachability once per cycle (not per
@@ -395,7 +387,7 @@ func (s *Syncer) recordHealth(ctx context.Context, in Instance, lst listing) {
 // show before calling it gone: n8n pages workflows by offset, so a workflow
 // deleted while the list was read shifts another past a page boundary. The
 // cost grows with drift, not with campaigns.
-func (s *Syncer) confirmMissing(ctx context.Context, cl SyncN8n, campaigns []Campaign, lst *listing) error {
+func (s *Syncer) confirmMissing(ctx context.Context, cl N8n, campaigns []Campaign, lst *listing) error {
 	listed := make(map[string]bool, len(lst.workflows))
 	for _, w := range lst.workflows {
 		listed[w.ID] = true

@@ -26,7 +26,7 @@ type listing struct {
 
 // read lists every workflow page, then the executions newer than last (on
 // a first cycle, last is "" and the window is bounded), all into memory.
-func (s *Syncer) read(ctx context.Context, cl SyncN8n, last string, now time.Time) (l listing) {
+func (s *Syncer) read(ctx context.Context, cl N8n, last string, now time.Time) (l listing) {
 	start := time.Now()
 	defer func() { l.took = time.Since(start) }()
 	cursor := ""

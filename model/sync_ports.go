@@ -4,16 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"time"
-
-	"github.com/godmode-console/godmode/n8n"
 )
-
-// SyncN8n is what the sync loop needs of an n8n instance beyond N8n: the
-// workflow list, 250 a page. *n8n.Client implements it.
-type SyncN8n interface {
-	N8n
-	ListWorkflows(ctx context.Context, f n8n.WorkflowFilter, cursor string) (n8n.Page[n8n.Workflow], error)
-}
 
 // SyncStore is what the sync loop needs of Postgres; db.Store implements
 // it. It extends Store rather than growing it, so stores made before sync

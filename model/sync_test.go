@@ -294,7 +294,7 @@ func TestSyncReadsExecutionsIncrementally(t *testing.T) {
 // breakPage makes the n-th workflow page fail with a dropped connection,
 // as an n8n that dies halfway through a listing would.
 type breakPage struct {
-	model.SyncN8n
+	model.N8n
 	fake  *n8ntest.Server
 	n     int
 	pages int
@@ -305,7 +305,7 @@ func (b *breakPage) ListWorkflows(ctx context.Context, f n8n.WorkflowFilter, cur
 	if b.pages == b.n {
 		b.fake.CloseNext(10)
 	}
-	return b.SyncN8n.ListWorkflows(ctx, f, cursor)
+	return b.N8n.ListWorkflows(ctx, f, cursor)
 }
 
 func TestSyncFailedListingHalfwayWritesNothing(t *testing.T) {
@@ -319,7 +319,7 @@ func TestSyncFailedListingHalfwayWritesNothing(t *testing.T) {
 	}
 	w.n8n.AddExecution(n8ntest.ExecutionSpec{WorkflowID: drifted.N8nWorkflowID})
 	s := model.NewSyncer(w.store, func(base, key string) model.N8n {
-		return &breakPage{SyncN8n: dial()(base, key).(model.SyncN8n), fake: w.n8n, n: 2}
+		return &breakPage{N8n: dial()(base, key).(model.N8n), fake: w.n8n, n: 2}
 	}, model.SyncOptions{Name: "runner-a"})
 	t.Cleanup(s.Close)
 
@@ -360,12 +360,12 @@ func failAt(st n8n.Status) string {
 // hidePage drops a workflow from the listing, as n8n's offset paging does
 // when another workflow is deleted while the pages are read.
 type hidePage struct {
-	model.SyncN8n
+	model.N8n
 	hide string
 }
 
 func (h hidePage) ListWorkflows(ctx context.Context, f n8n.WorkflowFilter, cursor string) (n8n.Page[n8n.Workflow], error) {
-	p, err := h.SyncN8n.ListWorkflows(ctx, f, cursor)
+	p, err := h.N8n.ListWorkflows(ctx, f, cursor)
 	var kept []n8n.Workflow
 	for _, w := range p.Data {
 		if w.ID != h.hide {
@@ -380,7 +380,7 @@ func TestSyncConfirmsAWorkflowMissingFromTheListBeforeCallingItGone(t *testing.T
 	w := newWorld(t)
 	c := w.campaign("Email 1", true)
 	s := model.NewSyncer(w.store, func(base, key string) model.N8n {
-		return hidePage{SyncN8n: dial()(base, key).(model.SyncN8n), hide: c.N8nWorkflowID}
+		return hidePage{N8n: dial()(base, key).(model.N8n), hide: c.N8nWorkflowID}
 	}, model.SyncOptions{Name: "runner-a"})
 	t.Cleanup(s.Close)
 	rep, err := s.CycleInstance(w.ctx, *w.ws.InstanceID)
@@ -398,12 +398,12 @@ func TestSyncConfirmsAWorkflowMissingFromTheListBeforeCallingItGone(t *testing.T
 // toggleDuring runs a person's toggle after n8n answered the listing and
 // before the cycle writes: the cycle's view of n8n is then stale.
 type toggleDuring struct {
-	model.SyncN8n
+	model.N8n
 	toggle func()
 }
 
 func (d toggleDuring) ListWorkflows(ctx context.Context, f n8n.WorkflowFilter, cursor string) (n8n.Page[n8n.Workflow], error) {
-	p, err := d.SyncN8n.ListWorkflows(ctx, f, cursor)
+	p, err := d.N8n.ListWorkflows(ctx, f, cursor)
 	d.toggle()
 	return p, err
 }
@@ -414,7 +414,7 @@ func TestSyncNeverOverwritesAToggleThatFinishedDuringTheCycle(t *testing.T) {
 	w.n8n.SetActive(c.N8nWorkflowID, true) // drift: the cycle will see it active
 	var res model.ToggleResult
 	s := model.NewSyncer(w.store, func(base, key string) model.N8n {
-		return toggleDuring{SyncN8n: dial()(base, key).(model.SyncN8n), toggle: func() {
+		return toggleDuring{N8n: dial()(base, key).(model.N8n), toggle: func() {
 			res = w.console.Toggle(w.ctx, w.member, c.ID, model.CampaignPaused)
 		}}
 	}, model.SyncOptions{Name: "runner-a"})
