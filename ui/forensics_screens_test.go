@@ -169,7 +169,10 @@ func TestForensicsCodeNodeShowsTheFailingLine(t *testing.T) {
 func TestForensicsRetryFollowsTheNewExecution(t *testing.T) {
 	defer func(d time.Duration) { fxview.FollowEvery = d }(fxview.FollowEvery)
 	fxview.FollowEvery = 10 * time.Millisecond
-	// A small execution, so each step fits the test loop's wait even under -race.
+	// Following is a chain of commands (tick, find, fetch, open); give each
+	// link time on a loaded machine, or the chain is cut and the test flakes.
+	defer func(d time.Duration) { deliverWait = d }(deliverWait)
+	deliverWait = 2 * time.Second
 	b := forensicsBackend(t, "execution-error-code-node.json", "2", "error")
 	r := openAt(t, b, superAdmin)
 	keys(r, "R")

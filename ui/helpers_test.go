@@ -39,10 +39,15 @@ func newRoot(b Backend, o Options) *Root {
 	return New(b, o)
 }
 
+// deliverWait bounds how long deliver waits for a command: long enough for
+// real work on a loaded machine, short enough that timers meant for people
+// (poll ticks, status timeouts) are dropped.
+var deliverWait = 300 * time.Millisecond
+
 // deliver runs cmd, feeds its messages back to the root as the program
 // would, and stops at timers (poll ticks, spinner frames).
 func deliver(r *Root, cmd tea.Cmd) {
-	for _, msg := range uitest.Run(cmd, 300*time.Millisecond) {
+	for _, msg := range uitest.Run(cmd, deliverWait) {
 		if _, ok := msg.(spinner.TickMsg); ok {
 			continue
 		}

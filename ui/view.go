@@ -104,7 +104,7 @@ func syncAge(now time.Time, h model.Health) string {
 	if h.LastSync == nil {
 		return "never"
 	}
-	return common.Age(now, *h.LastSync) + " ago"
+	return common.Ago(now, *h.LastSync)
 }
 
 // who is the actor and their role where the cursor is.

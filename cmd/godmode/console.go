@@ -23,8 +23,13 @@ const envUser = "GODMODE_USER"
 func runConsole(ctx context.Context, g *globals, args []string) error {
 	fs := g.flags("console")
 	readOnly := fs.Bool("read-only", false, "hide and refuse every action that changes anything")
+	noSync := fs.Bool("no-sync", false, "do not run the sync loop in this console (a `godmode sync --watch` daemon does it)")
+	syncEvery := fs.Duration("sync-every", 5*time.Second, "how often this console's sync loop runs, when it leads an instance")
 	if _, err := parse(fs, args); err != nil {
 		return err
+	}
+	if *noSync || *readOnly {
+		*syncEvery = 0
 	}
 	s, err := g.open(ctx, true)
 	if err != nil {
@@ -35,7 +40,7 @@ func runConsole(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	return openConsole(ctx, g, s.store, s.cfg, actor, *readOnly, dialN8n)
+	return openConsole(ctx, g, s.store, s.cfg, actor, *readOnly, *syncEvery, dialN8n)
 }
 
 // dialN8n builds a real client for an instance.
@@ -63,8 +68,10 @@ func localActor(ctx context.Context, store *db.Store) (model.Actor, error) {
 	return model.Actor{Name: name, SuperAdmin: true}, nil
 }
 
-// openConsole runs the console until the user quits.
-func openConsole(ctx context.Context, g *globals, store *db.Store, cfg *Context, actor model.Actor, readOnly bool, dial model.Dialer) error {
+// openConsole runs the console until the user quits. With syncEvery > 0
+// the console also runs the sync loop: it leads the instances no other
+// process leads and follows the rest, so a lone console keeps itself true.
+func openConsole(ctx context.Context, g *globals, store *db.Store, cfg *Context, actor model.Actor, readOnly bool, syncEvery time.Duration, dial model.Dialer) error {
 	theme, err := themes.Load(cfg.themeName(), cfg.ThemeFile)
 	if err != nil {
 		return err
@@ -75,6 +82,10 @@ func openConsole(ctx context.Context, g *globals, store *db.Store, cfg *Context,
 	// LISTEN on a connection of its own, within a second.
 	stopListening := listen(ctx, store, console, logger)
 	defer stopListening()
+	if syncEvery > 0 {
+		stopSync := runSyncer(ctx, store, dial, syncEvery, logger)
+		defer stopSync()
+	}
 	root := ui.New(console, ui.Options{Actor: actor, ReadOnly: readOnly, Context: cfg.Name,
 		PollInterval: cfg.PollInterval.Duration, Theme: theme, ThemeFile: cfg.ThemeFile, Now: time.Now})
 	p := tea.NewProgram(root, tea.WithContext(ctx), tea.WithInput(g.stdin), tea.WithOutput(g.stdout))
@@ -109,4 +120,17 @@ func listen(ctx context.Context, store *db.Store, console *model.Console, logger
 		l.Run(ctx)
 	}()
 	return func() { cancel(); <-done }
+}
+
+// runSyncer runs a sync loop in the background until the returned func is
+// called, which waits for it to let go of its leads.
+func runSyncer(ctx context.Context, store *db.Store, dial model.Dialer, every time.Duration, logger *slog.Logger) func() {
+	ctx, cancel := context.WithCancel(ctx)
+	s := model.NewSyncer(store, dial, model.SyncOptions{Log: logger})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.Run(ctx, every)
+	}()
+	return func() { cancel(); <-done; s.Close() }
 }

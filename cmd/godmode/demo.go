@@ -55,7 +55,15 @@ func runDemo(ctx context.Context, g *globals, args []string) error {
 			return err
 		}
 	}
-	return openConsole(ctx, g, store, cfg, actor, *readOnly, model.Dialer(dialN8n))
+	// Someone keeps changing workflows inside n8n behind godmode's back, as
+	// happens on the real platform: sync corrects it and the console says so.
+	stopDrift := fleet.driftNow(ctx, demoDriftEvery)
+	defer stopDrift()
+	syncEvery := 3 * time.Second
+	if *readOnly {
+		syncEvery = 0
+	}
+	return openConsole(ctx, g, store, cfg, actor, *readOnly, syncEvery, model.Dialer(dialN8n))
 }
 
 func randomKey() string {

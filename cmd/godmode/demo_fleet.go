@@ -150,6 +150,40 @@ func optOutNodes(path string) []n8n.Node {
 type demoFleet struct {
 	servers map[string]*n8ntest.Server
 	super   model.User
+	drifty  []string // workflows of the drifting workspace, on its instance
+}
+
+// The drift the demo makes happens in one workspace only (oregon), so a
+// person (or a test) working elsewhere is never surprised by it.
+const (
+	demoDriftWorkspace = "oregon"
+	demoDriftEvery     = 25 * time.Second
+)
+
+// driftNow flips one of oregon's workflows inside its n8n every period,
+// until the returned func is called.
+func (f *demoFleet) driftNow(ctx context.Context, every time.Duration) func() {
+	ctx, cancel := context.WithCancel(ctx)
+	srv := f.servers["n8n-"+demoDriftWorkspace]
+	go func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for i := 0; ; i++ {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			if len(f.drifty) == 0 || srv == nil {
+				return
+			}
+			id := f.drifty[i%len(f.drifty)]
+			if wf, ok := srv.Workflow(id); ok {
+				srv.SetActive(id, !wf.Active)
+			}
+		}
+	}()
+	return cancel
 }
 
 func (f *demoFleet) close() {
@@ -193,7 +227,7 @@ func seedDemo(ctx context.Context, store *db.Store, now time.Time, superEmail st
 			return nil, err
 		}
 		if inst != nil {
-			if err := seedCampaigns(ctx, store, f.servers[w.instance], ws, wi, rng, now); err != nil {
+			if err := seedCampaigns(ctx, store, f, f.servers[w.instance], ws, wi, rng, now); err != nil {
 				f.close()
 				return nil, fmt.Errorf("seeding %s: %w", w.slug, err)
 			}
@@ -214,7 +248,7 @@ func seedDemo(ctx context.Context, store *db.Store, now time.Time, superEmail st
 	return f, nil
 }
 
-func seedCampaigns(ctx context.Context, store *db.Store, srv *n8ntest.Server, ws model.Workspace, wi int, rng *rand.Rand, now time.Time) error {
+func seedCampaigns(ctx context.Context, store *db.Store, f *demoFleet, srv *n8ntest.Server, ws model.Workspace, wi int, rng *rand.Rand, now time.Time) error {
 	frozen := demoWorkspaces[wi].status == model.WorkspaceSuspended
 	for ci, tpl := range demoCampaigns {
 		path := fmt.Sprintf("%s-%s", ws.Slug, slugify(tpl.name))
@@ -254,8 +288,36 @@ func seedCampaigns(ctx context.Context, store *db.Store, srv *n8ntest.Server, ws
 		if err := store.SetExecutionSummary(ctx, camp.ID, sum); err != nil {
 			return err
 		}
+		if ws.Slug == demoDriftWorkspace && (status == model.CampaignActive || status == model.CampaignPaused) {
+			f.drifty = append(f.drifty, wf.ID)
+		}
 	}
-	return nil
+	return seedUnmanaged(srv, ws)
+}
+
+// seedUnmanaged adds workflows nobody recorded as campaigns: someone built
+// them inside n8n by hand. Sync lists them as unmanaged, under the
+// workspace their tag names.
+func seedUnmanaged(srv *n8ntest.Server, ws model.Workspace) error {
+	var name string
+	switch ws.Slug {
+	case "texas":
+		name = "texas · Copy of Email 1 (test)"
+	case "ohio":
+		name = "Ohio holiday blast (manual)"
+	default:
+		return nil
+	}
+	path := ws.Slug + "-manual-" + slugify(name)
+	wf, err := srv.AddWorkflow(n8n.Workflow{Name: name, Nodes: emailNodes(path), Connections: json.RawMessage(chain("Webhook", "Enrich Lead", "Email Sender")), Active: true})
+	if err != nil {
+		return err
+	}
+	tag, err := srv.AddTag(model.WorkspaceTagPrefix + ws.Slug)
+	if err != nil {
+		return err
+	}
+	return srv.TagWorkflow(wf.ID, tag.ID)
 }
 
 // seedExecutions makes a campaign's history: mostly successes, some

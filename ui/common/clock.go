@@ -22,6 +22,19 @@ func Age(now, t time.Time) string {
 	return Dur(d)
 }
 
+// Ago says how long ago t was, for sentences and columns: "just now",
+// "12s ago".
+func Ago(now, t time.Time) string {
+	switch a := Age(now, t); a {
+	case "now":
+		return "just now"
+	case "-":
+		return a
+	default:
+		return a + " ago"
+	}
+}
+
 // AgePtr is Age for optional times.
 func AgePtr(now time.Time, t *time.Time) string {
 	if t == nil {

@@ -91,7 +91,7 @@ func (m *Model) build() {
 	th := m.theme
 	type E = model.AuditEntry
 	cols := []table.Column[E]{
-		{Title: "WHEN", Width: 8, Right: true, Cell: func(e E) string { return common.Age(m.now(), e.At) + " ago" },
+		{Title: "WHEN", Width: 8, Right: true, Cell: func(e E) string { return common.Ago(m.now(), e.At) },
 			Compare: func(a, b E) int { return a.At.Compare(b.At) }},
 		{Title: "ACTOR", Width: 20, Cell: func(e E) string { return e.ActorName },
 			Compare: func(a, b E) int { return cmp.Compare(a.ActorName, b.ActorName) }},

@@ -3,7 +3,6 @@ package drift
 import (
 	"cmp"
 	"strings"
-	"time"
 
 	"charm.land/lipgloss/v2"
 
@@ -78,15 +77,6 @@ func Subject(f F) string {
 	return f.WorkflowID
 }
 
-// ago reads "12m ago", or "now" for what just happened.
-func ago(now, t time.Time) string {
-	a := common.Age(now, t)
-	if a == "now" || a == "-" {
-		return a
-	}
-	return a + " ago"
-}
-
 func dash(s string) string {
 	if s == "" {
 		return "-"
@@ -101,7 +91,7 @@ func haystack(f F) string {
 
 func recentColumns(th *themes.Theme, now common.Clock) []table.Column[F] {
 	return []table.Column[F]{
-		{Title: "WHEN", Width: 7, Right: true, Cell: func(f F) string { return ago(now(), f.FirstSeenAt) },
+		{Title: "WHEN", Width: 7, Right: true, Cell: func(f F) string { return common.Ago(now(), f.FirstSeenAt) },
 			Compare: func(a, b F) int { return a.FirstSeenAt.Compare(b.FirstSeenAt) }},
 		{Title: "STATE", Width: 9, Cell: State, Style: func(f F) *lipgloss.Style { return stateStyle(th, f) },
 			Compare: func(a, b F) int { return cmp.Compare(stateRank(a), stateRank(b)) }},
@@ -133,7 +123,7 @@ func unmanagedColumns(th *themes.Theme, now common.Clock) []table.Column[F] {
 				return &th.Row
 			},
 			Compare: func(a, b F) int { return cmp.Compare(a.WorkspaceSlug, b.WorkspaceSlug) }},
-		{Title: "FIRST SEEN", Width: 10, Right: true, Cell: func(f F) string { return ago(now(), f.FirstSeenAt) },
+		{Title: "FIRST SEEN", Width: 10, Right: true, Cell: func(f F) string { return common.Ago(now(), f.FirstSeenAt) },
 			Compare: func(a, b F) int { return a.FirstSeenAt.Compare(b.FirstSeenAt) }},
 	}
 }

@@ -128,7 +128,7 @@ func executionColumns(th *themes.Theme, now common.Clock) []table.Column[model.E
 		{Title: "STATUS", Width: 8, Cell: func(e E) string { return e.Status },
 			Style:   func(e E) *lipgloss.Style { return statusStyle(th, e.Status) },
 			Compare: func(a, b E) int { return cmp.Compare(a.Status, b.Status) }},
-		{Title: "STARTED", Width: 8, Right: true, Cell: func(e E) string { return common.Age(now(), e.StartedAt) + " ago" },
+		{Title: "STARTED", Width: 8, Right: true, Cell: func(e E) string { return common.Ago(now(), e.StartedAt) },
 			Compare: func(a, b E) int { return a.StartedAt.Compare(b.StartedAt) }},
 		{Title: "TOOK", Width: 6, Right: true, Cell: func(e E) string { return common.Dur(e.Duration(now())) },
 			Compare: func(a, b E) int { return cmp.Compare(a.Duration(now()), b.Duration(now())) }},
