@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -93,10 +94,18 @@ func (l *SyncLeader) Lead(ctx context.Context, instanceIDs []int64) (map[int64]m
 	return out, nil
 }
 
-// Close gives up every lead by closing the connection that holds them.
+// Close gives up every lead. It unlocks explicitly before closing the
+// connection: Postgres releases a closed session's locks only once its
+// backend has exited, and a runner taking over right after must not find
+// them still held.
 func (l *SyncLeader) Close() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.conn != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_, _ = l.conn.Exec(ctx, `SELECT pg_advisory_unlock_all()`)
+		cancel()
+	}
 	l.drop()
 }
 
