@@ -169,10 +169,10 @@ func TestForensicsCodeNodeShowsTheFailingLine(t *testing.T) {
 func TestForensicsRetryFollowsTheNewExecution(t *testing.T) {
 	defer func(d time.Duration) { fxview.FollowEvery = d }(fxview.FollowEvery)
 	fxview.FollowEvery = 10 * time.Millisecond
-	// Following is a chain of commands (tick, find, fetch, open); give each
-	// link time on a loaded machine, or the chain is cut and the test flakes.
+	// Following is a chain of commands (find, fetch, open); give each link
+	// time on a loaded machine.
 	defer func(d time.Duration) { deliverWait = d }(deliverWait)
-	deliverWait = 2 * time.Second
+	deliverWait = time.Second
 	b := forensicsBackend(t, "execution-error-code-node.json", "2", "error")
 	r := openAt(t, b, superAdmin)
 	keys(r, "R")

@@ -107,6 +107,7 @@ type follow struct {
 	next     string // the new execution's id once known
 	state    string // its status as last seen
 	since    time.Time
+	told     bool // the status line already says we are following it
 }
 
 func (f *follow) text(now time.Time) string {
@@ -136,9 +137,10 @@ func (m *Model) retried(msg retriedMsg) tea.Cmd {
 		return status(common.Problem(fmt.Sprintf("retry of %s failed: %v", msg.original, msg.err)))
 	}
 	m.follow.next, m.follow.state = msg.next.ID, msg.next.Status
-	return tea.Batch(
-		status(common.Note(fmt.Sprintf("retry of %s started as execution %s; following it", msg.original, msg.next.ID))),
-		m.findRetry())
+	// No status yet: if this one raced the find's verdict it could land
+	// after it and say "following" about a retry already opened. followed
+	// says it, once, when the retry is seen still running.
+	return m.findRetry()
 }
 
 type followTickMsg struct{ seq int }
@@ -178,16 +180,23 @@ func (m *Model) followed(msg followMsg) tea.Cmd {
 		m.follow = nil
 		return status(common.Problem(fmt.Sprintf("retry of %s has not ended after %s; find it in the executions list (retry of %s)", f.original, FollowFor, f.original)))
 	}
+	following := func() tea.Cmd {
+		if f.told {
+			return again
+		}
+		f.told = true
+		return tea.Batch(status(common.Note(fmt.Sprintf("retry of %s started as execution %s; following it", f.original, f.next))), again)
+	}
 	switch {
 	case msg.err != nil:
 		return tea.Batch(status(common.Problem("following the retry: "+msg.err.Error()+"; still trying")), again)
 	case msg.found == nil:
-		return again
+		return following()
 	}
 	x := *msg.found
 	f.next, f.state = x.ID, x.Status
 	if x.Status == "running" || x.Status == "new" {
-		return again
+		return following()
 	}
 	m.follow = nil
 	verdict := common.Done(fmt.Sprintf("retry of %s ended: execution %s %s", f.original, x.ID, x.Status))
