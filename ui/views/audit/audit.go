@@ -224,7 +224,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if !m.table.Filtering() {
 			switch {
 			case key.Matches(msg, m.keys.Outcome):
-				m.filter.Outcome = nextOutcome(m.filter.Outcome)
+				m.filter.Outcome = common.Cycle(m.filter.Outcome, model.Outcomes)
 				return m.load()
 			case key.Matches(msg, m.keys.Clear):
 				m.filter = Filter{}
@@ -242,16 +242,6 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	m.table, cmd = m.table.Update(msg)
 	return cmd
-}
-
-func nextOutcome(o model.Outcome) model.Outcome {
-	all := append([]model.Outcome{""}, model.Outcomes...)
-	for i, x := range all {
-		if x == o {
-			return all[(i+1)%len(all)]
-		}
-	}
-	return ""
 }
 
 // SetSize sets the view's area.

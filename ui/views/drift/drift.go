@@ -164,7 +164,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if !m.table.Filtering() {
 			switch {
 			case key.Matches(msg, m.keys.Kind):
-				m.kind = nextKind(m.kind)
+				m.kind = common.Cycle(m.kind, model.DriftKinds)
 				m.table.Empty = m.empty()
 				return m.Load()
 			case key.Matches(msg, m.keys.Clear):
@@ -183,16 +183,6 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	m.table, cmd = m.table.Update(msg)
 	return cmd
-}
-
-func nextKind(k model.DriftKind) model.DriftKind {
-	all := append([]model.DriftKind{""}, model.DriftKinds...)
-	for i, x := range all {
-		if x == k {
-			return all[(i+1)%len(all)]
-		}
-	}
-	return ""
 }
 
 // Selected is the finding under the cursor.
