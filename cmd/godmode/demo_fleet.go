@@ -92,11 +92,11 @@ func loop(names []string, body string, after string) string {
 
 var demoCampaigns = []demoCampaign{
 	{name: "Email 1", nodes: emailNodes, conns: chain("Webhook", "Enrich Lead", "Email Sender"),
-		fail: n8ntest.ExecutionSpec{FailAt: "Email Sender", Message: "SMTP 550: mailbox unavailable for bounce@target.com [line 1]"}},
+		fail: n8ntest.ExecutionSpec{FailAt: "Email Sender", Message: "SMTP 550: mailbox unavailable for bounce@target.com [line 2]"}},
 	{name: "Email 2", nodes: emailNodes, conns: chain("Webhook", "Enrich Lead", "Email Sender"),
-		fail: n8ntest.ExecutionSpec{FailAt: "Email Sender", Message: "SMTP 550: mailbox unavailable for bounce@target.com [line 1]"}},
+		fail: n8ntest.ExecutionSpec{FailAt: "Email Sender", Message: "SMTP 550: mailbox unavailable for bounce@target.com [line 2]"}},
 	{name: "Email 3", nodes: emailNodes, conns: chain("Webhook", "Enrich Lead", "Email Sender"),
-		fail: n8ntest.ExecutionSpec{FailAt: "Email Sender", Message: "SMTP 421: too many connections from your IP [line 1]"}},
+		fail: n8ntest.ExecutionSpec{FailAt: "Email Sender", Message: "SMTP 421: too many connections from your IP [line 2]"}},
 	{name: "Research Report", nodes: researchNodes, conns: loop([]string{"Webhook", "Prepare Lead", "Attach Brochures"}, "OpenAI Agent", ""),
 		fail: n8ntest.ExecutionSpec{FailAt: "OpenAI Agent", HTTPCode: "429", Message: "The service is receiving too many requests from you", Binary: true}},
 	{name: "Email Preparation", nodes: prepNodes, conns: loop([]string{"Webhook"}, "Classify", ""),
@@ -126,7 +126,7 @@ func researchNodes(path string) []n8n.Node {
 func prepNodes(path string) []n8n.Node {
 	return []n8n.Node{webhook(path),
 		node("Loop Over Items", "n8n-nodes-base.splitInBatches", 220, `{"batchSize":1}`),
-		node("Classify", "n8n-nodes-base.code", 440, `{"jsCode":"return $input.all().map(i => ({json: {...i.json, segment: i.json.industry.toLowerCase()}}));"}`)}
+		node("Classify", "n8n-nodes-base.code", 440, `{"jsCode":"// Segment each lead by industry for the email copy.\nreturn $input.all().map(i => {\n  const lead = i.json.lead;\n  const segment = lead.industry.toLowerCase();\n  return {json: {...i.json, segment}};\n});"}`)}
 }
 
 func replyNodes(path string) []n8n.Node {

@@ -49,14 +49,14 @@ func (x *tmux) screen() string { return x.run("capture-pane", "-t", x.session, "
 // waitFor polls the screen until ok says yes, failing with the last screen.
 func (x *tmux) waitFor(what string, ok func(screen string) bool) string {
 	x.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		s := x.screen()
 		if ok(s) {
 			return s
 		}
 		if time.Now().After(deadline) {
-			x.t.Fatalf("waited 30s for %s; the screen shows:\n%s", what, s)
+			x.t.Fatalf("waited 60s for %s; the screen shows:\n%s", what, s)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
