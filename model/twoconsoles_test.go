@@ -102,3 +102,77 @@ func waitFor(t *testing.T, c *model.Console, wsID, campID int64, want model.Camp
 		}
 	}
 }
+
+// TestTwoConsolesAndADaemon is the whole arrangement on one Postgres: a
+// `godmode sync --watch` daemon leading the instance, two consoles, one of
+// which runs a sync loop that follows. A toggle in one console shows in the
+// other within a second; drift the daemon corrects shows in both; when the
+// daemon dies, the console's loop leads within a cycle and corrects.
+func TestTwoConsolesAndADaemon(t *testing.T) {
+	w := newWorld(t)
+	c := w.campaign("Email 1", false)
+	inst := *w.ws.InstanceID
+	storeB := w.otherProcess()
+	consoleB := model.NewConsole(storeB, dial(), model.ConsoleOptions{Context: "b"})
+	listen(t, w.store, w.console)
+	listen(t, storeB, consoleB)
+
+	// The daemon cycles once, then would sleep an hour: once its lock is
+	// gone it never takes it back, like a process that died.
+	daemon := model.NewSyncer(w.otherProcess(), dial(), model.SyncOptions{Name: "daemon"})
+	dctx, stopDaemon := context.WithCancel(w.ctx)
+	ddone := make(chan error)
+	go func() { ddone <- daemon.Run(dctx, time.Hour) }()
+	defer func() { stopDaemon(); <-ddone }()
+	leader := func() string {
+		st, _ := w.store.InstanceSyncState(w.ctx, inst)
+		return st.Leader
+	}
+	waitUntil(t, "the daemon to lead", func() bool { return leader() == "daemon" })
+
+	const cycle = 50 * time.Millisecond
+	inConsole := model.NewSyncer(storeB, dial(), model.SyncOptions{Name: "console-b"})
+	cctx, stopConsole := context.WithCancel(w.ctx)
+	cdone := make(chan error)
+	go func() { cdone <- inConsole.Run(cctx, cycle) }()
+	defer func() { stopConsole(); <-cdone }()
+	time.Sleep(3 * cycle)
+	if l := leader(); l != "daemon" {
+		t.Fatalf("the console's loop took the lead (%s) from a live daemon", l)
+	}
+
+	quiet(consoleB)
+	start := time.Now()
+	if res := w.console.Toggle(w.ctx, w.member, c.ID, model.CampaignActive); res.Outcome != model.OutcomeOK {
+		t.Fatalf("toggle: %+v", res)
+	}
+	if seen := waitFor(t, consoleB, w.ws.ID, c.ID, model.CampaignActive, start); seen >= time.Second {
+		t.Errorf("the toggle showed in the other console after %s; the bound is 1s", seen)
+	}
+
+	// The daemon dies without a word: its lock connection is cut.
+	w.killLeader(inst)
+	died := time.Now()
+	w.n8n.SetActive(c.N8nWorkflowID, false) // someone pauses it inside n8n
+	waitUntil(t, "the console's loop to lead and correct", func() bool {
+		return leader() == "console-b" && w.reload(c).Status == model.CampaignPaused
+	})
+	took := time.Since(died)
+	t.Logf("leadership handed over and drift corrected %s after the daemon died", took)
+	if took > 40*cycle {
+		t.Errorf("handover took %s, more than a few %s cycles", took, cycle)
+	}
+	rows := w.auditRows("sync.correct")
+	if len(rows) != 1 || rows[0].ActorName != "sync" {
+		t.Fatalf("the correction's audit: %+v", rows)
+	}
+}
+
+func waitUntil(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	for end := time.Now().Add(10 * time.Second); !ok(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatalf("waited 10s for %s", what)
+		}
+	}
+}
