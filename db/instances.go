@@ -141,3 +141,32 @@ func (s *Store) RotateKeys(ctx context.Context) (rotated int, err error) {
 	}
 	return rotated, nil
 }
+
+// EnsureInstance records an instance named in the configuration: added if
+// new, its URLs and key brought up to date if they changed. It says what it
+// did ("added", "updated", "unchanged").
+func (s *Store) EnsureInstance(ctx context.Context, in NewInstance) (string, error) {
+	cur, err := s.InstanceByName(ctx, in.Name)
+	if errors.Is(err, model.ErrNotFound) {
+		_, err = s.AddInstance(ctx, in)
+		return "added", err
+	}
+	if err != nil {
+		return "", err
+	}
+	key, err := s.InstanceAPIKey(ctx, cur.ID)
+	if err != nil {
+		return "", err
+	}
+	base, hook := strings.TrimRight(in.BaseURL, "/"), strings.TrimRight(in.WebhookBaseURL, "/")
+	if cur.BaseURL == base && cur.WebhookBaseURL == hook && key == in.APIKey {
+		return "unchanged", nil
+	}
+	ct, kid := s.keys.Seal([]byte(in.APIKey))
+	_, err = s.pool.Exec(ctx, `UPDATE n8n_instances SET base_url = $2, webhook_base_url = $3, api_key_ciphertext = $4, api_key_key_id = $5,
+			healthy = NULL, last_error = '' WHERE id = $1`, cur.ID, base, hook, ct, kid)
+	if err != nil {
+		return "", dbErr(fmt.Sprintf("instance %q", in.Name), err)
+	}
+	return "updated", nil
+}

@@ -172,3 +172,38 @@ func migrationStates(out string) map[string]string {
 	}
 	return st
 }
+
+func TestConfiguredInstancesAreRecorded(t *testing.T) {
+	isolate(t)
+	t.Setenv(envDatabaseURL, dbtest.NewDatabase(t))
+	t.Setenv(db.EnvMasterKey, db.GenerateKey())
+	path := filepath.Join(t.TempDir(), "config.toml")
+	os.WriteFile(path, []byte(`current_context = "prod"
+[contexts.prod]
+[[contexts.prod.instances]]
+name = "ohio"
+base_url = "https://ohio.example.com"
+api_key_env = "OHIO_KEY"
+`), 0o600)
+	t.Setenv(envConfig, path)
+	if _, errOut, code := godmode(t, "", "instances", "list"); code != 0 {
+		t.Fatalf("list without the instance needing a key: %d %s", code, errOut)
+	}
+	_, errOut, code := godmode(t, "", "workspace", "freeze", "nope", "--reason", "x")
+	if code != 1 || !strings.Contains(errOut, "OHIO_KEY is empty") {
+		t.Fatalf("a configured instance without its key: exit %d, %q", code, errOut)
+	}
+	t.Setenv("OHIO_KEY", "n8n_api_ohio")
+	_, errOut, _ = godmode(t, "", "workspace", "freeze", "nope", "--reason", "x")
+	if !strings.Contains(errOut, "added instance ohio from the config") || !strings.Contains(errOut, `no workspace "nope"`) {
+		t.Fatalf("first use with the key: %q", errOut)
+	}
+	list, _, _ := godmode(t, "", "instances", "list")
+	if !strings.Contains(list, "https://ohio.example.com") || strings.Contains(list, "n8n_api_ohio") {
+		t.Fatalf("list:\n%s", list)
+	}
+	_, errOut, _ = godmode(t, "", "workspace", "freeze", "nope", "--reason", "x")
+	if strings.Contains(errOut, "from the config") {
+		t.Errorf("an unchanged instance is announced again: %q", errOut)
+	}
+}

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -63,7 +65,48 @@ func (g *globals) open(ctx context.Context, needKeys bool) (*session, error) {
 			return nil, err
 		}
 	}
-	return &session{cfg: cfg, pool: pool, store: db.NewStore(pool, kr)}, nil
+	sess := &session{cfg: cfg, pool: pool, store: db.NewStore(pool, kr)}
+	if needKeys {
+		if err := g.applyConfiguredInstances(ctx, sess); err != nil {
+			sess.close()
+			return nil, err
+		}
+	}
+	return sess, nil
+}
+
+// applyConfiguredInstances records the n8n instances the context names, so
+// a config file is enough to start: each is added, or updated when its URLs
+// or key changed. A key variable that is unset keeps the stored key.
+func (g *globals) applyConfiguredInstances(ctx context.Context, s *session) error {
+	for _, in := range s.cfg.Instances {
+		key := ""
+		if in.APIKeyEnv != "" {
+			key = strings.TrimSpace(os.Getenv(in.APIKeyEnv))
+		}
+		if key == "" {
+			if _, err := s.store.InstanceByName(ctx, in.Name); err == nil {
+				continue
+			}
+			return fmt.Errorf("context %q, instance %s: its API key variable %s is empty and no key is stored yet (export %s, or godmode instances add)",
+				s.cfg.Name, in.Name, dashIfEmpty(in.APIKeyEnv), dashIfEmpty(in.APIKeyEnv))
+		}
+		did, err := s.store.EnsureInstance(ctx, db.NewInstance{Name: in.Name, BaseURL: in.BaseURL, WebhookBaseURL: in.WebhookBaseURL, APIKey: key})
+		if err != nil {
+			return fmt.Errorf("context %q: %w", s.cfg.Name, err)
+		}
+		if did != "unchanged" {
+			fmt.Fprintf(g.stderr, "godmode: %s instance %s from the config\n", did, in.Name)
+		}
+	}
+	return nil
+}
+
+func dashIfEmpty(s string) string {
+	if s == "" {
+		return "(api_key_env not set)"
+	}
+	return s
 }
 
 func (s *session) close() {
