@@ -44,7 +44,7 @@ func DefaultCommands() []Command {
 		{Name: "theme", Args: "<name>", Help: "switch theme", Run: runTheme},
 		{Name: "refresh", Aliases: []string{"r"}, Help: "poll now", Run: func(r *Root, _ []string) tea.Cmd { return r.refreshNow() }},
 		{Name: "help", Aliases: []string{"h", "?"}, Help: "all keys and commands", Run: func(r *Root, _ []string) tea.Cmd {
-			r.showHelp = true
+			r.showHelp, r.helpTop = true, 0
 			return nil
 		}},
 		{Name: "quit", Aliases: []string{"q", "q!"}, Help: "leave godmode", Run: func(*Root, []string) tea.Cmd { return tea.Quit }},

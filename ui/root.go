@@ -74,6 +74,7 @@ type Root struct {
 	keys      globalKeys
 	help      help.Model
 	showHelp  bool
+	helpTop   int // first help line shown when the help is taller than the screen
 	cmdline   textinput.Model
 	commandOn bool
 
@@ -181,6 +182,16 @@ func (r *Root) key(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Quit
 	}
 	if r.showHelp {
+		switch msg.String() {
+		case "j", "down":
+			r.scrollHelp(1)
+		case "k", "up":
+			r.scrollHelp(-1)
+		case "pgdown", "space":
+			r.scrollHelp(r.height / 2)
+		case "pgup":
+			r.scrollHelp(-r.height / 2)
+		}
 		if key.Matches(msg, r.keys.Help) || msg.String() == "esc" || msg.String() == "q" {
 			r.showHelp = false
 		}
@@ -202,7 +213,7 @@ func (r *Root) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, r.keys.Quit):
 		return tea.Quit
 	case key.Matches(msg, r.keys.Help):
-		r.showHelp = true
+		r.showHelp, r.helpTop = true, 0
 		return nil
 	case key.Matches(msg, r.keys.Command):
 		r.commandOn = true

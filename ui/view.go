@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/ui/common"
@@ -164,6 +165,12 @@ func (r *Root) footer() string {
 // helpView is "?": every binding of the active view and the global ones,
 // then the command table, all generated from the key maps and commands.
 func (r *Root) helpView() string {
+	return r.theme.Dialog.Render(r.helpWindow(r.helpLines()))
+}
+
+// helpLines is the whole help: the keys of the view in front, the global
+// keys, every command.
+func (r *Root) helpLines() []string {
 	th := r.theme
 	groups := append(r.current().FullHelp(), []key.Binding{r.keys.Command, r.keys.Help, r.keys.Refresh, r.keys.Quit})
 	var b strings.Builder
@@ -183,6 +190,40 @@ func (r *Root) helpView() string {
 		}
 		b.WriteString(line + "\n")
 	}
-	b.WriteString("\n" + th.HelpDesc.Render("? or esc closes this help"))
-	return th.Dialog.Render(b.String())
+	return strings.Split(b.String(), "\n")
+}
+
+// helpRows is how many help lines fit, and the most helpTop can be.
+func (r *Root) helpRows(total int) (rows, maxTop int) {
+	innerH := max(3, r.height-r.theme.Dialog.GetVerticalFrameSize())
+	if total+1 <= innerH {
+		return total, 0
+	}
+	return innerH - 1, total - (innerH - 1)
+}
+
+// scrollHelp moves the help by n lines, within its length.
+func (r *Root) scrollHelp(n int) {
+	_, maxTop := r.helpRows(len(r.helpLines()))
+	r.helpTop = min(max(r.helpTop+n, 0), maxTop)
+}
+
+// helpWindow fits the help to the screen: lines cut at the dialog's inner
+// width, and the part that fits in height, from helpTop, with a line that
+// says how to see the rest. Nothing is drawn past the screen's edge.
+func (r *Root) helpWindow(lines []string) string {
+	th := r.theme
+	innerW := max(10, r.width-th.Dialog.GetHorizontalFrameSize())
+	hint := "? or esc closes this help"
+	if rows, maxTop := r.helpRows(len(lines)); maxTop > 0 {
+		top := min(r.helpTop, maxTop) // the screen may have grown since
+		hint = fmt.Sprintf("lines %d–%d of %d · j/k scroll · ? or esc closes", top+1, top+rows, len(lines))
+		lines = lines[top : top+rows]
+	}
+	out := make([]string, 0, len(lines)+1)
+	for _, l := range lines {
+		out = append(out, ansi.Truncate(l, innerW, "…"))
+	}
+	out = append(out, th.HelpDesc.Render(ansi.Truncate(hint, innerW, "…")))
+	return strings.Join(out, "\n")
 }
