@@ -6,7 +6,9 @@ import "charm.land/lipgloss/v2"
 type Column[T any] struct {
 	Title string
 	// Width is the column's width in cells; 0 makes the column share the
-	// width left over by fixed columns (at least MinWidth).
+	// width left over by fixed columns (at least MinWidth). A fixed column
+	// with a MinWidth gives up cells down to it when the table is too
+	// narrow, before any column is cut.
 	Width    int
 	MinWidth int
 	Right    bool // right-align (numbers, ages)

@@ -29,11 +29,19 @@ func (m Model[T]) widths() []int {
 			w[i] = max(c.MinWidth, left/max(1, flex))
 		}
 	}
-	// Too narrow: shrink from the last column so the first ones (names)
+	// Too narrow: first give back what columns can spare down to their
+	// MinWidth, then shrink from the last column so the first ones (names)
 	// stay readable.
 	over := -m.width + (len(m.cols) - 1)
 	for _, x := range w {
 		over += x
+	}
+	for i := len(w) - 1; i >= 0 && over > 0; i-- {
+		if c := m.cols[i]; c.Width > 0 && c.MinWidth > 0 && w[i] > c.MinWidth {
+			cut := min(over, w[i]-c.MinWidth)
+			w[i] -= cut
+			over -= cut
+		}
 	}
 	for i := len(w) - 1; i >= 0 && over > 0; i-- {
 		cut := min(over, max(0, w[i]-1))

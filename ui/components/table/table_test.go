@@ -96,3 +96,21 @@ func TestRefreshKeepsRowAndScreenLine(t *testing.T) {
 		t.Errorf("selected row jumped from screen line %d to %d", line, m.Cursor()-m.Offset())
 	}
 }
+
+func TestNarrowTableShrinksColumnsToTheirMinimumBeforeCuttingTheLast(t *testing.T) {
+	cell := func(row) string { return "" }
+	cols := []Column[row]{
+		{Title: "NAME", Width: 10, MinWidth: 4, Cell: cell},
+		{Title: "ACTOR", Width: 10, Cell: cell},
+		{Title: "OUTCOME", Width: 6, Cell: cell},
+	}
+	m := New(themes.MustLoad("dark"), cols, func(r row) string { return fmt.Sprint(r.id) }, func(r row) string { return r.name })
+	m.SetSize(24, 10) // 26 cells of columns and 2 of gaps: 4 too many
+	if got := m.widths(); fmt.Sprint(got) != "[6 10 6]" {
+		t.Fatalf("widths at 24 = %v, want NAME to give up its spare cells first: [6 10 6]", got)
+	}
+	m.SetSize(16, 10) // 12 too many: NAME down to 4, then cut from the last, one cell kept each
+	if got := m.widths(); fmt.Sprint(got) != "[4 9 1]" {
+		t.Fatalf("widths at 16 = %v, want [4 9 1]", got)
+	}
+}
