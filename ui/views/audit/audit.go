@@ -231,16 +231,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 				return m.load()
 			}
 		}
-	case tea.MouseClickMsg:
-		mo := msg.Mouse()
-		mo.X, mo.Y = mo.X-1, mo.Y-1
-		msg = tea.MouseClickMsg(mo)
-		var cmd tea.Cmd
-		m.table, cmd = m.table.Update(msg)
-		return cmd
 	}
 	var cmd tea.Cmd
-	m.table, cmd = m.table.Update(msg)
+	m.table, cmd = m.table.Update(table.Inset(msg, 1, 1))
 	return cmd
 }
 
@@ -261,10 +254,7 @@ func (m *Model) Capturing() bool { return m.table.Filtering() }
 
 // ShortHelp is the footer.
 func (m *Model) ShortHelp() []key.Binding {
-	if m.table.Filtering() {
-		return m.table.ShortHelp()
-	}
-	return append([]key.Binding{m.keys.Outcome, m.keys.Clear, m.keys.Back}, m.table.ShortHelp()...)
+	return m.table.Help(m.keys.Outcome, m.keys.Clear, m.keys.Back)
 }
 
 // FullHelp is the "?" help.

@@ -173,15 +173,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 				return m.Load()
 			}
 		}
-	case tea.MouseClickMsg:
-		mo := msg.Mouse()
-		mo.X, mo.Y = mo.X-1, mo.Y-1
-		var cmd tea.Cmd
-		m.table, cmd = m.table.Update(tea.MouseClickMsg(mo))
-		return cmd
 	}
 	var cmd tea.Cmd
-	m.table, cmd = m.table.Update(msg)
+	m.table, cmd = m.table.Update(table.Inset(msg, 1, 1))
 	return cmd
 }
 
@@ -208,10 +202,7 @@ func (m *Model) Capturing() bool { return m.table.Filtering() }
 
 // ShortHelp is the footer.
 func (m *Model) ShortHelp() []key.Binding {
-	if m.table.Filtering() {
-		return m.table.ShortHelp()
-	}
-	return append([]key.Binding{m.keys.Kind, m.keys.Back}, m.table.ShortHelp()...)
+	return m.table.Help(m.keys.Kind, m.keys.Back)
 }
 
 // FullHelp is the "?" help.

@@ -308,14 +308,7 @@ func (m *Model) mouse(msg tea.Msg, mo tea.Mouse) tea.Cmd {
 			continue
 		}
 		m.setFocus(Pane(i))
-		mo.X, mo.Y = mo.X-r.x-1, mo.Y-r.y-1
-		switch msg.(type) {
-		case tea.MouseClickMsg:
-			msg = tea.MouseClickMsg(mo)
-		case tea.MouseWheelMsg:
-			msg = tea.MouseWheelMsg(mo)
-		}
-		return m.routeTable(msg)
+		return m.routeTable(table.Inset(msg, r.x+1, r.y+1))
 	}
 	return nil
 }
