@@ -227,14 +227,24 @@ func (s *Server) getWorkflow(w http.ResponseWriter, id string) {
 	writeRaw(w, 200, s.render(wf))
 }
 
-func (s *Server) createWorkflow(w http.ResponseWriter, r *http.Request) {
+// readWorkflow reads and validates a create or update body, answering
+// n8n's refusal itself when it is not acceptable.
+func readWorkflow(w http.ResponseWriter, r *http.Request) (n8n.Workflow, bool) {
 	var body map[string]json.RawMessage
 	if !readBody(w, r, &body) {
-		return
+		return n8n.Workflow{}, false
 	}
 	in, problem := validateWorkflowBody(body)
 	if problem != "" {
 		writeJSON(w, 400, msg(problem))
+		return n8n.Workflow{}, false
+	}
+	return in, true
+}
+
+func (s *Server) createWorkflow(w http.ResponseWriter, r *http.Request) {
+	in, ok := readWorkflow(w, r)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
@@ -294,13 +304,8 @@ func normalize(w *n8n.Workflow) {
 }
 
 func (s *Server) updateWorkflow(w http.ResponseWriter, r *http.Request, id string) {
-	var body map[string]json.RawMessage
-	if !readBody(w, r, &body) {
-		return
-	}
-	in, problem := validateWorkflowBody(body)
-	if problem != "" {
-		writeJSON(w, 400, msg(problem))
+	in, ok := readWorkflow(w, r)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
