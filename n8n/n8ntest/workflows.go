@@ -219,12 +219,22 @@ func (s *Server) workflowsWithTags(names []string) map[string]bool {
 func (s *Server) getWorkflow(w http.ResponseWriter, id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	wf, ok := s.workflows[id]
-	if !ok {
-		writeJSON(w, 404, msg("Not Found"))
+	wf := s.workflowOr404(w, id)
+	if wf == nil {
 		return
 	}
 	writeRaw(w, 200, s.render(wf))
+}
+
+// workflowOr404 is the workflow with id, or nil after answering n8n's 404.
+// The caller holds s.mu.
+func (s *Server) workflowOr404(w http.ResponseWriter, id string) *workflow {
+	wf, ok := s.workflows[id]
+	if !ok {
+		writeJSON(w, 404, msg("Not Found"))
+		return nil
+	}
+	return wf
 }
 
 // readWorkflow reads and validates a create or update body, answering
@@ -310,9 +320,8 @@ func (s *Server) updateWorkflow(w http.ResponseWriter, r *http.Request, id strin
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	wf, ok := s.workflows[id]
-	if !ok {
-		writeJSON(w, 404, msg("Not Found"))
+	wf := s.workflowOr404(w, id)
+	if wf == nil {
 		return
 	}
 	if err := s.replace(wf, in); err != "" {
@@ -347,9 +356,8 @@ func (s *Server) replace(wf *workflow, in n8n.Workflow) string {
 func (s *Server) deleteWorkflow(w http.ResponseWriter, id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	wf, ok := s.workflows[id]
-	if !ok {
-		writeJSON(w, 404, msg("Not Found"))
+	wf := s.workflowOr404(w, id)
+	if wf == nil {
 		return
 	}
 	b := s.render(wf)
@@ -378,9 +386,8 @@ func (s *Server) remove(id string) {
 func (s *Server) activateWorkflow(w http.ResponseWriter, id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	wf, ok := s.workflows[id]
-	if !ok {
-		writeJSON(w, 404, msg("Not Found"))
+	wf := s.workflowOr404(w, id)
+	if wf == nil {
 		return
 	}
 	if problem := s.activate(wf); problem != "" {
@@ -414,9 +421,8 @@ func (s *Server) activate(wf *workflow) string {
 func (s *Server) deactivateWorkflow(w http.ResponseWriter, id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	wf, ok := s.workflows[id]
-	if !ok {
-		writeJSON(w, 404, msg("Not Found"))
+	wf := s.workflowOr404(w, id)
+	if wf == nil {
 		return
 	}
 	s.deactivate(wf)
@@ -436,9 +442,8 @@ func (s *Server) deactivate(wf *workflow) {
 func (s *Server) getWorkflowTags(w http.ResponseWriter, id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	wf, ok := s.workflows[id]
-	if !ok {
-		writeJSON(w, 404, msg("Not Found"))
+	wf := s.workflowOr404(w, id)
+	if wf == nil {
 		return
 	}
 	writeJSON(w, 200, s.tagsOf(wf))
@@ -453,9 +458,8 @@ func (s *Server) setWorkflowTags(w http.ResponseWriter, r *http.Request, id stri
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	wf, ok := s.workflows[id]
-	if !ok {
-		writeJSON(w, 404, msg("Not Found"))
+	wf := s.workflowOr404(w, id)
+	if wf == nil {
 		return
 	}
 	ids := make([]string, 0, len(body))
