@@ -214,6 +214,10 @@ func fetchPostgresBinaries() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("no local Postgres and no cache folder to fetch one into: %w", err)
 	}
+	if os.Geteuid() == 0 {
+		// root's home is closed to the unprivileged user the server runs as.
+		cache = "/var/cache"
+	}
 	root := filepath.Join(cache, "godmode", "postgres-"+string(embeddedpostgres.V16))
 	binDir := filepath.Join(root, "bin")
 	if _, err := os.Stat(filepath.Join(binDir, "postgres")); err == nil {
