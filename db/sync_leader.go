@@ -33,6 +33,9 @@ func (s *Store) SyncLeadership(name string) model.SyncLeadership {
 }
 
 // instanceLockKey is the advisory lock key of an instance's leadership.
+// leadTimeout bounds one round of asking for leadership.
+const leadTimeout = 10 * time.Second
+
 func instanceLockKey(instanceID int64) int64 { return lockInstance | instanceID }
 
 // Lead keeps the instances already led (if the connection still lives),
@@ -41,6 +44,12 @@ func instanceLockKey(instanceID int64) int64 { return lockInstance | instanceID 
 func (l *SyncLeader) Lead(ctx context.Context, instanceIDs []int64) (map[int64]model.SyncLease, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	// The caller stopping must not cut a query on the lock connection: pgx
+	// closes a connection whose query is cancelled, and Postgres frees a
+	// closed session's locks only once its backend notices, so Close could
+	// not give them back at once. Bounded on its own instead.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), leadTimeout)
+	defer cancel()
 	if l.conn != nil {
 		if err := l.conn.Ping(ctx); err != nil {
 			l.drop() // the locks went with the connection
