@@ -105,7 +105,7 @@ func campaignColumns(th *themes.Theme, st *toggles, now common.Clock) []table.Co
 		{Title: "STATUS", Width: 8, Cell: func(c C) string { return string(c.Status) },
 			Style:   func(c C) *lipgloss.Style { return statusStyle(th, string(c.Status)) },
 			Compare: func(a, b C) int { return cmp.Compare(a.Status, b.Status) }},
-		{Title: "WORKFLOW", Width: 12, Cell: func(c C) string { return c.N8nWorkflowID },
+		{Title: "WORKFLOW", Width: 16, MinWidth: 10, Cell: func(c C) string { return c.N8nWorkflowID },
 			Compare: func(a, b C) int { return cmp.Compare(a.N8nWorkflowID, b.N8nWorkflowID) }},
 		{Title: "LAST RUN", Width: 11, Cell: func(c C) string {
 			if c.LastExecStatus == "" {
