@@ -33,20 +33,16 @@ func runKeys(ctx context.Context, g *globals, args []string) error {
 		fmt.Fprintln(g.stdout, kr.Primary())
 		return nil
 	case "rotate":
-		cfg, pool, err := g.connect(ctx)
+		s, err := g.open(ctx, true)
 		if err != nil {
 			return err
 		}
-		defer pool.Close()
-		kr, err := keyring(cfg)
+		defer s.close()
+		n, err := s.store.RotateKeys(ctx)
 		if err != nil {
 			return err
 		}
-		n, err := db.NewStore(pool, kr).RotateKeys(ctx)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(g.stdout, "re-encrypted %d API key(s) under master key %s\n", n, kr.Primary())
+		fmt.Fprintf(g.stdout, "re-encrypted %d API key(s) under master key %s\n", n, s.keys.Primary())
 		return nil
 	}
 	return fmt.Errorf("unknown action %q (want generate, rotate or id)", pos[0])

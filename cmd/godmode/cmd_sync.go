@@ -35,20 +35,12 @@ func runSync(ctx context.Context, g *globals, args []string) error {
 	if *listen != "" && !*watch {
 		return fmt.Errorf("--listen serves the daemon's health: use it with --watch")
 	}
-	cfg, pool, err := g.connect(ctx)
+	sess, err := g.open(ctx, true)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	if err := db.Migrate(ctx, pool); err != nil {
-		return err
-	}
-	kr, err := keyring(cfg)
-	if err != nil {
-		return err
-	}
-	store := db.NewStore(pool, kr)
-	defer store.Close()
+	defer sess.close()
+	store := sess.store
 	opt := model.SyncOptions{Name: runnerName(), Concurrency: *concurrency, InstanceTimeout: *timeout}
 	if !*watch {
 		s := model.NewSyncer(store, dialN8n, opt)

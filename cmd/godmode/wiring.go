@@ -44,6 +44,7 @@ type session struct {
 	cfg   *Context
 	pool  *pgxpool.Pool
 	store *db.Store
+	keys  *db.Keyring // nil unless opened with needKeys
 }
 
 // open connects to the context's database and applies pending migrations.
@@ -65,7 +66,7 @@ func (g *globals) open(ctx context.Context, needKeys bool) (*session, error) {
 			return nil, err
 		}
 	}
-	sess := &session{cfg: cfg, pool: pool, store: db.NewStore(pool, kr)}
+	sess := &session{cfg: cfg, pool: pool, store: db.NewStore(pool, kr), keys: kr}
 	if needKeys {
 		if err := g.applyConfiguredInstances(ctx, sess); err != nil {
 			sess.close()
