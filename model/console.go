@@ -113,8 +113,7 @@ func (c *Console) Executions(ctx context.Context, campaignID int64, status strin
 	}
 	out := make([]Execution, 0, len(page.Data))
 	for _, e := range page.Data {
-		out = append(out, Execution{ID: e.ID, WorkflowID: e.WorkflowID, CampaignID: camp.ID, Status: string(e.Status),
-			Mode: e.Mode, StartedAt: e.StartedAt, StoppedAt: e.StoppedAt, RetryOf: e.RetryOf, RetryID: e.RetrySuccessID})
+		out = append(out, fromN8n(e, camp))
 	}
 	return out, nil
 }

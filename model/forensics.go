@@ -173,25 +173,18 @@ func (c *Console) executionOf(ctx context.Context, cl N8n, camp Campaign, id str
 // locate fills the campaign and workspace that own t.WorkflowID on
 // t.InstanceID, leaving them zero when none does.
 func (c *Console) locate(ctx context.Context, t *ExecutionTarget) error {
-	wss, err := c.store.WorkspaceSummaries(ctx)
+	cp, err := c.store.CampaignByWorkflow(ctx, t.InstanceID, t.WorkflowID)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
-	for _, w := range wss {
-		if w.InstanceID == nil || *w.InstanceID != t.InstanceID {
-			continue
-		}
-		camps, err := c.store.Campaigns(ctx, w.ID)
-		if err != nil {
-			return err
-		}
-		for _, cp := range camps {
-			if cp.N8nWorkflowID == t.WorkflowID {
-				t.CampaignID, t.Campaign, t.WorkspaceID, t.Workspace = cp.ID, cp.Name, w.ID, w.Slug
-				return nil
-			}
-		}
+	ws, err := c.store.Workspace(ctx, cp.WorkspaceID)
+	if err != nil {
+		return err
 	}
+	t.CampaignID, t.Campaign, t.WorkspaceID, t.Workspace = cp.ID, cp.Name, ws.ID, ws.Slug
 	return nil
 }
 
@@ -237,13 +230,7 @@ func fromN8n(e n8n.Execution, camp Campaign) Execution {
 func (c *Console) auditRetry(ctx context.Context, actor Actor, camp Campaign, before, after map[string]any, outcome Outcome, err error) {
 	b, _ := json.Marshal(before)
 	a, _ := json.Marshal(after)
-	e := AuditEntry{ActorName: actor.display(), KeyFingerprint: actor.KeyFingerprint, Action: "retry",
-		Before: b, After: a, Outcome: outcome, WorkspaceID: &camp.WorkspaceID, CampaignID: &camp.ID}
-	if actor.UserID != 0 {
-		e.ActorUserID = &actor.UserID
-	}
-	if err != nil {
-		e.Error = err.Error()
-	}
+	e := actor.auditEntry("retry", outcome, err)
+	e.Before, e.After, e.WorkspaceID, e.CampaignID = b, a, &camp.WorkspaceID, &camp.ID
 	c.appendAudit(ctx, e)
 }

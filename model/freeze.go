@@ -129,10 +129,7 @@ func (c *Console) killSwitchDone(ctx context.Context, actor Actor, action string
 }
 
 func (c *Console) auditWorkspace(ctx context.Context, actor Actor, action string, ws Workspace, outcome Outcome, err error, detail map[string]any) {
-	e := AuditEntry{ActorName: actor.display(), KeyFingerprint: actor.KeyFingerprint, Action: action, Outcome: outcome}
-	if actor.UserID != 0 {
-		e.ActorUserID = &actor.UserID
-	}
+	e := actor.auditEntry(action, outcome, err)
 	if ws.ID != 0 {
 		e.WorkspaceID = &ws.ID
 	}
@@ -141,8 +138,5 @@ func (c *Console) auditWorkspace(ctx context.Context, actor Actor, action string
 		state[k] = v
 	}
 	e.After, _ = json.Marshal(state)
-	if err != nil {
-		e.Error = err.Error()
-	}
 	c.appendAudit(ctx, e)
 }

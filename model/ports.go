@@ -16,6 +16,7 @@ type Store interface {
 	SetWorkspaceStatus(ctx context.Context, id int64, status WorkspaceStatus, reason string) (Workspace, error)
 	Campaigns(ctx context.Context, workspaceID int64) ([]Campaign, error)
 	Campaign(ctx context.Context, id int64) (Campaign, error)
+	CampaignByWorkflow(ctx context.Context, instanceID int64, workflowID string) (Campaign, error)
 	Instances(ctx context.Context) ([]Instance, error)
 	Instance(ctx context.Context, id int64) (Instance, error)
 	InstanceAPIKey(ctx context.Context, id int64) (string, error)

@@ -145,24 +145,24 @@ func (c *Console) setActive(ctx context.Context, camp Campaign, active bool) err
 // audit writes one row; it outlives the caller's cancellation because an
 // attempt that happened must be on the record.
 func (c *Console) audit(ctx context.Context, actor Actor, action string, before, after Campaign, outcome Outcome, err error, want CampaignStatus) {
-	e := AuditEntry{
-		ActorName:      actor.display(),
-		KeyFingerprint: actor.KeyFingerprint,
-		Action:         action,
-		Before:         campaignState(before, ""),
-		After:          campaignState(after, want),
-		Outcome:        outcome,
-	}
-	if actor.UserID != 0 {
-		e.ActorUserID = &actor.UserID
-	}
+	e := actor.auditEntry(action, outcome, err)
+	e.Before, e.After = campaignState(before, ""), campaignState(after, want)
 	if before.ID != 0 {
 		e.WorkspaceID, e.CampaignID = &before.WorkspaceID, &before.ID
+	}
+	c.appendAudit(ctx, e)
+}
+
+// auditEntry starts an audit row for something this actor attempted.
+func (a Actor) auditEntry(action string, outcome Outcome, err error) AuditEntry {
+	e := AuditEntry{ActorName: a.display(), KeyFingerprint: a.KeyFingerprint, Action: action, Outcome: outcome}
+	if a.UserID != 0 {
+		e.ActorUserID = &a.UserID
 	}
 	if err != nil {
 		e.Error = err.Error()
 	}
-	c.appendAudit(ctx, e)
+	return e
 }
 
 func (c *Console) appendAudit(ctx context.Context, e AuditEntry) {
