@@ -42,13 +42,6 @@ func (c *clients) get(ctx context.Context, instanceID int64) (N8n, error) {
 	return cl, nil
 }
 
-// forget drops a cached client, e.g. after its instance's key changed.
-func (c *clients) forget(instanceID int64) {
-	c.mu.Lock()
-	delete(c.byID, instanceID)
-	c.mu.Unlock()
-}
-
 // call runs one n8n call and records the instance's health from it, so the
 // instances view shows reachability and latency without probing.
 func (c *clients) call(ctx context.Context, instanceID int64, fn func(N8n) error) error {

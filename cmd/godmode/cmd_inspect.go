@@ -5,12 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strings"
 	"time"
-
-	tea "charm.land/bubbletea/v2"
 
 	fx "github.com/godmode-console/godmode/forensics"
 	"github.com/godmode-console/godmode/model"
@@ -84,7 +81,7 @@ func inspectFile(ctx context.Context, g *globals, path string, summary, asJSON b
 	}
 	m := fxview.New(nil, fxview.Options{Theme: th, Now: time.Now})
 	m.Show(fxview.Source{File: path}, fxview.PrepareExecution(e))
-	return runStandalone(ctx, g, fxview.NewStandalone(m, nil))
+	return runProgram(ctx, g, fxview.NewStandalone(m, nil))
 }
 
 // inspectID finds the execution on the configured n8n, checks the local
@@ -99,8 +96,7 @@ func inspectID(ctx context.Context, g *globals, id, instance string, summary, as
 	if err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	console := model.NewConsole(s.store, dialN8n, model.ConsoleOptions{Context: s.cfg.Name, Log: logger})
+	console := model.NewConsole(s.store, dialN8n, model.ConsoleOptions{Context: s.cfg.Name})
 	target, raw, err := console.InspectExecution(ctx, actor, instance, id)
 	if err != nil {
 		return err
@@ -122,7 +118,7 @@ func inspectID(ctx context.Context, g *globals, id, instance string, summary, as
 	}
 	m := fxview.New(b, fxview.Options{Actor: actor, Theme: th, Now: time.Now})
 	src := fxview.Source{CampaignID: target.CampaignID, Campaign: target.Campaign, Workspace: target.Workspace, WorkspaceID: target.WorkspaceID}
-	return runStandalone(ctx, g, fxview.NewStandalone(m, m.OpenBytes(src, id, raw)))
+	return runProgram(ctx, g, fxview.NewStandalone(m, m.OpenBytes(src, id, raw)))
 }
 
 func printSummary(w io.Writer, e *fx.Execution, asJSON bool) error {
@@ -137,13 +133,4 @@ func themeFromEnv() string {
 		return t
 	}
 	return themes.Default
-}
-
-func runStandalone(ctx context.Context, g *globals, s *fxview.Standalone) error {
-	p := tea.NewProgram(s, tea.WithContext(ctx), tea.WithInput(g.stdin), tea.WithOutput(g.stdout))
-	_, err := p.Run()
-	if err != nil && ctx.Err() != nil {
-		return nil // interrupted: a normal way to leave
-	}
-	return err
 }

@@ -88,8 +88,14 @@ func openConsole(ctx context.Context, g *globals, store *db.Store, cfg *Context,
 	}
 	root := ui.New(console, ui.Options{Actor: actor, ReadOnly: readOnly, Context: cfg.Name,
 		PollInterval: cfg.PollInterval.Duration, Theme: theme, ThemeFile: cfg.ThemeFile, Now: time.Now})
-	p := tea.NewProgram(root, tea.WithContext(ctx), tea.WithInput(g.stdin), tea.WithOutput(g.stdout))
-	_, err = p.Run()
+	return runProgram(ctx, g, root)
+}
+
+// runProgram runs a full-screen program on the command's terminal until
+// it quits or the command is interrupted.
+func runProgram(ctx context.Context, g *globals, m tea.Model) error {
+	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(g.stdin), tea.WithOutput(g.stdout))
+	_, err := p.Run()
 	if err != nil && ctx.Err() != nil {
 		return nil // interrupted: a normal way to leave
 	}
