@@ -87,15 +87,11 @@ func inspectFile(ctx context.Context, g *globals, path string, summary, asJSON b
 // inspectID finds the execution on the configured n8n, checks the local
 // actor may read it (before its data is fetched) and shows it.
 func inspectID(ctx context.Context, g *globals, id, instance string, summary, asJSON bool) error {
-	s, err := g.open(ctx, true)
+	s, actor, err := g.openAs(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.close()
-	actor, err := localActor(ctx, s.store)
-	if err != nil {
-		return err
-	}
 	console := model.NewConsole(s.store, dialN8n, model.ConsoleOptions{Context: s.cfg.Name})
 	target, raw, err := console.InspectExecution(ctx, actor, instance, id)
 	if err != nil {

@@ -18,15 +18,11 @@ func runWorkspace(ctx context.Context, g *globals, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	s, err := g.open(ctx, true)
+	s, actor, err := g.openAs(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.close()
-	actor, err := localActor(ctx, s.store)
-	if err != nil {
-		return err
-	}
 	console := model.NewConsole(s.store, dialN8n, model.ConsoleOptions{Context: s.cfg.Name})
 	ws, err := console.WorkspaceBySlug(ctx, pos[1])
 	if err != nil {

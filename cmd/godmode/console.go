@@ -31,15 +31,11 @@ func runConsole(ctx context.Context, g *globals, args []string) error {
 	if *noSync || *readOnly {
 		*syncEvery = 0
 	}
-	s, err := g.open(ctx, true)
+	s, actor, err := g.openAs(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.close()
-	actor, err := localActor(ctx, s.store)
-	if err != nil {
-		return err
-	}
 	return openConsole(ctx, g, s.store, s.cfg, actor, *readOnly, *syncEvery, dialN8n)
 }
 

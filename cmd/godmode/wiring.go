@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/godmode-console/godmode/db"
+	"github.com/godmode-console/godmode/model"
 )
 
 // connect loads the context and opens its database.
@@ -108,6 +109,21 @@ func dashIfEmpty(s string) string {
 		return "(api_key_env not set)"
 	}
 	return s
+}
+
+// openAs opens the context with its keys, for commands that act, and says
+// who is acting.
+func (g *globals) openAs(ctx context.Context) (*session, model.Actor, error) {
+	s, err := g.open(ctx, true)
+	if err != nil {
+		return nil, model.Actor{}, err
+	}
+	actor, err := localActor(ctx, s.store)
+	if err != nil {
+		s.close()
+		return nil, model.Actor{}, err
+	}
+	return s, actor, nil
 }
 
 func (s *session) close() {
