@@ -10,6 +10,7 @@ import (
 )
 
 const campaignCols = `id, workspace_id, instance_id, name, n8n_workflow_id, status, pending_status, pending_since,
+	pending_actor, pending_actor_user_id, pending_action,
 	last_error, version, webhook_url, blueprint_version_id, last_exec_id, last_exec_status, last_exec_at,
 	failures_24h, last_synced_at, created_at, updated_at`
 

@@ -126,7 +126,7 @@ func (s *Store) ApplySync(ctx context.Context, w model.SyncWrite) (model.SyncApp
 // since then wins, and the next cycle judges again.
 func correct(ctx context.Context, tx pgx.Tx, c model.SyncCorrection, at time.Time) (model.Campaign, bool, error) {
 	rows, err := tx.Query(ctx, `UPDATE campaigns SET status = $3, last_error = $4, pending_status = NULL, pending_since = NULL,
-			version = version + 1, last_synced_at = $6
+			pending_actor = '', pending_actor_user_id = NULL, pending_action = '', version = version + 1, last_synced_at = $6
 		WHERE id = $1 AND version = $2 AND pending_since IS NOT DISTINCT FROM $5
 		RETURNING `+campaignCols, c.Before.ID, c.Before.Version, c.Status, c.LastError, c.Before.PendingSince, at)
 	if err != nil {

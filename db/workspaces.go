@@ -7,7 +7,7 @@ import (
 	"github.com/godmode-console/godmode/model"
 )
 
-const workspaceCols = `w.id, w.slug, w.name, w.status, w.instance_id, w.freeze_reason, w.frozen_at, w.created_at, w.updated_at`
+const workspaceCols = `w.id, w.slug, w.name, w.status, w.instance_id, w.freeze_reason, w.frozen_at, w.freezing_since, w.freezing_by, w.created_at, w.updated_at`
 
 // CreateWorkspace records a tenant. It never starts provisioning.
 func (s *Store) CreateWorkspace(ctx context.Context, slug, name string, instanceID *int64) (model.Workspace, error) {
@@ -32,8 +32,27 @@ func (s *Store) WorkspaceBySlug(ctx context.Context, slug string) (model.Workspa
 func (s *Store) SetWorkspaceStatus(ctx context.Context, id int64, status model.WorkspaceStatus, reason string) (model.Workspace, error) {
 	rows, err := s.pool.Query(ctx, `UPDATE workspaces w SET status = $2::workspace_status,
 			freeze_reason = CASE WHEN $2::workspace_status = 'suspended' THEN $3 ELSE '' END,
-			frozen_at = CASE WHEN $2::workspace_status = 'suspended' THEN coalesce(frozen_at, now()) ELSE NULL END
+			frozen_at = CASE WHEN $2::workspace_status = 'suspended' THEN coalesce(frozen_at, now()) ELSE NULL END,
+			freezing_since = CASE WHEN $2::workspace_status = 'suspended' THEN freezing_since END,
+			freezing_by = CASE WHEN $2::workspace_status = 'suspended' THEN freezing_by ELSE '' END
 		WHERE id = $1 RETURNING `+workspaceCols, id, status, reason)
+	return one[model.Workspace](fmt.Sprintf("workspace %d", id), rows, err)
+}
+
+// BeginFreeze suspends a workspace and marks the freeze as under way, in
+// one statement, before any campaign is paused: a freeze cut off halfway
+// leaves the mark for sync to find.
+func (s *Store) BeginFreeze(ctx context.Context, id int64, reason, by string) (model.Workspace, error) {
+	rows, err := s.pool.Query(ctx, `UPDATE workspaces w SET status = 'suspended', freeze_reason = $2,
+			frozen_at = coalesce(frozen_at, now()), freezing_since = coalesce(freezing_since, now()), freezing_by = $3
+		WHERE id = $1 RETURNING `+workspaceCols, id, reason, by)
+	return one[model.Workspace](fmt.Sprintf("workspace %d", id), rows, err)
+}
+
+// EndFreeze clears the mark once every campaign of the freeze is paused.
+func (s *Store) EndFreeze(ctx context.Context, id int64) (model.Workspace, error) {
+	rows, err := s.pool.Query(ctx, `UPDATE workspaces w SET freezing_since = NULL, freezing_by = ''
+		WHERE id = $1 RETURNING `+workspaceCols, id)
 	return one[model.Workspace](fmt.Sprintf("workspace %d", id), rows, err)
 }
 
@@ -71,7 +90,7 @@ func (s *Store) WorkspaceSummaries(ctx context.Context) ([]model.WorkspaceSummar
 	for rows.Next() {
 		var ws model.WorkspaceSummary
 		var active, paused, archived, errored, failures int
-		if err := rows.Scan(&ws.ID, &ws.Slug, &ws.Name, &ws.Status, &ws.InstanceID, &ws.FreezeReason, &ws.FrozenAt,
+		if err := rows.Scan(&ws.ID, &ws.Slug, &ws.Name, &ws.Status, &ws.InstanceID, &ws.FreezeReason, &ws.FrozenAt, &ws.FreezingSince, &ws.FreezingBy,
 			&ws.CreatedAt, &ws.UpdatedAt, &ws.InstanceName, &active, &paused, &archived, &errored, &failures); err != nil {
 			return nil, dbErr("workspaces", err)
 		}

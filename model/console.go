@@ -20,8 +20,10 @@ type Console struct {
 	clients  *clients
 	readOnly bool
 	context  string
-	log      *slog.Logger
-	now      func() time.Time
+	// toggleTimeout bounds one toggle's n8n calls.
+	toggleTimeout time.Duration
+	log           *slog.Logger
+	now           func() time.Time
 
 	feed changeFeed // what the listener saw, for the UI (changes.go)
 }
@@ -30,9 +32,15 @@ type Console struct {
 type ConsoleOptions struct {
 	Context  string // the configuration context, shown in the header
 	ReadOnly bool   // refuse every change, whoever asks
-	Log      *slog.Logger
-	Now      func() time.Time
+	// ToggleTimeout bounds the n8n calls of one toggle (default 5 s): past
+	// it the toggle fails with "n8n did not answer in 5s".
+	ToggleTimeout time.Duration
+	Log           *slog.Logger
+	Now           func() time.Time
 }
+
+// DefaultToggleTimeout bounds a toggle's n8n calls unless configured.
+const DefaultToggleTimeout = 5 * time.Second
 
 // NewConsole returns the use cases over a store and n8n clients made by dial.
 func NewConsole(store Store, dial Dialer, opt ConsoleOptions) *Console {
@@ -42,8 +50,11 @@ func NewConsole(store Store, dial Dialer, opt ConsoleOptions) *Console {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
+	if opt.ToggleTimeout <= 0 {
+		opt.ToggleTimeout = DefaultToggleTimeout
+	}
 	return &Console{store: store, clients: &clients{store: store, dial: dial}, readOnly: opt.ReadOnly,
-		context: opt.Context, log: opt.Log, now: opt.Now}
+		context: opt.Context, log: opt.Log, now: opt.Now, toggleTimeout: opt.ToggleTimeout}
 }
 
 // ReadOnly says whether this console refuses every change.

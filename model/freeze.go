@@ -5,32 +5,61 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
+
+// MaxFreezeReason caps a freeze or unfreeze reason: it is shown on the
+// workspace and kept in every audit row of the kill switch.
+const MaxFreezeReason = 500
 
 // Freeze is the kill switch: the workspace turns suspended first (so nothing
 // new starts), then every active campaign is paused in n8n and flagged so
-// Unfreeze restarts exactly those. Each step and the whole are audited. A
-// freeze that could not pause everything says which campaigns remain; run it
-// again to retry them.
+// Unfreeze restarts exactly those. It holds the workspace's lock exclusive,
+// so it waits for the toggles in flight and none starts until it is done.
+// The freeze is on the record (a mark on the workspace and an audit row)
+// before its first n8n call, so one cut off halfway is found and finished by
+// sync. A freeze that could not pause everything says which campaigns
+// remain; run it again to retry them.
 func (c *Console) Freeze(ctx context.Context, actor Actor, workspaceID int64, reason string) error {
 	ws, err := c.killSwitchAllowed(ctx, actor, workspaceID, reason, "freeze")
 	if err != nil {
 		return err
 	}
-	if ws, err = c.store.SetWorkspaceStatus(ctx, workspaceID, WorkspaceSuspended, reason); err != nil {
-		c.auditWorkspace(ctx, actor, "freeze", ws, OutcomeFailed, err, nil)
+	var out error
+	err = c.store.WithWorkspaceLock(ctx, workspaceID, LockExclusive, func(ctx context.Context) error {
+		out = c.freezeLocked(ctx, actor, workspaceID, reason)
+		return nil
+	})
+	if err != nil {
+		err = fmt.Errorf("freeze of %s: waiting for the workspace's lock: %w", ws.Slug, err)
+		c.auditWorkspace(ctx, actor, "freeze", ws, OutcomeFailed, err, map[string]any{"reason": reason})
+		return err
+	}
+	return out
+}
+
+func (c *Console) freezeLocked(ctx context.Context, actor Actor, workspaceID int64, reason string) error {
+	ws, err := c.store.BeginFreeze(ctx, workspaceID, reason, actor.display())
+	if err != nil {
+		c.auditWorkspace(ctx, actor, "freeze", ws, OutcomeFailed, err, map[string]any{"reason": reason})
 		return err
 	}
 	camps, err := c.store.Campaigns(ctx, workspaceID)
 	if err != nil {
-		c.auditWorkspace(ctx, actor, "freeze", ws, OutcomeFailed, err, nil)
+		c.auditWorkspace(ctx, actor, "freeze", ws, OutcomeFailed, err, map[string]any{"reason": reason})
 		return err
 	}
-	var paused, failed []string
+	var todo []Campaign
 	for _, camp := range camps {
-		if camp.Status != CampaignActive && (camp.PendingStatus == nil || *camp.PendingStatus != CampaignActive) {
-			continue
+		if camp.Status == CampaignActive || (camp.PendingStatus != nil && *camp.PendingStatus == CampaignActive) {
+			todo = append(todo, camp)
 		}
+	}
+	toPause := campaignNames(todo)
+	c.auditWorkspace(ctx, actor, "freeze.begin", ws, OutcomeOK, nil, map[string]any{"reason": reason, "to_pause": toPause})
+	var paused, failed []string
+	for _, camp := range todo {
 		if err := c.store.MarkForResume(ctx, camp.ID, true); err != nil {
 			failed = append(failed, fmt.Sprintf("%s: %v", camp.Name, err))
 			continue
@@ -49,14 +78,38 @@ func (c *Console) Freeze(ctx context.Context, actor Actor, workspaceID int64, re
 			paused = append(paused, camp.Name)
 		}
 	}
+	if len(failed) == 0 {
+		if done, err := c.store.EndFreeze(context.WithoutCancel(ctx), workspaceID); err == nil {
+			ws = done
+		}
+	}
 	return c.killSwitchDone(ctx, actor, "freeze", ws, reason, paused, failed)
 }
 
 // Unfreeze restarts exactly the campaigns the freeze paused and makes the
-// workspace active again. Campaigns that fail to restart stay flagged, so
-// running Unfreeze again retries just those.
+// workspace active again, under the workspace's exclusive lock. Campaigns
+// that fail to restart stay flagged, so running Unfreeze again retries just
+// those.
 func (c *Console) Unfreeze(ctx context.Context, actor Actor, workspaceID int64, reason string) error {
 	ws, err := c.killSwitchAllowed(ctx, actor, workspaceID, reason, "unfreeze")
+	if err != nil {
+		return err
+	}
+	var out error
+	err = c.store.WithWorkspaceLock(ctx, workspaceID, LockExclusive, func(ctx context.Context) error {
+		out = c.unfreezeLocked(ctx, actor, workspaceID, reason)
+		return nil
+	})
+	if err != nil {
+		err = fmt.Errorf("unfreeze of %s: waiting for the workspace's lock: %w", ws.Slug, err)
+		c.auditWorkspace(ctx, actor, "unfreeze", ws, OutcomeFailed, err, map[string]any{"reason": reason})
+		return err
+	}
+	return out
+}
+
+func (c *Console) unfreezeLocked(ctx context.Context, actor Actor, workspaceID int64, reason string) error {
+	ws, err := c.store.Workspace(ctx, workspaceID)
 	if err != nil {
 		return err
 	}
@@ -65,10 +118,12 @@ func (c *Console) Unfreeze(ctx context.Context, actor Actor, workspaceID int64, 
 		return err
 	}
 	if ws.Status != WorkspaceSuspended && len(todo) == 0 {
-		return fmt.Errorf("workspace %s is not frozen", ws.Slug)
+		err := fmt.Errorf("workspace %s is not frozen", ws.Slug)
+		c.auditWorkspace(ctx, actor, "unfreeze", ws, OutcomeFailed, err, map[string]any{"reason": reason})
+		return err
 	}
 	if ws, err = c.store.SetWorkspaceStatus(ctx, workspaceID, WorkspaceActive, ""); err != nil {
-		c.auditWorkspace(ctx, actor, "unfreeze", ws, OutcomeFailed, err, nil)
+		c.auditWorkspace(ctx, actor, "unfreeze", ws, OutcomeFailed, err, map[string]any{"reason": reason})
 		return err
 	}
 	var resumed, failed []string
@@ -99,6 +154,7 @@ func (c *Console) killSwitchAllowed(ctx context.Context, actor Actor, workspaceI
 		return ws, err
 	}
 	refuse := func(err error) (Workspace, error) {
+		// A refused reason is not worth keeping whole: the row says why.
 		c.auditWorkspace(ctx, actor, action, ws, OutcomeFailed, err, nil)
 		return ws, err
 	}
@@ -108,14 +164,46 @@ func (c *Console) killSwitchAllowed(ctx context.Context, actor Actor, workspaceI
 	if err := Authorize(actor, ActionFreeze, workspaceID); err != nil {
 		return refuse(err)
 	}
-	if strings.TrimSpace(reason) == "" {
-		return refuse(fmt.Errorf("%w: a %s needs a reason", ErrInvalid, action))
+	if err := checkReason(action, reason); err != nil {
+		return refuse(err)
 	}
 	return ws, nil
 }
 
+// checkReason refuses an empty reason, one longer than MaxFreezeReason
+// characters, and one carrying control characters (a reason is printed on
+// terminals and kept in the audit trail).
+func checkReason(action, reason string) error {
+	article := "a"
+	if strings.HasPrefix(action, "un") {
+		article = "an"
+	}
+	if strings.TrimSpace(reason) == "" {
+		return fmt.Errorf("%w: %s %s needs a reason", ErrInvalid, article, action)
+	}
+	if !utf8.ValidString(reason) {
+		return fmt.Errorf("%w: the %s reason is not valid UTF-8 text", ErrInvalid, action)
+	}
+	if n := utf8.RuneCountInString(reason); n > MaxFreezeReason {
+		return fmt.Errorf("%w: the %s reason has %d characters; the limit is %d", ErrInvalid, action, n, MaxFreezeReason)
+	}
+	for i, r := range reason {
+		if unicode.IsControl(r) {
+			return fmt.Errorf("%w: the %s reason contains a control character (%U at byte %d); use plain text on one line",
+				ErrInvalid, action, r, i)
+		}
+	}
+	return nil
+}
+
 func (c *Console) killSwitchDone(ctx context.Context, actor Actor, action string, ws Workspace, reason string, done, failed []string) error {
-	detail := map[string]any{"reason": reason, "campaigns": done}
+	detail := map[string]any{"reason": reason, "campaigns": append([]string{}, done...)}
+	if len(done) == 0 && len(failed) == 0 {
+		detail["note"] = "no campaign was active: none paused"
+		if action == "unfreeze" {
+			detail["note"] = "no campaign was paused by the freeze: none restarted"
+		}
+	}
 	var err error
 	outcome := OutcomeOK
 	if len(failed) > 0 {
@@ -139,4 +227,12 @@ func (c *Console) auditWorkspace(ctx context.Context, actor Actor, action string
 	}
 	e.After, _ = json.Marshal(state)
 	c.appendAudit(ctx, e)
+}
+
+func campaignNames(cs []Campaign) []string {
+	out := make([]string, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, c.Name)
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/godmode-console/godmode/n8n"
@@ -28,15 +29,44 @@ type Store interface {
 	// every process respects (a Postgres advisory lock), so toggles of one
 	// campaign happen one after the other wherever they come from.
 	WithCampaignLock(ctx context.Context, campaignID int64, fn func(ctx context.Context) error) error
-	// SetPending records a wished-for status before n8n is called, so a
-	// crash leaves a trace the sync loop settles.
-	SetPending(ctx context.Context, campaignID int64, want CampaignStatus) (Campaign, error)
+	// WithWorkspaceLock runs fn while holding the workspace's lock across
+	// processes: toggles take it shared, freeze and unfreeze exclusive, so
+	// a freeze never interleaves with a toggle. Locks taken inside fn
+	// share its connection.
+	WithWorkspaceLock(ctx context.Context, workspaceID int64, mode LockMode, fn func(ctx context.Context) error) error
+	// SetPending records a wished-for status, and who wished it, before n8n
+	// is called, so a crash leaves a trace the sync loop settles and audits.
+	SetPending(ctx context.Context, campaignID int64, w PendingWish) (Campaign, error)
 	// Settle writes the final status, clears the wish and bumps the version.
 	Settle(ctx context.Context, campaignID int64, status CampaignStatus, lastError string) (Campaign, error)
 	// MarkForResume flags (or unflags) campaigns that a freeze paused, so
 	// an unfreeze restarts exactly those.
 	MarkForResume(ctx context.Context, campaignID int64, resume bool) error
 	ResumeList(ctx context.Context, workspaceID int64) ([]Campaign, error)
+	// BeginFreeze suspends the workspace and marks a freeze under way (by
+	// whom, since when) before any n8n call; EndFreeze clears the mark.
+	BeginFreeze(ctx context.Context, workspaceID int64, reason, by string) (Workspace, error)
+	EndFreeze(ctx context.Context, workspaceID int64) (Workspace, error)
+}
+
+// LockMode is how WithWorkspaceLock takes the workspace's lock.
+type LockMode int
+
+const (
+	LockShared       LockMode = iota // a toggle: many at once, none during a freeze
+	LockExclusive                    // a freeze or an unfreeze: alone
+	LockSharedOrSkip                 // sync: shared, or ErrLockBusy at once if a freeze holds it
+)
+
+// ErrLockBusy says a lock asked for without waiting is held elsewhere.
+var ErrLockBusy = errors.New("held by another process")
+
+// PendingWish is a toggle's wish as recorded before n8n is called.
+type PendingWish struct {
+	Status      CampaignStatus
+	ActorName   string
+	ActorUserID *int64
+	Action      string // toggle, freeze or unfreeze
 }
 
 // N8n is what the use cases need of one n8n instance; *n8n.Client

@@ -162,11 +162,11 @@ func TestSyncSettlesStalePendingAndLeavesYoungOnes(t *testing.T) {
 	young := w.campaign("Email 2", false)
 	// A crash left a toggle half done: n8n was activated, Postgres only
 	// has the wish.
-	w.store.SetPending(w.ctx, stale.ID, model.CampaignActive)
+	w.store.SetPending(w.ctx, stale.ID, model.PendingWish{Status: model.CampaignActive})
 	w.exec(`UPDATE campaigns SET pending_since = now() - interval '10 minutes' WHERE id = $1`, stale.ID)
 	w.n8n.SetActive(stale.N8nWorkflowID, true)
 	// A toggle in flight right now.
-	w.store.SetPending(w.ctx, young.ID, model.CampaignActive)
+	w.store.SetPending(w.ctx, young.ID, model.PendingWish{Status: model.CampaignActive})
 	w.n8n.SetActive(young.N8nWorkflowID, true)
 	youngBefore := w.reload(young)
 

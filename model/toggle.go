@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // ErrFrozen refuses activating a campaign of a suspended workspace.
@@ -33,19 +34,26 @@ func (c *Console) Toggle(ctx context.Context, actor Actor, campaignID int64, wan
 	if err := Authorize(actor, ActionToggle, camp.WorkspaceID); err != nil {
 		return fail(err)
 	}
-	if want == CampaignActive {
-		ws, err := c.store.Workspace(ctx, camp.WorkspaceID)
-		if err != nil {
-			return fail(err)
-		}
-		if ws.Status == WorkspaceSuspended {
-			return fail(fmt.Errorf("%w (%s): unfreeze it first", ErrFrozen, ws.FreezeReason))
-		}
-	}
+	// The frozen check happens under the workspace's shared lock, which a
+	// freeze takes exclusive: a toggle either ends before a freeze starts
+	// or starts after it and sees the workspace suspended.
 	var res ToggleResult
-	err = c.store.WithCampaignLock(ctx, campaignID, func(ctx context.Context) error {
-		res = c.toggleLocked(ctx, actor, campaignID, want, "toggle")
-		return nil
+	err = c.store.WithWorkspaceLock(ctx, camp.WorkspaceID, LockShared, func(ctx context.Context) error {
+		return c.store.WithCampaignLock(ctx, campaignID, func(ctx context.Context) error {
+			if want == CampaignActive {
+				ws, err := c.store.Workspace(ctx, camp.WorkspaceID)
+				if err != nil {
+					res = fail(err)
+					return nil
+				}
+				if ws.Status == WorkspaceSuspended {
+					res = fail(fmt.Errorf("%w (%s): unfreeze it first", ErrFrozen, ws.FreezeReason))
+					return nil
+				}
+			}
+			res = c.toggleLocked(ctx, actor, campaignID, want, "toggle")
+			return nil
+		})
 	})
 	if err != nil {
 		return fail(fmt.Errorf("waiting for the campaign's lock: %w", err))
@@ -64,7 +72,29 @@ func (c *Console) toggleLocked(ctx context.Context, actor Actor, id int64, want 
 		c.audit(ctx, actor, action, before, after, outcome, err, want)
 		return ToggleResult{Campaign: after, Outcome: outcome, Err: err}
 	}
-	active, err := c.workflowActive(ctx, before)
+	if before.PendingStatus != nil {
+		// Under the lock, a wish still pending is one whose toggle was cut
+		// off (its process died): this toggle settles it, so say so.
+		defer func(stale Campaign) {
+			if cur, err := c.store.Campaign(context.WithoutCancel(ctx), id); err == nil {
+				if e, ok := cutOffEntry(stale, cur, fmt.Sprintf("settled by the next %s of %s", action, actor.display())); ok {
+					c.appendAudit(ctx, e)
+				}
+			}
+		}(before)
+	}
+	// One bound for every n8n call of this toggle, so a hung n8n costs a
+	// few seconds, not the client's whole retry budget.
+	nctx, cancel := context.WithTimeout(ctx, c.toggleTimeout)
+	defer cancel()
+	bounded := func(err error) error {
+		if err != nil && ctx.Err() == nil && errors.Is(nctx.Err(), context.DeadlineExceeded) {
+			return &timeoutError{after: c.toggleTimeout, err: err}
+		}
+		return err
+	}
+	active, err := c.workflowActive(nctx, before)
+	err = bounded(err)
 	if err != nil {
 		return finish(c.settleFailure(ctx, before, err), OutcomeFailed, explain(before, err))
 	}
@@ -78,10 +108,14 @@ func (c *Console) toggleLocked(ctx context.Context, actor Actor, id int64, want 
 		}
 		return finish(after, OutcomeNoop, nil)
 	}
-	if _, err := c.store.SetPending(ctx, id, want); err != nil {
+	wish := PendingWish{Status: want, ActorName: actor.display(), Action: action}
+	if actor.UserID != 0 {
+		wish.ActorUserID = &actor.UserID
+	}
+	if _, err := c.store.SetPending(ctx, id, wish); err != nil {
 		return finish(before, OutcomeFailed, err)
 	}
-	if err := c.setActive(ctx, before, want == CampaignActive); err != nil {
+	if err := bounded(c.setActive(nctx, before, want == CampaignActive)); err != nil {
 		return finish(c.settleFailure(ctx, before, err), OutcomeFailed, explain(before, err))
 	}
 	after, err := c.store.Settle(ctx, id, want, "")
@@ -91,7 +125,9 @@ func (c *Console) toggleLocked(ctx context.Context, actor Actor, id int64, want 
 	// n8n changed but Postgres did not record it: put n8n back so the two
 	// agree. If that fails too, the pending wish stays for sync to settle.
 	recordErr := fmt.Errorf("recording the new status failed: %w", err)
-	if revertErr := c.setActive(context.WithoutCancel(ctx), before, want != CampaignActive); revertErr != nil {
+	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), c.toggleTimeout)
+	defer rcancel()
+	if revertErr := c.setActive(rctx, before, want != CampaignActive); revertErr != nil {
 		return finish(before, OutcomeFailed, fmt.Errorf("%w; putting n8n back failed too (%v): sync will settle it", recordErr, revertErr))
 	}
 	return finish(before, OutcomeRolledBack, recordErr)
@@ -109,6 +145,40 @@ func (c *Console) settleFailure(ctx context.Context, camp Campaign, cause error)
 		return camp
 	}
 	return after
+}
+
+// timeoutError is a toggle's n8n call cut at the toggle's bound; it says
+// so in a few words and keeps the client's error for errors.Is.
+type timeoutError struct {
+	after time.Duration
+	err   error
+}
+
+func (e *timeoutError) Error() string { return fmt.Sprintf("n8n did not answer in %s", e.after) }
+func (e *timeoutError) Unwrap() error { return e.err }
+
+// cutOffEntry is the audit row of a toggle that was cut off before it
+// settled (stale is the campaign with its wish still pending), in the name
+// of whoever wished it; how says what settled it. ok is false when the wish
+// does not name its actor (recorded before wishes did).
+func cutOffEntry(stale, after Campaign, how string) (AuditEntry, bool) {
+	if stale.PendingStatus == nil || stale.PendingActor == "" {
+		return AuditEntry{}, false
+	}
+	action := stale.PendingAction
+	if action == "" {
+		action = "toggle"
+	}
+	since := ""
+	if stale.PendingSince != nil {
+		since = " at " + stale.PendingSince.UTC().Format(time.RFC3339)
+	}
+	e := AuditEntry{ActorName: stale.PendingActor, ActorUserID: stale.PendingActorUserID, Action: action, Outcome: OutcomeFailed,
+		WorkspaceID: &stale.WorkspaceID, CampaignID: &stale.ID,
+		Error: fmt.Sprintf("cut off before it finished: the %s to %s begun%s was never settled by its process (stopped or cut off); %s: the campaign is %s",
+			action, *stale.PendingStatus, since, how, after.Status),
+		Before: campaignState(stale, *stale.PendingStatus), After: campaignState(after, "")}
+	return e, true
 }
 
 // explain turns n8n's answer into what the person must know; the n8n error

@@ -69,8 +69,12 @@ type Workspace struct {
 	InstanceID   *int64
 	FreezeReason string
 	FrozenAt     *time.Time
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// A freeze started and not finished (its process may have died):
+	// sync finishes it.
+	FreezingSince *time.Time
+	FreezingBy    string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // User is a person who may open the console.
@@ -102,14 +106,19 @@ type Member struct {
 
 // Campaign is one n8n workflow run for a workspace.
 type Campaign struct {
-	ID                 int64
-	WorkspaceID        int64
-	InstanceID         int64
-	Name               string
-	N8nWorkflowID      string
-	Status             CampaignStatus
-	PendingStatus      *CampaignStatus // a toggle wished for but not settled
-	PendingSince       *time.Time
+	ID            int64
+	WorkspaceID   int64
+	InstanceID    int64
+	Name          string
+	N8nWorkflowID string
+	Status        CampaignStatus
+	PendingStatus *CampaignStatus // a toggle wished for but not settled
+	PendingSince  *time.Time
+	// Who wished it and through what (toggle, freeze, unfreeze), so a
+	// toggle cut off by a crash still names its actor in the audit trail.
+	PendingActor       string
+	PendingActorUserID *int64
+	PendingAction      string
 	LastError          string
 	Version            int64 // optimistic concurrency
 	WebhookURL         string

@@ -23,7 +23,7 @@ func runWorkspace(ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	defer s.close()
-	console := model.NewConsole(s.store, dialN8n, model.ConsoleOptions{Context: s.cfg.Name})
+	console := model.NewConsole(s.store, dialN8n, model.ConsoleOptions{Context: s.cfg.Name, ToggleTimeout: s.cfg.ToggleTimeout.Duration})
 	ws, err := console.WorkspaceBySlug(ctx, pos[1])
 	if err != nil {
 		return err
@@ -36,6 +36,7 @@ func runWorkspace(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stdout, "%sd %s\n", pos[0], ws.Slug)
+	done := map[string]string{"freeze": "frozen", "unfreeze": "unfrozen"}[pos[0]]
+	fmt.Fprintf(g.stdout, "workspace %s %s\n", ws.Slug, done)
 	return nil
 }

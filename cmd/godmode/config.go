@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/godmode-console/godmode/model"
 )
 
 // Config is the config file: named contexts, one of them current.
@@ -20,6 +22,7 @@ import (
 //	master_key_file  = "~/.config/godmode/master.key"
 //	poll_interval    = "3s"
 //	theme            = "dark"
+//	toggle_timeout   = "5s"
 //	[[contexts.prod.instances]]
 //	name             = "ohio"
 //	base_url         = "https://ohio.n8n.example.com"
@@ -39,6 +42,7 @@ type Context struct {
 	MasterKeyFile  string           `toml:"master_key_file"`
 	PollInterval   duration         `toml:"poll_interval"`
 	Theme          string           `toml:"theme"`
+	ToggleTimeout  duration         `toml:"toggle_timeout"` // bound of a toggle's n8n calls (default 5s)
 	ThemeFile      string           `toml:"theme_file"`
 	Instances      []InstanceConfig `toml:"instances"`
 }
@@ -65,11 +69,12 @@ func (d *duration) UnmarshalText(b []byte) error {
 
 // Environment variables that override the file.
 const (
-	envConfig       = "GODMODE_CONFIG"
-	envContext      = "GODMODE_CONTEXT"
-	envDatabaseURL  = "DATABASE_URL"
-	envPollInterval = "GODMODE_POLL_INTERVAL"
-	envTheme        = "GODMODE_THEME"
+	envConfig        = "GODMODE_CONFIG"
+	envContext       = "GODMODE_CONTEXT"
+	envDatabaseURL   = "DATABASE_URL"
+	envPollInterval  = "GODMODE_POLL_INTERVAL"
+	envTheme         = "GODMODE_THEME"
+	envToggleTimeout = "GODMODE_TOGGLE_TIMEOUT"
 )
 
 // MinPollInterval keeps a misconfigured console from hammering n8n.
@@ -153,8 +158,28 @@ func loadConfig(path, contextName string) (*Context, error) {
 			return nil, fmt.Errorf("config file %s: context %q, instance %d: name and base_url are required", path, ctx.Name, i+1)
 		}
 	}
+	if err := ctx.toggleTimeout(); err != nil {
+		return nil, err
+	}
 	ctx.MasterKeyFile = expandHome(ctx.MasterKeyFile)
 	return ctx, nil
+}
+
+// toggleTimeout applies GODMODE_TOGGLE_TIMEOUT and the default, and refuses
+// a bound no toggle could meet or one that keeps a person waiting.
+func (c *Context) toggleTimeout() error {
+	if v := os.Getenv(envToggleTimeout); v != "" {
+		if err := c.ToggleTimeout.UnmarshalText([]byte(v)); err != nil {
+			return fmt.Errorf("%s: %w", envToggleTimeout, err)
+		}
+	}
+	if c.ToggleTimeout.Duration == 0 {
+		c.ToggleTimeout.Duration = model.DefaultToggleTimeout
+	}
+	if d := c.ToggleTimeout.Duration; d < 100*time.Millisecond || d > 5*time.Minute {
+		return fmt.Errorf("context %q: toggle_timeout %s must be between 100ms and 5m", c.Name, d)
+	}
+	return nil
 }
 
 func (c *Config) names() []string {

@@ -73,7 +73,7 @@ func openConsole(ctx context.Context, g *globals, store *db.Store, cfg *Context,
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	console := model.NewConsole(store, dial, model.ConsoleOptions{Context: cfg.Name, ReadOnly: readOnly, Log: logger})
+	console := model.NewConsole(store, dial, model.ConsoleOptions{Context: cfg.Name, ReadOnly: readOnly, Log: logger, ToggleTimeout: cfg.ToggleTimeout.Duration})
 	// Changes made anywhere (other consoles, sync) reach this one through
 	// LISTEN on a connection of its own, within a second.
 	stopListening := listen(ctx, store, console, logger)
