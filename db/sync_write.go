@@ -139,6 +139,11 @@ func correct(ctx context.Context, tx pgx.Tx, c model.SyncCorrection, at time.Tim
 	if _, err := appendAudit(ctx, tx, c.Audit(after[0])); err != nil {
 		return model.Campaign{}, false, err
 	}
+	if e, ok := c.CutOff(after[0]); ok {
+		if _, err := appendAudit(ctx, tx, e); err != nil {
+			return model.Campaign{}, false, err
+		}
+	}
 	return after[0], true, nil
 }
 

@@ -338,6 +338,7 @@ func (s *Syncer) cycleLed(ctx context.Context, in Instance, lease SyncLease) (re
 	rep.Workflows, rep.NewExecutions = len(lst.workflows), len(lst.executions)
 	p := plan(planInput{now: now, inst: in, campaigns: campaigns, workspaces: workspaces, workflows: lst.workflows,
 		executions: lst.executions, stalePending: s.opt.StalePending})
+	enforced := s.enforceFreezes(ctx, cl, in, &p, now)
 	w := p.write
 	w.Lease, w.At, w.Took = lease, now, time.Since(start)
 	w.LastExecutionID = lst.newest
@@ -351,7 +352,7 @@ func (s *Syncer) cycleLed(ctx context.Context, in Instance, lease SyncLease) (re
 		rep.Err = fmt.Errorf("sync of n8n instance %s: recording the cycle: %w", in.Name, err)
 		return rep
 	}
-	rep.Corrected, rep.Skipped = applied.Corrected, len(applied.Skipped)
+	rep.Corrected, rep.Skipped = append(enforced, applied.Corrected...), len(applied.Skipped)
 	rep.Opened, rep.Resolved = applied.Opened, applied.Resolved
 	rep.Unmanaged, rep.NeedsPerson = p.unmanaged, p.needsPerson
 	return rep

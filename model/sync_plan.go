@@ -31,6 +31,19 @@ type syncPlan struct {
 	write       SyncWrite
 	unmanaged   int
 	needsPerson int
+	// enforce are campaigns of suspended workspaces whose workflow runs in
+	// n8n: there godmode is the truth, and the cycle deactivates them.
+	enforce []freezeEnforcement
+	// finishing are suspended workspaces whose freeze never said it was
+	// done (its process may have died): the cycle finishes it.
+	finishing []Workspace
+}
+
+// freezeEnforcement is one workflow running behind a freeze.
+type freezeEnforcement struct {
+	campaign Campaign
+	ws       Workspace
+	workflow string // its name in n8n
 }
 
 // plan compares n8n with Postgres. It is pure: the same reads give the same
@@ -43,9 +56,14 @@ func plan(in planInput) syncPlan {
 	}
 	owned := make(map[string]int64, len(in.campaigns))
 	wsSlug := map[int64]string{}
+	frozen := map[int64]Workspace{}
 	for _, ws := range in.workspaces {
 		wsSlug[ws.ID] = ws.Slug
+		if ws.Status == WorkspaceSuspended {
+			frozen[ws.ID] = ws
+		}
 	}
+	busy := map[int64]bool{} // frozen workspaces with a toggle in flight
 	base := in.inst.WebhookBaseURL
 	if base == "" {
 		base = in.inst.BaseURL
@@ -69,6 +87,14 @@ func plan(in planInput) syncPlan {
 		if c.PendingStatus != nil && c.PendingSince != nil && now.Sub(*c.PendingSince) < in.stalePending {
 			// A toggle may be between its n8n call and its settle: judge
 			// this campaign next cycle.
+			p.write.KeepOpen = append(p.write.KeepOpen, c.ID)
+			busy[c.WorkspaceID] = true
+			continue
+		}
+		if ws, ok := frozen[c.WorkspaceID]; ok && wf != nil && wf.Active {
+			// A frozen workspace is the one place godmode, not n8n, is the
+			// truth: the workflow is deactivated again, never adopted.
+			p.enforce = append(p.enforce, freezeEnforcement{campaign: c, ws: ws, workflow: wf.Name})
 			p.write.KeepOpen = append(p.write.KeepOpen, c.ID)
 			continue
 		}
@@ -105,6 +131,11 @@ func plan(in planInput) syncPlan {
 		if f, ok := webhookDrift(c, wf, base, find); ok {
 			p.write.Findings = append(p.write.Findings, f)
 			p.needsPerson++
+		}
+	}
+	for _, ws := range in.workspaces {
+		if _, ok := frozen[ws.ID]; ok && ws.FreezingSince != nil && !busy[ws.ID] {
+			p.finishing = append(p.finishing, ws)
 		}
 	}
 	p.unmanagedWorkflows(in, owned)

@@ -136,3 +136,10 @@ func (c SyncCorrection) Audit(after Campaign) AuditEntry {
 	return AuditEntry{ActorName: a.display(), Action: c.Action, WorkspaceID: &c.Before.WorkspaceID, CampaignID: &c.Before.ID,
 		Before: campaignState(c.Before, want), After: afterJSON, Outcome: OutcomeOK}
 }
+
+// CutOff is the audit row, in the name of whoever wished it, of a toggle
+// cut off before it settled, when this correction settles its stale wish;
+// ok is false when there is none to write.
+func (c SyncCorrection) CutOff(after Campaign) (AuditEntry, bool) {
+	return cutOffEntry(c.Before, after, "sync settled it from n8n")
+}
