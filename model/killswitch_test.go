@@ -137,7 +137,9 @@ func TestSyncFinishesAFreezeCutOffHalfway(t *testing.T) {
 	a := w.campaign("A", true)
 	b := w.campaign("B", true)
 	cut := &cutStore{Store: w.store, method: "MarkForResume", n: 2}
-	run(func() { model.NewConsole(cut, dial(), model.ConsoleOptions{}).Freeze(w.ctx, w.super, w.ws.ID, "incident 42") })
+	run(func() {
+		model.NewConsole(cut, dial(), model.ConsoleOptions{}).Freeze(w.ctx, w.super, w.ws.ID, "incident 42")
+	})
 	if w.n8nActive(a) || !w.n8nActive(b) {
 		t.Fatalf("the cut is not where the test wants it: A active %v, B active %v", w.n8nActive(a), w.n8nActive(b))
 	}
@@ -194,7 +196,9 @@ func TestACutOffToggleIsAuditedInItsActorsName(t *testing.T) {
 			w := newWorld(t)
 			c := w.campaign("Email 1", false)
 			cut := &cutStore{Store: w.store, method: "Settle", n: 1}
-			run(func() { model.NewConsole(cut, dial(), model.ConsoleOptions{}).Toggle(w.ctx, w.member, c.ID, model.CampaignActive) })
+			run(func() {
+				model.NewConsole(cut, dial(), model.ConsoleOptions{}).Toggle(w.ctx, w.member, c.ID, model.CampaignActive)
+			})
 			if !w.n8nActive(c) || w.reload(c).PendingStatus == nil {
 				t.Fatal("the cut is not where the test wants it")
 			}
