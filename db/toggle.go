@@ -57,11 +57,12 @@ func (s *Store) WithWorkspaceLock(ctx context.Context, workspaceID int64, mode m
 	}
 }
 
-// lockConnKey carries the connection holding the outer lock to nested ones.
-type lockConnKey struct{}
+// lockConnKey carries the connection holding the outer lock to nested ones
+// of the same store (another store's locks are another session's).
+type lockConnKey struct{ s *Store }
 
 func (s *Store) withLock(ctx context.Context, what, lock, unlock string, try bool, key int64, fn func(ctx context.Context) error) error {
-	conn, _ := ctx.Value(lockConnKey{}).(*pgxpool.Conn)
+	conn, _ := ctx.Value(lockConnKey{s}).(*pgxpool.Conn)
 	own := conn == nil
 	if own {
 		locks, err := s.lockPool()
@@ -104,7 +105,7 @@ func (s *Store) withLock(ctx context.Context, what, lock, unlock string, try boo
 			conn.Release()
 		}
 	}()
-	return fn(context.WithValue(ctx, lockConnKey{}, conn))
+	return fn(context.WithValue(ctx, lockConnKey{s}, conn))
 }
 
 // SetPending records the wish to move a campaign, and who wished it.

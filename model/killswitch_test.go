@@ -21,16 +21,28 @@ import (
 func TestToggleAndFreezeNeverInterleave(t *testing.T) {
 	w := newWorld(t)
 	c := w.campaign("Email 1", false)
+	// The freeze runs in "another process": its own pools, so only
+	// Postgres's locks can order it with the toggle.
+	pool2, err := db.Connect(w.ctx, w.store.Pool().Config().ConnString())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool2.Close()
+	kr, _ := db.NewKeyring(masterKey)
+	store2 := db.NewStore(pool2, kr)
+	defer store2.Close()
+	other := model.NewConsole(store2, dial(), model.ConsoleOptions{})
 	w.n8n.SetLatency(40 * time.Millisecond)
 	for i := range 50 {
 		var wg sync.WaitGroup
+		var res model.ToggleResult
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w.console.Toggle(w.ctx, w.super, c.ID, model.CampaignActive)
+			res = w.console.Toggle(w.ctx, w.super, c.ID, model.CampaignActive)
 		}()
 		time.Sleep(15 * time.Millisecond) // the toggle is in its first n8n call
-		if err := w.console.Freeze(w.ctx, w.super, w.ws.ID, "race"); err != nil {
+		if err := other.Freeze(w.ctx, w.super, w.ws.ID, "race"); err != nil {
 			t.Fatalf("round %d: freeze: %v", i, err)
 		}
 		wg.Wait()
@@ -40,6 +52,9 @@ func TestToggleAndFreezeNeverInterleave(t *testing.T) {
 		}
 		if ws.Status == model.WorkspaceSuspended && w.n8nActive(c) {
 			t.Fatalf("round %d: the workspace is suspended and campaign %s is active in n8n", i, c.Name)
+		}
+		if res.Err != nil && !errors.Is(res.Err, model.ErrFrozen) {
+			t.Fatalf("round %d: the toggle failed otherwise than frozen: %v", i, res.Err)
 		}
 		// Back to the start: active workspace, campaign paused everywhere.
 		if err := w.console.Unfreeze(w.ctx, w.super, w.ws.ID, "next round"); err != nil {
