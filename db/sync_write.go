@@ -123,11 +123,15 @@ func (s *Store) ApplySync(ctx context.Context, w model.SyncWrite) (model.SyncApp
 
 // correct applies one correction if the campaign is still as the cycle read
 // it (same version, same pending wish): a toggle in flight or finished
-// since then wins, and the next cycle judges again.
+// since then wins, and the next cycle judges again. A workspace frozen
+// since the read is never given an active campaign: the next cycle
+// deactivates the workflow instead.
 func correct(ctx context.Context, tx pgx.Tx, c model.SyncCorrection, at time.Time) (model.Campaign, bool, error) {
 	rows, err := tx.Query(ctx, `UPDATE campaigns SET status = $3, last_error = $4, pending_status = NULL, pending_since = NULL,
 			pending_actor = '', pending_actor_user_id = NULL, pending_action = '', version = version + 1, last_synced_at = $6
 		WHERE id = $1 AND version = $2 AND pending_since IS NOT DISTINCT FROM $5
+		  AND ($3::campaign_status <> 'active' OR NOT EXISTS (SELECT 1 FROM workspaces w
+			WHERE w.id = campaigns.workspace_id AND w.status = 'suspended'))
 		RETURNING `+campaignCols, c.Before.ID, c.Before.Version, c.Status, c.LastError, c.Before.PendingSince, at)
 	if err != nil {
 		return model.Campaign{}, false, err

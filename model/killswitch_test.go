@@ -338,3 +338,36 @@ func TestFreezeWithNothingActiveSaysSo(t *testing.T) {
 		t.Fatalf("freeze summary: %s", after)
 	}
 }
+
+// freezeBeforeWrite freezes the workspace between a cycle's reads and its
+// write, as a freeze in another process may.
+type freezeBeforeWrite struct {
+	*db.Store
+	w *world
+}
+
+func (s freezeBeforeWrite) ApplySync(ctx context.Context, sw model.SyncWrite) (model.SyncApplied, error) {
+	s.w.exec(`UPDATE workspaces SET status = 'suspended', freeze_reason = 'meanwhile' WHERE id = $1`, s.w.ws.ID)
+	return s.Store.ApplySync(ctx, sw)
+}
+
+// Sync never adopts as active a campaign whose workspace was frozen after
+// the cycle read it; the next cycle deactivates the workflow instead.
+func TestSyncDoesNotActivateACampaignFrozenDuringTheCycle(t *testing.T) {
+	w := newWorld(t)
+	c := w.campaign("Email 1", false)
+	w.n8n.SetActive(c.N8nWorkflowID, true)
+	s := model.NewSyncer(freezeBeforeWrite{w.store, w}, dial(), model.SyncOptions{Name: "runner-a"})
+	rep, err := s.CycleInstance(w.ctx, *w.ws.InstanceID)
+	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := w.reload(c); got.Status == model.CampaignActive {
+		t.Fatalf("a campaign of a frozen workspace was corrected to active (report %+v)", rep)
+	}
+	w.cycle(w.syncer("runner-b", model.SyncOptions{}))
+	if w.n8nActive(c) {
+		t.Fatal("the next cycle left the workflow running behind the freeze")
+	}
+}
