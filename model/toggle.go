@@ -56,7 +56,7 @@ func (c *Console) Toggle(ctx context.Context, actor Actor, campaignID int64, wan
 		})
 	})
 	if err != nil {
-		return fail(fmt.Errorf("waiting for the campaign's lock: %w", err))
+		return fail(fmt.Errorf("waiting for the locks of the campaign and its workspace (a freeze may hold them): %w", err))
 	}
 	return res
 }
