@@ -255,6 +255,7 @@ func TestToggleOfAHungN8nStopsAtItsBound(t *testing.T) {
 	console := model.NewConsole(w.store, patient, model.ConsoleOptions{})
 	w.n8n.HangNext(10)
 	done := make(chan model.ToggleResult, 1)
+	start := time.Now()
 	go func() { done <- console.Toggle(w.ctx, w.member, c.ID, model.CampaignActive) }()
 	var res model.ToggleResult
 	select {
@@ -262,6 +263,7 @@ func TestToggleOfAHungN8nStopsAtItsBound(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatal("the toggle did not return within 15 s of a hung n8n (its bound is 5 s)")
 	}
+	t.Logf("the toggle returned after %s", time.Since(start).Round(time.Millisecond))
 	w.n8n.ClearFaults()
 	if res.Outcome != model.OutcomeFailed || res.Err == nil || res.Err.Error() != "n8n did not answer in 5s" {
 		t.Fatalf("toggle of a hung n8n: %+v", res)
