@@ -30,9 +30,9 @@ const (
 	ActionManageMembers   Action = "manage_members"
 	ActionManageKeys      Action = "manage_keys" // the workspace's n8n API key
 	ActionDeleteWorkspace Action = "delete_workspace"
-	ActionFreeze          Action = "freeze"         // kill switch
-	ActionProvision       Action = "provision"      // Genesis
-	ActionEditBlueprint   Action = "edit_blueprint" // blueprint changes
+	ActionFreeze          Action = "freeze"           // kill switch
+	ActionProvision       Action = "provision"        // Genesis
+	ActionEditBlueprint   Action = "edit_blueprint"   // blueprint changes
 	ActionManageInstances Action = "manage_instances" // n8n instances, their API keys, the master key
 	ActionManageUsers     Action = "manage_users"     // people and their SSH keys
 )
