@@ -41,6 +41,12 @@ func serveAgent(t *testing.T, keys ...ed25519.PrivateKey) string {
 			t.Fatal(err)
 		}
 	}
+	return serveKeyring(t, kr)
+}
+
+// serveKeyring serves an agent keyring as serveAgent does.
+func serveKeyring(t *testing.T, kr agent.Agent) string {
+	t.Helper()
 	dir, err := os.MkdirTemp("", "agent") // short: unix socket paths are limited to ~100 bytes
 	if err != nil {
 		t.Fatal(err)

@@ -2,10 +2,15 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"os"
 	"os/user"
 	"strings"
 	"testing"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/agent"
 
 	"github.com/godmode-console/godmode/db"
 	"github.com/godmode-console/godmode/db/dbtest"
@@ -80,5 +85,24 @@ func TestGodmodeUserNeedsOneOfTheirKeysInTheAgent(t *testing.T) {
 	ok, _ := store.Audit(ctx, model.AuditFilter{Actor: "ana@example.com"})
 	if len(failed) != 5 || len(ok) != 1 || ok[0].Action != model.AuditIdentify || !strings.HasPrefix(failed[0].ActorName, "local:") {
 		t.Errorf("audit: %d refused claims (want 5), %d accepted (want 1): %+v %+v", len(failed), len(ok), failed, ok)
+	}
+}
+
+func TestGodmodeUserProvenWithAnRSAKey(t *testing.T) {
+	isolate(t)
+	t.Setenv(db.EnvMasterKey, db.GenerateKey())
+	store := testStore(t, dbtest.NewDatabase(t))
+	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := ssh.NewPublicKey(&priv.PublicKey)
+	registerKey(t, store, "rsa@example.com", pub)
+	kr := agent.NewKeyring()
+	kr.Add(agent.AddedKey{PrivateKey: priv})
+	serveKeyring(t, kr)
+	t.Setenv(envUser, "rsa@example.com")
+	if a, err := localActor(context.Background(), store); err != nil || a.KeyFingerprint != ssh.FingerprintSHA256(pub) {
+		t.Fatalf("RSA key: %+v, %v", a, err)
 	}
 }
