@@ -124,29 +124,3 @@ func pgDump(t *testing.T, url string) []byte {
 	}
 	return out.Bytes()
 }
-
-func TestEnsureInstanceAddsUpdatesAndLeavesAlone(t *testing.T) {
-	s, ctx := newStore(t)
-	in := db.NewInstance{Name: "ohio", BaseURL: "https://ohio.example.com", APIKey: "k1"}
-	for _, step := range []struct {
-		change func()
-		want   string
-	}{
-		{func() {}, "added"},
-		{func() {}, "unchanged"},
-		{func() { in.APIKey = "k2" }, "updated"},
-		{func() { in.WebhookBaseURL = "https://hooks.example.com/" }, "updated"},
-		{func() {}, "unchanged"},
-	} {
-		step.change()
-		got, err := s.EnsureInstance(ctx, in)
-		if err != nil || got != step.want {
-			t.Fatalf("EnsureInstance(%+v) = %q, %v; want %q", in, got, err, step.want)
-		}
-	}
-	cur, _ := s.InstanceByName(ctx, "ohio")
-	key, _ := s.InstanceAPIKey(ctx, cur.ID)
-	if key != "k2" || cur.WebhookBaseURL != "https://hooks.example.com" {
-		t.Fatalf("after updates: %+v key %q", cur, key)
-	}
-}

@@ -31,8 +31,17 @@ const (
 	EnvMasterKeyFile = "GODMODE_MASTER_KEY_FILE" // a file: one base64 key per line, current first
 )
 
-// aad binds ciphertexts to their purpose so one cannot be replayed as another.
-var aad = []byte("godmode/n8n_instances.api_key/v1")
+// legacyAAD is the associated data of API keys sealed before migration
+// 00006: it names the purpose only, so such a ciphertext opens in any row.
+// Rows still sealed this way are re-sealed bound by `godmode keys rotate`.
+var legacyAAD = []byte("godmode/n8n_instances.api_key/v1")
+
+// APIKeyAAD is the associated data of an instance's API key: the purpose,
+// the row's id and the base URL the key may be sent to. A ciphertext copied
+// to another row, or left in a row whose URL was changed, does not open.
+func APIKeyAAD(instanceID int64, baseURL string) []byte {
+	return fmt.Appendf(nil, "godmode/n8n_instances.api_key/v2\x00%d\x00%s", instanceID, baseURL)
+}
 
 // NewKeyring builds a keyring from raw 32-byte keys, the first one current.
 func NewKeyring(keys ...[]byte) (*Keyring, error) {
@@ -87,10 +96,7 @@ func KeyringFromEnv(fallbackFile string) (*Keyring, error) {
 		}
 		return parseKeys(lines, EnvMasterKey)
 	}
-	file := os.Getenv(EnvMasterKeyFile)
-	if file == "" {
-		file = fallbackFile
-	}
+	file := MasterKeyFile(fallbackFile)
 	if file == "" {
 		return nil, fmt.Errorf("no master key: set %s (generate one with `godmode keys generate`) or %s", EnvMasterKey, EnvMasterKeyFile)
 	}
@@ -107,6 +113,18 @@ func KeyringFromEnv(fallbackFile string) (*Keyring, error) {
 		}
 	}
 	return parseKeys(lines, file)
+}
+
+// MasterKeyFile names the file KeyringFromEnv reads the keys from, or ""
+// when they come from the environment (or from nowhere).
+func MasterKeyFile(fallbackFile string) string {
+	if strings.TrimSpace(os.Getenv(EnvMasterKey)) != "" {
+		return ""
+	}
+	if f := os.Getenv(EnvMasterKeyFile); f != "" {
+		return f
+	}
+	return fallbackFile
 }
 
 func parseKeys(lines []string, where string) (*Keyring, error) {
@@ -128,16 +146,20 @@ func parseKeys(lines []string, where string) (*Keyring, error) {
 // Primary is the id of the key new ciphertexts are made with.
 func (k *Keyring) Primary() string { return k.primary }
 
-// Seal encrypts plaintext with the current key: nonce || ciphertext || tag.
-func (k *Keyring) Seal(plaintext []byte) (ct []byte, keyID string) {
+// Has says whether the keyring holds the key with this id.
+func (k *Keyring) Has(keyID string) bool { _, ok := k.keys[keyID]; return ok }
+
+// Seal encrypts plaintext with the current key, bound to the associated
+// data ad: nonce || ciphertext || tag.
+func (k *Keyring) Seal(plaintext, ad []byte) (ct []byte, keyID string) {
 	gcm := k.keys[k.primary]
 	nonce := make([]byte, gcm.NonceSize())
 	rand.Read(nonce)
-	return gcm.Seal(nonce, nonce, plaintext, aad), k.primary
+	return gcm.Seal(nonce, nonce, plaintext, ad), k.primary
 }
 
-// Open decrypts a ciphertext made under keyID.
-func (k *Keyring) Open(ct []byte, keyID string) ([]byte, error) {
+// Open decrypts a ciphertext made under keyID with the associated data ad.
+func (k *Keyring) Open(ct []byte, keyID string, ad []byte) ([]byte, error) {
 	gcm, ok := k.keys[keyID]
 	if !ok {
 		return nil, fmt.Errorf("encrypted with master key %s, which is not in the keyring (add it to %s to read it)", keyID, EnvOldMasterKeys)
@@ -145,7 +167,7 @@ func (k *Keyring) Open(ct []byte, keyID string) ([]byte, error) {
 	if len(ct) < gcm.NonceSize()+gcm.Overhead() {
 		return nil, errors.New("ciphertext too short")
 	}
-	pt, err := gcm.Open(nil, ct[:gcm.NonceSize()], ct[gcm.NonceSize():], aad)
+	pt, err := gcm.Open(nil, ct[:gcm.NonceSize()], ct[gcm.NonceSize():], ad)
 	if err != nil {
 		return nil, fmt.Errorf("ciphertext does not open under master key %s (tampered, or a different key with the same id)", keyID)
 	}

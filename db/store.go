@@ -26,6 +26,11 @@ type Store struct {
 	locksOnce sync.Once
 	locks     *pgxpool.Pool
 	locksErr  error
+
+	// overrides are API keys given to this process (from its environment),
+	// used instead of the stored ones and never written.
+	overrideMu sync.Mutex
+	overrides  map[int64]string
 }
 
 // NewStore returns the repositories over pool.

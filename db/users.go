@@ -22,6 +22,19 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (model.User, erro
 	return one[model.User](fmt.Sprintf("user %q", email), rows, err)
 }
 
+// Users lists every user by email.
+func (s *Store) Users(ctx context.Context) ([]model.User, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+userCols+` FROM users ORDER BY lower(email)`)
+	return collect[model.User]("users", rows, err)
+}
+
+// UserKeys lists the SSH keys registered for a user.
+func (s *Store) UserKeys(ctx context.Context, userID int64) ([]model.UserKey, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, user_id, fingerprint, public_key, comment, created_at FROM user_keys
+		WHERE user_id = $1 ORDER BY id`, userID)
+	return collect[model.UserKey]("user keys", rows, err)
+}
+
 // AddUserKey attaches an SSH public key to a user; a key belongs to one user.
 func (s *Store) AddUserKey(ctx context.Context, userID int64, fingerprint, publicKey, comment string) (model.UserKey, error) {
 	rows, err := s.pool.Query(ctx, `INSERT INTO user_keys (user_id, fingerprint, public_key, comment) VALUES ($1, $2, $3, $4)

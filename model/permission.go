@@ -30,16 +30,17 @@ const (
 	ActionManageMembers   Action = "manage_members"
 	ActionManageKeys      Action = "manage_keys" // the workspace's n8n API key
 	ActionDeleteWorkspace Action = "delete_workspace"
-	ActionFreeze          Action = "freeze"         // kill switch
-	ActionProvision       Action = "provision"      // Genesis
-	ActionEditBlueprint   Action = "edit_blueprint" // blueprint changes
-	ActionManageInstances Action = "manage_instances"
+	ActionFreeze          Action = "freeze"           // kill switch
+	ActionProvision       Action = "provision"        // Genesis
+	ActionEditBlueprint   Action = "edit_blueprint"   // blueprint changes
+	ActionManageInstances Action = "manage_instances" // n8n instances, their API keys, the master key
+	ActionManageUsers     Action = "manage_users"     // people and their SSH keys
 )
 
 // Actions lists every action.
 var Actions = []Action{ActionView, ActionViewExecutions, ActionToggle, ActionRetry, ActionImportLeads,
 	ActionManageMembers, ActionManageKeys, ActionDeleteWorkspace, ActionFreeze, ActionProvision,
-	ActionEditBlueprint, ActionManageInstances}
+	ActionEditBlueprint, ActionManageInstances, ActionManageUsers}
 
 // capability groups actions the way the platform's own role matrix does:
 // owner read/write/manage/keys/delete; admin read/write/manage; member
@@ -68,6 +69,7 @@ var actionCap = map[Action]capability{
 	ActionProvision:       capSuper,
 	ActionEditBlueprint:   capSuper,
 	ActionManageInstances: capSuper,
+	ActionManageUsers:     capSuper,
 }
 
 var roleCaps = map[Role][]capability{

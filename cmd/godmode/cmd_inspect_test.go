@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"path/filepath"
 	"strconv"
@@ -177,13 +178,15 @@ func TestInspectIDAuthorisesBeforeFetching(t *testing.T) {
 	ohio, _ := store.CreateWorkspace(ctx, "ohio", "Ohio Roofing", &inst.ID)
 	texas, _ := store.CreateWorkspace(ctx, "texas", "Texas Legal", &inst.ID)
 	seedDemoLikeFailure(t, store, srv, ohio)
+	var keys []ed25519.PrivateKey
 	for email, ws := range map[string]model.Workspace{"member@ohio.io": ohio, "owner@texas.io": texas} {
-		u, err := store.CreateUser(ctx, email, "", false)
-		if err != nil {
-			t.Fatal(err)
-		}
+		priv, pub := newSSHKey(t)
+		registerKey(t, store, email, pub)
+		u, _ := store.UserByEmail(ctx, email)
 		store.SetMember(ctx, ws.ID, u.ID, model.RoleMember)
+		keys = append(keys, priv)
 	}
+	serveAgent(t, keys...)
 	execs := srv.Executions()
 	id := execs[len(execs)-1].ID
 

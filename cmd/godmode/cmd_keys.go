@@ -26,7 +26,7 @@ func runKeys(ctx context.Context, g *globals, args []string) error {
 		if err != nil {
 			return err
 		}
-		kr, err := keyring(cfg)
+		kr, err := g.keyring(cfg)
 		if err != nil {
 			return err
 		}
@@ -38,7 +38,7 @@ func runKeys(ctx context.Context, g *globals, args []string) error {
 			return err
 		}
 		defer s.close()
-		n, err := s.store.RotateKeys(ctx)
+		n, err := s.admin.RotateKeys(ctx, s.actor, s.keys.Primary())
 		if err != nil {
 			return err
 		}

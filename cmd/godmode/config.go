@@ -28,6 +28,7 @@ import (
 //	base_url         = "https://ohio.n8n.example.com"
 //	webhook_base_url = "https://hooks.example.com"
 //	api_key_env      = "N8N_OHIO_API_KEY"
+//	insecure_http    = false                 # plain http to another machine
 type Config struct {
 	CurrentContext string              `toml:"current_context"`
 	Contexts       map[string]*Context `toml:"contexts"`
@@ -54,6 +55,23 @@ type InstanceConfig struct {
 	BaseURL        string `toml:"base_url"`
 	WebhookBaseURL string `toml:"webhook_base_url"`
 	APIKeyEnv      string `toml:"api_key_env"`
+	InsecureHTTP   bool   `toml:"insecure_http"` // allow plain http to another machine
+}
+
+// checkInstanceConfig applies the rules of `godmode instances add` to an
+// instance named in the file, normalising its URLs.
+func checkInstanceConfig(in *InstanceConfig) error {
+	if err := model.CheckInstanceName(in.Name); err != nil {
+		return err
+	}
+	var err error
+	if in.BaseURL, err = model.CheckInstanceURL("base_url", in.BaseURL, in.InsecureHTTP, "insecure_http = true"); err != nil {
+		return err
+	}
+	if in.WebhookBaseURL != "" {
+		in.WebhookBaseURL, err = model.CheckInstanceURL("webhook_base_url", in.WebhookBaseURL, in.InsecureHTTP, "insecure_http = true")
+	}
+	return err
 }
 
 type duration struct{ time.Duration }
@@ -156,6 +174,9 @@ func loadConfig(path, contextName string) (*Context, error) {
 	for i, in := range ctx.Instances {
 		if in.Name == "" || in.BaseURL == "" {
 			return nil, fmt.Errorf("config file %s: context %q, instance %d: name and base_url are required", path, ctx.Name, i+1)
+		}
+		if err := checkInstanceConfig(&ctx.Instances[i]); err != nil {
+			return nil, fmt.Errorf("config file %s: context %q, instance %s: %w", path, ctx.Name, in.Name, err)
 		}
 	}
 	if err := ctx.toggleTimeout(); err != nil {

@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"os/user"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -17,8 +14,6 @@ import (
 	"github.com/godmode-console/godmode/themes"
 	"github.com/godmode-console/godmode/ui"
 )
-
-const envUser = "GODMODE_USER"
 
 func runConsole(ctx context.Context, g *globals, args []string) error {
 	fs := g.flags("console")
@@ -41,28 +36,6 @@ func runConsole(ctx context.Context, g *globals, args []string) error {
 
 // dialN8n builds a real client for an instance.
 func dialN8n(base, key string) model.N8n { return n8n.New(base, key) }
-
-// localActor is who runs the binary on this machine. Whoever holds the
-// database URL and the master key can do everything anyway, so a local
-// session is a super admin unless GODMODE_USER names a user in the database,
-// whose roles then apply.
-func localActor(ctx context.Context, store *db.Store) (model.Actor, error) {
-	if email := os.Getenv(envUser); email != "" {
-		u, err := store.UserByEmail(ctx, email)
-		if err != nil {
-			return model.Actor{}, fmt.Errorf("%s=%s: %w", envUser, email, err)
-		}
-		return store.Actor(ctx, u, "")
-	}
-	name := "local"
-	if u, err := user.Current(); err == nil {
-		name = u.Username
-	}
-	if h, err := os.Hostname(); err == nil {
-		name += "@" + h
-	}
-	return model.Actor{Name: name, SuperAdmin: true}, nil
-}
 
 // openConsole runs the console until the user quits. With syncEvery > 0
 // the console also runs the sync loop: it leads the instances no other

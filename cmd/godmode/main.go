@@ -22,7 +22,21 @@ type command struct {
 	summary string
 	help    string // longer text for `godmode NAME --help`
 	run     func(ctx context.Context, g *globals, args []string) error
+	// access says what each action of the command (its first argument; ""
+	// for a command without actions) does, so a test can run every writing
+	// path as a mere member and see it refused and audited.
+	access map[string]access
 }
+
+// access is what a command path does to the platform.
+type access int
+
+const (
+	reads       access = iota + 1 // changes nothing
+	writes                        // changes something: authorised and audited in model
+	interactive                   // a session whose every action is authorised and audited in model
+	automatic                     // the sync loop: acts as the sync actor, not as a person
+)
 
 // globals are the flags every subcommand accepts.
 type globals struct {
@@ -38,27 +52,32 @@ var commands []*command
 func init() {
 	commands = []*command{
 		{name: "console", summary: "open the console on the configured context (the default)", run: runConsole,
-			args: "[--read-only]",
+			args: "[--read-only]", access: map[string]access{"": interactive},
 			help: "Opens the console on the current context's database and n8n instances."},
 		{name: "demo", summary: "open the console on a built-in demo fleet: no setup needed", run: runDemo,
-			args: "[--read-only]",
+			args: "[--read-only]", access: map[string]access{"": interactive},
 			help: "Starts a throwaway Postgres and an in-process fake n8n seeded with a believable fleet,\nand opens the console on them as a super admin. Everything is removed on exit."},
 		{name: "migrate", summary: "apply or report the database migrations", run: runMigrate,
-			args: "up|status|down-to VERSION",
+			args: "up|status|down-to VERSION", access: map[string]access{"up": writes, "status": reads, "down-to": writes},
 			help: "up       apply every pending migration (the console also does this at start-up)\nstatus   list the migrations and whether each is applied\ndown-to  roll back to VERSION (0 removes the whole schema)"},
-		{name: "instances", summary: "register, list and remove n8n instances", run: runInstances,
-			args: "add NAME --url URL [--webhook-url URL] (--api-key-env VAR | --api-key-stdin) | list | remove NAME",
-			help: "The API key is read from the named environment variable or standard input, never from\nthe command line, and is stored only encrypted under the master key."},
+		{name: "instances", summary: "register, list and remove n8n instances and set their API keys", run: runInstances,
+			args:   "add NAME --url URL [--webhook-url URL] [--insecure-http] (--api-key-env VAR | --api-key-stdin) | list | remove NAME | set-key NAME (--api-key-env VAR | --api-key-stdin) | set-url NAME --url URL [--webhook-url URL] [--insecure-http]",
+			access: map[string]access{"add": writes, "list": reads, "remove": writes, "set-key": writes, "set-url": writes},
+			help:   "The API key is read from the named environment variable or standard input, never from\nthe command line, and is stored only encrypted under the master key, bound to the\ninstance and its base URL. set-key is the one way to replace a stored key; set-url\nmoves an instance and re-seals its key for the new URL. Plain http is refused for\nanything but this machine unless --insecure-http. Super admins only; every attempt\nis audited."},
+		{name: "users", summary: "register people and the SSH keys that prove who they are", run: runUsers,
+			args:   "add EMAIL [--name NAME] [--super-admin] | add-key EMAIL PUBKEY_FILE|- | list",
+			access: map[string]access{"add": writes, "add-key": writes, "list": reads},
+			help:   "A registered person acts as themselves with GODMODE_USER=EMAIL, proven by one of their\nregistered keys held in the SSH agent at SSH_AUTH_SOCK. Super admins only; every\nattempt (list included) is audited."},
 		{name: "keys", summary: "manage the master key that encrypts n8n API keys", run: runKeys,
-			args: "generate | rotate | id",
-			help: "generate  print a new random master key (put it in GODMODE_MASTER_KEY or a key file)\nrotate    re-encrypt every stored API key under the current key; older keys must be\n          listed in GODMODE_OLD_MASTER_KEYS (or later lines of the key file) to be read\nid        print the id of the current key"},
+			args: "generate | rotate | id", access: map[string]access{"generate": reads, "rotate": writes, "id": reads},
+			help: "generate  print a new random master key (put it in GODMODE_MASTER_KEY or a key file)\nrotate    re-encrypt every stored API key under the current key (and bind keys stored\n          before godmode bound them to their instance); older keys must be\n          listed in GODMODE_OLD_MASTER_KEYS (or later lines of the key file) to be read\nid        print the id of the current key"},
 		{name: "workspace", summary: "freeze or unfreeze a workspace (kill switch)", run: runWorkspace,
-			args: "freeze|unfreeze SLUG --reason TEXT"},
+			args: "freeze|unfreeze SLUG --reason TEXT", access: map[string]access{"freeze": writes, "unfreeze": writes}},
 		{name: "sync", summary: "run the synchronization loop with n8n", run: runSync,
-			args: "[--watch] [--listen ADDR]"},
+			args: "[--watch] [--listen ADDR]", access: map[string]access{"": automatic}},
 		{name: "inspect", summary: "open forensics on an execution id or a saved execution file", run: runInspect,
-			args: "ID|FILE.json [--summary|--json]"},
-		{name: "version", summary: "print the version", run: func(_ context.Context, g *globals, args []string) error {
+			args: "ID|FILE.json [--summary|--json]", access: map[string]access{"": reads}},
+		{name: "version", summary: "print the version", access: map[string]access{"": reads}, run: func(_ context.Context, g *globals, args []string) error {
 			if _, err := parse(g.flags("version"), args); err != nil {
 				return err
 			}

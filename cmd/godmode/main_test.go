@@ -25,7 +25,7 @@ func godmode(t *testing.T, stdin string, args ...string) (stdout, stderr string,
 
 func isolate(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	for _, v := range []string{envConfig, envContext, envDatabaseURL, envPollInterval, envTheme, db.EnvMasterKey, db.EnvOldMasterKeys, db.EnvMasterKeyFile} {
+	for _, v := range []string{envConfig, envContext, envDatabaseURL, envPollInterval, envTheme, db.EnvMasterKey, db.EnvOldMasterKeys, db.EnvMasterKeyFile, envUser, envAgentSock} {
 		t.Setenv(v, "")
 	}
 }
