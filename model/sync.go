@@ -65,7 +65,7 @@ type SyncOptions struct {
 	PruneEvery         time.Duration
 	PruneBatch         int
 	Log                *slog.Logger
-	Now         func() time.Time
+	Now                func() time.Time
 }
 
 func (o *SyncOptions) defaults() {
