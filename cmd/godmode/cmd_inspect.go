@@ -22,7 +22,7 @@ func runInspect(ctx context.Context, g *globals, args []string) error {
 	fs := g.flags("inspect")
 	summary := fs.Bool("summary", false, "print the timeline and the first failed node with its error as text, and exit")
 	asJSON := fs.Bool("json", false, "print the same summary as one JSON object, and exit")
-	instance := fs.String("instance", "", "n8n instance holding the execution `NAME` (default: the only one registered)")
+	instance := fs.String("instance", "", "the n8n instance `NAME` that holds the execution (default: the only one registered)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -34,14 +34,20 @@ func runInspect(ctx context.Context, g *globals, args []string) error {
 		return errors.New("--summary and --json are two formats of the same report: choose one")
 	}
 	what := pos[0]
-	if isExecutionFile(what) {
-		if *instance != "" {
-			return fmt.Errorf("--instance is for execution ids; %s is a file", what)
-		}
-		return inspectFile(ctx, g, what, *summary, *asJSON)
+	file := isExecutionFile(what)
+	if file && *instance != "" {
+		return fmt.Errorf("--instance is for execution ids; %s is a file", what)
 	}
-	if !isExecutionID(what) {
+	if !file && !isExecutionID(what) {
 		return fmt.Errorf("%q is neither a file (FILE.json or FILE.json.gz) nor an n8n execution id (digits)", what)
+	}
+	if !*summary && !*asJSON {
+		if err := g.needTerminal(); err != nil {
+			return fmt.Errorf("%w: godmode inspect --summary (or --json) %s", err, what)
+		}
+	}
+	if file {
+		return inspectFile(ctx, g, what, *summary, *asJSON)
 	}
 	return inspectID(ctx, g, what, *instance, *summary, *asJSON)
 }
@@ -70,7 +76,10 @@ func isExecutionID(s string) bool {
 func inspectFile(ctx context.Context, g *globals, path string, summary, asJSON bool) error {
 	e, err := fx.OpenFile(path)
 	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		if !strings.Contains(err.Error(), path) { // the error names it once
+			err = fmt.Errorf("%s: %w", path, err)
+		}
+		return err
 	}
 	if summary || asJSON {
 		return printSummary(g.stdout, e, asJSON)

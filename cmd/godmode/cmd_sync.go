@@ -26,8 +26,12 @@ func runSync(ctx context.Context, g *globals, args []string) error {
 	listen := fs.String("listen", "", "with --watch, serve /healthz and /metrics on this address (e.g. 127.0.0.1:9090)")
 	concurrency := fs.Int("concurrency", 16, "instances synced at once")
 	timeout := fs.Duration("timeout", 30*time.Second, "deadline of one instance's cycle")
-	if _, err := parse(fs, args); err != nil {
+	pos, err := parse(fs, args)
+	if err != nil {
 		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("unexpected argument %q: sync takes flags only (see godmode sync --help)", pos[0])
 	}
 	if *every <= 0 || *concurrency <= 0 || *timeout <= 0 {
 		return fmt.Errorf("--every, --concurrency and --timeout must be positive")
@@ -41,7 +45,7 @@ func runSync(ctx context.Context, g *globals, args []string) error {
 	}
 	defer sess.close()
 	store := sess.store
-	opt := model.SyncOptions{Name: runnerName(), Concurrency: *concurrency, InstanceTimeout: *timeout}
+	opt := sess.cfg.syncOptions(model.SyncOptions{Name: runnerName(), Concurrency: *concurrency, InstanceTimeout: *timeout})
 	if !*watch {
 		s := model.NewSyncer(store, dialN8n, opt)
 		defer s.Close()
@@ -50,6 +54,13 @@ func runSync(ctx context.Context, g *globals, args []string) error {
 	opt.Log = slog.New(slog.NewJSONHandler(g.stderr, nil))
 	s := model.NewSyncer(store, dialN8n, opt)
 	return syncDaemon(ctx, s, opt.Log, *every, *timeout, *listen)
+}
+
+// syncOptions adds the context's retention to a runner's options.
+func (c *Context) syncOptions(opt model.SyncOptions) model.SyncOptions {
+	opt.ExecutionRetention = c.ExecutionRetention.Duration
+	opt.FindingRetention = c.FindingRetention.Duration
+	return opt
 }
 
 // runnerName is how this process appears in sync_state.leader.
@@ -161,13 +172,14 @@ func syncHandler(s *model.Syncer, every, timeout time.Duration) http.Handler {
 	return mux
 }
 
-// healthBody is what /healthz answers.
+// healthBody is what /healthz answers. It says only the state: anyone who
+// reaches the port reads it, and an error from Postgres names the database,
+// its user and host (the log on stderr keeps the whole error).
 type healthBody struct {
 	Status    string   `json:"status"` // ok, starting (a led instance's first cycle runs), stale, database_unreachable
 	Leading   int      `json:"leading"`
 	Following int      `json:"following"`
 	Stale     []string `json:"stale,omitempty"` // led instances without a recent good cycle
-	Error     string   `json:"error,omitempty"`
 }
 
 // syncHealth is 200 when every instance this runner leads had a good cycle
@@ -176,7 +188,7 @@ type healthBody struct {
 func syncHealth(st model.SyncStats, now time.Time, every, timeout time.Duration) (int, healthBody) {
 	b := healthBody{Status: "ok"}
 	if st.RoundError != "" {
-		b.Status, b.Error = "database_unreachable", st.RoundError
+		b.Status = "database_unreachable"
 		return http.StatusServiceUnavailable, b
 	}
 	if st.Rounds == 0 {

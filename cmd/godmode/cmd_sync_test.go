@@ -240,3 +240,16 @@ func TestSyncHealthRules(t *testing.T) {
 		}
 	}
 }
+
+func TestSyncHealthSaysOnlyTheState(t *testing.T) {
+	// What pgx says when Postgres goes away names the user and database.
+	st := model.SyncStats{Rounds: 3, RoundErrors: 1, RoundError: "sync: listing n8n instances: failed to connect to `user=godmode_runtime database=prod`: 10.0.0.5:5432: server error"}
+	code, body := syncHealth(st, time.Now(), 5*time.Second, 30*time.Second)
+	b, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code != 503 || string(b) != `{"status":"database_unreachable","leading":0,"following":0}` {
+		t.Errorf("/healthz with Postgres down: %d %s; want 503 and only the state", code, b)
+	}
+}

@@ -3,9 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"strings"
 
 	"github.com/godmode-console/godmode/model"
 )
+
+// slugPattern is the schema's rule for a workspace slug (workspaces_slug_check).
+var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 
 func runWorkspace(ctx context.Context, g *globals, args []string) error {
 	fs := g.flags("workspace")
@@ -17,6 +22,13 @@ func runWorkspace(ctx context.Context, g *globals, args []string) error {
 	if len(pos) != 2 || (pos[0] != "freeze" && pos[0] != "unfreeze") {
 		fs.Usage()
 		return errUsage
+	}
+	// Checked before connecting, so a typo is answered at once.
+	if !slugPattern.MatchString(pos[1]) {
+		return fmt.Errorf("%q is not a workspace slug (lowercase letters, digits and dashes, as godmode's panes show it)", pos[1])
+	}
+	if strings.TrimSpace(*reason) == "" {
+		return fmt.Errorf("a %s needs --reason TEXT: it is recorded in the audit trail and shown on the workspace", pos[0])
 	}
 	s, actor, err := g.openAs(ctx)
 	if err != nil {
@@ -36,6 +48,6 @@ func runWorkspace(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stdout, "%sd %s\n", pos[0], ws.Slug)
+	fmt.Fprintf(g.stdout, "%s %s\n", map[string]string{"freeze": "froze", "unfreeze": "unfroze"}[pos[0]], ws.Slug)
 	return nil
 }

@@ -31,6 +31,7 @@ type globals struct {
 	stdout      io.Writer
 	stderr      io.Writer
 	stdin       io.Reader
+	cfg         *Context // loaded on first use
 }
 
 var commands []*command
@@ -38,7 +39,7 @@ var commands []*command
 func init() {
 	commands = []*command{
 		{name: "console", summary: "open the console on the configured context (the default)", run: runConsole,
-			args: "[--read-only]",
+			args: "[--read-only] [--no-sync | --sync-every DURATION]",
 			help: "Opens the console on the current context's database and n8n instances."},
 		{name: "demo", summary: "open the console on a built-in demo fleet: no setup needed", run: runDemo,
 			args: "[--read-only]",
@@ -116,6 +117,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 				return 0
 			case errors.Is(err, errUsage):
 				return 2
+			case errors.Is(err, errNoTerminal):
+				// Said as is: it is about godmode, not the subcommand.
+				if err == errNoTerminal {
+					err = fmt.Errorf("%w (godmode --help lists them)", err)
+				}
+				fmt.Fprintln(stderr, err)
+				return 2
 			}
 			fmt.Fprintf(stderr, "godmode %s: %v\n", name, err)
 			return 1
@@ -152,7 +160,7 @@ func (g *globals) flags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("godmode "+name, flag.ContinueOnError)
 	fs.SetOutput(g.stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(g.stdout, "Usage: godmode %s %s\n\n%s.\n", c.name, c.args, strings.ToUpper(c.summary[:1])+c.summary[1:])
+		fmt.Fprintf(g.stdout, "Usage: %s\n\n%s.\n", strings.TrimSpace("godmode "+c.name+" "+c.args), strings.ToUpper(c.summary[:1])+c.summary[1:])
 		if c.help != "" {
 			fmt.Fprintf(g.stdout, "\n%s\n", c.help)
 		}

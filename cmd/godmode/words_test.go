@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/godmode-console/godmode/db"
+	"github.com/godmode-console/godmode/db/dbtest"
+)
+
+func TestConsoleHelpReadsRight(t *testing.T) {
+	out, _, code := godmode(t, "", "console", "--help")
+	if code != 0 || !strings.Contains(out, "\n  -no-sync\n") || strings.Contains(out, "-no-sync godmode") {
+		t.Errorf("console --help: exit %d\n%s", code, out)
+	}
+}
+
+func TestArgumentsAreCheckedBeforeConnecting(t *testing.T) {
+	isolate(t)
+	// Nothing listens there: a command that connects first says so.
+	t.Setenv(envDatabaseURL, "postgres://ana:pw@127.0.0.1:1/godmode")
+	for _, tc := range []struct {
+		env  string
+		args []string
+		want string
+	}{
+		{"", []string{"workspace", "freeze", "ohio"}, "a freeze needs --reason TEXT"},
+		{"", []string{"workspace", "unfreeze", "Ohio Roofing", "--reason", "paid"}, `"Ohio Roofing" is not a workspace slug`},
+		{"", []string{"sync", "ohio"}, `unexpected argument "ohio"`},
+		{"", []string{"console", "ohio"}, `unexpected argument "ohio"`},
+		{"", []string{"console", "--sync-every", "10ms"}, "below the 1s minimum"},
+		{"nope", []string{"console"}, `unknown theme "nope"`},
+		{"", []string{"inspect", "42"}, "godmode needs a terminal; for scripts use the subcommands: godmode inspect --summary (or --json) 42"},
+	} {
+		t.Setenv(envTheme, tc.env)
+		_, errOut, code := godmode(t, "", tc.args...)
+		if code == 0 || !strings.Contains(errOut, tc.want) || strings.Contains(errOut, "unreachable") {
+			t.Errorf("godmode %s: exit %d, %q; want %q before any connection", strings.Join(tc.args, " "), code, errOut, tc.want)
+		}
+	}
+}
+
+func TestConsoleWithoutATerminalSaysSo(t *testing.T) {
+	isolate(t)
+	t.Setenv(envDatabaseURL, dbtest.NewDatabase(t))
+	t.Setenv(db.EnvMasterKey, db.GenerateKey())
+	devNull, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devNull.Close()
+	for _, cmd := range []string{"console", "demo"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		var out, errb bytes.Buffer
+		code := run(ctx, []string{cmd}, devNull, &out, &errb)
+		cancel()
+		if code != 2 || errb.String() != "godmode needs a terminal; for scripts use the subcommands (godmode --help lists them)\n" {
+			t.Errorf("godmode %s </dev/null: exit %d, stderr %q", cmd, code, errb.String())
+		}
+	}
+}
+
+func TestErrorsNameThingsOnce(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	if _, errOut, _ := godmode(t, "", "--config", dir, "sync"); strings.Count(errOut, dir) != 1 {
+		t.Errorf("a config path that is a folder: %q names it %d times", errOut, strings.Count(errOut, dir))
+	}
+	missing := filepath.Join(dir, "gone.json")
+	if _, errOut, _ := godmode(t, "", "inspect", "--summary", missing); strings.Count(errOut, missing) != 1 {
+		t.Errorf("a missing execution file: %q names it %d times", errOut, strings.Count(errOut, missing))
+	}
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte("{"), 0o600)
+	if _, errOut, _ := godmode(t, "", "inspect", "--summary", bad); strings.Count(errOut, bad) != 1 {
+		t.Errorf("a broken execution file: %q names it %d times", errOut, strings.Count(errOut, bad))
+	}
+}
+
+func TestUnsetDatabaseURLEnvIsNamed(t *testing.T) {
+	isolate(t)
+	path := filepath.Join(t.TempDir(), "config.toml")
+	os.WriteFile(path, []byte("current_context = \"prod\"\n[contexts.prod]\ndatabase_url_env = \"PROD_DATABASE_URL\"\n"), 0o600)
+	t.Setenv("PROD_DATABASE_URL", "")
+	_, errOut, code := godmode(t, "", "--config", path, "sync")
+	if code != 1 || !strings.Contains(errOut, "database_url_env names PROD_DATABASE_URL, which is not set") {
+		t.Errorf("database_url_env naming an unset variable: exit %d, %q", code, errOut)
+	}
+}
+
+func TestWorkspaceFreezeSaysWhatItDid(t *testing.T) {
+	newSyncFixture(t)
+	for _, tc := range [][2]string{{"freeze", "froze ohio\n"}, {"unfreeze", "unfroze ohio\n"}} {
+		out, errOut, code := godmode(t, "", "workspace", tc[0], "ohio", "--reason", "unpaid invoice")
+		if code != 0 || out != tc[1] {
+			t.Errorf("workspace %s: exit %d, %q %q; want %q", tc[0], code, out, errOut, tc[1])
+		}
+	}
+}
