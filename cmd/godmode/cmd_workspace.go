@@ -20,8 +20,7 @@ func runWorkspace(ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	if len(pos) != 2 || (pos[0] != "freeze" && pos[0] != "unfreeze") {
-		fs.Usage()
-		return errUsage
+		return usageError{"say freeze or unfreeze, then the workspace's slug: godmode workspace freeze|unfreeze SLUG --reason TEXT"}
 	}
 	// Checked before connecting, so a typo is answered at once.
 	if !slugPattern.MatchString(pos[1]) {

@@ -102,3 +102,23 @@ func TestWorkspaceFreezeSaysWhatItDid(t *testing.T) {
 		}
 	}
 }
+
+func TestCommandLineMistakesAreSaidOnStderrInOneLine(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--bogus"}, "godmode: flag provided but not defined: -bogus (see godmode --help)\n"},
+		{[]string{"sync", "--every", "abc"}, "godmode sync: invalid value \"abc\" for flag -every: parse error (see godmode sync --help)\n"},
+		{[]string{"workspace", "thaw", "ohio"}, "godmode workspace: say freeze or unfreeze, then the workspace's slug: godmode workspace freeze|unfreeze SLUG --reason TEXT\n"},
+	} {
+		out, errOut, code := godmode(t, "", tc.args...)
+		if code != 2 || out != "" || errOut != tc.want {
+			t.Errorf("godmode %s: exit %d, stdout %q, stderr %q; want 2, nothing, %q", strings.Join(tc.args, " "), code, out, errOut, tc.want)
+		}
+	}
+	// A usage printed for a mistake goes to stderr, not into a pipe.
+	if out, errOut, code := godmode(t, "", "instances"); code != 2 || out != "" || !strings.Contains(errOut, "Usage: godmode instances") {
+		t.Errorf("godmode instances: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
