@@ -303,7 +303,7 @@ func (s *Syncer) logReport(r CycleReport) {
 		return
 	}
 	if r.Err != nil {
-		s.opt.Log.Error("sync cycle failed", append(attrs, "timed_out", r.TimedOut, "err", r.Err.Error())...)
+		s.opt.Log.Error("sync cycle failed", append(attrs, "timed_out", r.TimedOut, "gave_up_lead", r.GaveUp, "err", r.Err.Error())...)
 		return
 	}
 	if n := r.Pruned; n.Executions > 0 || n.Findings > 0 {

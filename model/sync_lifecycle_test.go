@@ -121,6 +121,9 @@ func TestSyncShutdownIsNotAFailure(t *testing.T) {
 	if strings.Contains(logs.String(), `"level":"ERROR"`) || strings.Contains(logs.String(), "context canceled") {
 		t.Errorf("a clean shutdown logged as a failure:\n%s", logs.String())
 	}
+	if in, err := w.store.Instance(w.ctx, inst); err != nil || (in.Healthy != nil && !*in.Healthy) || strings.Contains(in.LastError, "canceled") {
+		t.Errorf("a clean shutdown marked the instance down: %+v %v", in, err)
+	}
 	if st := s.Stats(); len(st.Instances) == 1 && st.Instances[0].Errors != 0 {
 		t.Errorf("a clean shutdown counted as a failed cycle: %+v", st.Instances[0])
 	}
@@ -194,5 +197,44 @@ func TestSyncRetentionDeletesInBoundedBatches(t *testing.T) {
 	w.store.Pool().QueryRow(w.ctx, `SELECT count(*) FROM executions`).Scan(&left)
 	if left != 0 || rep.Pruned.Executions != 7 {
 		t.Errorf("after one cycle in batches of 2: %d left, %d reported deleted; want 0 and 7", left, rep.Pruned.Executions)
+	}
+}
+
+func TestSyncRunHandsTheLeadOverWhenItsKeyIsRefused(t *testing.T) {
+	w := newWorld(t)
+	c := w.campaign("Email 1", true)
+	w.n8n.SetActive(c.N8nWorkflowID, false)
+	inst := *w.ws.InstanceID
+	refused := func(base, key string) model.N8n { return dial()(base, "a-key-n8n-refuses") }
+	a := model.NewSyncer(w.otherProcess(), refused, model.SyncOptions{Name: "runner-a"})
+	b := model.NewSyncer(w.otherProcess(), dial(), model.SyncOptions{Name: "runner-b"})
+	ctx, cancel := context.WithCancel(w.ctx)
+	defer cancel()
+	done := make(chan error, 2)
+	go func() { done <- a.Run(ctx, 20*time.Millisecond) }()
+	// Runner a leads first: wait for its first failure.
+	for end := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if st, _ := w.store.InstanceSyncState(w.ctx, inst); st.LastError != "" {
+			break
+		}
+		if time.Now().After(end) {
+			t.Fatal("runner a never led the instance")
+		}
+	}
+	go func() { done <- b.Run(ctx, 20*time.Millisecond) }()
+	for end := time.Now().Add(10 * time.Second); w.reload(c).Status != model.CampaignPaused; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(end) {
+			st, _ := w.store.InstanceSyncState(w.ctx, inst)
+			t.Fatalf("runner b never took over from runner a, whose key n8n refuses: sync_state %+v", st)
+		}
+	}
+	if st, _ := w.store.InstanceSyncState(w.ctx, inst); st.Leader != "runner-b" {
+		t.Errorf("sync_state.leader = %q, want runner-b", st.Leader)
+	}
+	cancel()
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
 	}
 }
