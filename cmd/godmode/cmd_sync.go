@@ -23,7 +23,7 @@ func runSync(ctx context.Context, g *globals, args []string) error {
 	fs := g.flags("sync")
 	watch := fs.Bool("watch", false, "keep syncing until interrupted (SIGINT/SIGTERM), logging JSON lines on stderr")
 	every := fs.Duration("every", 5*time.Second, "time between cycles with --watch")
-	listen := fs.String("listen", "", "with --watch, serve /healthz and /metrics on this address (e.g. 127.0.0.1:9090)")
+	listen := fs.String("listen", "", "with --watch, serve /healthz and /metrics on `ADDR` (e.g. 127.0.0.1:9090)")
 	concurrency := fs.Int("concurrency", 16, "instances synced at once")
 	timeout := fs.Duration("timeout", 30*time.Second, "deadline of one instance's cycle")
 	pos, err := parse(fs, args)

@@ -14,7 +14,7 @@ var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 
 func runWorkspace(ctx context.Context, g *globals, args []string) error {
 	fs := g.flags("workspace")
-	reason := fs.String("reason", "", "why (required; recorded in the audit trail and on the workspace)")
+	reason := fs.String("reason", "", "why (required): the `TEXT` is recorded in the audit trail and shown on the workspace")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err

@@ -59,7 +59,7 @@ func init() {
 		{name: "sync", summary: "run the synchronization loop with n8n", run: runSync,
 			args: "[--watch] [--listen ADDR]"},
 		{name: "inspect", summary: "open forensics on an execution id or a saved execution file", run: runInspect,
-			args: "ID|FILE.json [--summary|--json]"},
+			args: "ID|FILE.json [--summary|--json] [--instance NAME]"},
 		{name: "version", summary: "print the version", run: func(_ context.Context, g *globals, args []string) error {
 			if _, err := parse(g.flags("version"), args); err != nil {
 				return err

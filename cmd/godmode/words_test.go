@@ -18,6 +18,13 @@ func TestConsoleHelpReadsRight(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "\n  -no-sync\n") || strings.Contains(out, "-no-sync godmode") {
 		t.Errorf("console --help: exit %d\n%s", code, out)
 	}
+	// Each flag's value has a name that says what it is.
+	for cmd, want := range map[string]string{"workspace": "\n  -reason TEXT\n", "sync": "\n  -listen ADDR\n",
+		"inspect": "\n  -instance NAME\n    \tthe n8n instance NAME that holds the execution", "version": "Usage: godmode version\n"} {
+		if out, _, _ := godmode(t, "", cmd, "--help"); !strings.Contains(out, want) {
+			t.Errorf("%s --help lacks %q:\n%s", cmd, want, out)
+		}
+	}
 }
 
 func TestArgumentsAreCheckedBeforeConnecting(t *testing.T) {
