@@ -135,6 +135,7 @@ func loadConfig(path, contextName string) (*Context, error) {
 	}
 	cfg := &Config{Contexts: map[string]*Context{}, path: path}
 	md, err := toml.DecodeFile(path, cfg)
+	noFile := errors.Is(err, os.ErrNotExist)
 	switch {
 	case errors.Is(err, os.ErrNotExist) && !explicit:
 		// No file: everything comes from the environment.
@@ -165,7 +166,14 @@ func loadConfig(path, contextName string) (*Context, error) {
 	if contextName != "" {
 		c, ok := cfg.Contexts[contextName]
 		if !ok {
-			return nil, fmt.Errorf("context %q is not in %s (it has: %s)", contextName, path, strings.Join(cfg.names(), ", "))
+			has := "it has: " + strings.Join(cfg.names(), ", ")
+			switch {
+			case noFile:
+				has = "the file does not exist"
+			case len(cfg.Contexts) == 0:
+				has = "it has no contexts"
+			}
+			return nil, fmt.Errorf("context %q is not in %s (%s)", contextName, path, has)
 		}
 		ctx = c
 		ctx.Name = contextName

@@ -129,3 +129,15 @@ func TestCommandLineMistakesAreSaidOnStderrInOneLine(t *testing.T) {
 		t.Errorf("godmode instances: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }
+
+func TestAContextNotInTheConfigSaysWhy(t *testing.T) {
+	isolate(t)
+	if _, errOut, _ := godmode(t, "", "--context", "prod", "sync"); !strings.Contains(errOut, `context "prod" is not in`) || !strings.HasSuffix(errOut, "(the file does not exist)\n") {
+		t.Errorf("--context without a config file: %q", errOut)
+	}
+	path := filepath.Join(t.TempDir(), "config.toml")
+	os.WriteFile(path, []byte("# nothing yet\n"), 0o600)
+	if _, errOut, _ := godmode(t, "", "--config", path, "--context", "prod", "sync"); !strings.HasSuffix(errOut, "(it has no contexts)\n") {
+		t.Errorf("--context with an empty config file: %q", errOut)
+	}
+}
