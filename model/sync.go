@@ -151,6 +151,8 @@ type CycleReport struct {
 	Interrupted bool
 	GaveUp      bool // this runner gave up the lead after MaxFailedCycles failures in a row
 	Pruned      PruneCount
+
+	backOffUntil time.Time // with GaveUp: when the runner may lead the instance again
 }
 
 // CycleAll runs one cycle over every registered instance, at most
@@ -337,7 +339,8 @@ func (s *Syncer) cycleLed(ctx context.Context, in Instance, lease SyncLease) (re
 			rep.Err = fmt.Errorf("n8n instance %s: no full answer within the %s deadline (is it up? check its URL and load): %w",
 				in.Name, s.opt.InstanceTimeout, rep.Err)
 		}
-		rep.GaveUp = s.giveUp.after(in.ID, rep.Err == nil, s.opt.MaxFailedCycles, s.opt.Now().Add(s.opt.LeadBackoff))
+		rep.backOffUntil = s.opt.Now().Add(s.opt.LeadBackoff)
+		rep.GaveUp = s.giveUp.after(in.ID, rep.Err == nil, s.opt.MaxFailedCycles, rep.backOffUntil)
 		if rep.Err != nil {
 			leader, reason := s.opt.Name, rep.Err.Error()
 			if rep.GaveUp {

@@ -69,6 +69,9 @@ func TestSyncLeaderThatCannotWorkGivesUpTheLead(t *testing.T) {
 			if st.Leader != "" || !strings.Contains(st.LastError, "gave up the lead after 3 failed cycles") || !strings.Contains(st.LastError, tc.why) {
 				t.Errorf("sync_state after giving up: leader %q, last_error %q; want no leader and the reason", st.Leader, st.LastError)
 			}
+			if st := a.Stats(); len(st.Instances) != 1 || st.Instances[0].GaveUp != 1 || st.Instances[0].GaveUpUntil.Before(time.Now()) {
+				t.Errorf("runner a's stats do not show the give-up: %+v", st.Instances)
+			}
 			if !strings.Contains(logs.String(), "sync gave up the lead") {
 				t.Errorf("the log does not say runner a gave up:\n%s", logs.String())
 			}

@@ -180,6 +180,9 @@ type healthBody struct {
 	Leading   int      `json:"leading"`
 	Following int      `json:"following"`
 	Stale     []string `json:"stale,omitempty"` // led instances without a recent good cycle
+	// GaveUp: instances this runner could not work on and left to others
+	// lately; the runner itself needs a look (its key or keyring).
+	GaveUp []string `json:"gave_up,omitempty"`
 }
 
 // syncHealth is 200 when every instance this runner leads had a good cycle
@@ -198,6 +201,9 @@ func syncHealth(st model.SyncStats, now time.Time, every, timeout time.Duration)
 	maxAge := 2*every + timeout
 	starting := false
 	for _, in := range st.Instances {
+		if in.GaveUpUntil.After(now) {
+			b.GaveUp = append(b.GaveUp, in.Instance)
+		}
 		if !in.Led {
 			b.Following++
 			continue
@@ -211,7 +217,7 @@ func syncHealth(st model.SyncStats, now time.Time, every, timeout time.Duration)
 		}
 	}
 	switch {
-	case len(b.Stale) > 0:
+	case len(b.Stale) > 0 || len(b.GaveUp) > 0:
 		b.Status = "stale"
 	case starting:
 		b.Status = "starting"
@@ -232,6 +238,7 @@ func writeMetrics(w io.Writer, st model.SyncStats) {
 	counter("godmode_sync_cycles_total", "Sync cycles this process ran, per n8n instance.", func(i model.InstanceSyncStats) int64 { return i.Cycles })
 	counter("godmode_sync_errors_total", "Sync cycles that failed and wrote nothing, per n8n instance.", func(i model.InstanceSyncStats) int64 { return i.Errors })
 	counter("godmode_sync_drift_corrected_total", "Campaigns whose Postgres row sync corrected from n8n, per n8n instance.", func(i model.InstanceSyncStats) int64 { return i.Corrected })
+	counter("godmode_sync_lead_given_up_total", "Times this process gave an instance's lead up after failing cycles in a row.", func(i model.InstanceSyncStats) int64 { return i.GaveUp })
 	counter("godmode_sync_n8n_requests_total", "List requests sync made to n8n, per n8n instance.", func(i model.InstanceSyncStats) int64 { return i.Requests })
 	fmt.Fprintf(w, "# HELP godmode_sync_leader Whether this process leads the instance's sync (1) or follows (0).\n# TYPE godmode_sync_leader gauge\n")
 	for _, in := range st.Instances {

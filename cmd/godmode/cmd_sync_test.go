@@ -253,3 +253,21 @@ func TestSyncHealthSaysOnlyTheState(t *testing.T) {
 		t.Errorf("/healthz with Postgres down: %d %s; want 503 and only the state", code, b)
 	}
 }
+
+func TestSyncHealthNamesInstancesTheRunnerGaveUp(t *testing.T) {
+	now := time.Now()
+	gaveUp := model.InstanceSyncStats{Instance: "ohio", Led: false, Cycles: 3, Errors: 3, GaveUp: 1, GaveUpUntil: now.Add(time.Minute)}
+	code, body := syncHealth(model.SyncStats{Rounds: 4, Instances: []model.InstanceSyncStats{gaveUp}}, now, 5*time.Second, 30*time.Second)
+	if code != 503 || body.Status != "stale" || len(body.GaveUp) != 1 || body.GaveUp[0] != "ohio" {
+		t.Errorf("a runner that gave ohio up: %d %+v; want 503 stale naming ohio", code, body)
+	}
+	gaveUp.GaveUpUntil = now.Add(-time.Second) // back-off over: a standby again
+	if code, body := syncHealth(model.SyncStats{Rounds: 9, Instances: []model.InstanceSyncStats{gaveUp}}, now, 5*time.Second, 30*time.Second); code != 200 {
+		t.Errorf("after the back-off: %d %+v; want 200", code, body)
+	}
+	var b strings.Builder
+	writeMetrics(&b, model.SyncStats{Instances: []model.InstanceSyncStats{gaveUp}, CycleCounts: make([]int64, len(model.CycleBuckets))})
+	if !strings.Contains(b.String(), `godmode_sync_lead_given_up_total{instance="ohio"} 1`) {
+		t.Errorf("/metrics does not count the give-up:\n%s", b.String())
+	}
+}
