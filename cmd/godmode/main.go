@@ -57,7 +57,8 @@ func init() {
 		{name: "workspace", summary: "freeze or unfreeze a workspace (kill switch)", run: runWorkspace,
 			args: "freeze|unfreeze SLUG --reason TEXT"},
 		{name: "sync", summary: "run the synchronization loop with n8n", run: runSync,
-			args: "[--watch] [--listen ADDR]"},
+			args: "[--watch] [--listen ADDR]",
+			help: "Without --watch, one cycle over every instance, then a table. With --watch, until SIGINT or\nSIGTERM. Retention (execution_retention, finding_retention) is applied by each instance's leader."},
 		{name: "inspect", summary: "open forensics on an execution id or a saved execution file", run: runInspect,
 			args: "ID|FILE.json [--summary|--json] [--instance NAME]"},
 		{name: "version", summary: "print the version", run: func(_ context.Context, g *globals, args []string) error {
