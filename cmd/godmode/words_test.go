@@ -42,6 +42,7 @@ func TestArgumentsAreCheckedBeforeConnecting(t *testing.T) {
 		{"", []string{"console", "ohio"}, `unexpected argument "ohio"`},
 		{"", []string{"console", "--sync-every", "10ms"}, "below the 1s minimum"},
 		{"nope", []string{"console"}, `unknown theme "nope"`},
+		{"", []string{"inspect", "42", "--summary", "--instance", "Ohio West"}, `--instance "Ohio West" is not an n8n instance name`},
 		{"", []string{"inspect", "42"}, "godmode needs a terminal; for scripts use the subcommands: godmode inspect --summary (or --json) 42"},
 	} {
 		t.Setenv(envTheme, tc.env)
