@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"github.com/godmode-console/godmode/db"
 	"github.com/godmode-console/godmode/model"
 )
@@ -19,8 +21,8 @@ func TestSecondCampaignOnSameWorkflowRefused(t *testing.T) {
 	if !errors.Is(err, model.ErrConflict) {
 		t.Fatalf("second campaign on workflow wf1: got %v, want a conflict", err)
 	}
-	if !strings.Contains(err.Error(), "campaigns_instance_id_n8n_workflow_id_key") {
-		t.Errorf("error does not name the rule it broke: %v", err)
+	if pg := (*pgconn.PgError)(nil); !errors.As(err, &pg) || pg.ConstraintName != "campaigns_instance_id_n8n_workflow_id_key" {
+		t.Errorf("error does not keep the rule it broke: %v", err)
 	}
 	// The same workflow id on another instance is another workflow.
 	other, err := s.AddInstance(ctx, db.NewInstance{Name: "texas", BaseURL: "http://127.0.0.1:5679", APIKey: "k2"})

@@ -70,8 +70,9 @@ func (s *Store) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	return pgx.BeginFunc(ctx, s.pool, fn)
 }
 
-// dbErr turns Postgres refusals into the model's errors, keeping the
-// constraint's name and message, which say what was wrong.
+// dbErr turns Postgres refusals into the model's errors. A broken rule of
+// the schema is said in words naming the field (ConstraintError keeps
+// Postgres's own text for errors.As); other Postgres errors keep theirs.
 func dbErr(what string, err error) error {
 	if err == nil {
 		return nil
@@ -81,17 +82,13 @@ func dbErr(what string, err error) error {
 	}
 	var pg *pgconn.PgError
 	if errors.As(err, &pg) {
-		detail := pg.Message
-		if pg.ConstraintName != "" {
-			detail += " (" + pg.ConstraintName + ")"
+		if ce := constraintError(pg); ce != nil {
+			return fmt.Errorf("%s: %w", what, ce)
 		}
-		switch pg.Code {
-		case "23505": // unique_violation
-			return fmt.Errorf("%s: %w: %s", what, model.ErrConflict, detail)
-		case "23503", "23514", "23502", "22P02", "23P01": // fk, check, not null, invalid text (enums), exclusion
-			return fmt.Errorf("%s: %w: %s", what, model.ErrInvalid, detail)
+		if pg.Code == "22P02" { // invalid text, e.g. an enum value
+			return fmt.Errorf("%s: %w: %s", what, model.ErrInvalid, pg.Message)
 		}
-		return fmt.Errorf("%s: %s", what, detail)
+		return fmt.Errorf("%s: %s", what, pg.Message)
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -101,6 +102,25 @@ func (l *SyncLeader) Lead(ctx context.Context, instanceIDs []int64) (map[int64]m
 		}
 	}
 	return out, nil
+}
+
+// Release gives up one instance's lead. If the unlock cannot be said, the
+// lock connection is closed instead: that frees every lead this runner
+// holds, which its next round takes back where no one else did.
+func (l *SyncLeader) Release(ctx context.Context, instanceID int64) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.conn == nil || !l.held[instanceID] {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), leadTimeout)
+	defer cancel()
+	if _, err := l.conn.Exec(ctx, `SELECT pg_advisory_unlock($1)`, instanceLockKey(instanceID)); err != nil {
+		l.drop()
+		return dbErr(fmt.Sprintf("sync leadership of instance %d: releasing", instanceID), err)
+	}
+	delete(l.held, instanceID)
+	return nil
 }
 
 // Close gives up every lead. It unlocks explicitly before closing the

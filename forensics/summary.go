@@ -182,7 +182,8 @@ func WriteSummary(w io.Writer, e *Execution) error {
 		if f.HTTPCode != "" {
 			facts = append(facts, "HTTP "+f.HTTPCode)
 		}
-		if f.LineNumber > 0 {
+		// n8n often ends the message with "[line N]" already: say it once.
+		if f.LineNumber > 0 && !strings.HasSuffix(strings.TrimSpace(f.Message), fmt.Sprintf("[line %d]", f.LineNumber)) {
 			facts = append(facts, fmt.Sprintf("line %d", f.LineNumber))
 		}
 		if len(facts) > 0 {

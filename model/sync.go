@@ -24,6 +24,8 @@ type Syncer struct {
 	lead    SyncLeadership
 	opt     SyncOptions
 	stats   syncStats
+	giveUp  giveUps
+	pruned  pruneTimes
 }
 
 // SyncOptions configure a Syncer; zero values take the defaults.
@@ -48,8 +50,22 @@ type SyncOptions struct {
 	// HealthEvery: how often a cycle records an instance's health when it
 	// did not change (default 30 s); each record NOTIFYs every console.
 	HealthEvery time.Duration
-	Log         *slog.Logger
-	Now         func() time.Time
+	// MaxFailedCycles: a leader whose cycles of an instance fail this many
+	// times in a row (a key n8n refuses, a key id missing from this
+	// process's keyring) gives the instance up so another runner can try,
+	// and does not ask for it again for LeadBackoff (defaults 3 and 1 min).
+	MaxFailedCycles int
+	LeadBackoff     time.Duration
+	// ExecutionRetention and FindingRetention: executions started, and
+	// findings resolved, longer ago than this are deleted by the leader of
+	// their instance, at most every PruneEvery, PruneBatch rows per
+	// statement (defaults 30 days, 90 days, 1 h, 5000). Negative keeps them.
+	ExecutionRetention time.Duration
+	FindingRetention   time.Duration
+	PruneEvery         time.Duration
+	PruneBatch         int
+	Log                *slog.Logger
+	Now                func() time.Time
 }
 
 func (o *SyncOptions) defaults() {
@@ -70,6 +86,20 @@ func (o *SyncOptions) defaults() {
 	def(&o.FirstWindow, 24*time.Hour)
 	def(&o.FindingRefresh, time.Minute)
 	def(&o.HealthEvery, 30*time.Second)
+	def(&o.LeadBackoff, time.Minute)
+	if o.ExecutionRetention == 0 {
+		o.ExecutionRetention = DefaultExecutionRetention
+	}
+	if o.FindingRetention == 0 {
+		o.FindingRetention = DefaultFindingRetention
+	}
+	def(&o.PruneEvery, time.Hour)
+	if o.PruneBatch <= 0 {
+		o.PruneBatch = 5000
+	}
+	if o.MaxFailedCycles <= 0 {
+		o.MaxFailedCycles = 3
+	}
 	if o.FirstPages <= 0 {
 		o.FirstPages = 4
 	}
@@ -116,6 +146,13 @@ type CycleReport struct {
 	Took          time.Duration
 	TimedOut      bool  // the instance did not answer within the deadline
 	Err           error // the cycle wrote nothing (but its failure) when set
+	// Interrupted: the runner was stopping (its context ended); the cycle
+	// was cut off, which is not a failure and is not recorded as one.
+	Interrupted bool
+	GaveUp      bool // this runner gave up the lead after MaxFailedCycles failures in a row
+	Pruned      PruneCount
+
+	backOffUntil time.Time // with GaveUp: when the runner may lead the instance again
 }
 
 // CycleAll runs one cycle over every registered instance, at most
@@ -148,7 +185,7 @@ func (s *Syncer) CycleAll(ctx context.Context) ([]CycleReport, error) {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			reports[i] = s.cycleLed(ctx, in, lease)
+			reports[i] = s.cycle(ctx, in, lease)
 		})
 	}
 	wg.Wait()
@@ -171,7 +208,7 @@ func (s *Syncer) CycleInstance(ctx context.Context, instanceID int64) (CycleRepo
 		s.stats.follow(in)
 		return CycleReport{InstanceID: in.ID, Instance: in.Name}, nil
 	}
-	rep := s.cycleLed(ctx, in, lease)
+	rep := s.cycle(ctx, in, lease)
 	return rep, rep.Err
 }
 
@@ -180,7 +217,7 @@ func (s *Syncer) leadAll(ctx context.Context, insts []Instance) (map[int64]SyncL
 	for i, in := range insts {
 		ids[i] = in.ID
 	}
-	leases, err := s.lead.Lead(ctx, ids)
+	leases, err := s.lead.Lead(ctx, s.giveUp.notBackingOff(ids, s.opt.Now()))
 	if err != nil {
 		return nil, fmt.Errorf("sync: asking for leadership: %w", err)
 	}
@@ -244,7 +281,7 @@ func (s *Syncer) Run(ctx context.Context, every time.Duration) error {
 						return
 					}
 					defer func() { <-sem }()
-					s.logReport(s.cycleLed(ctx, in, lease))
+					s.logReport(s.cycle(ctx, in, lease))
 				})
 			}
 		}
@@ -263,9 +300,16 @@ func (s *Syncer) logReport(r CycleReport) {
 		"campaigns", r.Campaigns, "requests", r.Requests, "new_executions", r.NewExecutions,
 		"corrected", len(r.Corrected), "skipped", r.Skipped, "unmanaged", r.Unmanaged,
 		"needs_person", r.NeedsPerson, "opened", r.Opened, "resolved", r.Resolved}
-	if r.Err != nil {
-		s.opt.Log.Error("sync cycle failed", append(attrs, "timed_out", r.TimedOut, "err", r.Err.Error())...)
+	if r.Interrupted {
+		s.opt.Log.Info("sync cycle cut off: the runner is stopping", "instance", r.Instance, "took_ms", r.Took.Milliseconds())
 		return
+	}
+	if r.Err != nil {
+		s.opt.Log.Error("sync cycle failed", append(attrs, "timed_out", r.TimedOut, "gave_up_lead", r.GaveUp, "err", r.Err.Error())...)
+		return
+	}
+	if n := r.Pruned; n.Executions > 0 || n.Findings > 0 {
+		s.opt.Log.Info("sync retention", "instance", r.Instance, "executions_deleted", n.Executions, "findings_deleted", n.Findings)
 	}
 	s.opt.Log.Info("sync cycle", attrs...)
 	for _, c := range r.Corrected {
@@ -281,22 +325,36 @@ func (s *Syncer) logReport(r CycleReport) {
 func (s *Syncer) cycleLed(ctx context.Context, in Instance, lease SyncLease) (rep CycleReport) {
 	start := time.Now()
 	rep = CycleReport{InstanceID: in.ID, Instance: in.Name, Led: true}
+	stopping := ctx
 	ctx, cancel := context.WithTimeout(ctx, s.opt.InstanceTimeout)
 	defer cancel()
 	defer func() {
 		rep.Took = time.Since(start)
+		if rep.Err != nil && stopping.Err() != nil {
+			rep.Interrupted = true // a shutdown, not a failure: nothing to record
+			return
+		}
+		if rep.Err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			rep.TimedOut = true
+			rep.Err = fmt.Errorf("n8n instance %s: no full answer within the %s deadline (is it up? check its URL and load): %w",
+				in.Name, s.opt.InstanceTimeout, rep.Err)
+		}
+		rep.backOffUntil = s.opt.Now().Add(s.opt.LeadBackoff)
+		rep.GaveUp = s.giveUp.after(in.ID, rep.Err == nil, s.opt.MaxFailedCycles, rep.backOffUntil)
 		if rep.Err != nil {
-			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				rep.TimedOut = true
-				rep.Err = fmt.Errorf("n8n instance %s: no full answer within the %s deadline (is it up? check its URL and load): %w",
-					in.Name, s.opt.InstanceTimeout, rep.Err)
+			leader, reason := s.opt.Name, rep.Err.Error()
+			if rep.GaveUp {
+				leader, reason = "", s.gaveUpReason(rep.Err)
 			}
 			// The failure is worth recording even after the deadline.
 			wctx, wcancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-			if err := s.store.RecordSyncFailure(wctx, in.ID, s.opt.Name, rep.Err.Error(), rep.Took); err != nil {
+			if err := s.store.RecordSyncFailure(wctx, in.ID, leader, reason, rep.Took); err != nil {
 				s.opt.Log.Error("sync failure not recorded", "instance", in.Name, "err", err)
 			}
 			wcancel()
+			if rep.GaveUp {
+				s.release(ctx, in, reason)
+			}
 		}
 		s.stats.record(in, rep)
 	}()

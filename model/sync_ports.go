@@ -24,6 +24,9 @@ type SyncStore interface {
 	ApplySync(ctx context.Context, w SyncWrite) (SyncApplied, error)
 	// RecordSyncFailure notes a cycle that wrote nothing, and why.
 	RecordSyncFailure(ctx context.Context, instanceID int64, leader, reason string, took time.Duration) error
+	// PruneSync deletes one batch of the instance's executions and resolved
+	// findings older than retention, only while the lease holds.
+	PruneSync(ctx context.Context, p SyncPrune) (PruneCount, error)
 	// SyncLeadership returns the leadership of a runner named name (shown
 	// in sync_state.leader); the runner closes it when it stops.
 	SyncLeadership(name string) SyncLeadership
@@ -36,6 +39,9 @@ type SyncLeadership interface {
 	// Lead keeps the instances this runner already leads and tries to take
 	// the others, returning a lease for each instance it leads now.
 	Lead(ctx context.Context, instanceIDs []int64) (map[int64]SyncLease, error)
+	// Release gives up the lead of one instance, so another runner can
+	// take it on its next round.
+	Release(ctx context.Context, instanceID int64) error
 	// Close gives up every lead, so another runner takes over at once.
 	Close()
 }

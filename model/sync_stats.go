@@ -38,6 +38,11 @@ type InstanceSyncStats struct {
 	LastOKAt    time.Time // zero: no good cycle yet
 	LastCycle   time.Duration
 	LastError   string
+	// GaveUp counts the times this runner gave the instance's lead up
+	// after failing; until GaveUpUntil it leaves the instance to others
+	// (zero once a cycle of its own went well).
+	GaveUp      int64
+	GaveUpUntil time.Time
 }
 
 type syncStats struct {
@@ -99,10 +104,15 @@ func (s *syncStats) record(in Instance, r CycleReport) {
 	st.Corrected += int64(len(r.Corrected))
 	st.LastCycleAt, st.LastCycle = time.Now(), r.Took
 	st.LastError = ""
+	if r.GaveUp {
+		st.GaveUp++
+		st.GaveUpUntil = r.backOffUntil
+	}
 	if r.Err != nil {
 		st.Errors++
 		st.LastError = r.Err.Error()
 	} else {
+		st.GaveUpUntil = time.Time{}
 		st.LastOKAt = st.LastCycleAt
 	}
 	sec := r.Took.Seconds()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -15,6 +16,10 @@ import (
 	fxview "github.com/godmode-console/godmode/ui/views/forensics"
 )
 
+// instanceNamePattern is the schema's rule for an instance name
+// (n8n_instances_name_check), checked before connecting.
+var instanceNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,62}$`)
+
 // runInspect is `godmode inspect ID|FILE.json`: the forensics screen on
 // one execution, or with --summary / --json its timeline and first failure
 // printed for scripts and pipes.
@@ -22,7 +27,7 @@ func runInspect(ctx context.Context, g *globals, args []string) error {
 	fs := g.flags("inspect")
 	summary := fs.Bool("summary", false, "print the timeline and the first failed node with its error as text, and exit")
 	asJSON := fs.Bool("json", false, "print the same summary as one JSON object, and exit")
-	instance := fs.String("instance", "", "n8n instance holding the execution `NAME` (default: the only one registered)")
+	instance := fs.String("instance", "", "the n8n instance `NAME` that holds the execution (default: the only one registered)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -34,14 +39,23 @@ func runInspect(ctx context.Context, g *globals, args []string) error {
 		return errors.New("--summary and --json are two formats of the same report: choose one")
 	}
 	what := pos[0]
-	if isExecutionFile(what) {
-		if *instance != "" {
-			return fmt.Errorf("--instance is for execution ids; %s is a file", what)
-		}
-		return inspectFile(ctx, g, what, *summary, *asJSON)
+	file := isExecutionFile(what)
+	if file && *instance != "" {
+		return fmt.Errorf("--instance is for execution ids; %s is a file", what)
 	}
-	if !isExecutionID(what) {
+	if !file && !isExecutionID(what) {
 		return fmt.Errorf("%q is neither a file (FILE.json or FILE.json.gz) nor an n8n execution id (digits)", what)
+	}
+	if *instance != "" && !instanceNamePattern.MatchString(*instance) {
+		return fmt.Errorf("--instance %q is not an n8n instance name (lowercase letters, digits, dots, dashes and underscores, as godmode instances list shows them)", *instance)
+	}
+	if !*summary && !*asJSON {
+		if err := g.needTerminal(); err != nil {
+			return fmt.Errorf("%w: godmode inspect --summary (or --json) %s", err, what)
+		}
+	}
+	if file {
+		return inspectFile(ctx, g, what, *summary, *asJSON)
 	}
 	return inspectID(ctx, g, what, *instance, *summary, *asJSON)
 }
@@ -70,7 +84,10 @@ func isExecutionID(s string) bool {
 func inspectFile(ctx context.Context, g *globals, path string, summary, asJSON bool) error {
 	e, err := fx.OpenFile(path)
 	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		if !strings.Contains(err.Error(), path) { // the error names it once
+			err = fmt.Errorf("%s: %w", path, err)
+		}
+		return err
 	}
 	if summary || asJSON {
 		return printSummary(g.stdout, e, asJSON)

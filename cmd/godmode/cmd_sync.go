@@ -23,11 +23,15 @@ func runSync(ctx context.Context, g *globals, args []string) error {
 	fs := g.flags("sync")
 	watch := fs.Bool("watch", false, "keep syncing until interrupted (SIGINT/SIGTERM), logging JSON lines on stderr")
 	every := fs.Duration("every", 5*time.Second, "time between cycles with --watch")
-	listen := fs.String("listen", "", "with --watch, serve /healthz and /metrics on this address (e.g. 127.0.0.1:9090)")
+	listen := fs.String("listen", "", "with --watch, serve /healthz and /metrics on `ADDR` (e.g. 127.0.0.1:9090)")
 	concurrency := fs.Int("concurrency", 16, "instances synced at once")
 	timeout := fs.Duration("timeout", 30*time.Second, "deadline of one instance's cycle")
-	if _, err := parse(fs, args); err != nil {
+	pos, err := parse(fs, args)
+	if err != nil {
 		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("unexpected argument %q: sync takes flags only (see godmode sync --help)", pos[0])
 	}
 	if *every <= 0 || *concurrency <= 0 || *timeout <= 0 {
 		return fmt.Errorf("--every, --concurrency and --timeout must be positive")
@@ -41,7 +45,7 @@ func runSync(ctx context.Context, g *globals, args []string) error {
 	}
 	defer sess.close()
 	store := sess.store
-	opt := model.SyncOptions{Name: runnerName(), Concurrency: *concurrency, InstanceTimeout: *timeout}
+	opt := sess.cfg.syncOptions(model.SyncOptions{Name: runnerName(), Concurrency: *concurrency, InstanceTimeout: *timeout})
 	if !*watch {
 		s := model.NewSyncer(store, dialN8n, opt)
 		defer s.Close()
@@ -50,6 +54,13 @@ func runSync(ctx context.Context, g *globals, args []string) error {
 	opt.Log = slog.New(slog.NewJSONHandler(g.stderr, nil))
 	s := model.NewSyncer(store, dialN8n, opt)
 	return syncDaemon(ctx, s, opt.Log, *every, *timeout, *listen)
+}
+
+// syncOptions adds the context's retention to a runner's options.
+func (c *Context) syncOptions(opt model.SyncOptions) model.SyncOptions {
+	opt.ExecutionRetention = c.ExecutionRetention.Duration
+	opt.FindingRetention = c.FindingRetention.Duration
+	return opt
 }
 
 // runnerName is how this process appears in sync_state.leader.
@@ -161,13 +172,17 @@ func syncHandler(s *model.Syncer, every, timeout time.Duration) http.Handler {
 	return mux
 }
 
-// healthBody is what /healthz answers.
+// healthBody is what /healthz answers. It says only the state: anyone who
+// reaches the port reads it, and an error from Postgres names the database,
+// its user and host (the log on stderr keeps the whole error).
 type healthBody struct {
 	Status    string   `json:"status"` // ok, starting (a led instance's first cycle runs), stale, database_unreachable
 	Leading   int      `json:"leading"`
 	Following int      `json:"following"`
 	Stale     []string `json:"stale,omitempty"` // led instances without a recent good cycle
-	Error     string   `json:"error,omitempty"`
+	// GaveUp: instances this runner could not work on and left to others
+	// lately; the runner itself needs a look (its key or keyring).
+	GaveUp []string `json:"gave_up,omitempty"`
 }
 
 // syncHealth is 200 when every instance this runner leads had a good cycle
@@ -176,7 +191,7 @@ type healthBody struct {
 func syncHealth(st model.SyncStats, now time.Time, every, timeout time.Duration) (int, healthBody) {
 	b := healthBody{Status: "ok"}
 	if st.RoundError != "" {
-		b.Status, b.Error = "database_unreachable", st.RoundError
+		b.Status = "database_unreachable"
 		return http.StatusServiceUnavailable, b
 	}
 	if st.Rounds == 0 {
@@ -186,6 +201,9 @@ func syncHealth(st model.SyncStats, now time.Time, every, timeout time.Duration)
 	maxAge := 2*every + timeout
 	starting := false
 	for _, in := range st.Instances {
+		if in.GaveUpUntil.After(now) {
+			b.GaveUp = append(b.GaveUp, in.Instance)
+		}
 		if !in.Led {
 			b.Following++
 			continue
@@ -199,7 +217,7 @@ func syncHealth(st model.SyncStats, now time.Time, every, timeout time.Duration)
 		}
 	}
 	switch {
-	case len(b.Stale) > 0:
+	case len(b.Stale) > 0 || len(b.GaveUp) > 0:
 		b.Status = "stale"
 	case starting:
 		b.Status = "starting"
@@ -220,6 +238,7 @@ func writeMetrics(w io.Writer, st model.SyncStats) {
 	counter("godmode_sync_cycles_total", "Sync cycles this process ran, per n8n instance.", func(i model.InstanceSyncStats) int64 { return i.Cycles })
 	counter("godmode_sync_errors_total", "Sync cycles that failed and wrote nothing, per n8n instance.", func(i model.InstanceSyncStats) int64 { return i.Errors })
 	counter("godmode_sync_drift_corrected_total", "Campaigns whose Postgres row sync corrected from n8n, per n8n instance.", func(i model.InstanceSyncStats) int64 { return i.Corrected })
+	counter("godmode_sync_lead_given_up_total", "Times this process gave an instance's lead up after failing cycles in a row.", func(i model.InstanceSyncStats) int64 { return i.GaveUp })
 	counter("godmode_sync_n8n_requests_total", "List requests sync made to n8n, per n8n instance.", func(i model.InstanceSyncStats) int64 { return i.Requests })
 	fmt.Fprintf(w, "# HELP godmode_sync_leader Whether this process leads the instance's sync (1) or follows (0).\n# TYPE godmode_sync_leader gauge\n")
 	for _, in := range st.Instances {

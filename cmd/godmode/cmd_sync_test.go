@@ -240,3 +240,34 @@ func TestSyncHealthRules(t *testing.T) {
 		}
 	}
 }
+
+func TestSyncHealthSaysOnlyTheState(t *testing.T) {
+	// What pgx says when Postgres goes away names the user and database.
+	st := model.SyncStats{Rounds: 3, RoundErrors: 1, RoundError: "sync: listing n8n instances: failed to connect to `user=godmode_runtime database=prod`: 10.0.0.5:5432: server error"}
+	code, body := syncHealth(st, time.Now(), 5*time.Second, 30*time.Second)
+	b, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code != 503 || string(b) != `{"status":"database_unreachable","leading":0,"following":0}` {
+		t.Errorf("/healthz with Postgres down: %d %s; want 503 and only the state", code, b)
+	}
+}
+
+func TestSyncHealthNamesInstancesTheRunnerGaveUp(t *testing.T) {
+	now := time.Now()
+	gaveUp := model.InstanceSyncStats{Instance: "ohio", Led: false, Cycles: 3, Errors: 3, GaveUp: 1, GaveUpUntil: now.Add(time.Minute)}
+	code, body := syncHealth(model.SyncStats{Rounds: 4, Instances: []model.InstanceSyncStats{gaveUp}}, now, 5*time.Second, 30*time.Second)
+	if code != 503 || body.Status != "stale" || len(body.GaveUp) != 1 || body.GaveUp[0] != "ohio" {
+		t.Errorf("a runner that gave ohio up: %d %+v; want 503 stale naming ohio", code, body)
+	}
+	gaveUp.GaveUpUntil = now.Add(-time.Second) // back-off over: a standby again
+	if code, body := syncHealth(model.SyncStats{Rounds: 9, Instances: []model.InstanceSyncStats{gaveUp}}, now, 5*time.Second, 30*time.Second); code != 200 {
+		t.Errorf("after the back-off: %d %+v; want 200", code, body)
+	}
+	var b strings.Builder
+	writeMetrics(&b, model.SyncStats{Instances: []model.InstanceSyncStats{gaveUp}, CycleCounts: make([]int64, len(model.CycleBuckets))})
+	if !strings.Contains(b.String(), `godmode_sync_lead_given_up_total{instance="ohio"} 1`) {
+		t.Errorf("/metrics does not count the give-up:\n%s", b.String())
+	}
+}

@@ -3,20 +3,31 @@ package main
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"strings"
 
 	"github.com/godmode-console/godmode/model"
 )
 
+// slugPattern is the schema's rule for a workspace slug (workspaces_slug_check).
+var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+
 func runWorkspace(ctx context.Context, g *globals, args []string) error {
 	fs := g.flags("workspace")
-	reason := fs.String("reason", "", "why (required; recorded in the audit trail and on the workspace)")
+	reason := fs.String("reason", "", "why (required): the `TEXT` is recorded in the audit trail and shown on the workspace")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 2 || (pos[0] != "freeze" && pos[0] != "unfreeze") {
-		fs.Usage()
-		return errUsage
+		return usageError{"say freeze or unfreeze, then the workspace's slug: godmode workspace freeze|unfreeze SLUG --reason TEXT"}
+	}
+	// Checked before connecting, so a typo is answered at once.
+	if !slugPattern.MatchString(pos[1]) {
+		return fmt.Errorf("%q is not a workspace slug (lowercase letters, digits and dashes, as godmode's panes show it)", pos[1])
+	}
+	if strings.TrimSpace(*reason) == "" {
+		return fmt.Errorf("a %s needs --reason TEXT: it is recorded in the audit trail and shown on the workspace", pos[0])
 	}
 	s, actor, err := g.openAs(ctx)
 	if err != nil {

@@ -3,9 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,6 +25,8 @@ import (
 //	poll_interval    = "3s"
 //	theme            = "dark"
 //	toggle_timeout   = "5s"
+//	execution_retention = "30d"   # sync deletes older executions ("off" keeps them)
+//	finding_retention   = "90d"   # and findings resolved longer ago
 //	[[contexts.prod.instances]]
 //	name             = "ohio"
 //	base_url         = "https://ohio.n8n.example.com"
@@ -37,15 +41,18 @@ type Config struct {
 
 // Context is one environment godmode can operate.
 type Context struct {
-	Name           string           `toml:"-"`
-	DatabaseURL    string           `toml:"database_url"`
-	DatabaseURLEnv string           `toml:"database_url_env"`
-	MasterKeyFile  string           `toml:"master_key_file"`
-	PollInterval   duration         `toml:"poll_interval"`
-	Theme          string           `toml:"theme"`
-	ToggleTimeout  duration         `toml:"toggle_timeout"` // bound of a toggle's n8n calls (default 5s)
-	ThemeFile      string           `toml:"theme_file"`
-	Instances      []InstanceConfig `toml:"instances"`
+	Name           string   `toml:"-"`
+	DatabaseURL    string   `toml:"database_url"`
+	DatabaseURLEnv string   `toml:"database_url_env"`
+	MasterKeyFile  string   `toml:"master_key_file"`
+	PollInterval   duration `toml:"poll_interval"`
+	Theme          string   `toml:"theme"`
+	ToggleTimeout  duration `toml:"toggle_timeout"` // bound of a toggle's n8n calls (default 5s)
+	ThemeFile      string   `toml:"theme_file"`
+	// Retention sync applies (zero: the defaults, 30 and 90 days).
+	ExecutionRetention retention        `toml:"execution_retention"`
+	FindingRetention   retention        `toml:"finding_retention"`
+	Instances          []InstanceConfig `toml:"instances"`
 }
 
 // InstanceConfig names an n8n instance and where its API key comes from; the
@@ -85,14 +92,45 @@ func (d *duration) UnmarshalText(b []byte) error {
 	return nil
 }
 
+// retention is how long sync keeps a kind of row: "30d", "720h", or "off"
+// (kept forever, stored as a negative duration).
+type retention struct{ time.Duration }
+
+// minRetention keeps sync's own reading intact: summaries count the last
+// day's executions.
+const minRetention = 48 * time.Hour
+
+func (r *retention) UnmarshalText(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if s == "off" {
+		r.Duration = -1
+		return nil
+	}
+	d, err := time.ParseDuration(s)
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, aerr := strconv.Atoi(days)
+		d, err = time.Duration(n)*24*time.Hour, aerr
+	}
+	if err != nil {
+		return fmt.Errorf("%q is not a retention (try \"30d\", \"720h\" or \"off\")", s)
+	}
+	if d < minRetention {
+		return fmt.Errorf("retention %q is below the %s minimum (say \"off\" to keep everything)", s, minRetention)
+	}
+	r.Duration = d
+	return nil
+}
+
 // Environment variables that override the file.
 const (
-	envConfig        = "GODMODE_CONFIG"
-	envContext       = "GODMODE_CONTEXT"
-	envDatabaseURL   = "DATABASE_URL"
-	envPollInterval  = "GODMODE_POLL_INTERVAL"
-	envTheme         = "GODMODE_THEME"
-	envToggleTimeout = "GODMODE_TOGGLE_TIMEOUT"
+	envConfig             = "GODMODE_CONFIG"
+	envContext            = "GODMODE_CONTEXT"
+	envDatabaseURL        = "DATABASE_URL"
+	envPollInterval       = "GODMODE_POLL_INTERVAL"
+	envTheme              = "GODMODE_THEME"
+	envToggleTimeout      = "GODMODE_TOGGLE_TIMEOUT"
+	envExecutionRetention = "GODMODE_EXECUTION_RETENTION"
+	envFindingRetention   = "GODMODE_FINDING_RETENTION"
 )
 
 // MinPollInterval keeps a misconfigured console from hammering n8n.
@@ -120,6 +158,7 @@ func loadConfig(path, contextName string) (*Context, error) {
 	}
 	cfg := &Config{Contexts: map[string]*Context{}, path: path}
 	md, err := toml.DecodeFile(path, cfg)
+	noFile := errors.Is(err, os.ErrNotExist)
 	switch {
 	case errors.Is(err, os.ErrNotExist) && !explicit:
 		// No file: everything comes from the environment.
@@ -127,10 +166,14 @@ func loadConfig(path, contextName string) (*Context, error) {
 		return nil, fmt.Errorf("config file %s does not exist", path)
 	case err != nil:
 		var pe toml.ParseError
-		if errors.As(err, &pe) {
+		var fe *fs.PathError
+		switch {
+		case errors.As(err, &pe):
 			return nil, fmt.Errorf("config file %s, line %d: %s", path, pe.Position.Line, pe.Message)
+		case errors.As(err, &fe):
+			return nil, fmt.Errorf("config file %s: %w", path, fe.Err) // fe would name the path again
 		}
-		return nil, fmt.Errorf("config file %s: %w", path, err)
+		return nil, fmt.Errorf("config file %s: %s", path, strings.TrimPrefix(err.Error(), "toml: "))
 	default:
 		if un := md.Undecoded(); len(un) > 0 {
 			return nil, fmt.Errorf("config file %s: unknown key %q", path, un[0].String())
@@ -146,7 +189,14 @@ func loadConfig(path, contextName string) (*Context, error) {
 	if contextName != "" {
 		c, ok := cfg.Contexts[contextName]
 		if !ok {
-			return nil, fmt.Errorf("context %q is not in %s (it has: %s)", contextName, path, strings.Join(cfg.names(), ", "))
+			has := "it has: " + strings.Join(cfg.names(), ", ")
+			switch {
+			case noFile:
+				has = "the file does not exist"
+			case len(cfg.Contexts) == 0:
+				has = "it has no contexts"
+			}
+			return nil, fmt.Errorf("context %q is not in %s (%s)", contextName, path, has)
 		}
 		ctx = c
 		ctx.Name = contextName
@@ -156,6 +206,20 @@ func loadConfig(path, contextName string) (*Context, error) {
 	}
 	if v := os.Getenv(envDatabaseURL); v != "" {
 		ctx.DatabaseURL = v
+	}
+	if ctx.DatabaseURLEnv != "" && ctx.DatabaseURL == "" {
+		return nil, fmt.Errorf("context %q: database_url_env names %s, which is not set (export %s, or set %s)",
+			ctx.Name, ctx.DatabaseURLEnv, ctx.DatabaseURLEnv, envDatabaseURL)
+	}
+	for _, r := range []struct {
+		env string
+		to  *retention
+	}{{envExecutionRetention, &ctx.ExecutionRetention}, {envFindingRetention, &ctx.FindingRetention}} {
+		if v := os.Getenv(r.env); v != "" {
+			if err := r.to.UnmarshalText([]byte(v)); err != nil {
+				return nil, fmt.Errorf("%s: %w", r.env, err)
+			}
+		}
 	}
 	if v := os.Getenv(envPollInterval); v != "" {
 		if err := ctx.PollInterval.UnmarshalText([]byte(v)); err != nil {

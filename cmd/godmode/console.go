@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"time"
@@ -18,13 +19,34 @@ import (
 func runConsole(ctx context.Context, g *globals, args []string) error {
 	fs := g.flags("console")
 	readOnly := fs.Bool("read-only", false, "hide and refuse every action that changes anything")
-	noSync := fs.Bool("no-sync", false, "do not run the sync loop in this console (a `godmode sync --watch` daemon does it)")
+	// No backquotes in the usage text: the flag package would take the
+	// quoted words for the flag's value name.
+	noSync := fs.Bool("no-sync", false, "do not run the sync loop in this console (a \"godmode sync --watch\" daemon does it)")
 	syncEvery := fs.Duration("sync-every", 5*time.Second, "how often this console's sync loop runs, when it leads an instance")
-	if _, err := parse(fs, args); err != nil {
+	pos, err := parse(fs, args)
+	if err != nil {
 		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("unexpected argument %q: the console takes flags only (see godmode console --help)", pos[0])
+	}
+	if *syncEvery < time.Second && !*noSync && !*readOnly {
+		return fmt.Errorf("--sync-every %s is below the 1s minimum (or say --no-sync)", *syncEvery)
 	}
 	if *noSync || *readOnly {
 		*syncEvery = 0
+	}
+	// The config, theme and terminal are checked before connecting: a typo
+	// should not wait for a database.
+	cfg, err := g.config()
+	if err != nil {
+		return err
+	}
+	if _, err := themes.Load(cfg.themeName(), cfg.ThemeFile); err != nil {
+		return err
+	}
+	if err := g.needTerminal(); err != nil {
+		return err
 	}
 	s, actor, err := g.openAs(ctx)
 	if err != nil {
@@ -52,7 +74,7 @@ func openConsole(ctx context.Context, g *globals, store *db.Store, cfg *Context,
 	stopListening := listen(ctx, store, console, logger)
 	defer stopListening()
 	if syncEvery > 0 {
-		stopSync := runSyncer(ctx, store, dial, syncEvery, logger)
+		stopSync := runSyncer(ctx, store, dial, syncEvery, cfg.syncOptions(model.SyncOptions{Log: logger}))
 		defer stopSync()
 	}
 	root := ui.New(console, ui.Options{Actor: actor, ReadOnly: readOnly, Context: cfg.Name,
@@ -99,9 +121,9 @@ func listen(ctx context.Context, store *db.Store, console *model.Console, logger
 
 // runSyncer runs a sync loop in the background until the returned func is
 // called, which waits for it to let go of its leads.
-func runSyncer(ctx context.Context, store *db.Store, dial model.Dialer, every time.Duration, logger *slog.Logger) func() {
+func runSyncer(ctx context.Context, store *db.Store, dial model.Dialer, every time.Duration, opt model.SyncOptions) func() {
 	ctx, cancel := context.WithCancel(ctx)
-	s := model.NewSyncer(store, dial, model.SyncOptions{Log: logger})
+	s := model.NewSyncer(store, dial, opt)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

@@ -13,7 +13,14 @@ import (
 func runDemo(ctx context.Context, g *globals, args []string) error {
 	fs := g.flags("demo")
 	readOnly := fs.Bool("read-only", false, "hide and refuse every action that changes anything")
-	if _, err := parse(fs, args); err != nil {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("unexpected argument %q: the demo takes flags only (see godmode demo --help)", pos[0])
+	}
+	if err := g.needTerminal(); err != nil {
 		return err
 	}
 	step := func(s string) { fmt.Fprintf(g.stderr, "godmode demo: %s\n", s) }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -45,6 +46,7 @@ type globals struct {
 	stdout      io.Writer
 	stderr      io.Writer
 	stdin       io.Reader
+	cfg         *Context // loaded on first use
 }
 
 var commands []*command
@@ -52,7 +54,7 @@ var commands []*command
 func init() {
 	commands = []*command{
 		{name: "console", summary: "open the console on the configured context (the default)", run: runConsole,
-			args: "[--read-only]", access: map[string]access{"": interactive},
+			args: "[--read-only] [--no-sync | --sync-every DURATION]", access: map[string]access{"": interactive},
 			help: "Opens the console on the current context's database and n8n instances."},
 		{name: "demo", summary: "open the console on a built-in demo fleet: no setup needed", run: runDemo,
 			args: "[--read-only]", access: map[string]access{"": interactive},
@@ -74,9 +76,10 @@ func init() {
 		{name: "workspace", summary: "freeze or unfreeze a workspace (kill switch)", run: runWorkspace,
 			args: "freeze|unfreeze SLUG --reason TEXT", access: map[string]access{"freeze": writes, "unfreeze": writes}},
 		{name: "sync", summary: "run the synchronization loop with n8n", run: runSync,
-			args: "[--watch] [--listen ADDR]", access: map[string]access{"": automatic}},
+			args: "[--watch] [--listen ADDR]", access: map[string]access{"": automatic},
+			help: "Without --watch, one cycle over every instance, then a table. With --watch, until SIGINT or\nSIGTERM. Retention (execution_retention, finding_retention) is applied by each instance's leader."},
 		{name: "inspect", summary: "open forensics on an execution id or a saved execution file", run: runInspect,
-			args: "ID|FILE.json [--summary|--json]", access: map[string]access{"": reads}},
+			args: "ID|FILE.json [--summary|--json] [--instance NAME]", access: map[string]access{"": reads}},
 		{name: "version", summary: "print the version", access: map[string]access{"": reads}, run: func(_ context.Context, g *globals, args []string) error {
 			if _, err := parse(g.flags("version"), args); err != nil {
 				return err
@@ -103,11 +106,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs.SetOutput(stderr)
 	fs.StringVar(&g.configPath, "config", "", "config file (default $XDG_CONFIG_HOME/godmode/config.toml, or $GODMODE_CONFIG)")
 	fs.StringVar(&g.contextName, "context", "", "context to use (default $GODMODE_CONTEXT, or current_context)")
-	fs.Usage = func() { usage(stdout, fs) }
+	fs.Usage = func() {} // --help prints to stdout; a mistake is said on stderr, without the whole usage
+	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			usage(stdout, fs)
 			return 0
 		}
+		fmt.Fprintf(stderr, "godmode: %v (see godmode --help)\n", err)
 		return 2
 	}
 	rest := fs.Args()
@@ -134,6 +140,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			case errors.Is(err, flag.ErrHelp):
 				return 0
 			case errors.Is(err, errUsage):
+				if err != errUsage { // the usage was not printed: say what was wrong
+					fmt.Fprintf(stderr, "godmode %s: %v\n", name, err)
+				}
+				return 2
+			case errors.Is(err, errNoTerminal):
+				// Said as is: it is about godmode, not the subcommand.
+				if err == errNoTerminal {
+					err = fmt.Errorf("%w (godmode --help lists them)", err)
+				}
+				fmt.Fprintln(stderr, err)
 				return 2
 			}
 			fmt.Fprintf(stderr, "godmode %s: %v\n", name, err)
@@ -144,8 +160,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return 2
 }
 
-// errUsage means the flag package already said what was wrong.
+// errUsage means the command's usage was printed, which said what was wrong.
 var errUsage = errors.New("usage")
+
+// usageError is a mistake on the command line, said in one line; it exits
+// 2 like errUsage.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string        { return e.msg }
+func (e usageError) Is(target error) bool { return target == errUsage }
+
+// helpOut is where each subcommand's --help goes: its stdout. Its usage
+// printed for a mistake goes to its stderr (the flag set's output).
+var helpOut sync.Map // *flag.FlagSet → io.Writer
 
 func usage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintln(w, "godmode: the console of a multi-tenant n8n platform.")
@@ -170,18 +197,18 @@ func (g *globals) flags(name string) *flag.FlagSet {
 	}
 	fs := flag.NewFlagSet("godmode "+name, flag.ContinueOnError)
 	fs.SetOutput(g.stderr)
+	helpOut.Store(fs, g.stdout)
 	fs.Usage = func() {
-		fmt.Fprintf(g.stdout, "Usage: godmode %s %s\n\n%s.\n", c.name, c.args, strings.ToUpper(c.summary[:1])+c.summary[1:])
+		w := fs.Output()
+		fmt.Fprintf(w, "Usage: %s\n\n%s.\n", strings.TrimSpace("godmode "+c.name+" "+c.args), strings.ToUpper(c.summary[:1])+c.summary[1:])
 		if c.help != "" {
-			fmt.Fprintf(g.stdout, "\n%s\n", c.help)
+			fmt.Fprintf(w, "\n%s\n", c.help)
 		}
 		var any bool
 		fs.VisitAll(func(*flag.Flag) { any = true })
 		if any {
-			fmt.Fprintln(g.stdout, "\nFlags:")
-			fs.SetOutput(g.stdout)
+			fmt.Fprintln(w, "\nFlags:")
 			fs.PrintDefaults()
-			fs.SetOutput(g.stderr)
 		}
 	}
 	return fs
@@ -191,12 +218,25 @@ func (g *globals) flags(name string) *flag.FlagSet {
 // (`godmode instances add ohio --url …`).
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
+	usage, out := fs.Usage, fs.Output()
+	defer func() { fs.Usage = usage; fs.SetOutput(out) }()
 	for {
-		if err := fs.Parse(args); err != nil {
+		// The flag package would print the whole usage for any mistake;
+		// the mistake is said in one line instead, --help prints the usage.
+		fs.Usage = func() {}
+		fs.SetOutput(io.Discard)
+		err := fs.Parse(args)
+		fs.Usage = usage
+		fs.SetOutput(out)
+		if err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				if w, ok := helpOut.Load(fs); ok {
+					fs.SetOutput(w.(io.Writer))
+				}
+				usage()
 				return nil, err
 			}
-			return nil, errUsage
+			return nil, usageError{fmt.Sprintf("%v (see %s --help)", err, fs.Name())}
 		}
 		args = fs.Args()
 		if len(args) == 0 {

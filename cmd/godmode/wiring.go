@@ -15,9 +15,21 @@ import (
 	"github.com/godmode-console/godmode/model"
 )
 
+// config loads the context once: commands check it before connecting.
+func (g *globals) config() (*Context, error) {
+	if g.cfg == nil {
+		cfg, err := loadConfig(g.configPath, g.contextName)
+		if err != nil {
+			return nil, err
+		}
+		g.cfg = cfg
+	}
+	return g.cfg, nil
+}
+
 // connect loads the context and opens its database.
 func (g *globals) connect(ctx context.Context) (*Context, *pgxpool.Pool, error) {
-	cfg, err := loadConfig(g.configPath, g.contextName)
+	cfg, err := g.config()
 	if err != nil {
 		return nil, nil, err
 	}
