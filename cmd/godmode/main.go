@@ -13,6 +13,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/godmode-console/godmode/safetext"
 )
 
 // command is one subcommand; the table below is the whole CLI.
@@ -57,7 +59,7 @@ func init() {
 		{name: "sync", summary: "run the synchronization loop with n8n", run: runSync,
 			args: "[--watch] [--listen ADDR]"},
 		{name: "inspect", summary: "open forensics on an execution id or a saved execution file", run: runInspect,
-			args: "ID|FILE.json [--summary|--json]"},
+			args: "ID|FILE.json [--summary|--json] [--max-bytes SIZE]"},
 		{name: "version", summary: "print the version", run: func(_ context.Context, g *globals, args []string) error {
 			if _, err := parse(g.flags("version"), args); err != nil {
 				return err
@@ -117,7 +119,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			case errors.Is(err, errUsage):
 				return 2
 			}
-			fmt.Fprintf(stderr, "godmode %s: %v\n", name, err)
+			// Errors quote n8n's answers and names from data: cleaned.
+			fmt.Fprintf(stderr, "godmode %s: %s\n", name, safetext.Text(err.Error()))
 			return 1
 		}
 	}
