@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/godmode-console/godmode/db"
+	"github.com/godmode-console/godmode/safetext"
 )
 
 func runInstances(ctx context.Context, g *globals, args []string) error {
@@ -60,7 +61,8 @@ func runInstances(ctx context.Context, g *globals, args []string) error {
 					health += fmt.Sprintf(" %dms", in.LastLatency.Milliseconds())
 				}
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", in.Name, in.BaseURL, dash(in.WebhookBaseURL), in.KeyID, health, dash(in.LastError))
+			l := safetext.Line // the last error is n8n's text: cleaned
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", l(in.Name), l(in.BaseURL), l(dash(in.WebhookBaseURL)), l(in.KeyID), health, l(dash(in.LastError)))
 		}
 		return tw.Flush()
 	case "remove":
