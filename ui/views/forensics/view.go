@@ -246,7 +246,7 @@ func (m *Model) problemView() string {
 	th := m.theme
 	p := m.problem
 	w := min(m.width-4, 90)
-	body := th.DialogTitle.Render(p.title) + "\n\n" + th.Text.Render(strings.Join(wrap(p.body, w-4), "\n")) +
+	body := th.DialogTitle.Render(printable(p.title)) + "\n\n" + th.Text.Render(strings.Join(wrap(printable(p.body), w-4), "\n")) +
 		"\n\n" + th.Muted.Render(strings.Join(wrap(p.todo, w-4), "\n"))
 	return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, th.Dialog.Width(w).Render(body))
 }
