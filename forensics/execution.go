@@ -1,12 +1,8 @@
 package forensics
 
 import (
-	"compress/gzip"
 	"errors"
 	"fmt"
-	"io"
-	"os"
-	"strings"
 	"time"
 	"unsafe"
 
@@ -58,41 +54,6 @@ func Open(raw []byte) (*Execution, error) {
 		return nil, fmt.Errorf("reading execution: %w", err)
 	}
 	return openSanitized(doc, stats, lm)
-}
-
-// OpenFile opens an execution saved as FILE.json or FILE.json.gz.
-func OpenFile(path string) (*Execution, error) {
-	raw, err := readMaybeGzip(path)
-	if err != nil {
-		return nil, err
-	}
-	e, err := Open(raw)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return e, nil
-}
-
-func readMaybeGzip(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var r io.Reader = f
-	if strings.HasSuffix(path, ".gz") {
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			return nil, fmt.Errorf("%s: not gzip: %w", path, err)
-		}
-		defer zr.Close()
-		r = zr
-	}
-	raw, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	return raw, nil
 }
 
 func openSanitized(doc []byte, stats SanitizeStats, lm landmarks) (*Execution, error) {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/godmode-console/godmode/safetext"
 )
 
 // Summary is what `godmode inspect --summary` reports: the execution, its
@@ -119,19 +121,24 @@ func WriteSummaryJSON(w io.Writer, e *Execution) error {
 
 // WriteSummary writes the summary of e as text for people and pipes: a
 // header, the timeline as a table, then the first failure or the wait.
+// Every field from the execution is cleaned of control characters: node
+// names and error messages are whatever the workflow put there, and this
+// text goes to a terminal. (WriteSummaryJSON stays exact: JSON escapes
+// them.)
 func WriteSummary(w io.Writer, e *Execution) error {
 	s := Summarize(e)
+	line := safetext.Line
 	var b strings.Builder
-	fmt.Fprintf(&b, "execution %s  %s", s.ID, strings.ToUpper(s.Status))
+	fmt.Fprintf(&b, "execution %s  %s", line(s.ID), line(strings.ToUpper(s.Status)))
 	if s.Mode != "" {
-		fmt.Fprintf(&b, "  mode %s", s.Mode)
+		fmt.Fprintf(&b, "  mode %s", line(s.Mode))
 	}
 	if s.RetryOf != "" {
-		fmt.Fprintf(&b, "  retry of %s", s.RetryOf)
+		fmt.Fprintf(&b, "  retry of %s", line(s.RetryOf))
 	}
 	b.WriteByte('\n')
 	if s.WorkflowName != "" || s.WorkflowID != "" {
-		fmt.Fprintf(&b, "workflow  %s (%s)\n", s.WorkflowName, s.WorkflowID)
+		fmt.Fprintf(&b, "workflow  %s (%s)\n", line(s.WorkflowName), line(s.WorkflowID))
 	}
 	if s.StartedAt != nil {
 		fmt.Fprintf(&b, "started   %s", s.StartedAt.UTC().Format(time.RFC3339Nano))
@@ -152,7 +159,7 @@ func WriteSummary(w io.Writer, e *Execution) error {
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "#\tNODE\tRUN\tSTATUS\tSTART\tDURATION\tIN\tOUT")
 		for i, r := range s.Timeline {
-			fmt.Fprintf(tw, "%d\t%s\t%d/%d\t%s\t+%s\t%s\t%d\t%d\n", i+1, r.Node, r.Run, r.Runs, r.Status,
+			fmt.Fprintf(tw, "%d\t%s\t%d/%d\t%s\t+%s\t%s\t%d\t%d\n", i+1, line(r.Node), r.Run, r.Runs, line(r.Status),
 				time.Duration(r.OffsetMs)*time.Millisecond, time.Duration(r.DurationMs)*time.Millisecond, r.ItemsIn, r.ItemsOut)
 		}
 		if err := tw.Flush(); err != nil {
@@ -161,26 +168,18 @@ func WriteSummary(w io.Writer, e *Execution) error {
 	}
 	if f := s.Failure; f != nil {
 		b.WriteByte('\n')
-		fmt.Fprintf(&b, "FAILED at %s", f.Node)
-		if f.NodeType != "" {
-			fmt.Fprintf(&b, " (%s)", f.NodeType)
-		}
-		if f.Ran {
-			fmt.Fprintf(&b, " run %d", f.Run)
-		} else {
-			b.WriteString(" (the node has no run)")
-		}
+		b.WriteString(failedAt(f))
 		b.WriteByte('\n')
-		fmt.Fprintf(&b, "  %s\n", f.Message)
+		fmt.Fprintf(&b, "  %s\n", indented(f.Message))
 		if f.Description != "" {
-			fmt.Fprintf(&b, "  %s\n", f.Description)
+			fmt.Fprintf(&b, "  %s\n", indented(f.Description))
 		}
 		var facts []string
 		if f.Name != "" {
-			facts = append(facts, f.Name)
+			facts = append(facts, line(f.Name))
 		}
 		if f.HTTPCode != "" {
-			facts = append(facts, "HTTP "+f.HTTPCode)
+			facts = append(facts, "HTTP "+line(f.HTTPCode))
 		}
 		// n8n often ends the message with "[line N]" already: say it once.
 		if f.LineNumber > 0 && !strings.HasSuffix(strings.TrimSpace(f.Message), fmt.Sprintf("[line %d]", f.LineNumber)) {
@@ -192,7 +191,11 @@ func WriteSummary(w io.Writer, e *Execution) error {
 	}
 	if wt := s.Waiting; wt != nil {
 		b.WriteByte('\n')
-		fmt.Fprintf(&b, "WAITING at %s", wt.Node)
+		if wt.Node != "" {
+			fmt.Fprintf(&b, "WAITING at %s", line(wt.Node))
+		} else {
+			b.WriteString("WAITING (n8n does not say at which node)")
+		}
 		if wt.Until != nil {
 			fmt.Fprintf(&b, " until %s", wt.Until.UTC().Format(time.RFC3339Nano))
 		}
@@ -200,4 +203,27 @@ func WriteSummary(w io.Writer, e *Execution) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// failedAt is the failure's heading. An execution can fail with no node
+// named anywhere (a worker crash before the first node): it says so rather
+// than "FAILED at " and nothing.
+func failedAt(f *SummaryError) string {
+	if f.Node == "" {
+		return "FAILED (n8n did not record at which node)"
+	}
+	s := "FAILED at " + safetext.Line(f.Node)
+	if f.NodeType != "" {
+		s += " (" + safetext.Line(f.NodeType) + ")"
+	}
+	if f.Ran {
+		return s + fmt.Sprintf(" run %d", f.Run)
+	}
+	return s + " (the node has no run)"
+}
+
+// indented cleans a message that may span lines and keeps its later lines
+// under its first.
+func indented(s string) string {
+	return strings.ReplaceAll(strings.TrimRight(safetext.Text(s), "\n"), "\n", "\n  ")
 }

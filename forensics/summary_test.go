@@ -82,3 +82,97 @@ func TestSummaryOfLoopCountsRuns(t *testing.T) {
 		t.Errorf("runs %v", runs)
 	}
 }
+
+// evil is what a workflow can put in its names and errors: OSC 52 (write
+// the clipboard), CSI 2J (clear the screen), an OSC 0 title, the one-byte
+// C1 CSI (U+009B), BEL, CR, DEL and a tab.
+const evil = "\x1b]52;c;cm0gLXJmIH4=\x07\x1b[2J\x1b]0;owned\x1b\\\u009b31m\r\x7f\x08\t!"
+
+func evilExecution(t *testing.T) []byte {
+	t.Helper()
+	node := "Send " + evil
+	doc := map[string]any{
+		"id": "7" + evil, "status": "error", "mode": "webhook" + evil, "workflowId": "wf" + evil,
+		"startedAt": "2026-11-21T23:15:56.593Z", "stoppedAt": "2026-11-21T23:15:56.622Z",
+		"workflowData": map[string]any{"name": "Ohio " + evil, "nodes": []any{
+			map[string]any{"name": node, "type": "n8n-nodes-base.code" + evil, "parameters": map[string]any{}}}},
+		"data": map[string]any{"resultData": map[string]any{
+			"runData": map[string]any{node: []any{map[string]any{"startTime": 1795302956601, "executionTime": 3,
+				"executionStatus": "error", "data": map[string]any{},
+				"error": map[string]any{"message": "SMTP " + evil + "\nsecond line " + evil, "description": "desc " + evil,
+					"name": "NodeOperationError" + evil, "httpCode": "550" + evil}}}},
+			"lastNodeExecuted": node}},
+	}
+	raw, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
+// The summary goes to a terminal: nothing from the execution may reach it
+// as a control character.
+func TestSummaryTextCarriesNoControlCharacters(t *testing.T) {
+	e, err := Open(evilExecution(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := WriteSummary(&b, e); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for i, r := range out {
+		if r < 0x20 && r != '\n' && r != '\t' || r >= 0x7f && r <= 0x9f {
+			t.Fatalf("byte offset %d: control %U reaches the terminal in:\n%q", i, r, out)
+		}
+	}
+	for _, want := range []string{"FAILED at Send ␛]52;c;", "workflow  Ohio ␛]52;", "SMTP ␛]52;", "\n  second line ␛"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// --json stays exact: JSON's own escaping makes it safe, and a script gets
+// the names as n8n holds them.
+func TestSummaryJSONKeepsNamesExact(t *testing.T) {
+	e, err := Open(evilExecution(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := WriteSummaryJSON(&b, e); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < b.Len(); i++ {
+		if c := b.String()[i]; c < 0x20 && c != '\n' {
+			t.Fatalf("raw control byte %#x in the JSON", c)
+		}
+	}
+	var s Summary
+	if err := json.Unmarshal([]byte(b.String()), &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.WorkflowName != "Ohio "+evil || s.Failure == nil || s.Failure.Node != "Send "+evil || !strings.HasPrefix(s.Failure.Message, "SMTP "+evil) {
+		t.Fatalf("JSON changed the names: %q, %+v", s.WorkflowName, s.Failure)
+	}
+}
+
+// A crash before any node ran leaves n8n's error with no node: the
+// summary says so instead of "FAILED at " and nothing.
+func TestSummaryFailureWithoutNode(t *testing.T) {
+	raw := `{"id":"9","status":"crashed","data":{"resultData":{"error":{"message":"worker lost"},"runData":{}}}}`
+	e, err := Open([]byte(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := WriteSummary(&b, e); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if strings.Contains(out, "FAILED at ") || strings.Contains(out, "at :") || !strings.Contains(out, "FAILED (n8n did not record at which node)\n  worker lost") {
+		t.Fatalf("summary of a failure with no node:\n%s", out)
+	}
+}

@@ -31,18 +31,25 @@ type ExecutionTarget struct {
 // ExecutionData returns the execution's JSON with its run data, as n8n sent
 // it, for the forensics screen to open. The actor must be allowed to view
 // the campaign's executions, and the execution must belong to the
-// campaign's workflow; both are checked before any run data is fetched.
+// campaign's workflow; both are checked before any run data is fetched,
+// and a refusal of either leaves an audit row.
 func (c *Console) ExecutionData(ctx context.Context, actor Actor, campaignID int64, executionID string) ([]byte, error) {
 	camp, err := c.store.Campaign(ctx, campaignID)
 	if err != nil {
 		return nil, fmt.Errorf("campaign %d: %w", campaignID, err)
 	}
+	t := ExecutionTarget{InstanceID: camp.InstanceID, ExecutionID: executionID, WorkflowID: camp.N8nWorkflowID,
+		CampaignID: camp.ID, Campaign: camp.Name, WorkspaceID: camp.WorkspaceID}
 	if err := Authorize(actor, ActionViewExecutions, camp.WorkspaceID); err != nil {
+		c.auditInspectRefused(ctx, actor, t, err)
 		return nil, err
 	}
 	var raw []byte
 	err = c.clients.call(ctx, camp.InstanceID, func(cl N8n) error {
 		if _, err := c.executionOf(ctx, cl, camp, executionID); err != nil {
+			if errors.Is(err, ErrWrongCampaign) {
+				c.auditInspectRefused(ctx, actor, t, err)
+			}
 			return err
 		}
 		var err error
@@ -59,7 +66,8 @@ func (c *Console) ExecutionData(ctx context.Context, actor Actor, campaignID int
 // for the only one), works out which campaign and workspace own it,
 // authorises the actor for that workspace (only super admins may read the
 // executions of workflows no campaign owns), and only then fetches its
-// data. It serves `godmode inspect ID`.
+// data. It serves `godmode inspect ID`. A refusal leaves an audit row
+// naming the execution and the workspace it belongs to.
 func (c *Console) InspectExecution(ctx context.Context, actor Actor, instance, executionID string) (ExecutionTarget, []byte, error) {
 	t := ExecutionTarget{ExecutionID: executionID}
 	in, err := c.pickInstance(ctx, instance)
@@ -78,6 +86,7 @@ func (c *Console) InspectExecution(ctx context.Context, actor Actor, instance, e
 			return err
 		}
 		if err := Authorize(actor, ActionViewExecutions, t.WorkspaceID); err != nil {
+			c.auditInspectRefused(ctx, actor, t, err)
 			return err
 		}
 		raw, err = cl.GetExecution(ctx, executionID, true)
@@ -232,5 +241,29 @@ func (c *Console) auditRetry(ctx context.Context, actor Actor, camp Campaign, be
 	a, _ := json.Marshal(after)
 	e := actor.auditEntry("retry", outcome, err)
 	e.Before, e.After, e.WorkspaceID, e.CampaignID = b, a, &camp.WorkspaceID, &camp.ID
+	c.appendAudit(ctx, e)
+}
+
+// auditInspectRefused records a refused read of an execution's data: who
+// asked for which execution of which workspace. (Reads that succeed are
+// not audited: the console opens executions all day; a refusal is the
+// attempt worth a row.)
+func (c *Console) auditInspectRefused(ctx context.Context, actor Actor, t ExecutionTarget, err error) {
+	what := map[string]any{"execution": t.ExecutionID, "workflow": t.WorkflowID}
+	if t.Instance != "" {
+		what["instance"] = t.Instance
+	}
+	if t.Campaign != "" {
+		what["campaign"] = t.Campaign
+	}
+	b, _ := json.Marshal(what)
+	e := actor.auditEntry("inspect", OutcomeFailed, err)
+	e.Before = b
+	if t.WorkspaceID != 0 {
+		e.WorkspaceID = &t.WorkspaceID
+	}
+	if t.CampaignID != 0 {
+		e.CampaignID = &t.CampaignID
+	}
 	c.appendAudit(ctx, e)
 }

@@ -183,3 +183,42 @@ func TestInspectExecutionLocatesTheCampaignBeforeFetching(t *testing.T) {
 		t.Errorf("two instances, none named: %v", err)
 	}
 }
+
+// A refused inspect leaves an audit row, whichever way it was asked: by id
+// (godmode inspect ID) or through a campaign (the console's forensics).
+func TestRefusedInspectIsAudited(t *testing.T) {
+	w := newWorld(t)
+	camp, exec := w.failingCampaign(w.ws, "Email 1")
+	texas, tex := w.otherWorkspace()
+	_, theirs := w.failingCampaign(texas, "Research Report")
+
+	if _, _, err := w.console.InspectExecution(w.ctx, tex, "", exec.ID); !errors.Is(err, model.ErrForbidden) {
+		t.Fatalf("outsider by id: %v", err)
+	}
+	if _, err := w.console.ExecutionData(w.ctx, tex, camp.ID, exec.ID); !errors.Is(err, model.ErrForbidden) {
+		t.Fatalf("outsider through the campaign: %v", err)
+	}
+	if _, err := w.console.ExecutionData(w.ctx, w.member, camp.ID, theirs.ID); !errors.Is(err, model.ErrWrongCampaign) {
+		t.Fatalf("another campaign's execution: %v", err)
+	}
+	rows := w.auditRows("inspect")
+	if len(rows) != 3 {
+		t.Fatalf("%d inspect audit rows, want 3 (one per refusal): %+v", len(rows), rows)
+	}
+	// Newest first.
+	wantActors := []string{"member@example.com", "tex@example.com", "tex@example.com"}
+	wantExec := []string{theirs.ID, exec.ID, exec.ID}
+	for i, r := range rows {
+		if r.Outcome != model.OutcomeFailed || r.ActorName != wantActors[i] || r.Error == "" ||
+			r.WorkspaceID == nil || *r.WorkspaceID != w.ws.ID || !strings.Contains(string(r.Before), `"execution": "`+wantExec[i]+`"`) {
+			t.Errorf("row %d: %+v (%s)", i, r, r.Before)
+		}
+	}
+	// An allowed read adds none.
+	if _, _, err := w.console.InspectExecution(w.ctx, w.viewer, "", exec.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(w.auditRows("inspect")); n != 3 {
+		t.Errorf("an allowed inspect changed the inspect rows to %d", n)
+	}
+}

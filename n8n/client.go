@@ -26,6 +26,8 @@ type Client struct {
 	timeout        time.Duration
 	attemptTimeout time.Duration
 	slots          chan struct{}
+	maxBody        int64 // most bytes read of an answer
+	maxExecution   int64 // of an execution with its run data
 }
 
 // apiKey sits behind a pointer so that printing a Client with %v or %#v
@@ -65,6 +67,39 @@ func WithTimeout(d time.Duration) Option { return func(c *Client) { c.timeout = 
 // means attempts are bounded only by the call.
 func WithAttemptTimeout(d time.Duration) Option { return func(c *Client) { c.attemptTimeout = d } }
 
+// Default caps on what is read of an answer: an execution with its run
+// data can be hundreds of megabytes (forensics caps it at the same size);
+// every other answer (a page of 250 workflows, a tag list) is far smaller.
+const (
+	DefaultMaxBody      int64 = 64 << 20
+	DefaultMaxExecution int64 = 512 << 20
+)
+
+// ErrTooLarge is an answer refused for being bigger than the client reads
+// (a hostile or broken server streaming without end); the *Error's
+// Message says the cap. Never retried.
+var ErrTooLarge = errors.New("answer too large")
+
+// WithMaxBody caps what is read of an answer other than an execution's
+// data (default DefaultMaxBody).
+func WithMaxBody(n int64) Option {
+	return func(c *Client) {
+		if n > 0 {
+			c.maxBody = n
+		}
+	}
+}
+
+// WithMaxExecutionBytes caps what is read of an execution with its run
+// data (default DefaultMaxExecution).
+func WithMaxExecutionBytes(n int64) Option {
+	return func(c *Client) {
+		if n > 0 {
+			c.maxExecution = n
+		}
+	}
+}
+
 // New returns a client of the n8n at baseURL (e.g. https://n8n.example.com,
 // without /api/v1) authenticating with apiKey.
 func New(baseURL, apiKey_ string, opts ...Option) *Client {
@@ -76,6 +111,8 @@ func New(baseURL, apiKey_ string, opts ...Option) *Client {
 		timeout:        30 * time.Second,
 		attemptTimeout: 10 * time.Second,
 		slots:          make(chan struct{}, 8),
+		maxBody:        DefaultMaxBody,
+		maxExecution:   DefaultMaxExecution,
 	}
 	for _, o := range opts {
 		o(c)
@@ -113,6 +150,7 @@ type call struct {
 	body       any    // marshalled to JSON when not nil
 	idempotent bool   // may be retried
 	okStatus   []int  // accepted statuses (default 200)
+	execution  bool   // the answer is an execution with its run data: the big cap
 }
 
 // do runs a call with the context's deadline, the in-flight limit and, for
@@ -216,13 +254,70 @@ func (c *Client) attempt(ctx context.Context, cl call, path string, payload []by
 			slog.Int("status", resp.StatusCode), slog.Duration("took", time.Since(start)))
 		return nil, e
 	}
-	body, err := io.ReadAll(resp.Body)
+	limit := c.maxBody
+	if cl.execution {
+		limit = c.maxExecution
+	}
+	body, err := readBody(resp, limit)
+	if errors.Is(err, ErrTooLarge) {
+		c.log.LogAttrs(ctx, slog.LevelWarn, "n8n answer refused: too large", slog.String("method", cl.method), slog.String("path", path),
+			slog.Int64("limit", limit))
+		return nil, fail(ErrTooLarge, resp.StatusCode, "the answer is more than "+sizeText(limit)+"; stopped reading there", nil)
+	}
 	if err != nil {
 		return nil, c.transportError(ctx, fail, fmt.Errorf("reading answer: %w", err))
 	}
 	c.log.LogAttrs(ctx, slog.LevelDebug, "n8n request", slog.String("method", cl.method), slog.String("path", path),
 		slog.Int("status", resp.StatusCode), slog.Int("bytes", len(body)), slog.Duration("took", time.Since(start)))
 	return body, nil
+}
+
+// readBody reads at most limit bytes of an answer, refusing a bigger one
+// with ErrTooLarge before reading it when n8n says its length. It reads
+// into chunks joined at the end, so a server that lies about the length
+// or sends without end costs at most the cap before it is refused; the
+// request's context (the caller's deadline, SIGTERM) still ends the read.
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
+	if resp.ContentLength > limit {
+		return nil, ErrTooLarge
+	}
+	size := int64(32 << 10)
+	if resp.ContentLength >= 0 {
+		size = resp.ContentLength + 1 // +1 to see a body longer than said
+	}
+	var chunks [][]byte
+	var total int64
+	for {
+		c := make([]byte, 0, max(1, min(size, limit+1-total)))
+		n, err := io.ReadFull(resp.Body, c[:cap(c)])
+		total += int64(n)
+		chunks = append(chunks, c[:n])
+		if total > limit {
+			return nil, ErrTooLarge
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		size = min(max(size, 32<<10)*2, 16<<20)
+	}
+	if len(chunks) == 1 {
+		return chunks[0], nil
+	}
+	out := make([]byte, 0, total)
+	for _, c := range chunks {
+		out = append(out, c...)
+	}
+	return out, nil
+}
+
+func sizeText(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // transportError classifies a failure to get an answer. The caller's own

@@ -49,7 +49,7 @@ func (c *Client) GetExecution(ctx context.Context, id string, includeData bool) 
 	if includeData {
 		path += "?includeData=true"
 	}
-	return c.do(ctx, call{method: "GET", path: path, idempotent: true})
+	return c.do(ctx, call{method: "GET", path: path, idempotent: true, execution: includeData})
 }
 
 // GetExecutionInfo reads an execution's summary (no run data). Unlike the

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/safetext"
 	"github.com/godmode-console/godmode/ui/common"
 )
 
@@ -111,7 +112,7 @@ func syncAge(now time.Time, h model.Health) string {
 // who is the actor and their role where the cursor is.
 func (r *Root) who() string {
 	a := r.opts.Actor
-	name := a.Name
+	name := safetext.Line(a.Name)
 	if name == "" {
 		name = fmt.Sprintf("user %d", a.UserID)
 	}
@@ -133,7 +134,7 @@ func (r *Root) statusLine() string {
 	}
 	if r.status.Text == "" {
 		if r.poll.lastErr != nil {
-			return common.Fit(th.StatusError.Render(fmt.Sprintf("poll failed (%s); retrying in %s, showing the last data", r.poll.lastErr, common.Dur(r.poll.delay()))), r.width)
+			return common.Fit(th.StatusError.Render(safetext.Line(fmt.Sprintf("poll failed (%s); retrying in %s, showing the last data", r.poll.lastErr, common.Dur(r.poll.delay())))), r.width)
 		}
 		return ""
 	}
@@ -144,7 +145,8 @@ func (r *Root) statusLine() string {
 	case common.Failure:
 		st = th.StatusError
 	}
-	return common.Fit(st.Render(r.status.Text), r.width)
+	// Status texts quote names and n8n's errors.
+	return common.Fit(st.Render(safetext.Line(r.status.Text)), r.width)
 }
 
 func (r *Root) globalShort() []key.Binding {

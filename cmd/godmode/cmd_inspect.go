@@ -7,11 +7,13 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
 	fx "github.com/godmode-console/godmode/forensics"
 	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/n8n"
 	"github.com/godmode-console/godmode/themes"
 	fxview "github.com/godmode-console/godmode/ui/views/forensics"
 )
@@ -28,6 +30,8 @@ func runInspect(ctx context.Context, g *globals, args []string) error {
 	summary := fs.Bool("summary", false, "print the timeline and the first failed node with its error as text, and exit")
 	asJSON := fs.Bool("json", false, "print the same summary as one JSON object, and exit")
 	instance := fs.String("instance", "", "the n8n instance `NAME` that holds the execution (default: the only one registered)")
+	maxBytes := byteSize(fx.DefaultMaxBytes)
+	fs.Var(&maxBytes, "max-bytes", "refuse an execution bigger than `SIZE` after decompression (e.g. 512MB, 2GB)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -55,9 +59,9 @@ func runInspect(ctx context.Context, g *globals, args []string) error {
 		}
 	}
 	if file {
-		return inspectFile(ctx, g, what, *summary, *asJSON)
+		return inspectFile(ctx, g, what, int64(maxBytes), *summary, *asJSON)
 	}
-	return inspectID(ctx, g, what, *instance, *summary, *asJSON)
+	return inspectID(ctx, g, what, *instance, int64(maxBytes), *summary, *asJSON)
 }
 
 func isExecutionFile(s string) bool {
@@ -80,10 +84,14 @@ func isExecutionID(s string) bool {
 	return true
 }
 
-// inspectFile needs no database: the file is the whole execution.
-func inspectFile(ctx context.Context, g *globals, path string, summary, asJSON bool) error {
-	e, err := fx.OpenFile(path)
+// inspectFile needs no database: the file is the whole execution. The
+// read is capped and stops on SIGINT/SIGTERM (ctx), so a gzip bomb or
+// `inspect <(cat /dev/zero)` is refused, not fed to the kernel's OOM
+// killer.
+func inspectFile(ctx context.Context, g *globals, path string, limit int64, summary, asJSON bool) error {
+	e, err := fx.OpenFileContext(ctx, path, limit)
 	if err != nil {
+		err = explainRead(ctx, err)
 		if !strings.Contains(err.Error(), path) { // the error names it once
 			err = fmt.Errorf("%s: %w", path, err)
 		}
@@ -103,16 +111,17 @@ func inspectFile(ctx context.Context, g *globals, path string, summary, asJSON b
 
 // inspectID finds the execution on the configured n8n, checks the local
 // actor may read it (before its data is fetched) and shows it.
-func inspectID(ctx context.Context, g *globals, id, instance string, summary, asJSON bool) error {
+func inspectID(ctx context.Context, g *globals, id, instance string, limit int64, summary, asJSON bool) error {
 	s, actor, err := g.openAs(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.close()
-	console := model.NewConsole(s.store, dialN8n, model.ConsoleOptions{Context: s.cfg.Name})
+	dial := func(base, key string) model.N8n { return n8n.New(base, key, n8n.WithMaxExecutionBytes(limit)) }
+	console := model.NewConsole(s.store, dial, model.ConsoleOptions{Context: s.cfg.Name})
 	target, raw, err := console.InspectExecution(ctx, actor, instance, id)
 	if err != nil {
-		return err
+		return explainRead(ctx, err)
 	}
 	if summary || asJSON {
 		e, err := fx.Open(raw)
@@ -132,6 +141,44 @@ func inspectID(ctx context.Context, g *globals, id, instance string, summary, as
 	m := fxview.New(b, fxview.Options{Actor: actor, Theme: th, Now: time.Now})
 	src := fxview.Source{CampaignID: target.CampaignID, Campaign: target.Campaign, Workspace: target.Workspace, WorkspaceID: target.WorkspaceID}
 	return runProgram(ctx, g, fxview.NewStandalone(m, m.OpenBytes(src, id, raw)))
+}
+
+// explainRead says how to read a refused big execution anyway, and that an
+// interrupted read was interrupted.
+func explainRead(ctx context.Context, err error) error {
+	var tb *fx.TooBigError
+	if errors.As(err, &tb) || errors.Is(err, n8n.ErrTooLarge) {
+		return fmt.Errorf("%w; raise --max-bytes to read it", err)
+	}
+	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return fmt.Errorf("interrupted: %w", err)
+	}
+	return err
+}
+
+// byteSize is a flag of a size in bytes, with an optional KB, MB or GB.
+type byteSize int64
+
+func (b *byteSize) String() string { return fx.Size(int64(*b)) }
+
+func (b *byteSize) Set(s string) error {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)/mult {
+		return fmt.Errorf("%q is not a size (e.g. 512MB, 2GB, or bytes)", s)
+	}
+	*b = byteSize(n * mult)
+	return nil
 }
 
 func printSummary(w io.Writer, e *fx.Execution, asJSON bool) error {

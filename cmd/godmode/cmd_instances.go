@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/safetext"
 )
 
 func runInstances(ctx context.Context, g *globals, args []string) error {
@@ -117,7 +118,7 @@ func runInstances(ctx context.Context, g *globals, args []string) error {
 // printInstances is the one place `instances list` prints data from the
 // database; every field passes through cell, so cleaning them is one edit.
 func printInstances(w io.Writer, list []model.Instance) error {
-	cell := func(s string) string { return dash(s) }
+	cell := func(s string) string { return safetext.Line(dash(s)) } // n8n errors and names are data: cleaned
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tBASE URL\tWEBHOOK URL\tKEY\tHEALTH\tLAST ERROR")
 	for _, in := range list {

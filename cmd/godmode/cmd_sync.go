@@ -17,6 +17,7 @@ import (
 
 	"github.com/godmode-console/godmode/db"
 	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/safetext"
 )
 
 func runSync(ctx context.Context, g *globals, args []string) error {
@@ -51,7 +52,7 @@ func runSync(ctx context.Context, g *globals, args []string) error {
 		defer s.Close()
 		return syncOnce(ctx, g.stdout, s, store)
 	}
-	opt.Log = slog.New(slog.NewJSONHandler(g.stderr, nil))
+	opt.Log = slog.New(slog.NewJSONHandler(g.stderr, safetext.Options(nil))) // log lines carry names and n8n errors: cleaned
 	s := model.NewSyncer(store, dialN8n, opt)
 	return syncDaemon(ctx, s, opt.Log, *every, *timeout, *listen)
 }
@@ -82,6 +83,8 @@ func syncOnce(ctx context.Context, out io.Writer, s *model.Syncer, store *db.Sto
 		fmt.Fprintln(out, "no n8n instances registered: add one with godmode instances add")
 		return nil
 	}
+	// Names and n8n's error texts are data: cleaned of control characters.
+	clean := safetext.Line
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "INSTANCE\tCAMPAIGNS\tCORRECTED\tNEEDS YOU\tUNMANAGED\tRUNS\tREQS\tTOOK\tRESULT")
 	var failed []string
@@ -92,25 +95,25 @@ func syncOnce(ctx context.Context, out io.Writer, s *model.Syncer, store *db.Sto
 			if st, err := store.InstanceSyncState(ctx, r.InstanceID); err == nil && st.Leader != "" {
 				leader = st.Leader
 			}
-			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\t-\tskipped: %s leads it\n", r.Instance, leader)
+			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\t-\tskipped: %s leads it\n", clean(r.Instance), clean(leader))
 		case r.Err != nil:
 			failed = append(failed, r.Instance)
-			fmt.Fprintf(tw, "%s\t%d\t-\t-\t-\t-\t%d\t%s\tfailed: %s\n", r.Instance, r.Campaigns, r.Requests, round(r.Took), firstLine(r.Err))
+			fmt.Fprintf(tw, "%s\t%d\t-\t-\t-\t-\t%d\t%s\tfailed: %s\n", clean(r.Instance), r.Campaigns, r.Requests, round(r.Took), clean(firstLine(r.Err)))
 		default:
 			result := "ok"
 			if r.Skipped > 0 {
 				result = fmt.Sprintf("ok, %d left for next cycle (toggled meanwhile)", r.Skipped)
 			}
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", r.Instance, r.Campaigns, len(r.Corrected),
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", clean(r.Instance), r.Campaigns, len(r.Corrected),
 				r.NeedsPerson, r.Unmanaged, r.NewExecutions, r.Requests, round(r.Took), result)
 		}
 	}
 	tw.Flush()
 	for _, r := range reps {
 		for _, c := range r.Corrected {
-			line := fmt.Sprintf("corrected %s/%s: now %s", r.Instance, c.Name, c.Status)
+			line := fmt.Sprintf("corrected %s/%s: now %s", clean(r.Instance), clean(c.Name), clean(string(c.Status)))
 			if c.LastError != "" {
-				line += ": " + c.LastError
+				line += ": " + clean(c.LastError)
 			}
 			fmt.Fprintln(out, line)
 		}

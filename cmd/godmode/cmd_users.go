@@ -11,6 +11,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/safetext"
 )
 
 // maxPublicKeyFile caps what is read of a public key file: an
@@ -121,7 +122,7 @@ func readPublicKey(g *globals, path string) (model.UserKey, error) {
 
 // printUsers is the one place `users list` prints data from the database.
 func printUsers(w io.Writer, list []model.User) error {
-	cell := func(s string) string { return dash(s) }
+	cell := func(s string) string { return safetext.Line(dash(s)) } // n8n errors and names are data: cleaned
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "EMAIL\tNAME\tSUPER ADMIN\tSINCE")
 	for _, u := range list {

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+
+	"github.com/godmode-console/godmode/safetext"
 )
 
 // command is one subcommand; the table below is the whole CLI.
@@ -79,7 +81,7 @@ func init() {
 			args: "[--watch] [--listen ADDR]", access: map[string]access{"": automatic},
 			help: "Without --watch, one cycle over every instance, then a table. With --watch, until SIGINT or\nSIGTERM. Retention (execution_retention, finding_retention) is applied by each instance's leader."},
 		{name: "inspect", summary: "open forensics on an execution id or a saved execution file", run: runInspect,
-			args: "ID|FILE.json [--summary|--json] [--instance NAME]", access: map[string]access{"": reads}},
+			args: "ID|FILE.json [--summary|--json] [--instance NAME] [--max-bytes SIZE]", access: map[string]access{"": reads}},
 		{name: "version", summary: "print the version", access: map[string]access{"": reads}, run: func(_ context.Context, g *globals, args []string) error {
 			if _, err := parse(g.flags("version"), args); err != nil {
 				return err
@@ -152,7 +154,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 				fmt.Fprintln(stderr, err)
 				return 2
 			}
-			fmt.Fprintf(stderr, "godmode %s: %v\n", name, err)
+			// Errors quote n8n's answers and names from data: cleaned.
+			fmt.Fprintf(stderr, "godmode %s: %s\n", name, safetext.Text(err.Error()))
 			return 1
 		}
 	}

@@ -5,6 +5,8 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/godmode-console/godmode/safetext"
 )
 
 // Fit pads or truncates a (possibly styled) line to exactly w cells.
@@ -46,7 +48,7 @@ func box(st, titleStyle lipgloss.Style, title, content string, w, h int, exact b
 	var sb strings.Builder
 	sb.Grow((w + 24) * h)
 
-	t := ansi.Truncate(" "+title+" ", max(0, inner-1), "…")
+	t := ansi.Truncate(" "+safetext.Line(title)+" ", max(0, inner-1), "…") // titles name campaigns
 	tw := ansi.StringWidth(t)
 	sb.WriteString(edge.Render(b.TopLeft + b.Top))
 	sb.WriteString(titleStyle.Render(t))

@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/godmode-console/godmode/safetext"
 	"github.com/godmode-console/godmode/themes"
 	"github.com/godmode-console/godmode/ui/common"
 )
@@ -48,7 +49,8 @@ type Model struct {
 
 // New opens a dialog; the first field has the keyboard.
 func New(th *themes.Theme, title, body string, fields ...Field) *Model {
-	m := &Model{Title: title, Body: body, fields: fields, theme: th}
+	// A dialog quotes data (a freeze reason, a campaign name): cleaned.
+	m := &Model{Title: safetext.Line(title), Body: safetext.Text(body), fields: fields, theme: th}
 	for _, f := range fields {
 		in := common.NewInput(th, "> ")
 		in.Placeholder = f.Placeholder

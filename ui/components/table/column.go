@@ -17,6 +17,10 @@ type Column[T any] struct {
 	// a theme field, so the table can cache its escape codes. The cursor
 	// row ignores it so the selection reads as one bar.
 	Style func(T) *lipgloss.Style
+	// Styled marks a cell the view draws itself with escape codes (a
+	// spinner): it is not cleaned. Every other cell is data (a name, an
+	// n8n error) and is cleaned of control characters before it is drawn.
+	Styled bool
 	// Compare orders two rows by this column; nil makes it unsortable.
 	Compare func(a, b T) int
 }

@@ -7,6 +7,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/godmode-console/godmode/safetext"
 	"github.com/godmode-console/godmode/ui/common"
 )
 
@@ -146,7 +147,7 @@ func (m Model[T]) renderRow(b *strings.Builder, r T, cursor bool, ws []int, cell
 	th := m.theme
 	if cursor {
 		for i, c := range m.cols {
-			cells[i] = fit(c.Cell(r), ws[i], c.Right)
+			cells[i] = fit(c.text(r), ws[i], c.Right)
 		}
 		st := &th.RowCursor
 		if m.focused {
@@ -166,7 +167,7 @@ func (m Model[T]) renderRow(b *strings.Builder, r T, cursor bool, ws []int, cell
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		text := fit(c.Cell(r), ws[i], c.Right)
+		text := fit(c.text(r), ws[i], c.Right)
 		st := base
 		if c.Style != nil && !whole {
 			st = c.Style(r)
@@ -178,6 +179,14 @@ func (m Model[T]) renderRow(b *strings.Builder, r T, cursor bool, ws []int, cell
 		m.paint.get(st).write(b, text)
 	}
 	b.WriteString(strings.Repeat(" ", pad))
+}
+
+// text is the cell of r: cleaned, unless the view styled it itself.
+func (c Column[T]) text(r T) string {
+	if c.Styled {
+		return c.Cell(r)
+	}
+	return safetext.Line(c.Cell(r))
 }
 
 // painter is a style reduced to the escape codes around its text; valid

@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/safetext"
 	"github.com/godmode-console/godmode/themes"
 	"github.com/godmode-console/godmode/ui/common"
 	"github.com/godmode-console/godmode/ui/components/table"
@@ -249,7 +250,7 @@ func (m *Model) detail() string {
 	if !ok || w < 10 {
 		return strings.Repeat("\n", detailLines-1)
 	}
-	text := fmt.Sprintf("%s %s · %s: %s", State(f), kindWord(f.Kind), where(f), detail(f))
+	text := safetext.Line(fmt.Sprintf("%s %s · %s: %s", State(f), kindWord(f.Kind), where(f), detail(f)))
 	lines := strings.Split(ansi.Wordwrap(text, w, " "), "\n")
 	if len(lines) > detailLines {
 		lines = lines[:detailLines]

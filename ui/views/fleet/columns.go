@@ -91,7 +91,7 @@ func campaignColumns(th *themes.Theme, st *toggles, now common.Clock) []table.Co
 			}
 			return " "
 		}},
-		{Title: "SWITCH", Width: 6, Cell: st.switchCell, Style: func(c C) *lipgloss.Style {
+		{Title: "SWITCH", Width: 6, Cell: st.switchCell, Styled: true, Style: func(c C) *lipgloss.Style {
 			if _, ok := st.pending[c.ID]; ok {
 				return &th.SwitchPending
 			}

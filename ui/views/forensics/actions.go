@@ -10,6 +10,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/godmode-console/godmode/safetext"
 	"github.com/godmode-console/godmode/ui/common"
 )
 
@@ -148,7 +149,9 @@ type savedMsg struct {
 }
 
 // save writes the sanitized execution next to the user, never over an
-// existing file.
+// existing file. The execution id is n8n's word, not ours: it is made a
+// safe file name (no '/', no "..", no leading dot) so the file lands in
+// the folder whatever the id holds.
 func (m *Model) save() tea.Cmd {
 	e := m.exec
 	dir := m.saveDir
@@ -160,10 +163,11 @@ func (m *Model) save() tea.Cmd {
 			}
 		}
 		b := e.Bytes()
+		id := safetext.FileName(e.ID)
 		for i := 1; i < 1000; i++ {
-			name := fmt.Sprintf("execution-%s.json", e.ID)
+			name := fmt.Sprintf("execution-%s.json", id)
 			if i > 1 {
-				name = fmt.Sprintf("execution-%s-%d.json", e.ID, i)
+				name = fmt.Sprintf("execution-%s-%d.json", id, i)
 			}
 			p := filepath.Join(dir, name)
 			f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
@@ -179,7 +183,7 @@ func (m *Model) save() tea.Cmd {
 			}
 			return savedMsg{path: p, n: len(b), err: err}
 		}
-		return savedMsg{err: fmt.Errorf("%s already holds 999 saved copies of execution %s", dir, e.ID)}
+		return savedMsg{err: fmt.Errorf("%s already holds 999 saved copies of execution %s", dir, id)}
 	}
 }
 

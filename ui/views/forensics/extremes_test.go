@@ -64,3 +64,30 @@ func TestA30MBString(t *testing.T) {
 		t.Fatalf("the 30 MB string is not shown cut:\n%s", s)
 	}
 }
+
+// A failure n8n records without a node reads as such, not "failed at : …".
+func TestVerdictOfAFailureWithNoNode(t *testing.T) {
+	raw := []byte(`{"id":"9","status":"crashed","data":{"resultData":{"error":{"message":"worker lost"},"runData":{}}}}`)
+	s := shown(t, raw, 120, 30)
+	if strings.Contains(s, "failed at :") || !strings.Contains(s, "✗ failed (n8n did not record at which node): worker lost") {
+		t.Fatalf("verdict of a failure with no node:\n%s", s)
+	}
+}
+
+// The campaign and workspace names come from the database, where anyone
+// with a campaign can name it: the header must not pass their escapes on.
+func TestHeaderCleansCampaignAndWorkspaceNames(t *testing.T) {
+	v, err := Prepare(oneRun(`{"a":1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := New(nil, Options{Theme: themes.MustLoad("dark")})
+	m.SetSize(160, 30)
+	m.Show(Source{Campaign: "Ohio\x1b]52;c;aGk=\x07\u009b2J", Workspace: "acme\x1b]0;t\x07", CampaignID: 1}, v)
+	s := m.View()
+	for _, bad := range []string{"\x1b]", "\u009b", "\x07"} {
+		if strings.Contains(s, bad) {
+			t.Fatalf("the header passes %q from a name to the terminal: %q", bad, s)
+		}
+	}
+}

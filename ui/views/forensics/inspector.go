@@ -244,7 +244,7 @@ func (m *Model) lines(w, h int) []string {
 	case v == nil || v.pending:
 		out = append(out, m.spin.View()+" "+th.Muted.Render("indexing "+m.tab.String()+"…"))
 	case v.note != "":
-		for _, l := range wrap(v.note, w) {
+		for _, l := range wrap(printable(v.note), w) {
 			out = append(out, th.Muted.Render(l))
 		}
 	case v.code != nil:

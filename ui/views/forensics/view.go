@@ -163,13 +163,13 @@ func (m *Model) header() string {
 		parts = append(parts, th.Warn.Render(cut))
 	}
 	if m.src.Campaign != "" {
-		where := m.src.Campaign
+		where := printable(m.src.Campaign)
 		if m.src.Workspace != "" {
-			where += " (" + m.src.Workspace + ")"
+			where += " (" + printable(m.src.Workspace) + ")"
 		}
 		parts = append(parts, th.Text.Render(where))
 	} else if m.src.File != "" {
-		parts = append(parts, th.Text.Render(m.src.File))
+		parts = append(parts, th.Text.Render(printable(m.src.File)))
 	}
 	if e.WorkflowName != "" {
 		parts = append(parts, th.Muted.Render("workflow "+printable(e.WorkflowName)))
@@ -217,7 +217,11 @@ func (m *Model) verdict() string {
 		if f.Error.HTTPCode != "" && !strings.Contains(msg, f.Error.HTTPCode) {
 			msg = f.Error.HTTPCode + " " + msg
 		}
-		s = th.Error.Bold(true).Render("✗ failed at "+where+": ") + th.Error.Render(msg)
+		head := "✗ failed at " + where + ": "
+		if where == "" { // a crash before any node, or n8n named none
+			head = "✗ failed (n8n did not record at which node): "
+		}
+		s = th.Error.Bold(true).Render(head) + th.Error.Render(msg)
 		if f.Error.Description != "" {
 			s += th.Muted.Render(" — " + printable(f.Error.Description))
 		}
@@ -242,7 +246,7 @@ func (m *Model) problemView() string {
 	th := m.theme
 	p := m.problem
 	w := min(m.width-4, 90)
-	body := th.DialogTitle.Render(p.title) + "\n\n" + th.Text.Render(strings.Join(wrap(p.body, w-4), "\n")) +
+	body := th.DialogTitle.Render(printable(p.title)) + "\n\n" + th.Text.Render(strings.Join(wrap(printable(p.body), w-4), "\n")) +
 		"\n\n" + th.Muted.Render(strings.Join(wrap(p.todo, w-4), "\n"))
 	return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, th.Dialog.Width(w).Render(body))
 }
