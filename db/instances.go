@@ -13,7 +13,7 @@ import (
 )
 
 const instanceCols = `id, name, base_url, webhook_base_url, api_key_key_id AS key_id, healthy,
-	coalesce(last_latency_ms, 0)::bigint * 1000000 AS last_latency, last_error, last_checked_at, created_at`
+	coalesce(last_latency_ms, 0)::bigint * 1000000 AS last_latency, last_error, last_checked_at, down_since, created_at`
 
 // NewInstance is what `godmode instances add` records.
 type NewInstance struct {
@@ -88,8 +88,11 @@ func (s *Store) RemoveInstance(ctx context.Context, name string) error {
 }
 
 // RecordInstanceHealth stores the outcome of the last call to an instance.
+// down_since keeps the first failure of a run of failures, so a console
+// says how long an instance has been down, not when it was last tried.
 func (s *Store) RecordInstanceHealth(ctx context.Context, id int64, healthy bool, latency time.Duration, lastErr string) error {
-	_, err := s.pool.Exec(ctx, `UPDATE n8n_instances SET healthy = $2, last_latency_ms = $3, last_error = $4, last_checked_at = now() WHERE id = $1`,
+	_, err := s.pool.Exec(ctx, `UPDATE n8n_instances SET healthy = $2, last_latency_ms = $3, last_error = $4, last_checked_at = now(),
+		down_since = CASE WHEN $2 THEN NULL ELSE coalesce(down_since, now()) END WHERE id = $1`,
 		id, healthy, latency.Milliseconds(), lastErr)
 	return dbErr("instance health", err)
 }
@@ -164,7 +167,7 @@ func (s *Store) EnsureInstance(ctx context.Context, in NewInstance) (string, err
 	}
 	ct, kid := s.keys.Seal([]byte(in.APIKey))
 	_, err = s.pool.Exec(ctx, `UPDATE n8n_instances SET base_url = $2, webhook_base_url = $3, api_key_ciphertext = $4, api_key_key_id = $5,
-			healthy = NULL, last_error = '' WHERE id = $1`, cur.ID, base, hook, ct, kid)
+			healthy = NULL, last_error = '', down_since = NULL WHERE id = $1`, cur.ID, base, hook, ct, kid)
 	if err != nil {
 		return "", dbErr(fmt.Sprintf("instance %q", in.Name), err)
 	}

@@ -50,10 +50,11 @@ func (c *clients) call(ctx context.Context, instanceID int64, fn func(N8n) error
 		return err
 	}
 	start := time.Now()
+	deadline, bounded := ctx.Deadline()
 	err = fn(cl)
 	healthy, msg := true, ""
 	if err != nil && isUnavailable(err) {
-		healthy, msg = false, err.Error()
+		healthy, msg = false, healthError(err, start, deadline, bounded)
 	}
 	// Health is best effort: a failing write here must not hide the call's result.
 	_ = c.store.RecordInstanceHealth(context.WithoutCancel(ctx), instanceID, healthy, time.Since(start), msg)

@@ -82,7 +82,7 @@ func (c *Console) readDrift(ctx context.Context, h *Health) {
 		h.DBOK, h.DBError = false, fmt.Sprintf("reading sync state: %v", err)
 		return
 	}
-	h.DriftCount = n
+	h.DriftCount, h.DriftKnown = n, true
 	h.LastSync = nil
 	if sum.Instances > 0 && sum.Synced == sum.Instances {
 		h.LastSync = sum.OldestOK
