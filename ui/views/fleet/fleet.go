@@ -58,6 +58,7 @@ type Model struct {
 	shownWS, shownCamp int64 // what the right-hand panes hold
 	seqCamps, seqExecs int
 	execFilter         string
+	execErr            error // why the executions shown are not fresh
 	loaded             bool
 
 	dialog    *prompt.Model
@@ -74,7 +75,7 @@ func (r rect) has(x, y int) bool { return x >= r.x && x < r.x+r.w && y >= r.y &&
 // New builds the fleet screen; it shows nothing until the first snapshot.
 func New(b Backend, o Options) *Model {
 	m := &Model{backend: b, actor: o.Actor, readOnly: o.ReadOnly, theme: o.Theme, now: o.Now, keys: defaultKeys()}
-	m.st = &toggles{pending: map[int64]model.CampaignStatus{}, marks: map[int64]bool{}}
+	m.st = &toggles{pending: map[int64]model.CampaignStatus{}, started: map[int64]int{}, marks: map[int64]bool{}}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	m.build()
 	return m
@@ -185,13 +186,20 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if msg.seq != m.seqExecs || msg.campaignID != m.shownCamp {
 			return nil
 		}
-		if msg.err != nil {
-			return status(common.Problem("could not load executions: " + msg.err.Error() + " — retrying at the next refresh"))
+		m.setExecutions(msg.rows, msg.err)
+		if r, ok := m.shownReach(); ok && r.Down() {
+			return nil // its panes say the instance is down already
 		}
-		m.execs.SetRows(msg.rows)
+		if msg.err != nil {
+			return status(common.Problem("could not load executions: " + model.CleanLine(msg.err.Error()) + " — retrying at the next refresh"))
+		}
 		return nil
 	case ToggledMsg:
 		return m.settle(msg)
+	case toggleExpiredMsg:
+		return m.expired(msg)
+	case refusedMsg:
+		return m.overruled(msg)
 	case FrozenMsg:
 		return m.frozen(msg)
 	case spinner.TickMsg:
