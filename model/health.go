@@ -34,9 +34,12 @@ type Health struct {
 	// the status line names a few.
 	DownList []Reach
 
-	LastSync   *time.Time
-	DriftKnown bool
-	DriftCount int
+	// LastSync is the oldest good sync cycle among the instances synced at
+	// all; NeverSynced counts the others.
+	LastSync    *time.Time
+	NeverSynced int
+	DriftKnown  bool
+	DriftCount  int
 }
 
 // DownListed is how many down instances Health names.

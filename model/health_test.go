@@ -111,3 +111,21 @@ func TestPostgresDownLeavesN8nAndDriftUnknown(t *testing.T) {
 		t.Errorf("health with Postgres down: %+v", h)
 	}
 }
+
+// An instance never synced (down since before godmode started, say) is
+// counted apart instead of turning the whole fleet's sync age into
+// "never" (on e26f193 one such instance among thousands did).
+func TestOneNeverSyncedInstanceDoesNotHideTheOthersSync(t *testing.T) {
+	w := newWorld(t)
+	other, err := w.store.AddInstance(w.ctx, db.NewInstance{Name: "down-1", BaseURL: "https://down-1.example.com", APIKey: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.store.Pool().Exec(w.ctx, `INSERT INTO sync_state (instance_id, last_ok_at) VALUES ($1, now() - interval '7 seconds')`, *w.ws.InstanceID); err != nil {
+		t.Fatal(err)
+	}
+	h := w.console.Health(w.ctx)
+	if h.LastSync == nil || time.Since(*h.LastSync) > time.Minute || h.NeverSynced != 1 {
+		t.Errorf("sync with %s never synced: last %v, never synced %d", other.Name, h.LastSync, h.NeverSynced)
+	}
+}

@@ -78,3 +78,24 @@ func TestHungInstanceTurnsNotAnsweringWithinAPoll(t *testing.T) {
 		t.Errorf("acme (n8n-eu-1, hung) is not marked: %q", l)
 	}
 }
+
+// ":instances" says which instances are down, since when and why, with
+// the error cleaned of terminal escapes.
+func TestInstancesSaysWhichAreDownAndWhy(t *testing.T) {
+	b := fiveInstancesTwoDown()
+	b.SetInstanceHealth(5, false, uitest.Epoch.Add(-7*time.Minute), "dial tcp 10.4.0.12:443: connect: connection refused\x1b]52;c;cGF3bmVk\x07\x1b[2J")
+	r := newRoot(b, Options{})
+	sized(r, 200, 45)
+	deliver(r, r.Init())
+	keys(r, ":instances", "enter")
+	deliver(r, r.refreshNow())
+	raw := r.Render()
+	s := plain(raw)
+	mustContain(t, s, "n8n instances [5] · 2 down (1 not answering)")
+	mustContain(t, line(s, "n8n-us-2"), "✗ down", "7m", "connect: connection refused")
+	mustContain(t, line(s, "n8n-ap-1"), "◌ no answer", "35s", "context deadline exceeded")
+	mustContain(t, line(s, "n8n-eu-2"), "● up")
+	if strings.Contains(raw, "\x1b]52") || strings.Contains(raw, "\x07") || strings.Contains(raw, "\x1b[2J") {
+		t.Error("an instance's error wrote terminal escapes to the screen")
+	}
+}

@@ -105,7 +105,7 @@ func TestScreenFiveInstancesTwoDown(t *testing.T) {
 		}
 	}
 	for ws, mark := range map[string]string{"acme": " ", "globex": " ", "initech": "◌", "umbrella": " ", "hooli": "✗", "stark": " "} {
-		if l := line(s, "   "+ws+" "); !strings.Contains(l, "┃"+mark+" ") {
+		if l := line(s, "   "+ws+" "); !strings.Contains(l, "┃"+mark+"   ") {
 			t.Errorf("%s should be marked %q: %q", ws, mark, l)
 		}
 	}

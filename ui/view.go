@@ -134,12 +134,17 @@ func (r *Root) n8nPart() string {
 	return hs.Render("n8n ") + th.Warn.Inherit(hs).Bold(true).Render("▲") + count
 }
 
-// syncAge is how long ago the sync loop last reconciled with n8n.
+// syncAge is how long ago the sync loop last reconciled with n8n, and how
+// many instances it never has.
 func syncAge(now time.Time, h model.Health) string {
 	if h.LastSync == nil {
 		return "never"
 	}
-	return common.Ago(now, *h.LastSync)
+	age := common.Ago(now, *h.LastSync)
+	if h.NeverSynced > 0 {
+		age += fmt.Sprintf(" (%d never)", h.NeverSynced)
+	}
+	return age
 }
 
 // who is the actor and their role where the cursor is.
