@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"strconv"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
@@ -34,17 +35,21 @@ type Options struct {
 	ReadOnly bool
 	Theme    *themes.Theme
 	Now      common.Clock
+	// ToggleBound is the model's bound on a toggle's n8n call (0:
+	// DefaultToggleBound); the console waits that plus ToggleMargin.
+	ToggleBound time.Duration
 }
 
 // Model is the fleet screen. It is used through a pointer: the campaign
 // cells read the optimistic state it owns.
 type Model struct {
-	backend  Backend
-	actor    model.Actor
-	readOnly bool
-	theme    *themes.Theme
-	now      common.Clock
-	keys     KeyMap
+	backend     Backend
+	actor       model.Actor
+	readOnly    bool
+	toggleBound time.Duration
+	theme       *themes.Theme
+	now         common.Clock
+	keys        KeyMap
 
 	ws    table.Model[model.WorkspaceSummary]
 	camps table.Model[model.Campaign]
@@ -74,7 +79,7 @@ func (r rect) has(x, y int) bool { return x >= r.x && x < r.x+r.w && y >= r.y &&
 
 // New builds the fleet screen; it shows nothing until the first snapshot.
 func New(b Backend, o Options) *Model {
-	m := &Model{backend: b, actor: o.Actor, readOnly: o.ReadOnly, theme: o.Theme, now: o.Now, keys: defaultKeys()}
+	m := &Model{backend: b, actor: o.Actor, readOnly: o.ReadOnly, toggleBound: o.ToggleBound, theme: o.Theme, now: o.Now, keys: defaultKeys()}
 	m.st = &toggles{pending: map[int64]model.CampaignStatus{}, started: map[int64]int{}, marks: map[int64]bool{}}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	m.build()

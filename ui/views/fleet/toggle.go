@@ -32,6 +32,15 @@ const (
 // bound plus the margin, so the model's own, clearer reason arrives first.
 var ToggleTimeout = DefaultToggleBound + ToggleMargin
 
+// toggleDeadline is ToggleTimeout, or the session's bound plus the margin
+// when the model's bound was configured.
+func (m *Model) toggleDeadline() time.Duration {
+	if m.toggleBound > 0 {
+		return m.toggleBound + ToggleMargin
+	}
+	return ToggleTimeout
+}
+
 // toggleGrace is how long after ToggleTimeout the spinner stops whatever
 // the backend does, so a switch can never spin past its deadline.
 var toggleGrace = time.Second
@@ -187,7 +196,7 @@ func (m *Model) startToggles(cs []model.Campaign, want model.CampaignStatus) tea
 }
 
 func (m *Model) toggleCmd(id int64, want model.CampaignStatus) tea.Cmd {
-	b, actor, bound := m.backend, m.actor, ToggleTimeout
+	b, actor, bound := m.backend, m.actor, m.toggleDeadline()
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), bound)
 		defer cancel()
@@ -209,7 +218,7 @@ type toggleExpiredMsg struct {
 // by its deadline and the grace after it: a backend that ignores its
 // context must not leave a switch spinning.
 func (m *Model) watchdog(id int64, seq int) tea.Cmd {
-	return tea.Tick(ToggleTimeout+toggleGrace, func(time.Time) tea.Msg { return toggleExpiredMsg{campaignID: id, seq: seq} })
+	return tea.Tick(m.toggleDeadline()+toggleGrace, func(time.Time) tea.Msg { return toggleExpiredMsg{campaignID: id, seq: seq} })
 }
 
 func (m *Model) expired(msg toggleExpiredMsg) tea.Cmd {
@@ -223,7 +232,7 @@ func (m *Model) expired(msg toggleExpiredMsg) tea.Cmd {
 	delete(m.st.started, msg.campaignID)
 	m.gen++
 	return tea.Batch(status(common.Problem(fmt.Sprintf("%s: n8n did not answer in %s — the switch shows what Postgres last recorded; the next refresh shows what n8n did",
-		m.campaignName(msg.campaignID), common.Dur(ToggleTimeout)))), refresh)
+		m.campaignName(msg.campaignID), common.Dur(m.toggleDeadline())))), refresh)
 }
 
 func (m *Model) campaignName(id int64) string {
@@ -248,7 +257,7 @@ func (m *Model) refusedToggle(c model.Campaign) tea.Cmd {
 	if why != "" {
 		want = model.CampaignPaused // archived: the safe direction, refused before n8n anyway
 	}
-	b, actor, bound := m.backend, m.actor, ToggleTimeout
+	b, actor, bound := m.backend, m.actor, m.toggleDeadline()
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), bound)
 		defer cancel()
