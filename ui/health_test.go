@@ -66,15 +66,15 @@ func TestHungInstanceTurnsNotAnsweringWithinAPoll(t *testing.T) {
 
 	s := plain(r.Render())
 	mustContain(t, s, "n8n ▲ 2/3 up", "sync 4s ago", "1 of 3 n8n instances down: n8n-eu-1 not answering 12s",
-		"Executions of Ohio Email 1 #1 [0] · ◌ n8n-eu-1 not answering since 09:29 (12s) · last data",
-		"Campaigns of acme [7] · ◌ n8n-eu-1 not answering")
+		"Executions of Ohio Email 1 #1 [0] · ◔ n8n-eu-1 not answering since 09:29 (12s) · last data",
+		"Campaigns of acme [7] · ◔ n8n-eu-1 not answering")
 	if strings.Contains(s, "stale") || strings.Contains(s, "n8n ●") {
 		t.Errorf("a hung instance made the console stale or stayed healthy:\n%s", s)
 	}
-	if l := line(s, "globex"); strings.Contains(l, "◌") || strings.Contains(l, "✗") {
+	if l := line(s, "globex"); strings.Contains(l, "◔") || strings.Contains(l, "✗") {
 		t.Errorf("globex (n8n-us-1, up) is marked: %q", l)
 	}
-	if l := line(s, "acme"); !strings.Contains(l, "◌") {
+	if l := line(s, "acme"); !strings.Contains(l, "◔") {
 		t.Errorf("acme (n8n-eu-1, hung) is not marked: %q", l)
 	}
 }
@@ -93,7 +93,7 @@ func TestInstancesSaysWhichAreDownAndWhy(t *testing.T) {
 	s := plain(raw)
 	mustContain(t, s, "n8n instances [5] · 2 down (1 not answering)")
 	mustContain(t, line(s, "n8n-us-2"), "✗ down", "7m", "connect: connection refused")
-	mustContain(t, line(s, "n8n-ap-1"), "◌ no answer", "35s", "context deadline exceeded")
+	mustContain(t, line(s, "n8n-ap-1"), "◔ no answer", "35s", "context deadline exceeded")
 	mustContain(t, line(s, "n8n-eu-2"), "● up")
 	if strings.Contains(raw, "\x1b]52") || strings.Contains(raw, "\x07") || strings.Contains(raw, "\x1b[2J") {
 		t.Error("an instance's error wrote terminal escapes to the screen")

@@ -104,7 +104,7 @@ func TestScreenFiveInstancesTwoDown(t *testing.T) {
 			t.Errorf("the screen says %q with 3 of 5 instances up", bad)
 		}
 	}
-	for ws, mark := range map[string]string{"acme": " ", "globex": " ", "initech": "◌", "umbrella": " ", "hooli": "✗", "stark": " "} {
+	for ws, mark := range map[string]string{"acme": " ", "globex": " ", "initech": "◔", "umbrella": " ", "hooli": "✗", "stark": " "} {
 		if l := line(s, "   "+ws+" "); !strings.Contains(l, "┃"+mark+"   ") {
 			t.Errorf("%s should be marked %q: %q", ws, mark, l)
 		}
@@ -120,7 +120,7 @@ func TestScreenFiveInstancesTwoDownAt80x24(t *testing.T) {
 		tm.Type("jj") // initech, on n8n-ap-1
 	}, "not answering since")
 	s := plain(string(out))
-	mustContain(t, s, "n8n ▲ 3/5 up", "Campaigns of initech", "◌ n8n-ap-1 not answering since 09:29 (35s)")
+	mustContain(t, s, "n8n ▲ 3/5 up", "Campaigns of initech", "◔ n8n-ap-1 not answering since 09:29 (35s)")
 	if strings.Contains(s, "stale") {
 		t.Error("the screen says stale with 3 of 5 instances up")
 	}

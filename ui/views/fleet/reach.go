@@ -24,7 +24,7 @@ func reachGlyph(r model.Reach) string {
 	case r.Up:
 		return " "
 	case r.NotAnswering:
-		return "◌"
+		return "◔"
 	}
 	return "✗"
 }

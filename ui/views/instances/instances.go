@@ -60,7 +60,7 @@ func reach(i model.InstanceHealth) string {
 	case r.Up:
 		return "● up"
 	case r.NotAnswering:
-		return "◌ no answer"
+		return "◔ no answer"
 	}
 	return "✗ down"
 }
