@@ -13,7 +13,7 @@ import (
 )
 
 const instanceCols = `id, name, base_url, webhook_base_url, api_key_key_id AS key_id, healthy,
-	coalesce(last_latency_ms, 0)::bigint * 1000000 AS last_latency, last_error, last_checked_at, created_at`
+	coalesce(last_latency_ms, 0)::bigint * 1000000 AS last_latency, last_error, last_checked_at, down_since, created_at`
 
 // NewInstance is what registering an instance records.
 type NewInstance = model.NewInstance
@@ -193,7 +193,7 @@ func (s *Store) SetInstanceKey(ctx context.Context, name, key string) (model.Ins
 		if inst.KeyID, err = s.sealInto(ctx, tx, inst.ID, inst.BaseURL, []byte(key)); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE n8n_instances SET healthy = NULL, last_error = '' WHERE id = $1`, inst.ID)
+		_, err = tx.Exec(ctx, `UPDATE n8n_instances SET healthy = NULL, last_error = '', down_since = NULL WHERE id = $1`, inst.ID)
 		return err
 	})
 	return inst, dbErr(what, err)
@@ -222,7 +222,7 @@ func (s *Store) SetInstanceURLs(ctx context.Context, name, baseURL, webhookURL s
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE n8n_instances SET base_url = $2, webhook_base_url = $3, healthy = NULL, last_error = '' WHERE id = $1`,
+		if _, err := tx.Exec(ctx, `UPDATE n8n_instances SET base_url = $2, webhook_base_url = $3, healthy = NULL, last_error = '', down_since = NULL WHERE id = $1`,
 			r.id, baseURL, webhookURL); err != nil {
 			return err
 		}
@@ -259,8 +259,11 @@ func (s *Store) RemoveInstance(ctx context.Context, name string) error {
 }
 
 // RecordInstanceHealth stores the outcome of the last call to an instance.
+// down_since keeps the first failure of a run of failures, so a console
+// says how long an instance has been down, not when it was last tried.
 func (s *Store) RecordInstanceHealth(ctx context.Context, id int64, healthy bool, latency time.Duration, lastErr string) error {
-	_, err := s.pool.Exec(ctx, `UPDATE n8n_instances SET healthy = $2, last_latency_ms = $3, last_error = $4, last_checked_at = now() WHERE id = $1`,
+	_, err := s.pool.Exec(ctx, `UPDATE n8n_instances SET healthy = $2, last_latency_ms = $3, last_error = $4, last_checked_at = now(),
+		down_since = CASE WHEN $2 THEN NULL ELSE coalesce(down_since, now()) END WHERE id = $1`,
 		id, healthy, latency.Milliseconds(), lastErr)
 	return dbErr("instance health", err)
 }

@@ -45,15 +45,18 @@ func (c *clients) get(ctx context.Context, instanceID int64) (N8n, error) {
 // call runs one n8n call and records the instance's health from it, so the
 // instances view shows reachability and latency without probing.
 func (c *clients) call(ctx context.Context, instanceID int64, fn func(N8n) error) error {
+	// The wait is measured from before the client is looked up, so a
+	// deadline set by the caller reads as the bound it was given.
+	start := time.Now()
+	deadline, bounded := ctx.Deadline()
 	cl, err := c.get(ctx, instanceID)
 	if err != nil {
 		return err
 	}
-	start := time.Now()
 	err = fn(cl)
 	healthy, msg := true, ""
 	if err != nil && isUnavailable(err) {
-		healthy, msg = false, err.Error()
+		healthy, msg = false, healthError(err, start, deadline, bounded)
 	}
 	// Health is best effort: a failing write here must not hide the call's result.
 	_ = c.store.RecordInstanceHealth(context.WithoutCancel(ctx), instanceID, healthy, time.Since(start), msg)

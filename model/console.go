@@ -25,6 +25,8 @@ type Console struct {
 	log           *slog.Logger
 	now           func() time.Time
 
+	readTimeout time.Duration
+
 	feed changeFeed // what the listener saw, for the UI (changes.go)
 }
 
@@ -37,6 +39,9 @@ type ConsoleOptions struct {
 	ToggleTimeout time.Duration
 	Log           *slog.Logger
 	Now           func() time.Time
+	// ReadTimeout bounds each read of n8n the console makes for a pane
+	// (0: DefaultReadTimeout).
+	ReadTimeout time.Duration
 }
 
 // DefaultToggleTimeout bounds a toggle's n8n calls unless configured.
@@ -53,46 +58,38 @@ func NewConsole(store Store, dial Dialer, opt ConsoleOptions) *Console {
 	if opt.ToggleTimeout <= 0 {
 		opt.ToggleTimeout = DefaultToggleTimeout
 	}
+	if opt.ReadTimeout <= 0 {
+		opt.ReadTimeout = DefaultReadTimeout
+	}
 	return &Console{store: store, clients: &clients{store: store, dial: dial}, readOnly: opt.ReadOnly,
-		context: opt.Context, log: opt.Log, now: opt.Now, toggleTimeout: opt.ToggleTimeout}
+		context: opt.Context, log: opt.Log, now: opt.Now, toggleTimeout: opt.ToggleTimeout, readTimeout: opt.ReadTimeout}
 }
 
 // ReadOnly says whether this console refuses every change.
 func (c *Console) ReadOnly() bool { return c.readOnly }
 
-// Health reports the database and n8n as the header shows them.
-func (c *Console) Health(ctx context.Context) Health {
-	h := Health{Context: c.context, DBOK: true, N8nOK: true}
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
-	if err := c.store.Ping(ctx); err != nil {
-		h.DBOK, h.DBError = false, err.Error()
-		h.N8nOK = false
-		h.N8nError = "unknown while the database is down"
-		return h
+// Workspaces lists every workspace with its counts and whether its n8n
+// instance answers, so the console marks only the workspaces of a down
+// instance.
+func (c *Console) Workspaces(ctx context.Context) ([]WorkspaceSummary, error) {
+	wss, err := c.store.WorkspaceSummaries(ctx)
+	if err != nil {
+		return nil, err
 	}
 	insts, err := c.store.Instances(ctx)
 	if err != nil {
-		h.DBOK, h.DBError = false, err.Error()
-		return h
+		return nil, err
 	}
-	var down []string
+	reach := make(map[int64]Reach, len(insts))
 	for _, in := range insts {
-		if in.Healthy != nil && !*in.Healthy {
-			down = append(down, in.Name)
+		reach[in.ID] = in.Reach()
+	}
+	for i := range wss {
+		if id := wss[i].InstanceID; id != nil {
+			wss[i].InstanceReach = reach[*id]
 		}
 	}
-	if len(down) > 0 {
-		h.N8nOK = false
-		h.N8nError = fmt.Sprintf("%d of %d instance(s) unreachable: %s", len(down), len(insts), joinMax(down, 3))
-	}
-	c.readDrift(ctx, &h)
-	return h
-}
-
-// Workspaces lists every workspace with its counts.
-func (c *Console) Workspaces(ctx context.Context) ([]WorkspaceSummary, error) {
-	return c.store.WorkspaceSummaries(ctx)
+	return wss, nil
 }
 
 // Campaigns lists a workspace's campaigns.
@@ -103,6 +100,15 @@ func (c *Console) Campaigns(ctx context.Context, workspaceID int64) ([]Campaign,
 // ExecutionsShown is how many executions the executions pane lists.
 const ExecutionsShown = 100
 
+// DefaultReadTimeout bounds the console's reads of n8n (the executions
+// pane, following a retry): a hung instance must turn "not answering" in
+// the header within seconds, not hold the poll for its whole deadline.
+const DefaultReadTimeout = 4 * time.Second
+
+func (c *Console) readBound(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, c.readTimeout)
+}
+
 // Executions lists a campaign's latest executions, asked of n8n. status
 // narrows them ("" for all).
 func (c *Console) Executions(ctx context.Context, campaignID int64, status string) ([]Execution, error) {
@@ -110,6 +116,8 @@ func (c *Console) Executions(ctx context.Context, campaignID int64, status strin
 	if err != nil {
 		return nil, err
 	}
+	ctx, cancel := c.readBound(ctx)
+	defer cancel()
 	var page n8n.Page[n8n.Execution]
 	err = c.clients.call(ctx, camp.InstanceID, func(cl N8n) error {
 		var err error
@@ -119,6 +127,9 @@ func (c *Console) Executions(ctx context.Context, campaignID int64, status strin
 	if err != nil {
 		if isGone(err) {
 			return nil, nil
+		}
+		if errors.Is(err, context.DeadlineExceeded) {
+			return nil, fmt.Errorf("n8n did not answer in %s: %w", roundBound(c.readTimeout), err)
 		}
 		return nil, err
 	}

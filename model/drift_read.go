@@ -65,8 +65,10 @@ func (c *Console) Findings(ctx context.Context, f FindingFilter) ([]Finding, err
 // campaign whose workflow is gone), plus those sync corrected within the
 // last DriftRecent, so a correction shows in the count when it happens and
 // leaves it an hour later. The sync age is that of the instance synced
-// least recently, and "never" while any instance has not been synced, so
-// one stuck instance cannot hide behind the others.
+// least recently among those synced at all, and the ones never synced are
+// counted apart: one stuck instance can neither hide behind the others nor,
+// with thousands of instances of which some are always down, turn the
+// whole fleet's sync age into "never".
 func (c *Console) readDrift(ctx context.Context, h *Health) {
 	fr, err := c.findingReader()
 	if err != nil {
@@ -82,9 +84,9 @@ func (c *Console) readDrift(ctx context.Context, h *Health) {
 		h.DBOK, h.DBError = false, fmt.Sprintf("reading sync state: %v", err)
 		return
 	}
-	h.DriftCount = n
-	h.LastSync = nil
-	if sum.Instances > 0 && sum.Synced == sum.Instances {
+	h.DriftCount, h.DriftKnown = n, true
+	h.LastSync, h.NeverSynced = nil, sum.Instances-sum.Synced
+	if sum.Synced > 0 {
 		h.LastSync = sum.OldestOK
 	}
 }

@@ -6,6 +6,7 @@ import "time"
 type WorkspaceSummary struct {
 	Workspace
 	InstanceName   string
+	InstanceReach  Reach // whether its n8n answers; a down one marks only its workspaces
 	CampaignCounts map[CampaignStatus]int
 	Campaigns      int
 	Failures24h    int
@@ -52,15 +53,4 @@ type AuditFilter struct {
 type InstanceHealth struct {
 	Instance
 	Workspaces []string // slugs
-}
-
-// Health is the header's view of the system.
-type Health struct {
-	Context    string
-	DBOK       bool
-	DBError    string
-	N8nOK      bool
-	N8nError   string
-	LastSync   *time.Time
-	DriftCount int
 }

@@ -138,6 +138,29 @@ func (c *Console) Retry(ctx context.Context, actor Actor, campaignID int64, exec
 	return out, nil
 }
 
+// MayRetry asks, before a retry is even offered, whether the actor may
+// retry the campaign's executions here. A refusal is recorded like a
+// refused Retry, so an attempt the console turned down at the key press is
+// on the record too; an allowed one records nothing (Retry will).
+func (c *Console) MayRetry(ctx context.Context, actor Actor, campaignID int64, executionID string) error {
+	camp, err := c.store.Campaign(ctx, campaignID)
+	if err != nil {
+		return fmt.Errorf("campaign %d: %w", campaignID, err)
+	}
+	err = nil
+	switch {
+	case c.readOnly:
+		err = fmt.Errorf("%w: this session is read-only", ErrForbidden)
+	default:
+		err = Authorize(actor, ActionRetry, camp.WorkspaceID)
+	}
+	if err != nil {
+		before := map[string]any{"campaign": camp.Name, "execution": executionID}
+		c.auditRetry(ctx, actor, camp, before, map[string]any{}, OutcomeFailed, err)
+	}
+	return err
+}
+
 // FindRetry looks for the newest execution of the campaign that retries
 // originalID (n8n's retryOf), for following a retry to its end. It returns
 // nil when n8n lists none yet (n8n never lists waiting executions).
@@ -146,6 +169,8 @@ func (c *Console) FindRetry(ctx context.Context, campaignID int64, originalID st
 	if err != nil {
 		return nil, fmt.Errorf("campaign %d: %w", campaignID, err)
 	}
+	ctx, cancel := c.readBound(ctx)
+	defer cancel()
 	var page n8n.Page[n8n.Execution]
 	err = c.clients.call(ctx, camp.InstanceID, func(cl N8n) error {
 		var err error

@@ -57,6 +57,7 @@ type Instance struct {
 	LastLatency    time.Duration
 	LastError      string
 	LastCheckedAt  *time.Time
+	DownSince      *time.Time // first failure of the current run of failures
 	CreatedAt      time.Time
 }
 

@@ -28,6 +28,11 @@ type Theme struct {
 
 	SwitchOn, SwitchOff, SwitchPending lipgloss.Style
 
+	// InstanceDown and InstanceSlow mark what lives on an n8n instance that
+	// refused its last call or did not answer it in time; StatusWarn is the
+	// status line naming them.
+	InstanceDown, InstanceSlow, StatusWarn lipgloss.Style
+
 	StatusInfo, StatusOK, StatusError lipgloss.Style // the status line
 
 	Dialog      lipgloss.Style
@@ -64,6 +69,9 @@ func build(name, chroma string, p Palette) *Theme {
 	t.SwitchOn = s().Foreground(c(p.OK)).Bold(true)
 	t.SwitchOff = s().Foreground(c(p.Muted))
 	t.SwitchPending = s().Foreground(c(p.Warn)).Bold(true)
+	t.InstanceDown = s().Foreground(c(p.Error)).Bold(true)
+	t.InstanceSlow = s().Foreground(c(p.Warn)).Bold(true)
+	t.StatusWarn = s().Foreground(c(p.Warn))
 	t.StatusInfo = s().Foreground(c(p.Info))
 	t.StatusOK = s().Foreground(c(p.OK))
 	t.StatusError = s().Foreground(c(p.Error)).Bold(true)
@@ -100,6 +108,8 @@ func noColour(name, chroma string) *Theme {
 	t.SwitchOn = s().Bold(true)
 	t.SwitchOff = s()
 	t.SwitchPending = s().Bold(true)
+	t.InstanceDown, t.InstanceSlow = s().Bold(true), s().Bold(true)
+	t.StatusWarn = s()
 	t.StatusInfo, t.StatusOK = s(), s()
 	t.StatusError = s().Bold(true)
 	t.Dialog = s().Border(lipgloss.DoubleBorder()).Padding(0, 1)

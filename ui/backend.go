@@ -23,6 +23,8 @@ type Backend interface {
 	ExecutionData(ctx context.Context, actor model.Actor, campaignID int64, executionID string) ([]byte, error)
 	Retry(ctx context.Context, actor model.Actor, campaignID int64, executionID string, loadWorkflow bool) (model.Execution, error)
 	FindRetry(ctx context.Context, campaignID int64, originalID string) (*model.Execution, error)
+	// MayRetry records a retry the console refused at the key press.
+	MayRetry(ctx context.Context, actor model.Actor, campaignID int64, executionID string) error
 	// Findings lists what the sync loop found (":drift", ":unmanaged").
 	Findings(ctx context.Context, f model.FindingFilter) ([]model.Finding, error)
 	// Changes delivers what changed anywhere (Postgres NOTIFY) gathered

@@ -27,6 +27,9 @@ type Options struct {
 	Theme        *themes.Theme // nil: themes.Load(themes.Default, ThemeFile)
 	ThemeFile    string        // user themes, for ":theme <name>"
 	Now          func() time.Time
+	// ToggleBound is the model's bound on a toggle's n8n call, when
+	// configured: the switch's spinner ends at most a few seconds after it.
+	ToggleBound time.Duration
 	// Commands adds ":" commands (later views register theirs here).
 	Commands []Command
 }

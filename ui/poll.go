@@ -74,7 +74,9 @@ func (r *Root) startPoll() tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), PollTimeout)
 		defer cancel()
-		d := pollDoneMsg{health: b.Health(ctx), fleet: ff(ctx)}
+		// The fleet first, health after: a read of n8n that ran out of time
+		// in this poll is then already in the header it draws.
+		d := pollDoneMsg{fleet: ff(ctx)}
 		errs := []error{d.fleet.Err}
 		if af != nil {
 			a := af(ctx)
@@ -84,13 +86,14 @@ func (r *Root) startPoll() tea.Cmd {
 			i := inf(ctx)
 			d.instances, errs = &i, append(errs, i.Err)
 		}
-		if !d.health.DBOK {
-			errs = append(errs, errors.New("postgres: "+orUnknown(d.health.DBError)))
-		}
-		if !d.health.N8nOK {
-			errs = append(errs, errors.New("n8n: "+orUnknown(d.health.N8nError)))
-		}
+		d.health = b.Health(ctx)
+		// Only Postgres makes the data stale: a down n8n instance marks its
+		// own workspaces (fleet.SnapshotMsg.ExecErr), never the others'.
 		d.err = errors.Join(errs...)
+		if !d.health.DBOK {
+			// The failed reads above are this one's consequences.
+			d.err = errors.New("postgres: " + orUnknown(d.health.DBError))
+		}
 		return d
 	}
 }

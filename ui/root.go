@@ -91,7 +91,7 @@ func New(b Backend, o Options) *Root {
 	r := &Root{backend: b, opts: o, theme: o.Theme, now: o.Now, keys: newGlobalKeys()}
 	r.commands = append(DefaultCommands(), o.Commands...)
 	r.poll.interval = o.PollInterval
-	r.fleet = fleet.New(b, fleet.Options{Actor: o.Actor, ReadOnly: o.ReadOnly, Theme: o.Theme, Now: o.Now})
+	r.fleet = fleet.New(b, fleet.Options{Actor: o.Actor, ReadOnly: o.ReadOnly, Theme: o.Theme, Now: o.Now, ToggleBound: o.ToggleBound})
 	r.audit = audit.New(b, o.Theme, o.Now)
 	r.instances = instances.New(b, o.Theme, o.Now)
 	r.drift = drift.New(b, drift.Recent, o.Theme, o.Now)

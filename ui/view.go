@@ -46,26 +46,19 @@ func (r *Root) tooSmallView() string {
 	return lipgloss.Place(r.width, r.height, lipgloss.Center, lipgloss.Center, r.theme.Warn.Render(msg))
 }
 
-// header: context, health dots, sync age or staleness, drift, who and role.
+// header: context, Postgres, the n8n instances counted up and down, sync
+// age or staleness, drift, who and role. Each part says "?" when it cannot
+// be known (Postgres down hides the instances' health and the drift).
 func (r *Root) header() string {
 	th := r.theme
 	h := r.poll.health
 	now := r.now()
 	hs := th.Header
 	sep := hs.Render("  ")
-	dot := func(name string, ok bool) string {
-		if !r.poll.polled {
-			return hs.Render(name + " …")
-		}
-		if ok {
-			return hs.Render(name+" ") + th.OK.Inherit(hs).Render("●")
-		}
-		return hs.Render(name+" ") + th.Error.Inherit(hs).Bold(true).Render("✗")
-	}
 	parts := []string{
 		hs.Bold(true).Render(" godmode"),
 		hs.Render("ctx " + r.context()),
-		dot("db", h.DBOK) + sep + dot("n8n", h.N8nOK),
+		r.dbPart() + sep + r.n8nPart(),
 	}
 	switch {
 	case !r.poll.polled:
@@ -79,11 +72,15 @@ func (r *Root) header() string {
 	default:
 		parts = append(parts, hs.Render("sync "+syncAge(now, h)))
 	}
-	drift := hs.Render(fmt.Sprintf("drift %d", h.DriftCount))
-	if h.DriftCount > 0 {
-		drift = th.Warn.Inherit(hs).Bold(true).Render(fmt.Sprintf("drift %d", h.DriftCount))
+	switch {
+	case !r.poll.polled:
+	case !h.DriftKnown:
+		parts = append(parts, th.Muted.Inherit(hs).Render("drift ?"))
+	case h.DriftCount > 0:
+		parts = append(parts, th.Warn.Inherit(hs).Bold(true).Render(fmt.Sprintf("drift %d", h.DriftCount)))
+	default:
+		parts = append(parts, hs.Render("drift 0"))
 	}
-	parts = append(parts, drift)
 	if r.opts.ReadOnly {
 		parts = append(parts, th.HeaderStale.Render("READ-ONLY"))
 	}
@@ -101,12 +98,54 @@ func (r *Root) header() string {
 	return left + hs.Render(strings.Repeat(" ", gap)) + right
 }
 
-// syncAge is how long ago the sync loop last reconciled with n8n.
+func (r *Root) dbPart() string {
+	th, hs := r.theme, r.theme.Header
+	switch {
+	case !r.poll.polled:
+		return hs.Render("db …")
+	case r.poll.health.DBOK:
+		return hs.Render("db ") + th.OK.Inherit(hs).Render("●")
+	}
+	return hs.Render("db ") + th.Error.Inherit(hs).Bold(true).Render("✗")
+}
+
+// n8nPart counts the instances that answered: "n8n ● 5/5 up" when all
+// did, "n8n ▲ 3/5 up" when some did not (the status line names them),
+// "n8n ✗ 0/5 up" when none did, "n8n ?" while their health cannot be read.
+func (r *Root) n8nPart() string {
+	th, hs := r.theme, r.theme.Header
+	h := r.poll.health
+	switch {
+	case !r.poll.polled:
+		return hs.Render("n8n …")
+	case !h.N8nKnown:
+		return hs.Render("n8n ") + th.Muted.Inherit(hs).Bold(true).Render("?")
+	case h.Instances == 0:
+		return hs.Render("n8n none registered")
+	}
+	count := hs.Render(fmt.Sprintf(" %d/%d up", h.Up, h.Instances))
+	switch {
+	case h.Down == 0 && h.Up == h.Instances:
+		return hs.Render("n8n ") + th.OK.Inherit(hs).Render("●") + count
+	case h.Up == 0 && h.Down > 0:
+		return hs.Render("n8n ") + th.Error.Inherit(hs).Bold(true).Render("✗") + count
+	case h.Down == 0:
+		return hs.Render("n8n ") + th.Muted.Inherit(hs).Bold(true).Render("?") + count
+	}
+	return hs.Render("n8n ") + th.Warn.Inherit(hs).Bold(true).Render("▲") + count
+}
+
+// syncAge is how long ago the sync loop last reconciled with n8n, and how
+// many instances it never has.
 func syncAge(now time.Time, h model.Health) string {
 	if h.LastSync == nil {
 		return "never"
 	}
-	return common.Ago(now, *h.LastSync)
+	age := common.Ago(now, *h.LastSync)
+	if h.NeverSynced > 0 {
+		age += fmt.Sprintf(" (%d never)", h.NeverSynced)
+	}
+	return age
 }
 
 // who is the actor and their role where the cursor is.
@@ -134,7 +173,11 @@ func (r *Root) statusLine() string {
 	}
 	if r.status.Text == "" {
 		if r.poll.lastErr != nil {
-			return common.Fit(th.StatusError.Render(safetext.Line(fmt.Sprintf("poll failed (%s); retrying in %s, showing the last data", r.poll.lastErr, common.Dur(r.poll.delay())))), r.width)
+			return common.Fit(th.StatusError.Render(fmt.Sprintf("poll failed (%s); retrying in %s, showing the last data",
+				safetext.Line(r.poll.lastErr.Error()), common.Dur(r.poll.delay()))), r.width)
+		}
+		if line := r.downLine(); line != "" {
+			return common.Fit(th.StatusWarn.Render(line), r.width)
 		}
 		return ""
 	}
@@ -147,6 +190,26 @@ func (r *Root) statusLine() string {
 	}
 	// Status texts quote names and n8n's errors.
 	return common.Fit(st.Render(safetext.Line(r.status.Text)), r.width)
+}
+
+// downLine names the instances that did not answer, longest down first;
+// only their workspaces are affected.
+func (r *Root) downLine() string {
+	h := r.poll.health
+	if !h.N8nKnown || h.Down == 0 {
+		return ""
+	}
+	now := r.now()
+	names := make([]string, 0, len(h.DownList))
+	for _, d := range h.DownList {
+		names = append(names, fmt.Sprintf("%s %s %s", d.Name, d.State(), common.AgePtr(now, d.Since)))
+	}
+	more := ""
+	if n := h.Down - len(h.DownList); n > 0 {
+		more = fmt.Sprintf(" and %d more", n)
+	}
+	return fmt.Sprintf("%d of %d n8n instances down: %s%s — only their workspaces are affected; :instances says why",
+		h.Down, h.Instances, strings.Join(names, ", "), more)
 }
 
 func (r *Root) globalShort() []key.Binding {

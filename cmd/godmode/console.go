@@ -78,7 +78,7 @@ func openConsole(ctx context.Context, g *globals, store *db.Store, cfg *Context,
 		defer stopSync()
 	}
 	root := ui.New(console, ui.Options{Actor: actor, ReadOnly: readOnly, Context: cfg.Name,
-		PollInterval: cfg.PollInterval.Duration, Theme: theme, ThemeFile: cfg.ThemeFile, Now: time.Now})
+		PollInterval: cfg.PollInterval.Duration, Theme: theme, ThemeFile: cfg.ThemeFile, Now: time.Now, ToggleBound: cfg.ToggleTimeout.Duration})
 	return runProgram(ctx, g, root)
 }
 

@@ -66,6 +66,7 @@ func runDemo(ctx context.Context, g *globals, args []string) error {
 	// happens on the real platform: sync corrects it and the console says so.
 	stopDrift := fleet.driftNow(ctx, demoDriftEvery)
 	defer stopDrift()
+	fleet.takeDown(demoDownInstance)
 	syncEvery := 3 * time.Second
 	if *readOnly {
 		syncEvery = 0

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"time"
 
@@ -151,6 +152,18 @@ type demoFleet struct {
 	servers map[string]*n8ntest.Server
 	super   model.User
 	drifty  []string // workflows of the drifting workspace, on its instance
+}
+
+// demoDownInstance is the demo's one n8n that has gone down: with
+// thousands of instances some always are, and a person trying the demo
+// sees that it marks only its own workspace (georgia).
+const demoDownInstance = "n8n-georgia"
+
+// takeDown makes the instance drop every connection from now on.
+func (f *demoFleet) takeDown(name string) {
+	if srv := f.servers[name]; srv != nil {
+		srv.CloseNext(math.MaxInt32)
+	}
 }
 
 // The drift the demo makes happens in one workspace only (oregon), so a

@@ -31,6 +31,9 @@ type Backend struct {
 	// ToggleGate, when set, holds every Toggle until it can receive, so a
 	// test can look at the screen while the toggle is in flight.
 	ToggleGate chan struct{}
+	// ReadOnly refuses every change, as a read-only model.Console does,
+	// recording each refusal.
+	ReadOnly bool
 
 	instances  []model.InstanceHealth
 	workspaces []model.Workspace
@@ -51,7 +54,7 @@ func New(now func() time.Time) *Backend {
 		executions: map[int64][]model.Execution{},
 		calls:      map[string]int{},
 		HealthValue: model.Health{
-			Context: "demo", DBOK: true, N8nOK: true,
+			Context: "demo", DBOK: true, N8nOK: true, N8nKnown: true, DriftKnown: true,
 		},
 	}
 }
@@ -137,12 +140,43 @@ func (b *Backend) workspace(id int64) *model.Workspace {
 	return nil
 }
 
-// Health implements ui.Backend.
+// Health implements ui.Backend the way model.Console does: HealthValue
+// with the instances counted from their recorded health, and nothing known
+// of n8n or drift while Postgres (DBOK) is down.
 func (b *Backend) Health(ctx context.Context) model.Health {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.called("Health")
-	return b.HealthValue
+	h := b.HealthValue
+	if !h.DBOK {
+		h.N8nKnown, h.N8nOK, h.DriftKnown, h.DriftCount = false, false, false, 0
+		return h
+	}
+	insts := make([]model.Instance, 0, len(b.instances))
+	for _, in := range b.instances {
+		insts = append(insts, in.Instance)
+	}
+	h.CountInstances(insts)
+	return h
+}
+
+// SetInstanceHealth records an instance's last call as the model would:
+// up, or down since a time with an error.
+func (b *Backend) SetInstanceHealth(id int64, up bool, since time.Time, lastErr string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i := range b.instances {
+		in := &b.instances[i]
+		if in.ID != id {
+			continue
+		}
+		in.Healthy, in.LastError, in.DownSince = &up, "", nil
+		if !up {
+			in.LastError, in.DownSince = lastErr, &since
+		}
+		at := b.Now()
+		in.LastCheckedAt = &at
+	}
 }
 
 // Workspaces implements ui.Backend.
@@ -154,14 +188,17 @@ func (b *Backend) Workspaces(ctx context.Context) ([]model.WorkspaceSummary, err
 		return nil, b.FailWorkspaces
 	}
 	names := map[int64]string{}
+	reach := map[int64]model.Reach{}
 	for _, in := range b.instances {
 		names[in.ID] = in.Name
+		reach[in.ID] = in.Reach()
 	}
 	out := make([]model.WorkspaceSummary, 0, len(b.workspaces))
 	for _, w := range b.workspaces {
 		s := model.WorkspaceSummary{Workspace: w, CampaignCounts: map[model.CampaignStatus]int{}}
 		if w.InstanceID != nil {
 			s.InstanceName = names[*w.InstanceID]
+			s.InstanceReach = reach[*w.InstanceID]
 		}
 		for _, c := range b.campaigns {
 			if c.WorkspaceID == w.ID {
@@ -200,6 +237,14 @@ func (b *Backend) Executions(ctx context.Context, campaignID int64, status strin
 	if b.FailExecutions != nil {
 		return nil, b.FailExecutions
 	}
+	// A down instance cannot list executions, as with the real n8n.
+	if c := b.campaign(campaignID); c != nil {
+		for _, in := range b.instances {
+			if in.ID == c.InstanceID && in.Reach().Down() {
+				return nil, fmt.Errorf("n8n instance %s: %s", in.Name, in.LastError)
+			}
+		}
+	}
 	var out []model.Execution
 	for _, e := range b.executions[campaignID] {
 		if status == "" || e.Status == status {
@@ -231,7 +276,7 @@ func (b *Backend) Toggle(ctx context.Context, actor model.Actor, campaignID int6
 	}
 	before := c.Status
 	res := model.ToggleResult{}
-	switch err := model.Authorize(actor, model.ActionToggle, c.WorkspaceID); {
+	switch err := b.refusal(actor, model.ActionToggle, c.WorkspaceID); {
 	case err != nil:
 		res.Outcome, res.Err = model.OutcomeFailed, err
 	case ctx.Err() != nil:
@@ -261,6 +306,15 @@ func (b *Backend) Toggle(ctx context.Context, actor model.Actor, campaignID int6
 	return res
 }
 
+// refusal is what the model checks before any change: the session's
+// read-only switch, then the actor's right.
+func (b *Backend) refusal(actor model.Actor, a model.Action, workspaceID int64) error {
+	if b.ReadOnly {
+		return fmt.Errorf("%w: this session is read-only", model.ErrForbidden)
+	}
+	return model.Authorize(actor, a, workspaceID)
+}
+
 // Freeze implements ui.Backend.
 func (b *Backend) Freeze(ctx context.Context, actor model.Actor, workspaceID int64, reason string) error {
 	return b.setFrozen(actor, workspaceID, reason, true)
@@ -279,7 +333,9 @@ func (b *Backend) setFrozen(actor model.Actor, workspaceID int64, reason string,
 		action = "freeze"
 	}
 	b.called(strings.ToUpper(action[:1]) + action[1:])
-	if err := model.Authorize(actor, model.ActionFreeze, workspaceID); err != nil {
+	if err := b.refusal(actor, model.ActionFreeze, workspaceID); err != nil {
+		b.audit = append(b.audit, model.AuditEntry{ID: int64(len(b.audit) + 1), At: b.Now(), ActorName: actor.Name, Action: action,
+			WorkspaceID: &workspaceID, Outcome: model.OutcomeFailed, Error: err.Error()})
 		return err
 	}
 	w := b.workspace(workspaceID)

@@ -97,7 +97,7 @@ func (b *Backend) Retry(ctx context.Context, actor model.Actor, campaignID int64
 	ws, id := c.WorkspaceID, c.ID
 	entry := model.AuditEntry{ID: int64(len(b.audit) + 1), At: b.Now(), ActorName: actor.Name, KeyFingerprint: actor.KeyFingerprint,
 		Action: "retry", WorkspaceID: &ws, CampaignID: &id, Before: []byte(`{"execution":"` + executionID + `"}`)}
-	if err := model.Authorize(actor, model.ActionRetry, c.WorkspaceID); err != nil {
+	if err := b.refusal(actor, model.ActionRetry, c.WorkspaceID); err != nil {
 		entry.Outcome, entry.Error = model.OutcomeFailed, err.Error()
 		b.audit = append(b.audit, entry)
 		return model.Execution{}, err
@@ -124,6 +124,26 @@ func (b *Backend) Retry(ctx context.Context, actor model.Actor, campaignID int64
 	entry.After = []byte(`{"execution":"` + next.ID + `","load_workflow":` + strconv.FormatBool(loadWorkflow) + `}`)
 	b.audit = append(b.audit, entry)
 	return next, nil
+}
+
+// MayRetry implements ui.Backend like model.Console: a refusal leaves a
+// failed audit row, an allowance nothing.
+func (b *Backend) MayRetry(ctx context.Context, actor model.Actor, campaignID int64, executionID string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.called("MayRetry")
+	c := b.campaign(campaignID)
+	if c == nil {
+		return fmt.Errorf("campaign %d: %w", campaignID, model.ErrNotFound)
+	}
+	err := b.refusal(actor, model.ActionRetry, c.WorkspaceID)
+	if err != nil {
+		ws, id := c.WorkspaceID, c.ID
+		b.audit = append(b.audit, model.AuditEntry{ID: int64(len(b.audit) + 1), At: b.Now(), ActorName: actor.Name,
+			Action: "retry", WorkspaceID: &ws, CampaignID: &id, Before: []byte(`{"execution":"` + executionID + `"}`),
+			Outcome: model.OutcomeFailed, Error: err.Error()})
+	}
+	return err
 }
 
 // FinishExecution changes an execution's status, as n8n does when a

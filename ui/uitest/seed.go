@@ -26,13 +26,28 @@ var (
 // mix of statuses, and a few executions per campaign. The same arguments
 // always give the same data.
 func Seeded(now func() time.Time, workspaces, campaigns int) *Backend {
+	return SeededOn(now, 3, workspaces, campaigns)
+}
+
+// SeededOn is Seeded with the workspaces spread over n instances (3 to 5):
+// n8n-eu-1, n8n-us-1 and n8n-eu-2 answer; n8n-ap-1 stopped answering 35 s
+// ago and n8n-us-2 refuses connections since 7 minutes.
+func SeededOn(now func() time.Time, n, workspaces, campaigns int) *Backend {
 	b := New(now)
 	t0 := now()
 	ok, down := true, false
-	instIDs := []int64{1, 2, 3}
+	n = min(max(n, 3), 5)
+	instIDs := []int64{1, 2, 3, 4, 5}[:n]
 	b.AddInstance(model.Instance{ID: 1, Name: "n8n-eu-1", BaseURL: "https://eu-1.n8n.example.com", Healthy: &ok, LastLatency: 84 * time.Millisecond, LastCheckedAt: ptr(t0.Add(-4 * time.Second))})
 	b.AddInstance(model.Instance{ID: 2, Name: "n8n-us-1", BaseURL: "https://us-1.n8n.example.com", Healthy: &ok, LastLatency: 212 * time.Millisecond, LastCheckedAt: ptr(t0.Add(-4 * time.Second))})
-	b.AddInstance(model.Instance{ID: 3, Name: "n8n-ap-1", BaseURL: "https://ap-1.n8n.example.com", Healthy: &down, LastLatency: 5 * time.Second, LastError: "GET /api/v1/workflows: context deadline exceeded", LastCheckedAt: ptr(t0.Add(-35 * time.Second))})
+	b.AddInstance(model.Instance{ID: 3, Name: "n8n-ap-1", BaseURL: "https://ap-1.n8n.example.com", Healthy: &down, LastLatency: 5 * time.Second, LastError: "GET /api/v1/workflows: context deadline exceeded", LastCheckedAt: ptr(t0.Add(-5 * time.Second)), DownSince: ptr(t0.Add(-35 * time.Second))})
+	if n >= 4 {
+		b.AddInstance(model.Instance{ID: 4, Name: "n8n-eu-2", BaseURL: "https://eu-2.n8n.example.com", Healthy: &ok, LastLatency: 97 * time.Millisecond, LastCheckedAt: ptr(t0.Add(-3 * time.Second))})
+	}
+	if n >= 5 {
+		b.AddInstance(model.Instance{ID: 5, Name: "n8n-us-2", BaseURL: "https://us-2.n8n.example.com", Healthy: &down, LastLatency: 3 * time.Millisecond,
+			LastError: "GET /api/v1/executions: dial tcp 10.4.0.12:443: connect: connection refused", LastCheckedAt: ptr(t0.Add(-6 * time.Second)), DownSince: ptr(t0.Add(-7 * time.Minute))})
+	}
 
 	for i := range workspaces {
 		slug := slugs[i%len(slugs)]
@@ -46,7 +61,7 @@ func Seeded(now func() time.Time, workspaces, campaigns int) *Backend {
 		case 5:
 			st = model.WorkspaceAwaitingSetup
 		}
-		w := model.Workspace{ID: int64(i + 1), Slug: slug, Name: slug, Status: st, InstanceID: &instIDs[i%3], CreatedAt: t0.Add(-time.Duration(400-i) * time.Hour)}
+		w := model.Workspace{ID: int64(i + 1), Slug: slug, Name: slug, Status: st, InstanceID: &instIDs[i%n], CreatedAt: t0.Add(-time.Duration(400-i) * time.Hour)}
 		if st == model.WorkspaceSuspended {
 			w.FreezeReason = "bounce rate over 8%"
 			w.FrozenAt = ptr(t0.Add(-26 * time.Hour))
@@ -77,7 +92,7 @@ func Seeded(now func() time.Time, workspaces, campaigns int) *Backend {
 		}
 		lastAt := t0.Add(-time.Duration(i%50+1) * time.Minute)
 		c := model.Campaign{
-			ID: id, WorkspaceID: ws, InstanceID: instIDs[(ws-1)%3],
+			ID: id, WorkspaceID: ws, InstanceID: instIDs[(ws-1)%int64(n)],
 			Name:          fmt.Sprintf("%s %s #%d", cities[i%len(cities)], steps[i%len(steps)], i/len(steps)+1),
 			N8nWorkflowID: fmt.Sprintf("wf%05dAbCd", i+1), Status: st, Version: 1,
 			LastExecID: fmt.Sprint(execID + i*3), LastExecStatus: lastStatus, LastExecAt: &lastAt,

@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"strconv"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
@@ -9,6 +10,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/safetext"
 	"github.com/godmode-console/godmode/themes"
 	"github.com/godmode-console/godmode/ui/common"
 	"github.com/godmode-console/godmode/ui/components/prompt"
@@ -34,17 +36,21 @@ type Options struct {
 	ReadOnly bool
 	Theme    *themes.Theme
 	Now      common.Clock
+	// ToggleBound is the model's bound on a toggle's n8n call (0:
+	// DefaultToggleBound); the console waits that plus ToggleMargin.
+	ToggleBound time.Duration
 }
 
 // Model is the fleet screen. It is used through a pointer: the campaign
 // cells read the optimistic state it owns.
 type Model struct {
-	backend  Backend
-	actor    model.Actor
-	readOnly bool
-	theme    *themes.Theme
-	now      common.Clock
-	keys     KeyMap
+	backend     Backend
+	actor       model.Actor
+	readOnly    bool
+	toggleBound time.Duration
+	theme       *themes.Theme
+	now         common.Clock
+	keys        KeyMap
 
 	ws    table.Model[model.WorkspaceSummary]
 	camps table.Model[model.Campaign]
@@ -58,6 +64,7 @@ type Model struct {
 	shownWS, shownCamp int64 // what the right-hand panes hold
 	seqCamps, seqExecs int
 	execFilter         string
+	execErr            error // why the executions shown are not fresh
 	loaded             bool
 
 	dialog    *prompt.Model
@@ -73,8 +80,8 @@ func (r rect) has(x, y int) bool { return x >= r.x && x < r.x+r.w && y >= r.y &&
 
 // New builds the fleet screen; it shows nothing until the first snapshot.
 func New(b Backend, o Options) *Model {
-	m := &Model{backend: b, actor: o.Actor, readOnly: o.ReadOnly, theme: o.Theme, now: o.Now, keys: defaultKeys()}
-	m.st = &toggles{pending: map[int64]model.CampaignStatus{}, marks: map[int64]bool{}}
+	m := &Model{backend: b, actor: o.Actor, readOnly: o.ReadOnly, toggleBound: o.ToggleBound, theme: o.Theme, now: o.Now, keys: defaultKeys()}
+	m.st = &toggles{pending: map[int64]model.CampaignStatus{}, started: map[int64]int{}, marks: map[int64]bool{}}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	m.build()
 	return m
@@ -185,13 +192,20 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if msg.seq != m.seqExecs || msg.campaignID != m.shownCamp {
 			return nil
 		}
-		if msg.err != nil {
-			return status(common.Problem("could not load executions: " + msg.err.Error() + " — retrying at the next refresh"))
+		m.setExecutions(msg.rows, msg.err)
+		if r, ok := m.shownReach(); ok && r.Down() {
+			return nil // its panes say the instance is down already
 		}
-		m.execs.SetRows(msg.rows)
+		if msg.err != nil {
+			return status(common.Problem("could not load executions: " + safetext.Line(msg.err.Error()) + " — retrying at the next refresh"))
+		}
 		return nil
 	case ToggledMsg:
 		return m.settle(msg)
+	case toggleExpiredMsg:
+		return m.expired(msg)
+	case refusedMsg:
+		return m.overruled(msg)
 	case FrozenMsg:
 		return m.frozen(msg)
 	case spinner.TickMsg:

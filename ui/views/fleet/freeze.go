@@ -3,10 +3,12 @@ package fleet
 import (
 	"context"
 	"fmt"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/safetext"
 	"github.com/godmode-console/godmode/ui/common"
 	"github.com/godmode-console/godmode/ui/components/prompt"
 )
@@ -16,6 +18,8 @@ type FrozenMsg struct {
 	Slug   string
 	Freeze bool
 	Err    error
+
+	refused bool // the console had refused it already and said so
 }
 
 func (m *Model) whyNoFreeze() string {
@@ -35,10 +39,12 @@ func (m *Model) freezeKey() tea.Cmd {
 	if !ok {
 		return status(common.Note("no workspace selected"))
 	}
-	if why := m.whyNoFreeze(); why != "" {
-		return status(common.Problem(why))
-	}
 	freeze := w.Status != model.WorkspaceSuspended
+	if why := m.whyNoFreeze(); why != "" {
+		// Said at once; the model refuses it again and records the attempt
+		// (with no reason given, it can never go further).
+		return tea.Batch(status(common.Problem("refused: "+why)), m.killSwitchCmd(w.ID, w.Slug, freeze, ""))
+	}
 	verb, body := "Freeze", fmt.Sprintf("Pauses every campaign of %s in n8n and suspends the workspace.", w.Slug)
 	if !freeze {
 		verb = "Unfreeze"
@@ -58,22 +64,28 @@ func (m *Model) freezeKey() tea.Cmd {
 			}
 			return ""
 		}})
-	b, actor, id := m.backend, m.actor, w.ID
-	m.onConfirm = func(v []string) tea.Cmd {
-		reason := v[1]
-		return func() tea.Msg {
-			ctx, cancel := context.WithTimeout(context.Background(), ToggleTimeout)
-			defer cancel()
-			var err error
-			if freeze {
-				err = b.Freeze(ctx, actor, id, reason)
-			} else {
-				err = b.Unfreeze(ctx, actor, id, reason)
-			}
-			return FrozenMsg{Slug: slug, Freeze: freeze, Err: err}
-		}
-	}
+	id := w.ID
+	m.onConfirm = func(v []string) tea.Cmd { return m.killSwitchCmd(id, slug, freeze, v[1]) }
 	return nil
+}
+
+// FreezeTimeout bounds a freeze or unfreeze, which pauses or resumes every
+// campaign of the workspace, each within the model's toggle bound.
+var FreezeTimeout = time.Minute
+
+func (m *Model) killSwitchCmd(id int64, slug string, freeze bool, reason string) tea.Cmd {
+	b, actor := m.backend, m.actor
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), FreezeTimeout)
+		defer cancel()
+		var err error
+		if freeze {
+			err = b.Freeze(ctx, actor, id, reason)
+		} else {
+			err = b.Unfreeze(ctx, actor, id, reason)
+		}
+		return FrozenMsg{Slug: slug, Freeze: freeze, Err: err, refused: reason == ""}
+	}
 }
 
 func (m *Model) frozen(msg FrozenMsg) tea.Cmd {
@@ -82,7 +94,10 @@ func (m *Model) frozen(msg FrozenMsg) tea.Cmd {
 		verb, done = "unfreeze", "unfroze"
 	}
 	if msg.Err != nil {
-		return status(common.Problem(fmt.Sprintf("could not %s %s: %v", verb, msg.Slug, msg.Err)))
+		if msg.refused {
+			return nil // the refusal is on screen already, and now on the record
+		}
+		return status(common.Problem(fmt.Sprintf("could not %s %s: %s", verb, msg.Slug, safetext.Line(msg.Err.Error()))))
 	}
 	return tea.Batch(status(common.Done(done+" "+msg.Slug)), refresh)
 }

@@ -20,7 +20,11 @@ type SnapshotMsg struct {
 	Campaigns   []model.Campaign
 	CampaignID  int64
 	Executions  []model.Execution
-	Err         error
+	// Err is a failed read of Postgres: the whole snapshot is stale.
+	Err error
+	// ExecErr is a failed read of the campaign's n8n: only the executions
+	// pane of that workspace keeps its last data and says why.
+	ExecErr error
 }
 
 // campaignsMsg and executionsMsg answer a selection change; seq drops all
@@ -56,7 +60,7 @@ func (m *Model) Fetch() func(ctx context.Context) SnapshotMsg {
 			}
 		}
 		if campID != 0 {
-			s.Executions, s.Err = b.Executions(ctx, campID, status)
+			s.Executions, s.ExecErr = b.Executions(ctx, campID, status)
 		}
 		return s
 	}
@@ -75,7 +79,7 @@ func (m *Model) apply(s SnapshotMsg) tea.Cmd {
 		m.pruneMarks()
 	}
 	if s.CampaignID == m.shownCamp && s.Err == nil {
-		m.execs.SetRows(s.Executions)
+		m.setExecutions(s.Executions, s.ExecErr)
 	}
 	return m.follow()
 }
@@ -105,6 +109,7 @@ func (m *Model) follow() tea.Cmd {
 	if campID != m.shownCamp {
 		m.shownCamp = campID
 		m.execs.SetRows(nil)
+		m.execErr = nil
 		if campID != 0 {
 			m.seqExecs++
 			cmds = append(cmds, m.loadExecutions(campID, m.seqExecs))
@@ -135,6 +140,18 @@ func (m *Model) loadExecutions(campID int64, seq int) tea.Cmd {
 		rows, err := b.Executions(context.Background(), campID, st)
 		return executionsMsg{seq: seq, campaignID: campID, rows: rows, err: err}
 	}
+}
+
+// setExecutions shows what n8n answered, or keeps the last rows and
+// remembers why they are old.
+func (m *Model) setExecutions(rows []model.Execution, err error) {
+	m.execErr = err
+	if err != nil {
+		m.execs.Empty = m.instanceWord() + " did not answer: no executions to show"
+		return
+	}
+	m.execs.Empty = "no executions recorded"
+	m.execs.SetRows(rows)
 }
 
 // pruneMarks forgets marks on campaigns no longer listed.

@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"testing"
+	"time"
 
 	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/ui/uitest"
@@ -37,6 +38,7 @@ func TestEnterOnAnExecutionIsRefusedOutsideTheWorkspace(t *testing.T) {
 
 func TestStatusFilterCyclesTheExecutionsList(t *testing.T) {
 	b := uitest.Seeded(uitest.FixedClock, 12, 80)
+	b.SetInstanceHealth(3, true, time.Time{}, "") // initech's n8n answers here
 	m := newFleet(t, b, Options{Actor: superAdmin})
 	// initech's first campaign (3) has failures: one error, two successes.
 	m.SetFocus(Workspaces)

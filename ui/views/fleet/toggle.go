@@ -2,14 +2,17 @@ package fleet
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/safetext"
 	"github.com/godmode-console/godmode/ui/common"
 	"github.com/godmode-console/godmode/ui/components/prompt"
 )
@@ -18,12 +21,36 @@ import (
 // before the user must type the count to confirm.
 const BulkConfirmAbove = 5
 
-// ToggleTimeout bounds one toggle; the backend retries within it.
-var ToggleTimeout = 30 * time.Second
+// DefaultToggleBound is how long the model gives n8n to answer a toggle
+// (its own deadline says "n8n did not answer in 5s"); ToggleMargin is what
+// the console adds for the Postgres writes around that call.
+const (
+	DefaultToggleBound = 5 * time.Second
+	ToggleMargin       = 3 * time.Second
+)
+
+// ToggleTimeout is the deadline the console gives one toggle: the model's
+// bound plus the margin, so the model's own, clearer reason arrives first.
+var ToggleTimeout = DefaultToggleBound + ToggleMargin
+
+// toggleDeadline is ToggleTimeout, or the session's bound plus the margin
+// when the model's bound was configured.
+func (m *Model) toggleDeadline() time.Duration {
+	if m.toggleBound > 0 {
+		return m.toggleBound + ToggleMargin
+	}
+	return ToggleTimeout
+}
+
+// toggleGrace is how long after ToggleTimeout the spinner stops whatever
+// the backend does, so a switch can never spin past its deadline.
+var toggleGrace = time.Second
 
 // toggles is the optimistic state the campaign cells read.
 type toggles struct {
 	pending map[int64]model.CampaignStatus // campaign → the status wished for
+	started map[int64]int                  // campaign → which toggle is pending, for its watchdog
+	seq     int
 	marks   map[int64]bool
 	frame   string // spinner frame
 }
@@ -78,7 +105,8 @@ func (m *Model) toggleKey() tea.Cmd {
 		return status(common.Note("no campaign selected"))
 	}
 	if why := m.whyNoToggle(c.WorkspaceID); why != "" {
-		return status(common.Problem(why))
+		// Said at once; the model decides again and records the attempt.
+		return tea.Batch(status(common.Problem("refused: "+why)), m.refusedToggle(c))
 	}
 	if len(m.st.marks) > 0 {
 		return m.toggleMarked()
@@ -156,8 +184,10 @@ func (m *Model) startToggles(cs []model.Campaign, want model.CampaignStatus) tea
 			continue
 		}
 		m.st.pending[c.ID] = want
+		m.st.seq++
+		m.st.started[c.ID] = m.st.seq
 		delete(m.st.marks, c.ID)
-		cmds = append(cmds, m.toggleCmd(c.ID, want))
+		cmds = append(cmds, m.toggleCmd(c.ID, want), m.watchdog(c.ID, m.st.seq))
 	}
 	if wasIdle && len(m.st.pending) > 0 {
 		m.st.frame = m.spin.View()
@@ -167,12 +197,85 @@ func (m *Model) startToggles(cs []model.Campaign, want model.CampaignStatus) tea
 }
 
 func (m *Model) toggleCmd(id int64, want model.CampaignStatus) tea.Cmd {
-	b, actor := m.backend, m.actor
+	b, actor, bound := m.backend, m.actor, m.toggleDeadline()
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), ToggleTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), bound)
 		defer cancel()
-		return ToggledMsg{CampaignID: id, Want: want, Result: b.Toggle(ctx, actor, id, want)}
+		res := b.Toggle(ctx, actor, id, want)
+		if res.Err != nil && errors.Is(res.Err, context.DeadlineExceeded) && !strings.Contains(res.Err.Error(), "did not answer in") {
+			res.Err = fmt.Errorf("n8n did not answer in %s: %w", common.Dur(bound), res.Err)
+		}
+		return ToggledMsg{CampaignID: id, Want: want, Result: res}
 	}
+}
+
+// toggleExpiredMsg is a pending toggle's watchdog going off.
+type toggleExpiredMsg struct {
+	campaignID int64
+	seq        int
+}
+
+// watchdog ends the spinner of toggle seq if the backend has not answered
+// by its deadline and the grace after it: a backend that ignores its
+// context must not leave a switch spinning.
+func (m *Model) watchdog(id int64, seq int) tea.Cmd {
+	return tea.Tick(m.toggleDeadline()+toggleGrace, func(time.Time) tea.Msg { return toggleExpiredMsg{campaignID: id, seq: seq} })
+}
+
+func (m *Model) expired(msg toggleExpiredMsg) tea.Cmd {
+	if m.st.started[msg.campaignID] != msg.seq {
+		return nil
+	}
+	if _, ok := m.st.pending[msg.campaignID]; !ok {
+		return nil
+	}
+	delete(m.st.pending, msg.campaignID)
+	delete(m.st.started, msg.campaignID)
+	m.gen++
+	return tea.Batch(status(common.Problem(fmt.Sprintf("%s: n8n did not answer in %s — the switch shows what Postgres last recorded; the next refresh shows what n8n did",
+		m.campaignName(msg.campaignID), common.Dur(m.toggleDeadline())))), refresh)
+}
+
+func (m *Model) campaignName(id int64) string {
+	if c, ok := m.camps.Row(strconv.FormatInt(id, 10)); ok {
+		return c.Name
+	}
+	return fmt.Sprint("campaign ", id)
+}
+
+// refusedMsg is the model's answer to an attempt the console had already
+// refused: normally a refusal it has recorded in the audit trail.
+type refusedMsg struct {
+	name   string
+	result model.ToggleResult
+}
+
+// refusedToggle sends a refused attempt to the backend anyway: the model
+// authorises every action and records every attempt, refused ones
+// included, so the audit trail shows who tried what.
+func (m *Model) refusedToggle(c model.Campaign) tea.Cmd {
+	want, why := target(c)
+	if why != "" {
+		want = model.CampaignPaused // archived: the safe direction, refused before n8n anyway
+	}
+	b, actor, bound := m.backend, m.actor, m.toggleDeadline()
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), bound)
+		defer cancel()
+		return refusedMsg{name: c.Name, result: b.Toggle(ctx, actor, c.ID, want)}
+	}
+}
+
+// overruled handles the model's answer to a refused attempt: when the
+// model allowed what the console's pre-check did not, the model is the
+// authority and the screen says what happened.
+func (m *Model) overruled(msg refusedMsg) tea.Cmd {
+	switch msg.result.Outcome {
+	case model.OutcomeOK, model.OutcomeNoop:
+		m.gen++
+		return tea.Batch(status(common.Note(fmt.Sprintf("%s: the server allowed what this console refused; it is now %s", msg.name, msg.result.Campaign.Status))), refresh)
+	}
+	return nil
 }
 
 // settle ends a pending toggle: the switch keeps the new state or rolls
@@ -182,6 +285,7 @@ func (m *Model) settle(msg ToggledMsg) tea.Cmd {
 		return nil
 	}
 	delete(m.st.pending, msg.CampaignID)
+	delete(m.st.started, msg.CampaignID)
 	m.gen++
 	res := msg.Result
 	name := fmt.Sprint("campaign ", msg.CampaignID)
@@ -199,7 +303,7 @@ func (m *Model) settle(msg ToggledMsg) tea.Cmd {
 	}
 	reason := "no reason given"
 	if res.Err != nil {
-		reason = res.Err.Error()
+		reason = safetext.Line(res.Err.Error())
 	}
 	return tea.Batch(status(common.Problem(fmt.Sprintf("%s rolled back to %s: %s — press space to retry", name, m.shownStatus(msg.CampaignID), reason))), refresh)
 }

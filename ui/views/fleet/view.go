@@ -44,7 +44,17 @@ func (m *Model) box(p Pane, title, content string) string {
 }
 
 func (m *Model) workspacesTitle() string {
-	return fmt.Sprintf("Workspaces %s", count(m.ws.Len(), m.ws.Total()))
+	t := fmt.Sprintf("Workspaces %s", count(m.ws.Len(), m.ws.Total()))
+	down := 0
+	for _, w := range m.ws.Rows() {
+		if w.InstanceReach.Down() {
+			down++
+		}
+	}
+	if down > 0 {
+		t += fmt.Sprintf(" · %d on a down n8n", down)
+	}
+	return t
 }
 
 func (m *Model) campaignsTitle() string {
@@ -59,6 +69,9 @@ func (m *Model) campaignsTitle() string {
 	if n := len(m.st.pending); n > 0 {
 		t += fmt.Sprintf(" · %d switching", n)
 	}
+	if note := m.reachNote(); note != "" {
+		t += " · " + note
+	}
 	return t
 }
 
@@ -70,7 +83,14 @@ func (m *Model) executionsTitle() string {
 	if m.execFilter != "" {
 		name += " (" + m.execFilter + " only)"
 	}
-	return name + " " + count(m.execs.Len(), m.execs.Total())
+	t := name + " " + count(m.execs.Len(), m.execs.Total())
+	switch note := m.reachNote(); {
+	case note != "":
+		t += " · " + note + " · last data"
+	case m.execErr != nil:
+		t += " · not refreshed: " + m.instanceWord() + " did not answer · last data"
+	}
+	return t
 }
 
 func count(shown, total int) string {

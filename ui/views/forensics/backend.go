@@ -11,4 +11,7 @@ type Backend interface {
 	ExecutionData(ctx context.Context, actor model.Actor, campaignID int64, executionID string) ([]byte, error)
 	Retry(ctx context.Context, actor model.Actor, campaignID int64, executionID string, loadWorkflow bool) (model.Execution, error)
 	FindRetry(ctx context.Context, campaignID int64, originalID string) (*model.Execution, error)
+	// MayRetry records a retry refused at the key press (the model decides
+	// and keeps every attempt on the record).
+	MayRetry(ctx context.Context, actor model.Actor, campaignID int64, executionID string) error
 }

@@ -71,10 +71,28 @@ func (m *Model) whyNoRetry() string {
 
 func (m *Model) retryKey() tea.Cmd {
 	if why := m.whyNoRetry(); why != "" {
-		return status(common.Problem("cannot retry: " + why))
+		return tea.Batch(status(common.Problem("cannot retry: "+why)), m.recordRefusedRetry())
 	}
 	m.dialog = newRetryDialog(m.exec.ID, m.src.Campaign)
 	return nil
+}
+
+// recordRefusedRetry sends a retry refused for want of the right (not for
+// want of a failed execution) to the model, which records the attempt.
+func (m *Model) recordRefusedRetry() tea.Cmd {
+	if m.exec == nil || m.backend == nil || m.src.CampaignID == 0 {
+		return nil
+	}
+	if !m.readOnly && model.Authorize(m.actor, model.ActionRetry, m.src.WorkspaceID) == nil {
+		return nil
+	}
+	b, actor, camp, id := m.backend, m.actor, m.src.CampaignID, m.exec.ID
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), RetryTimeout)
+		defer cancel()
+		_ = b.MayRetry(ctx, actor, camp, id) // refused and recorded; the screen said so already
+		return nil
+	}
 }
 
 func (m *Model) dialogKey(msg tea.KeyPressMsg) tea.Cmd {

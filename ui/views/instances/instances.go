@@ -1,6 +1,6 @@
 // Package instances is the ":instances" view: every n8n instance with the
-// workspaces it hosts, whether it answers, the latency of the last call
-// and the last error.
+// workspaces it hosts, whether it answers (up, down, not answering), since
+// when it is down, the latency of the last call and the last error.
 package instances
 
 import (
@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -50,22 +51,29 @@ func New(b Backend, th *themes.Theme, now common.Clock) *Model {
 	return m
 }
 
+// reach is the instance's dot: up, down (refused or unreachable), not
+// answering (its last call ran out of time) or never called.
 func reach(i model.InstanceHealth) string {
-	switch {
-	case i.Healthy == nil:
+	switch r := i.Reach(); {
+	case !r.Checked:
 		return "? unknown"
-	case *i.Healthy:
+	case r.Up:
 		return "● up"
+	case r.NotAnswering:
+		return "◔ no answer"
 	}
 	return "✗ down"
 }
 
+// reachRank sorts down first, then not answering, unknown, up.
 func reachRank(i model.InstanceHealth) int {
-	switch {
-	case i.Healthy == nil:
-		return 1
-	case *i.Healthy:
+	switch r := i.Reach(); {
+	case !r.Checked:
 		return 2
+	case r.Up:
+		return 3
+	case r.NotAnswering:
+		return 1
 	}
 	return 0
 }
@@ -76,15 +84,23 @@ func (m *Model) build() {
 	cols := []table.Column[I]{
 		{Title: "INSTANCE", Width: 14, Cell: func(i I) string { return i.Name },
 			Compare: func(a, b I) int { return cmp.Compare(a.Name, b.Name) }},
-		{Title: "REACH", Width: 9, Cell: reach, Style: func(i I) *lipgloss.Style {
+		{Title: "REACH", Width: 11, Cell: reach, Style: func(i I) *lipgloss.Style {
 			switch reachRank(i) {
 			case 0:
-				return &th.Error
+				return &th.InstanceDown
 			case 1:
-				return &th.Warn
+				return &th.InstanceSlow
+			case 2:
+				return &th.Muted
 			}
 			return &th.OK
 		}, Compare: func(a, b I) int { return cmp.Compare(reachRank(a), reachRank(b)) }},
+		{Title: "DOWN FOR", Width: 8, Right: true, Cell: func(i I) string {
+			if r := i.Reach(); r.Down() {
+				return common.AgePtr(m.now(), r.Since)
+			}
+			return ""
+		}, Compare: func(a, b I) int { return compareSince(a.Reach().Since, b.Reach().Since) }},
 		{Title: "LATENCY", Width: 7, Right: true, Cell: func(i I) string {
 			if i.LastLatency == 0 {
 				return "-"
@@ -95,13 +111,13 @@ func (m *Model) build() {
 		{Title: "WS", Width: 4, Right: true, Cell: func(i I) string { return strconv.Itoa(len(i.Workspaces)) },
 			Compare: func(a, b I) int { return cmp.Compare(len(a.Workspaces), len(b.Workspaces)) }},
 		{Title: "WORKSPACES", MinWidth: 10, Cell: func(i I) string { return strings.Join(i.Workspaces, ", ") }},
-		{Title: "LAST ERROR", MinWidth: 10, Cell: func(i I) string { return i.LastError },
+		{Title: "LAST ERROR", MinWidth: 10, Cell: func(i I) string { return i.Reach().Error },
 			Style: func(I) *lipgloss.Style { return &th.Error }},
 	}
 	old := m.table
 	m.table = table.New(th, cols, func(i I) string { return strconv.FormatInt(i.ID, 10) },
 		func(i I) string {
-			return i.Name + " " + i.BaseURL + " " + strings.Join(i.Workspaces, " ") + " " + i.LastError
+			return i.Name + " " + i.BaseURL + " " + strings.Join(i.Workspaces, " ") + " " + i.Reach().State() + " " + i.Reach().Error
 		})
 	m.table.Empty = "no n8n instance registered"
 	m.table.SetFocused(true)
@@ -112,6 +128,19 @@ func (m *Model) build() {
 		}
 	}
 	m.table.SetSize(m.w-2, m.h-2)
+}
+
+// compareSince orders the longest down first; instances that are up last.
+func compareSince(a, b *time.Time) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return 1
+	case b == nil:
+		return -1
+	}
+	return a.Compare(*b)
 }
 
 // Fetch returns a load for the poll.
@@ -170,12 +199,19 @@ func (m *Model) FullHelp() [][]key.Binding {
 
 // View draws the instances in a pane.
 func (m *Model) View() string {
-	down := 0
+	down, slow := 0, 0
 	for _, i := range m.table.Rows() {
-		if reachRank(i) == 0 {
+		switch reachRank(i) {
+		case 0:
 			down++
+		case 1:
+			down++
+			slow++
 		}
 	}
 	title := fmt.Sprintf("n8n instances [%d] · %d down", m.table.Total(), down)
+	if slow > 0 {
+		title += fmt.Sprintf(" (%d not answering)", slow)
+	}
 	return common.ExactBox(m.theme.PaneFocused, m.theme.PaneTitleFocused, title, m.table.View(), m.w, m.h)
 }
