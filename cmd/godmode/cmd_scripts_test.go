@@ -360,3 +360,36 @@ func failAt(s n8n.Status) string {
 	}
 	return ""
 }
+
+func TestToggleRefusedByN8nExitsOneWithItsWords(t *testing.T) {
+	f := newScriptFleet(t)
+	f.fake.FailNext(100, 503)
+	out, errOut, code := godmode(t, "", "toggle", "ohio/Email-1", "--off", "--json")
+	if code != 1 || !strings.Contains(errOut, "godmode toggle: ohio/Email-1: failed: ") || !strings.Contains(errOut, "503") {
+		t.Errorf("toggle with n8n down: exit %d, stderr %q", code, errOut)
+	}
+	if got := decode[toggleJSON](t, out); got.Outcome != "failed" || !strings.Contains(got.Error, "503") || got.Status != "active" {
+		t.Errorf("--json: %+v", got)
+	}
+	f.fake.ClearFaults()
+	rows, _ := f.store.Audit(context.Background(), model.AuditFilter{Limit: 1})
+	if len(rows) != 1 || rows[0].Action != "toggle" || rows[0].Outcome != model.OutcomeFailed {
+		t.Errorf("audit row: %+v", rows)
+	}
+}
+
+func TestScriptTablesAreCleaned(t *testing.T) {
+	f := newScriptFleet(t)
+	ctx := context.Background()
+	if _, err := f.store.CreateCampaign(ctx, db.NewCampaign{WorkspaceID: f.ohio.ID, Name: "Evil\x1b[2J\x07Name", N8nWorkflowID: "wf-evil", Status: model.CampaignPaused}); err != nil {
+		t.Fatal(err)
+	}
+	out := mustRun(t, "campaigns")
+	if strings.ContainsAny(out, "\x1b\x07") || !strings.Contains(out, "ohio/Evil") {
+		t.Errorf("campaigns prints control characters: %q", out)
+	}
+	// JSON keeps the name exact (JSON escapes it).
+	if js := mustRun(t, "campaigns", "--json"); !strings.Contains(js, `Evil\u001b[2J\u0007Name`) {
+		t.Errorf("campaigns --json does not keep the name exact:\n%s", js)
+	}
+}
