@@ -98,7 +98,7 @@ func init() {
 			help: "Prints kind, instance, workspace, campaign, workflow, state (open, corrected, resolved),\nlast seen and detail of each finding you may see, newest first."},
 		{name: "unmanaged", summary: "print the n8n workflows no campaign owns", run: runUnmanaged,
 			args: "[--limit N] [--json]", access: map[string]access{"": reads},
-			help: "The open orphan_workflow findings of drift. Those tagged for no workspace are shown to super admins only."},
+			help: "Prints the open orphan_workflow findings, in drift's columns: the workflow's id and name, its instance,\nand the workspace its tag names. Those of no workspace are shown to super admins only."},
 		{name: "sync", summary: "run the synchronization loop with n8n", run: runSync,
 			args: "[--watch] [--listen ADDR]", access: map[string]access{"": automatic},
 			help: "Without --watch, one cycle over every instance, then a table. With --watch, until SIGINT or\nSIGTERM. Retention (execution_retention, finding_retention) is applied by each instance's leader."},
