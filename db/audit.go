@@ -35,6 +35,15 @@ func jsonOrNil(b json.RawMessage) any {
 
 // Audit lists the trail newest first, filtered.
 func (s *Store) Audit(ctx context.Context, f model.AuditFilter) ([]model.AuditEntry, error) {
+	return s.AuditScoped(ctx, model.AuditScope{AuditFilter: f})
+}
+
+var _ model.ScopedAuditReader = (*Store)(nil)
+
+// AuditScoped lists the trail newest first, filtered, since a time and
+// within some workspaces if the scope says so.
+func (s *Store) AuditScoped(ctx context.Context, sc model.AuditScope) ([]model.AuditEntry, error) {
+	f := sc.AuditFilter
 	var where []string
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
@@ -49,6 +58,12 @@ func (s *Store) Audit(ctx context.Context, f model.AuditFilter) ([]model.AuditEn
 	}
 	if f.Before != nil {
 		where = append(where, "a.at < "+arg(*f.Before))
+	}
+	if sc.Since != nil {
+		where = append(where, "a.at >= "+arg(*sc.Since))
+	}
+	if sc.WorkspaceIDs != nil {
+		where = append(where, "a.workspace_id = ANY("+arg(sc.WorkspaceIDs)+")")
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 10000 {

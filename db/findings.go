@@ -32,6 +32,9 @@ func (s *Store) Findings(ctx context.Context, f model.FindingFilter) ([]model.Fi
 	if f.Since != nil {
 		where = append(where, "f.last_seen_at >= "+arg(*f.Since))
 	}
+	if f.WorkspaceIDs != nil {
+		where = append(where, "f.workspace_id = ANY("+arg(f.WorkspaceIDs)+")")
+	}
 	limit := f.Limit
 	if limit <= 0 || limit > 10000 {
 		limit = 500

@@ -13,7 +13,10 @@ type FindingFilter struct {
 	Open  bool      // only findings still true (not resolved)
 	IDs   []int64   // only these findings
 	Since *time.Time
-	Limit int // 0: 500
+	// WorkspaceIDs, when not nil, keeps findings of these workspaces only
+	// (empty: none): what a member may read.
+	WorkspaceIDs []int64
+	Limit        int // 0: 500
 }
 
 // SyncSummary is how far the sync loop has got, over every instance.

@@ -40,7 +40,7 @@ func (c *Console) ExecutionData(ctx context.Context, actor Actor, campaignID int
 	}
 	t := ExecutionTarget{InstanceID: camp.InstanceID, ExecutionID: executionID, WorkflowID: camp.N8nWorkflowID,
 		CampaignID: camp.ID, Campaign: camp.Name, WorkspaceID: camp.WorkspaceID}
-	if err := Authorize(actor, ActionViewExecutions, camp.WorkspaceID); err != nil {
+	if err := c.authorize(ctx, actor, ActionViewExecutions, camp.WorkspaceID); err != nil {
 		c.auditInspectRefused(ctx, actor, t, err)
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func (c *Console) InspectExecution(ctx context.Context, actor Actor, instance, e
 		if err := c.locate(ctx, &t); err != nil {
 			return err
 		}
-		if err := Authorize(actor, ActionViewExecutions, t.WorkspaceID); err != nil {
+		if err := c.authorize(ctx, actor, ActionViewExecutions, t.WorkspaceID); err != nil {
 			c.auditInspectRefused(ctx, actor, t, err)
 			return err
 		}
@@ -116,7 +116,7 @@ func (c *Console) Retry(ctx context.Context, actor Actor, campaignID int64, exec
 	if c.readOnly {
 		return fail(fmt.Errorf("%w: this session is read-only", ErrForbidden))
 	}
-	if err := Authorize(actor, ActionRetry, camp.WorkspaceID); err != nil {
+	if err := c.authorize(ctx, actor, ActionRetry, camp.WorkspaceID); err != nil {
 		return fail(err)
 	}
 	var next n8n.Execution

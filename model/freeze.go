@@ -161,7 +161,7 @@ func (c *Console) killSwitchAllowed(ctx context.Context, actor Actor, workspaceI
 	if c.readOnly {
 		return refuse(fmt.Errorf("%w: this session is read-only", ErrForbidden))
 	}
-	if err := Authorize(actor, ActionFreeze, workspaceID); err != nil {
+	if err := c.authorize(ctx, actor, ActionFreeze, workspaceID); err != nil {
 		return refuse(err)
 	}
 	if err := checkReason(action, reason); err != nil {

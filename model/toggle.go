@@ -31,7 +31,7 @@ func (c *Console) Toggle(ctx context.Context, actor Actor, campaignID int64, wan
 	if c.readOnly {
 		return fail(fmt.Errorf("%w: this session is read-only", ErrForbidden))
 	}
-	if err := Authorize(actor, ActionToggle, camp.WorkspaceID); err != nil {
+	if err := c.authorize(ctx, actor, ActionToggle, camp.WorkspaceID); err != nil {
 		return fail(err)
 	}
 	// The frozen check happens under the workspace's shared lock, which a

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"sort"
@@ -13,13 +14,17 @@ import (
 	"github.com/godmode-console/godmode/db"
 	"github.com/godmode-console/godmode/db/dbtest"
 	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/n8n"
+	"github.com/godmode-console/godmode/n8n/n8ntest"
 )
 
 // writeExamples runs each writing command path once. A command path marked
 // `writes` in the table without an example here fails the test, so a new
 // writing command is seen refused and audited before it ships.
-func writeExamples(pubFile string) map[string][]string {
+func writeExamples(pubFile, executionID string) map[string][]string {
 	return map[string][]string{
+		"toggle":             {"toggle", "texas/Blast", "--off"},
+		"retry":              {"retry", executionID, "--instance", "fake"},
 		"instances add":      {"instances", "add", "texas", "--url", "https://texas.example.com", "--api-key-env", "OTHER_KEY"},
 		"instances remove":   {"instances", "remove", "ohio"},
 		"instances set-key":  {"instances", "set-key", "ohio", "--api-key-env", "OTHER_KEY"},
@@ -58,6 +63,30 @@ func TestEveryWritingCommandIsAuthorisedAndAudited(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A workspace the member is not in, on a fake n8n, for toggle and retry.
+	fake := n8ntest.New()
+	t.Cleanup(fake.Close)
+	fakeInst, err := store.AddInstance(ctx, db.NewInstance{Name: "fake", BaseURL: fake.URL, APIKey: fake.APIKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	texas, err := store.CreateWorkspace(ctx, "texas", "Texas Roofing", &fakeInst.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wf, err := fake.AddWorkflow(n8n.Workflow{Name: "Blast", Connections: json.RawMessage(`{}`),
+		Nodes: []n8n.Node{{Name: "Every 5 minutes", Type: "n8n-nodes-base.scheduleTrigger", TypeVersion: 1.2, Position: []float64{0, 0},
+			Parameters: json.RawMessage(`{"rule":{"interval":[{"field":"minutes","minutesInterval":5}]}}`)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.CreateCampaign(ctx, db.NewCampaign{WorkspaceID: texas.ID, Name: "Blast", N8nWorkflowID: wf.ID, Status: model.CampaignPaused}); err != nil {
+		t.Fatal(err)
+	}
+	ex, err := fake.AddExecution(n8ntest.ExecutionSpec{WorkflowID: wf.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
 	priv, pub := newSSHKey(t)
 	registerKey(t, store, "member@ohio.io", pub)
 	member, _ := store.UserByEmail(ctx, "member@ohio.io")
@@ -69,7 +98,7 @@ func TestEveryWritingCommandIsAuthorisedAndAudited(t *testing.T) {
 	// From here on the member acts, proven through the agent.
 	t.Setenv(envUser, "member@ohio.io")
 	serveAgent(t, priv)
-	examples := writeExamples(pubFile)
+	examples := writeExamples(pubFile, ex.ID)
 	refused := func() int {
 		rows, err := store.Audit(ctx, model.AuditFilter{Actor: "member@ohio.io", Outcome: model.OutcomeFailed})
 		if err != nil {

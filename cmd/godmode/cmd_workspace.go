@@ -15,6 +15,7 @@ var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 func runWorkspace(ctx context.Context, g *globals, args []string) error {
 	fs := g.flags("workspace")
 	reason := fs.String("reason", "", "why (required): the `TEXT` is recorded in the audit trail and shown on the workspace")
+	asJSON := fs.Bool("json", false, "print the result as one JSON object")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -48,6 +49,12 @@ func runWorkspace(ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	done := map[string]string{"freeze": "frozen", "unfreeze": "unfrozen"}[pos[0]]
+	if *asJSON {
+		if now, err := console.WorkspaceBySlug(ctx, ws.Slug); err == nil {
+			ws = now
+		}
+		return writeJSON(g.stdout, map[string]string{"workspace": ws.Slug, "action": pos[0], "status": string(ws.Status)})
+	}
 	fmt.Fprintf(g.stdout, "workspace %s %s\n", ws.Slug, done)
 	return nil
 }

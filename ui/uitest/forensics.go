@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/godmode-console/godmode/model"
-	"github.com/godmode-console/godmode/n8n"
 )
 
 // forensicsState is the execution data the backend serves and how its
@@ -69,7 +68,7 @@ func (b *Backend) ExecutionData(ctx context.Context, actor model.Actor, campaign
 			return nil, fmt.Errorf("%w: execution %s ran workflow %s, campaign %q is workflow %s",
 				model.ErrWrongCampaign, executionID, other.WorkflowID, c.Name, c.N8nWorkflowID)
 		}
-		return nil, fmt.Errorf("execution %s no longer exists in n8n (deleted, or pruned by n8n's execution retention): %w", executionID, n8n.ErrNotFound)
+		return nil, fmt.Errorf("execution %s no longer exists in n8n (deleted, or pruned by n8n's execution retention): %w", executionID, model.ErrGone)
 	}
 	return raw, nil
 }
@@ -104,7 +103,7 @@ func (b *Backend) Retry(ctx context.Context, actor model.Actor, campaignID int64
 	}
 	orig := b.execution(campaignID, executionID)
 	if orig == nil {
-		return model.Execution{}, fmt.Errorf("execution %s no longer exists in n8n: %w", executionID, n8n.ErrNotFound)
+		return model.Execution{}, fmt.Errorf("execution %s no longer exists in n8n: %w", executionID, model.ErrGone)
 	}
 	next := *orig
 	next.ID = strconv.Itoa(b.maxExecutionID() + 1)

@@ -10,7 +10,6 @@ import (
 
 	fx "github.com/godmode-console/godmode/forensics"
 	"github.com/godmode-console/godmode/model"
-	"github.com/godmode-console/godmode/n8n"
 )
 
 // OpenTimeout bounds fetching one execution: a 40 MB body over a slow link
@@ -160,7 +159,7 @@ func explain(id string, src Source, err error) *problem {
 	}
 	var syn *fx.SyntaxError
 	switch {
-	case errors.Is(err, n8n.ErrNotFound):
+	case errors.Is(err, model.ErrGone):
 		return &problem{title: fmt.Sprintf("Execution %s no longer exists", id), body: err.Error(),
 			todo: "n8n deleted it, or pruned it under its execution retention. esc goes back to the executions list."}
 	case errors.Is(err, model.ErrForbidden), errors.Is(err, model.ErrWrongCampaign):
