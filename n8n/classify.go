@@ -28,7 +28,7 @@ var refusals = []refusal{
 	// 2.x answers an action on an unknown workflow with `You do not have
 	// permission to activate this workflow…`; 1.x answers 404 Not Found.
 	// The workflow calls tell the two apart (see gone).
-	{ErrForbidden, []int{400, 403}, []string{"do not have permission", "don't have permission", "not allowed to"}},
+	{ErrForbidden, []int{400, 403}, []string{"do not have permission", "don't have permission"}},
 }
 
 // classify is the kind of an error answer: a known refusal in n8n's words

@@ -23,6 +23,7 @@ type Client struct {
 	http           *http.Client
 	log            *slog.Logger
 	retry          RetryPolicy
+	unpublish      RetryPolicy
 	timeout        time.Duration
 	attemptTimeout time.Duration
 	slots          chan struct{}
@@ -52,6 +53,10 @@ func WithMaxInFlight(n int) Option {
 // WithRetryPolicy sets how idempotent calls are retried.
 func WithRetryPolicy(p RetryPolicy) Option { return func(c *Client) { c.retry = p } }
 
+// WithUnpublishRetry sets how DeleteWorkflow retries a workflow n8n is
+// still unpublishing.
+func WithUnpublishRetry(p RetryPolicy) Option { return func(c *Client) { c.unpublish = p } }
+
 // WithLogger logs one line per attempt (method, path, status, duration),
 // never a header or a body.
 func WithLogger(l *slog.Logger) Option { return func(c *Client) { c.log = l } }
@@ -73,6 +78,7 @@ func New(baseURL, apiKey_ string, opts ...Option) *Client {
 		key:            &apiKey{apiKey_},
 		http:           &http.Client{Transport: defaultTransport},
 		retry:          DefaultRetryPolicy,
+		unpublish:      UnpublishRetry,
 		timeout:        30 * time.Second,
 		attemptTimeout: 10 * time.Second,
 		slots:          make(chan struct{}, 8),
