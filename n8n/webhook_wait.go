@@ -45,9 +45,11 @@ func (c *Client) WaitRegistered(ctx context.Context, h WebhookNode, limit time.D
 		if ok {
 			return nil
 		}
-		if said != "" {
+		switch {
+		case said != "":
 			last = said
-		} else if err != nil {
+		case err != nil && last == "":
+			// n8n's own words, once heard, say more than the cut-off probe.
 			last = c.redact(err.Error())
 		}
 		if sleep(ctx, delay) != nil {
