@@ -59,8 +59,10 @@ func TestContractDeleteUnpublishesFirst(t *testing.T) {
 		}
 		noRetry := n8n.New(tg.url, tg.key, n8n.WithUnpublishRetry(n8n.RetryPolicy{MaxAttempts: 1}))
 		_, err := noRetry.DeleteWorkflow(ctx, w2.ID)
-		if err != nil && !errors.Is(err, n8n.ErrNotYetUnpublished) {
-			t.Errorf("delete right after deactivating, no retry: %v, want ok or still being unpublished", err)
+		// 2.41.1 also answered 500 once here (its publication queue still
+		// held the workflow); the retrying client waits that out too.
+		if err != nil && !errors.Is(err, n8n.ErrNotYetUnpublished) && !errors.Is(err, n8n.ErrUnavailable) {
+			t.Errorf("delete right after deactivating, no retry: %v, want ok, still being unpublished or a 500", err)
 		}
 		if tg.fake != nil && !errors.Is(err, n8n.ErrNotYetUnpublished) {
 			t.Errorf("fake 2.x: delete right after deactivating: %v, want still being unpublished", err)

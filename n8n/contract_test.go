@@ -85,6 +85,12 @@ func TestContractActivationRefusals(t *testing.T) {
 		if _, err := tg.client.Activate(ctx, first.ID); err != nil {
 			t.Fatalf("activating the first: %v", err)
 		}
+		// 2.41.1 checks the path against registered webhooks only: activated
+		// before the first's registration, the second is let in too (seen,
+		// one time in three). Wait for it, as godmode does.
+		if err := tg.client.WaitRegistered(ctx, first.WebhookNodes()[0], 0); err != nil {
+			t.Fatal(err)
+		}
 		_, err = tg.client.Activate(ctx, second.ID)
 		var e *n8n.Error
 		if !errors.Is(err, n8n.ErrWebhookPathTaken) || !errors.As(err, &e) || e.Status != pick(tg, 400, 409) || e.Attempts != 1 {
@@ -472,6 +478,9 @@ func TestContractErrorKinds(t *testing.T) {
 		path := tg.unique("kinds-path")
 		a, b := tg.create(t, webhookWorkflow(tg.unique("a"), path)), tg.create(t, webhookWorkflow(tg.unique("b"), path))
 		if _, err := tg.client.Activate(ctx, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := tg.client.WaitRegistered(ctx, a.WebhookNodes()[0], 0); err != nil {
 			t.Fatal(err)
 		}
 		_, err = tg.client.Activate(ctx, b.ID)

@@ -16,7 +16,8 @@ import (
 //     unpublished"; its webhook paths stay taken for another workflow's
 //     activation that moment too (SetUnpublishLag, default 1 refusal each)
 //   - production webhooks answer "not registered" for a moment after the
-//     activation (SetRegistrationLag, default 1 request)
+//     activation (SetRegistrationLag, default 1 request), and in that
+//     moment another workflow may be activated on the same path
 //   - waiting executions are listed
 //   - create and update: unknown keys are `Unrecognized key(s) in object`,
 //     pinData is accepted, versionId is read-only

@@ -50,7 +50,9 @@ func (s *Server) register(wf *workflow, next n8n.Workflow) (int, string) {
 	var keys []string
 	for _, h := range next.WebhookNodes() {
 		k := webhookKey(h)
-		if o, taken := s.webhooks[k]; taken && o.workflowID != wf.w.ID {
+		// 2.x checks registered webhooks only: a holder still registering
+		// does not block the path (seen on 2.41.1: both end up active).
+		if o, taken := s.webhooks[k]; taken && o.workflowID != wf.w.ID && s.registering[k] == 0 {
 			return s.pathTaken(h.Name)
 		}
 		if s.releasing[k] > 0 {
