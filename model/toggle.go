@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
+
+	"github.com/godmode-console/godmode/n8n"
 )
 
 // ErrFrozen refuses activating a campaign of a suspended workspace.
@@ -132,14 +135,40 @@ func (c *Console) workflowActive(ctx context.Context, camp Campaign) (bool, erro
 
 func (c *Console) setActive(ctx context.Context, camp Campaign, active bool) error {
 	return c.clients.call(ctx, camp.InstanceID, func(cl N8n) error {
-		var err error
-		if active {
-			_, err = cl.Activate(ctx, camp.N8nWorkflowID)
-		} else {
-			_, err = cl.Deactivate(ctx, camp.N8nWorkflowID)
+		if !active {
+			_, err := cl.Deactivate(ctx, camp.N8nWorkflowID)
+			return err
 		}
-		return err
+		wf, err := cl.Activate(ctx, camp.N8nWorkflowID)
+		if err != nil {
+			return err
+		}
+		if err := waitWebhooks(ctx, cl, wf); err != nil {
+			// Active in n8n but not reachable: leads would be lost. Put it
+			// back, and say why.
+			if _, derr := cl.Deactivate(context.WithoutCancel(ctx), camp.N8nWorkflowID); derr != nil {
+				return fmt.Errorf("%w; pausing it again failed too (%v): sync will settle it", err, derr)
+			}
+			return fmt.Errorf("%w; paused it again", err)
+		}
+		return nil
 	})
+}
+
+// RegistrationWait bounds how long an activation waits for the
+// workflow's production webhooks to answer (n8n 2.x registers them a
+// moment after the activate call answers).
+const RegistrationWait = 15 * time.Second
+
+// waitWebhooks waits until every production webhook of an activated
+// workflow answers, before the activation is called done.
+func waitWebhooks(ctx context.Context, cl N8n, wf n8n.Workflow) error {
+	for _, h := range wf.WebhookNodes() {
+		if err := cl.WaitRegistered(ctx, h, RegistrationWait); err != nil {
+			return fmt.Errorf("n8n activated workflow %s, but its webhook %q is not answering: %w", wf.ID, h.Name, err)
+		}
+	}
+	return nil
 }
 
 // audit writes one row; it outlives the caller's cancellation because an
