@@ -127,3 +127,9 @@ func (s *Server) settled(wf *workflow) {
 	}
 	delete(s.unpublishing, wf.w.ID)
 }
+
+// release is a path a deactivated 2.x workflow still holds for others.
+type release struct {
+	workflowID string
+	n          int // activations of other workflows still refused
+}

@@ -55,9 +55,10 @@ func (s *Server) register(wf *workflow, next n8n.Workflow) (int, string) {
 		if o, taken := s.webhooks[k]; taken && o.workflowID != wf.w.ID && s.registering[k] == 0 {
 			return s.pathTaken(h.Name)
 		}
-		if s.releasing[k] > 0 {
-			// 2.x: the deactivated holder lets go a moment later.
-			s.releasing[k]--
+		if r := s.releasing[k]; r.n > 0 && r.workflowID != wf.w.ID {
+			// 2.x: the deactivated holder lets go of the path a moment
+			// later (its own reactivation is let in at once).
+			s.releasing[k] = release{r.workflowID, r.n - 1}
 			return s.pathTaken(h.Name)
 		}
 		keys = append(keys, k)

@@ -445,7 +445,7 @@ func (s *Server) deactivateWorkflow(w http.ResponseWriter, id string) {
 	if wf.w.Active && s.v2() && s.unpublishLag > 0 {
 		s.unpublishing[id] = s.unpublishLag
 		for _, k := range wf.hooks {
-			s.releasing[k] = s.unpublishLag
+			s.releasing[k] = release{wf.w.ID, s.unpublishLag}
 		}
 	}
 	s.deactivate(wf)
