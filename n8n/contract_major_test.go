@@ -86,6 +86,9 @@ func TestContractPublishUnpublish(t *testing.T) {
 		if err != nil || !p.Active || p.ActiveVersionID == nil || *p.ActiveVersionID != p.VersionID {
 			t.Fatalf("publish: %v %+v", err, p)
 		}
+		if pub := p.Published(); pub.VersionID != *p.ActiveVersionID || len(pub.WebhookNodes()) != 1 || pub.WebhookNodes()[0].Path != p.WebhookNodes()[0].Path {
+			t.Errorf("published version: %s (want %s), webhooks %+v", pub.VersionID, *p.ActiveVersionID, pub.WebhookNodes())
+		}
 		h := p.WebhookNodes()[0]
 		if err := tg.client.WaitRegistered(ctx, h, 0); err != nil {
 			t.Fatalf("webhook after publish: %v", err)

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+
+	"github.com/godmode-console/godmode/n8n"
 )
 
 // WithMajor makes the server behave like n8n major m: 1 (the default,
@@ -132,4 +134,35 @@ func (s *Server) settled(wf *workflow) {
 type release struct {
 	workflowID string
 	n          int // activations of other workflows still refused
+}
+
+// EditDraft saves a draft of a workflow "inside n8n", as 2.x's editor
+// does: the nodes and versionId change, what is published (activeVersion,
+// activeVersionId, the registered webhooks) does not. On 1.x it is Edit.
+func (s *Server) EditDraft(id string, edit func(*n8n.Workflow)) error {
+	if !s.v2() {
+		return s.Edit(id, edit)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	wf, ok := s.workflows[id]
+	if !ok {
+		return fmt.Errorf("%w: workflow %s", ErrNotFound, id)
+	}
+	if wf.w.Active && wf.pub == nil {
+		w := wf.w
+		nodes := w.Nodes
+		if nodes == nil {
+			nodes = []n8n.Node{}
+		}
+		wf.pub = &activeVersionJSON{stamp(w.UpdatedAt), stamp(w.UpdatedAt), w.VersionID, w.ID, nodes, orNull(w.Connections), "Godmode CI", nil, nil}
+	}
+	next := wf.w
+	next.Nodes = append([]n8n.Node(nil), wf.w.Nodes...)
+	edit(&next)
+	next.VersionID, next.UpdatedAt = newUUID(), s.timestamp()
+	normalize(&next)
+	next.Active, next.ActiveVersionID, next.TriggerCount = wf.w.Active, wf.w.ActiveVersionID, wf.w.TriggerCount
+	wf.w, wf.json = next, nil
+	return nil
 }

@@ -18,6 +18,9 @@ type workflow struct {
 	json    []byte   // nil when stale
 	hooks   []string // webhook keys held while active
 	project string
+	// pub is the published version while active (2.x keeps drafts apart);
+	// nil means the current nodes are published.
+	pub *activeVersionJSON
 }
 
 const projectID = "n8ntestProject01"
@@ -93,6 +96,9 @@ func (s *Server) render(wf *workflow) []byte {
 	}
 	if w.Active {
 		j.ActiveVersion = &activeVersionJSON{stamp(w.UpdatedAt), stamp(w.UpdatedAt), w.VersionID, w.ID, j.Nodes, j.Connections, "Godmode CI", nil, nil}
+		if wf.pub != nil {
+			j.ActiveVersion = wf.pub
+		}
 	}
 	b, err := json.Marshal(j)
 	if err != nil {
@@ -349,7 +355,7 @@ func (s *Server) replace(wf *workflow, in n8n.Workflow) string {
 		v := next.VersionID
 		next.ActiveVersionID = &v
 	}
-	wf.w, wf.json = next, nil
+	wf.w, wf.json, wf.pub = next, nil, nil
 	return ""
 }
 
@@ -457,7 +463,7 @@ func (s *Server) deactivate(wf *workflow) {
 		return
 	}
 	s.unregister(wf)
-	wf.w.Active, wf.w.ActiveVersionID, wf.w.TriggerCount = false, nil, 0
+	wf.w.Active, wf.w.ActiveVersionID, wf.w.TriggerCount, wf.pub = false, nil, 0, nil
 	wf.w.UpdatedAt = s.timestamp()
 	wf.json = nil
 }
