@@ -39,7 +39,15 @@
 //     being unpublished. Please try again in a few moments.`
 //     (ErrNotYetUnpublished). DeleteWorkflow deactivates first and retries
 //     the second answer with a bounded backoff (UnpublishRetry); 1.x
-//     deletes an active workflow at once.
+//     deletes an active workflow at once. A delete right after the
+//     deactivation also answered a bare 500 `Internal server error` once
+//     (2.x's publication queue, which does activations and deactivations
+//     after the call answers, still held the workflow): DeleteWorkflow
+//     retries that too, and a 404 after it means the delete happened.
+//     Reactivating the same workflow right after its deactivation works.
+//   - Drafts: on 2.x an edit saved in the editor changes nodes and
+//     versionId but not activeVersion, which is what runs: read what a
+//     workflow does now (its webhook URLs) from Workflow.Published().
 //   - Acting on an unknown workflow: 1.x answers 404 `Not Found`; 2.x
 //     answers 404 `You do not have permission to activate (deactivate)
 //     this workflow. Ask the owner to share it with you.` Both are
