@@ -23,7 +23,8 @@ const DefaultRegistrationWait = 15 * time.Second
 // activate call answers (1.x before), so a caller that must know the URL
 // works (provisioning, retry, tests) waits here before saying so.
 //
-// It probes without running the workflow: a request with a method the
+// It probes the client's base URL (n8n serves production webhooks there
+// too, whatever WEBHOOK_URL says) without running the workflow: a request with a method the
 // node does not use answers 404 "This webhook is not registered for GET
 // requests. Did you mean to make a POST request?" once the path is
 // registered, and "The requested webhook … is not registered" before.
@@ -73,7 +74,11 @@ func (c *Client) webhookAnswers(ctx context.Context, method, u string) (ok bool,
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	said = errorMessage(body)
-	if resp.StatusCode != http.StatusNotFound {
+	switch {
+	case resp.StatusCode >= 500:
+		// n8n (or a proxy in front of it) is not answering for the path.
+		return false, said, nil
+	case resp.StatusCode != http.StatusNotFound:
 		return true, said, nil
 	}
 	return strings.Contains(strings.ToLower(said), "did you mean"), said, nil
