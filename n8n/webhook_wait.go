@@ -23,8 +23,9 @@ const DefaultRegistrationWait = 15 * time.Second
 // activate call answers (1.x before), so a caller that must know the URL
 // works (provisioning, retry, tests) waits here before saying so.
 //
-// It probes the client's base URL (n8n serves production webhooks there
-// too, whatever WEBHOOK_URL says) without running the workflow: a request with a method the
+// It probes the client's base URL (a single-process n8n serves production
+// webhooks there too, whatever WEBHOOK_URL says) without running the
+// workflow: a request with a method the
 // node does not use answers 404 "This webhook is not registered for GET
 // requests. Did you mean to make a POST request?" once the path is
 // registered, and "The requested webhook … is not registered" before.
