@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/godmode-console/godmode/model"
-	"github.com/godmode-console/godmode/n8n"
 )
 
 // Epoch is the fixed "now" of tests and goldens.
@@ -31,11 +30,8 @@ func Seeded(now func() time.Time, workspaces, campaigns int) *Backend {
 	t0 := now()
 	ok, down := true, false
 	instIDs := []int64{1, 2, 3}
-	// One instance of each major, and one never probed.
-	v1 := &n8n.Capabilities{Major: 1, ProbedAt: t0.Add(-time.Hour)}
-	v2 := &n8n.Capabilities{Major: 2, Publish: true, ListCredentials: true, WaitingInLists: true, ProbedAt: t0.Add(-time.Hour)}
-	b.AddInstance(model.Instance{ID: 1, Name: "n8n-eu-1", BaseURL: "https://eu-1.n8n.example.com", Healthy: &ok, LastLatency: 84 * time.Millisecond, LastCheckedAt: ptr(t0.Add(-4 * time.Second)), Capabilities: v1})
-	b.AddInstance(model.Instance{ID: 2, Name: "n8n-us-1", BaseURL: "https://us-1.n8n.example.com", Healthy: &ok, LastLatency: 212 * time.Millisecond, LastCheckedAt: ptr(t0.Add(-4 * time.Second)), Capabilities: v2})
+	b.AddInstance(model.Instance{ID: 1, Name: "n8n-eu-1", BaseURL: "https://eu-1.n8n.example.com", Healthy: &ok, LastLatency: 84 * time.Millisecond, LastCheckedAt: ptr(t0.Add(-4 * time.Second))})
+	b.AddInstance(model.Instance{ID: 2, Name: "n8n-us-1", BaseURL: "https://us-1.n8n.example.com", Healthy: &ok, LastLatency: 212 * time.Millisecond, LastCheckedAt: ptr(t0.Add(-4 * time.Second))})
 	b.AddInstance(model.Instance{ID: 3, Name: "n8n-ap-1", BaseURL: "https://ap-1.n8n.example.com", Healthy: &down, LastLatency: 5 * time.Second, LastError: "GET /api/v1/workflows: context deadline exceeded", LastCheckedAt: ptr(t0.Add(-35 * time.Second))})
 
 	for i := range workspaces {
