@@ -1,6 +1,6 @@
 // Package instances is the ":instances" view: every n8n instance with the
-// workspaces it hosts, whether it answers, the latency of the last call,
-// what it can do (its probed capabilities) and the last error.
+// workspaces it hosts, whether it answers, the latency of the last call
+// and the last error.
 package instances
 
 import (
