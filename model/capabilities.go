@@ -9,14 +9,21 @@ import (
 // refreshCapabilities probes what the instance can do when nothing is
 // stored yet, or when the instance answered differently from what is
 // stored (a waiting execution listed by an instance said not to list
-// them), and stores a changed answer. A failed probe changes nothing: the
-// cycle's own calls report the instance's health. It returns how many
-// requests it sent (a probe is probeRequests).
+// them), and stores a changed answer. It runs after the cycle's listing
+// succeeded; a failed probe changes nothing (the cycle's own calls report
+// the instance's health) and one cut off by the runner stopping is not
+// logged. It returns how many requests it sent (a probe is probeRequests).
 func (s *Syncer) refreshCapabilities(ctx context.Context, cl N8n, in Instance, seen []n8n.Execution) (Instance, int) {
 	if in.Capabilities != nil && !contradicts(*in.Capabilities, seen) {
 		return in, 0
 	}
+	if ctx.Err() != nil {
+		return in, 0
+	}
 	caps, err := cl.ProbeCapabilities(ctx)
+	if err != nil && ctx.Err() != nil {
+		return in, probeRequests
+	}
 	if err != nil {
 		s.opt.Log.Warn("probing n8n capabilities failed", "instance", in.Name, "err", err)
 		return in, probeRequests

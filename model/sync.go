@@ -321,12 +321,13 @@ func (s *Syncer) cycleLed(ctx context.Context, in Instance, lease SyncLease) (re
 		rep.Err = err
 		return rep
 	}
-	in, probed := s.refreshCapabilities(ctx, cl, in, nil)
 	now := s.opt.Now()
 	lst := s.read(ctx, cl, state.LastExecutionID, now)
-	var reprobed int
-	in, reprobed = s.refreshCapabilities(ctx, cl, in, lst.executions)
-	lst.requests += probed + reprobed
+	if lst.err == nil {
+		var probed int
+		in, probed = s.refreshCapabilities(ctx, cl, in, lst.executions)
+		lst.requests += probed
+	}
 	rep.Requests, rep.Truncated = lst.requests, lst.truncated
 	s.recordHealth(ctx, in, lst)
 	if lst.err != nil {

@@ -56,7 +56,7 @@ func TestScreenInstances(t *testing.T) {
 		tm.Type(":instances")
 		tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 	}, "CAPABILITIES")
-	mustContain(t, plain(string(out)), "n8n instances [3]", "CAPABILITIES", "1.x", "2.x +publish +creds +waiting", "? not probed yet")
+	mustContain(t, plain(string(out)), "n8n instances [3]", "CAPABILITIES", "1.x", "2.x pub cred wait", "? unprobed")
 	teatest.RequireEqualOutput(t, out)
 }
 

@@ -126,7 +126,7 @@ func TestDemoInTmuxTogglesACampaign(t *testing.T) {
 			// The demo's sync probed each instance: :instances says which
 			// major it behaves like.
 			x.keys(":instances", "Enter")
-			want := map[string]string{"1": "1.x  ", "2": "2.x +publish +creds +waiting"}[major]
+			want := map[string]string{"1": "1.x  ", "2": "2.x pub cred wait"}[major]
 			x.waitFor("the instances' capabilities", contains(want))
 			x.keys("q")
 			x.waitFor("the console to quit cleanly", contains("godmode exited 0"))

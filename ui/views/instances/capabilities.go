@@ -8,22 +8,23 @@ import (
 )
 
 // capabilities is what the sync probe found the instance can do: the
-// major it behaves like, then the features it has beyond 1.x's
-// (publish/unpublish, credential listing, waiting executions in lists).
+// major it behaves like, then the features it has beyond 1.x's: pub
+// (publish/unpublish), cred (credential listing), wait (waiting
+// executions in lists). Short, so the last error keeps its room.
 func capabilities(i model.InstanceHealth) string {
 	c := i.Capabilities
 	if c == nil {
-		return "? not probed yet"
+		return "? unprobed"
 	}
 	parts := []string{strconv.Itoa(c.Major) + ".x"}
 	if c.Publish {
-		parts = append(parts, "+publish")
+		parts = append(parts, "pub")
 	}
 	if c.ListCredentials {
-		parts = append(parts, "+creds")
+		parts = append(parts, "cred")
 	}
 	if c.WaitingInLists {
-		parts = append(parts, "+waiting")
+		parts = append(parts, "wait")
 	}
 	return strings.Join(parts, " ")
 }
