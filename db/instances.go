@@ -13,7 +13,7 @@ import (
 )
 
 const instanceCols = `id, name, base_url, webhook_base_url, api_key_key_id AS key_id, healthy,
-	coalesce(last_latency_ms, 0)::bigint * 1000000 AS last_latency, last_error, last_checked_at, down_since, created_at`
+	coalesce(last_latency_ms, 0)::bigint * 1000000 AS last_latency, last_error, last_checked_at, down_since, created_at, capabilities`
 
 // NewInstance is what registering an instance records.
 type NewInstance = model.NewInstance

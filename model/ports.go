@@ -83,6 +83,10 @@ type N8n interface {
 	GetExecutionInfo(ctx context.Context, id string) (n8n.Execution, error)
 	GetExecution(ctx context.Context, id string, includeData bool) ([]byte, error)
 	RetryExecution(ctx context.Context, id string, loadWorkflow bool) (n8n.Execution, error)
+	// Capabilities: what the instance can do, learned by probing, and
+	// waiting until a production webhook answers after an activation.
+	ProbeCapabilities(ctx context.Context) (n8n.Capabilities, error)
+	WaitRegistered(ctx context.Context, h n8n.WebhookNode, limit time.Duration) error
 }
 
 // Dialer builds a client for an instance from its base URL and API key.

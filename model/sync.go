@@ -381,6 +381,11 @@ func (s *Syncer) cycleLed(ctx context.Context, in Instance, lease SyncLease) (re
 	}
 	now := s.opt.Now()
 	lst := s.read(ctx, cl, state.LastExecutionID, now)
+	if lst.err == nil {
+		var probed int
+		in, probed = s.refreshCapabilities(ctx, cl, in, lst.executions)
+		lst.requests += probed
+	}
 	rep.Requests, rep.Truncated = lst.requests, lst.truncated
 	s.recordHealth(ctx, in, lst)
 	if lst.err != nil {

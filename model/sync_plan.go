@@ -186,7 +186,8 @@ func webhookDrift(c Campaign, wf *n8n.Workflow, base string, find func(DriftKind
 		return Finding{}, false
 	}
 	var urls []string
-	for _, n := range wf.WebhookNodes() {
+	// What answers is the published version, not a 2.x draft.
+	for _, n := range wf.Published().WebhookNodes() {
 		u := n.WebhookURL(base)
 		if strings.TrimRight(u, "/") == strings.TrimRight(c.WebhookURL, "/") {
 			return Finding{}, false

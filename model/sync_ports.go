@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"time"
+
+	"github.com/godmode-console/godmode/n8n"
 )
 
 // SyncStore is what the sync loop needs of Postgres; db.Store implements
@@ -22,6 +24,9 @@ type SyncStore interface {
 	// the lease still holds. Corrections are compare-and-set: a campaign
 	// changed since the cycle read it is skipped, never overwritten.
 	ApplySync(ctx context.Context, w SyncWrite) (SyncApplied, error)
+	// SetInstanceCapabilities stores what a probe found the instance can
+	// do, reporting whether it differs from what was stored.
+	SetInstanceCapabilities(ctx context.Context, id int64, caps n8n.Capabilities) (changed bool, err error)
 	// RecordSyncFailure notes a cycle that wrote nothing, and why.
 	RecordSyncFailure(ctx context.Context, instanceID int64, leader, reason string, took time.Duration) error
 	// PruneSync deletes one batch of the instance's executions and resolved

@@ -390,8 +390,8 @@ func TestSyncConfirmsAWorkflowMissingFromTheListBeforeCallingItGone(t *testing.T
 	if got := w.reload(c); got.Status != model.CampaignActive || len(rep.Corrected) != 0 {
 		t.Fatalf("a workflow that exists but slipped between pages turned its campaign %s", got.Status)
 	}
-	if rep.Requests != 3 {
-		t.Errorf("requests %d, want 3 (a page of workflows, a page of executions, one check)", rep.Requests)
+	if rep.Requests != 5 {
+		t.Errorf("requests %d, want 5 (the first capabilities probe's 2, a page of workflows, a page of executions, one check)", rep.Requests)
 	}
 }
 

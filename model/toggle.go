@@ -202,13 +202,23 @@ func (c *Console) workflowActive(ctx context.Context, camp Campaign) (bool, erro
 
 func (c *Console) setActive(ctx context.Context, camp Campaign, active bool) error {
 	return c.clients.call(ctx, camp.InstanceID, func(cl N8n) error {
-		var err error
-		if active {
-			_, err = cl.Activate(ctx, camp.N8nWorkflowID)
-		} else {
-			_, err = cl.Deactivate(ctx, camp.N8nWorkflowID)
+		if !active {
+			_, err := cl.Deactivate(ctx, camp.N8nWorkflowID)
+			return err
 		}
-		return err
+		wf, err := cl.Activate(ctx, camp.N8nWorkflowID)
+		if err != nil {
+			return err
+		}
+		if err := waitWebhooks(ctx, cl, wf); err != nil {
+			// Active in n8n but not reachable: leads would be lost. Put it
+			// back, and say why.
+			if _, derr := cl.Deactivate(context.WithoutCancel(ctx), camp.N8nWorkflowID); derr != nil {
+				return fmt.Errorf("%w; pausing it again failed too (%v): sync will settle it", err, derr)
+			}
+			return fmt.Errorf("%w; paused it again", err)
+		}
+		return nil
 	})
 }
 

@@ -3,6 +3,8 @@ package model
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/godmode-console/godmode/n8n"
 )
 
 // WorkspaceStatus is the life-cycle state of a tenant.
@@ -59,6 +61,9 @@ type Instance struct {
 	LastCheckedAt  *time.Time
 	DownSince      *time.Time // first failure of the current run of failures
 	CreatedAt      time.Time
+	// Capabilities are what the last probe found it can do (nil: never
+	// probed); use cases ask these, never a version.
+	Capabilities *n8n.Capabilities
 }
 
 // Workspace is one tenant.

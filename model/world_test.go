@@ -31,10 +31,10 @@ type world struct {
 	member  model.Actor
 }
 
-func newWorld(t testing.TB) *world {
+func newWorld(t testing.TB, opts ...n8ntest.Option) *world {
 	t.Helper()
 	kr, _ := db.NewKeyring(masterKey)
-	w := &world{t: t, ctx: context.Background(), store: db.NewStore(dbtest.New(t), kr), n8n: n8ntest.New()}
+	w := &world{t: t, ctx: context.Background(), store: db.NewStore(dbtest.New(t), kr), n8n: n8ntest.New(opts...)}
 	t.Cleanup(w.store.Close)
 	t.Cleanup(w.n8n.Close)
 	inst, err := w.store.AddInstance(w.ctx, db.NewInstance{Name: "ohio", BaseURL: w.n8n.URL, APIKey: w.n8n.APIKey})

@@ -23,6 +23,7 @@ type Client struct {
 	http           *http.Client
 	log            *slog.Logger
 	retry          RetryPolicy
+	unpublish      RetryPolicy
 	timeout        time.Duration
 	attemptTimeout time.Duration
 	slots          chan struct{}
@@ -53,6 +54,10 @@ func WithMaxInFlight(n int) Option {
 
 // WithRetryPolicy sets how idempotent calls are retried.
 func WithRetryPolicy(p RetryPolicy) Option { return func(c *Client) { c.retry = p } }
+
+// WithUnpublishRetry sets how DeleteWorkflow retries a workflow n8n is
+// still unpublishing.
+func WithUnpublishRetry(p RetryPolicy) Option { return func(c *Client) { c.unpublish = p } }
 
 // WithLogger logs one line per attempt (method, path, status, duration),
 // never a header or a body.
@@ -108,6 +113,7 @@ func New(baseURL, apiKey_ string, opts ...Option) *Client {
 		key:            &apiKey{apiKey_},
 		http:           &http.Client{Transport: defaultTransport},
 		retry:          DefaultRetryPolicy,
+		unpublish:      UnpublishRetry,
 		timeout:        30 * time.Second,
 		attemptTimeout: 10 * time.Second,
 		slots:          make(chan struct{}, 8),

@@ -18,26 +18,54 @@ import (
 // target is one n8n the contract suite runs against.
 type target struct {
 	name   string
+	major  int // the major it is known to be (the fake's mode, the peer's env)
 	url    string
 	key    string
 	client *n8n.Client
-	fake   *n8ntest.Server // nil for the real n8n
+	fake   *n8ntest.Server // nil for a real n8n
 	seq    *atomic.Int64
+	caps   n8n.Capabilities // as probed when the case started
 }
 
+// forEachTarget runs f against the fake in 1.x and 2.x mode and against
+// each real n8n configured (see contract_main_test.go).
 func forEachTarget(t *testing.T, f func(t *testing.T, tg target)) {
-	t.Run("fake", func(t *testing.T) {
-		srv := n8ntest.New()
-		t.Cleanup(srv.Close)
-		f(t, target{name: "fake", url: srv.URL, key: srv.APIKey, client: srv.Client(), fake: srv, seq: new(atomic.Int64)})
-	})
-	t.Run("real", func(t *testing.T) {
-		if !realOK {
-			// Shown as SKIP (with -v and in test2json): the real half did not run.
-			t.Skip("real n8n not configured or not reachable: see .ci/n8n-peer.sh")
-		}
-		f(t, target{name: "real", url: realURL, key: realKey, client: n8n.New(realURL, realKey), seq: new(atomic.Int64)})
-	})
+	for _, major := range []int{1, 2} {
+		t.Run(fmt.Sprintf("fake-%d.x", major), func(t *testing.T) {
+			srv := n8ntest.New(n8ntest.WithMajor(major))
+			t.Cleanup(srv.Close)
+			f(t, newTarget(t, fmt.Sprintf("fake-%d.x", major), major, srv.URL, srv.APIKey, srv))
+		})
+	}
+	for _, p := range realPeers {
+		t.Run(p.name(), func(t *testing.T) {
+			if !p.ok {
+				// Shown as SKIP (with -v and in test2json): this half did not run.
+				t.Skipf("real n8n %d.x not configured or not reachable: see .ci/n8n-peer.sh", p.major)
+			}
+			p.ran = true
+			f(t, newTarget(t, p.name(), p.major, p.url, p.key, nil))
+		})
+	}
+}
+
+func newTarget(t *testing.T, name string, major int, url, key string, fake *n8ntest.Server) target {
+	t.Helper()
+	tg := target{name: name, major: major, url: url, key: key, client: n8n.New(url, key), fake: fake, seq: new(atomic.Int64)}
+	caps, err := tg.client.ProbeCapabilities(context.Background())
+	if err != nil {
+		t.Fatalf("probing %s: %v", name, err)
+	}
+	tg.caps = caps
+	return tg
+}
+
+// pick is the 1.x or the 2.x expectation, by the target's major.
+func pick[T any](tg target, v1, v2 T) T {
+	if tg.major >= 2 {
+		return v2
+	}
+	return v1
 }
 
 // unique makes a name no other run or test uses, so reruns against the

@@ -46,3 +46,9 @@ func (c *Client) Variables(ctx context.Context) ([]Variable, error) {
 	p, err := decode[Page[Variable]](body, "GET", "/variables?limit=250")
 	return p.Data, err
 }
+
+// ListCredentials reads one page of credentials, without their data (2.x;
+// ErrNotSupported on 1.x: see Capabilities.ListCredentials).
+func (c *Client) ListCredentials(ctx context.Context, limit int, cursor string) (Page[CredentialInfo], error) {
+	return getPage[CredentialInfo](ctx, c, "/credentials"+pageQuery(url.Values{}, "", limit, cursor))
+}

@@ -3,5 +3,81 @@
 // safe retries and a per-instance limit on requests in flight.
 //
 // It imports only the standard library, so every other package may use its
-// types; n8n/n8ntest holds an in-memory n8n that behaves like the real one.
+// types; n8n/n8ntest holds an in-memory n8n that behaves like the real one
+// (1.x by default, 2.x with n8ntest.WithMajor(2)).
+//
+// # Two majors
+//
+// The platform runs n8n 1.x (proven on 1.123.81) and 2.x (proven on
+// 2.41.1) side by side, and this client serves both with the same calls
+// and the same typed errors. Neither major reports its version through
+// the public API, so ProbeCapabilities learns what an instance can do by
+// behaviour; callers ask the Capabilities, never a version number. What
+// differs, as seen on the real releases (the contract suite checks each
+// line against both, see contract_*_test.go):
+//
+//   - Activation refusals: no trigger is 400 on both, worded `Workflow
+//     "<name>" (ID: <id>) has no node to start the workflow…` (1.x) or
+//     `Workflow cannot be activated because it has no trigger node…`
+//     (2.x); a webhook path another active workflow holds is 400 `The URL
+//     path that the "Webhook" node uses is already taken…` (1.x) or 409
+//     `There is a conflict with one of the webhooks.` (2.x). Both come out
+//     as ErrNoTrigger / ErrWebhookPathTaken, which also match ErrBadRequest
+//     and (for the path) ErrConflict; Message keeps n8n's words.
+//   - Webhook registration lags on 2.x: right after activate (or publish)
+//     answers, the production URL still says `… is not registered` for
+//     about half a second; after a deactivation it stays registered a
+//     moment too, and another workflow's activation on that path is still
+//     refused. Worse, 2.x checks a path against registered webhooks only:
+//     a second workflow activated on the same path before the first has
+//     registered is let in, and both stay active (seen one time in three).
+//     After an activation, WaitRegistered before calling a webhook live
+//     and before activating another workflow on the same path.
+//   - Deleting on 2.x: a published (active) workflow is refused with 409
+//     `Cannot delete a published workflow. Unpublish it before deleting.`
+//     (ErrPublished), and one just deactivated with 409 `Workflow is still
+//     being unpublished. Please try again in a few moments.`
+//     (ErrNotYetUnpublished). DeleteWorkflow deactivates first and retries
+//     the second answer with a bounded backoff (UnpublishRetry); 1.x
+//     deletes an active workflow at once. A delete right after the
+//     deactivation also answered a bare 500 `Internal server error` once
+//     (2.x's publication queue, which does activations and deactivations
+//     after the call answers, still held the workflow): DeleteWorkflow
+//     retries that too, and a 404 after it means the delete happened.
+//     Reactivating the same workflow right after its deactivation works.
+//   - Drafts: on 2.x an edit saved in the editor changes nodes and
+//     versionId but not activeVersion, which is what runs: read what a
+//     workflow does now (its webhook URLs) from Workflow.Published().
+//   - Acting on an unknown workflow: 1.x answers 404 `Not Found`; 2.x
+//     answers 404 `You do not have permission to activate (deactivate)
+//     this workflow. Ask the owner to share it with you.` Both are
+//     ErrNotFound (by status); GET and DELETE answer `Not Found` on both.
+//   - Publishing: 2.x has POST /workflows/{id}/publish and /unpublish
+//     (Publish, Unpublish) beside activate/deactivate, which still work;
+//     1.x answers 405 `POST method not allowed` (ErrNotSupported).
+//     Workflows carry versionId, activeVersionId and activeVersion on both
+//     (1.123 already fills activeVersionId on activation), so those fields
+//     do not tell the majors apart. On 2.x a PUT through the public API
+//     of an active workflow moved activeVersionId to the new version
+//     (seen): what is published is what was last saved, no draft.
+//   - Credentials: 2.x lists them (GET /credentials, ListCredentials); 1.x
+//     answers 405 `GET method not allowed` (ErrNotSupported).
+//   - Waiting executions: 2.x lists them (with status=waiting too); 1.x
+//     never does (n8n issue #14748) and they are readable by id only.
+//   - Create and update: unknown keys are `request/body must NOT have
+//     additional properties` (1.x) or `request/body Unrecognized key(s) in
+//     object: 'bogus'` (2.x, also under /settings and /nodes/N); versionId
+//     is an unknown key on 1.x and `request/body/versionId is read-only`
+//     on 2.x; pinData is refused by 1.x and accepted by 2.x. The client
+//     sends neither.
+//   - Lists: 1.x refuses limit=251 and a status filter outside
+//     FilterStatuses with 400; 2.x accepts both, so the client keeps its
+//     own bounds. A bad active filter is `request/query/active must be
+//     boolean` (1.x) or `request/query/active Invalid enum value. Expected
+//     'true' | 'false', received 'maybe'` (2.x).
+//   - A bad API key is 401 `unauthorized` (1.x) or `Unauthorized` (2.x).
+//   - A retry's answer carries retryOf as a number (1.x) or a string
+//     (2.x); Execution.RetryOf is a string either way.
+//   - Running 2.x: Node 24, and (installed without scripts) Postgres, not
+//     SQLite: see .ci/n8n-peer.sh.
 package n8n

@@ -19,9 +19,19 @@ var (
 	ErrBadRequest = errors.New("bad request")
 	ErrConflict   = errors.New("conflict")
 	// ErrNoTrigger and ErrWebhookPathTaken are refusals of an activation;
-	// both also match ErrBadRequest, which is how n8n sends them.
+	// both also match ErrBadRequest (1.x sends both as 400), and a taken
+	// path matches ErrConflict too (2.x sends it as 409).
 	ErrNoTrigger        = errors.New("workflow has no trigger node")
 	ErrWebhookPathTaken = errors.New("webhook path already taken")
+	// ErrNotYetUnpublished is 2.x refusing to delete a workflow it is still
+	// unpublishing: try again in a moment. ErrPublished is 2.x refusing to
+	// delete a published (active) workflow. Both match ErrConflict.
+	ErrNotYetUnpublished = errors.New("workflow is still being unpublished")
+	ErrPublished         = errors.New("workflow is published (active)")
+	// ErrNotSupported is a route this instance's major does not have (405),
+	// e.g. listing credentials or publishing on 1.x. It matches
+	// ErrBadRequest, as 1.x's 405 answers did before.
+	ErrNotSupported = errors.New("not supported by this n8n")
 	// ErrUnavailable covers 5xx answers, timeouts, refused and dropped
 	// connections: n8n could not be reached or could not answer.
 	ErrUnavailable = errors.New("unavailable")
@@ -57,13 +67,18 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Is reports whether target is the error's kind. The activation refusals
-// are bad requests too.
+// Is reports whether target is the error's kind or one of the broader
+// kinds it belongs to (see umbrellas).
 func (e *Error) Is(target error) bool {
 	if target == e.Kind {
 		return true
 	}
-	return target == ErrBadRequest && (e.Kind == ErrNoTrigger || e.Kind == ErrWebhookPathTaken)
+	for _, u := range umbrellas[e.Kind] {
+		if target == u {
+			return true
+		}
+	}
+	return false
 }
 
 func (e *Error) Unwrap() error { return e.Err }
@@ -72,34 +87,12 @@ func (e *Error) Unwrap() error { return e.Err }
 // answers with a whole HTML page.
 const maxErrorBody = 64 << 10
 
-// errorFromResponse classifies an HTTP error answer. The body is parsed
-// defensively: JSON {"message":…} when it is that, otherwise the page title
-// or the first line of text.
+// errorFromResponse classifies an HTTP error answer (see classify). The
+// body is parsed defensively: JSON {"message":…} when it is that,
+// otherwise the page title or the first line of text.
 func errorFromResponse(status int, body []byte) *Error {
 	msg := errorMessage(body)
-	e := &Error{Status: status, Message: msg}
-	switch {
-	case status == 401:
-		e.Kind = ErrUnauthorized
-	case status == 403:
-		e.Kind = ErrForbidden
-	case status == 404:
-		e.Kind = ErrNotFound
-	case status == 409:
-		e.Kind = ErrConflict
-	case status >= 500:
-		e.Kind = ErrUnavailable
-	case status == 400 && strings.Contains(msg, "has no node to start the workflow"):
-		e.Kind = ErrNoTrigger
-	case status == 400 && strings.Contains(msg, "is already taken"):
-		e.Kind = ErrWebhookPathTaken
-	case status == 429:
-		// A proxy in front of n8n rate limiting us: try later.
-		e.Kind = ErrUnavailable
-	default:
-		e.Kind = ErrBadRequest
-	}
-	return e
+	return &Error{Kind: classify(status, msg), Status: status, Message: msg}
 }
 
 func errorMessage(body []byte) string {

@@ -1,6 +1,7 @@
 package n8n
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 )
@@ -37,6 +38,45 @@ func TestErrorKindsFromAnswers(t *testing.T) {
 	e := errorFromResponse(400, []byte(`{"message":"The URL path that the \"Webhook\" node uses is already taken."}`))
 	if !errors.Is(e, ErrBadRequest) || errors.Is(e, ErrNoTrigger) || errors.Is(e, ErrNotFound) {
 		t.Errorf("webhook path taken matches the wrong kinds: %v", e)
+	}
+}
+
+// n8n 2.x words and statuses its refusals differently; the same typed
+// errors must come out, with n8n's own words kept.
+func TestErrorKindsFromBothMajors(t *testing.T) {
+	cases := []struct {
+		major  int
+		status int
+		msg    string
+		kind   error
+		also   []error
+	}{
+		{1, 400, `Workflow "x" (ID: 1) has no node to start the workflow - at least one trigger, poller or webhook node is required`, ErrNoTrigger, []error{ErrBadRequest}},
+		{2, 400, `Workflow cannot be activated because it has no trigger node. At least one trigger, webhook, or polling node is required.`, ErrNoTrigger, []error{ErrBadRequest}},
+		{1, 400, `The URL path that the "Webhook" node uses is already taken. Please change it to something else.`, ErrWebhookPathTaken, []error{ErrBadRequest, ErrConflict}},
+		{2, 409, `There is a conflict with one of the webhooks.`, ErrWebhookPathTaken, []error{ErrBadRequest, ErrConflict}},
+		{2, 409, `Workflow is still being unpublished. Please try again in a few moments.`, ErrNotYetUnpublished, []error{ErrConflict}},
+		{2, 409, `Cannot delete a published workflow. Unpublish it before deleting.`, ErrPublished, []error{ErrConflict}},
+		{2, 403, `You do not have permission to activate this workflow`, ErrForbidden, nil},
+		{2, 401, `Unauthorized`, ErrUnauthorized, nil},
+		{1, 405, `GET method not allowed`, ErrNotSupported, []error{ErrBadRequest}},
+		// A conflict in other words stays a plain conflict.
+		{2, 409, `Tag already exists`, ErrConflict, nil},
+	}
+	for _, c := range cases {
+		body, _ := json.Marshal(map[string]string{"message": c.msg})
+		e := errorFromResponse(c.status, body)
+		if e.Kind != c.kind || e.Message != c.msg {
+			t.Errorf("%d.x %d %q: kind %v message %q, want %v and n8n's words", c.major, c.status, c.msg, e.Kind, e.Message, c.kind)
+		}
+		for _, k := range c.also {
+			if !errors.Is(e, k) {
+				t.Errorf("%d.x %q: does not match %v", c.major, c.msg, k)
+			}
+		}
+	}
+	if e := errorFromResponse(409, []byte(`{"message":"Tag already exists"}`)); errors.Is(e, ErrNotYetUnpublished) || errors.Is(e, ErrWebhookPathTaken) {
+		t.Errorf("a plain conflict matches a specific kind: %v", e.Kind)
 	}
 }
 

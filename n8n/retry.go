@@ -17,6 +17,10 @@ type RetryPolicy struct {
 // DefaultRetryPolicy makes up to 4 attempts, waiting about 0.2s, 0.4s, 0.8s.
 var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 4, BaseDelay: 200 * time.Millisecond, MaxDelay: 5 * time.Second}
 
+// UnpublishRetry is how DeleteWorkflow retries n8n 2.x's "still being
+// unpublished" answer: up to 8 attempts over about 10 seconds.
+var UnpublishRetry = RetryPolicy{MaxAttempts: 8, BaseDelay: 250 * time.Millisecond, MaxDelay: 2 * time.Second}
+
 // delay before retry number n (1-based): exponential, capped, with jitter
 // over its upper half so that many clients failing at once spread out.
 func (p RetryPolicy) delay(n int) time.Duration {

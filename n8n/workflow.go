@@ -147,3 +147,28 @@ func bodyOf(w Workflow) workflowBody {
 	}
 	return b
 }
+
+// Published is the workflow as it runs: for an active workflow whose
+// answer carries its published version (activeVersion, with nodes), a
+// copy with that version's nodes and connections; otherwise w itself.
+// n8n 2.x keeps a draft (versionId) apart from what is published
+// (activeVersionId): an edit saved in its editor changes the draft only,
+// so whatever a workflow does now (its webhook URLs) must be read here.
+func (w Workflow) Published() Workflow {
+	if !w.Active || len(w.ActiveVersion) == 0 || string(w.ActiveVersion) == "null" {
+		return w
+	}
+	var v struct {
+		VersionID   string          `json:"versionId"`
+		Nodes       []Node          `json:"nodes"`
+		Connections json.RawMessage `json:"connections"`
+	}
+	if json.Unmarshal(w.ActiveVersion, &v) != nil || v.Nodes == nil {
+		return w
+	}
+	w.Nodes, w.VersionID = v.Nodes, v.VersionID
+	if len(v.Connections) > 0 {
+		w.Connections = v.Connections
+	}
+	return w
+}

@@ -2,6 +2,7 @@ package n8n
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"net/url"
 	"strconv"
@@ -62,9 +63,48 @@ func (c *Client) UpdateWorkflow(ctx context.Context, id string, w Workflow) (Wor
 	return c.workflowCall(ctx, call{method: "PUT", path: "/workflows/" + url.PathEscape(id), body: bodyOf(w)})
 }
 
-// DeleteWorkflow deletes a workflow and returns it as it was.
+// DeleteWorkflow deactivates (unpublishes) a workflow, then deletes it and
+// returns it as it was, inactive. n8n 2.x refuses to delete a published
+// workflow (ErrPublished) and, for a few moments after the deactivation,
+// one it is still unpublishing (ErrNotYetUnpublished), or fails with a 500
+// while its publication queue still works on the workflow (seen on
+// 2.41.1). Those answers are retried with a bounded backoff (see
+// UnpublishRetry), since nothing was deleted, or a later 404 says it was.
+// 1.x deletes at once.
 func (c *Client) DeleteWorkflow(ctx context.Context, id string) (Workflow, error) {
-	return c.workflowCall(ctx, call{method: "DELETE", path: "/workflows/" + url.PathEscape(id)})
+	was, err := c.Deactivate(ctx, id)
+	if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrForbidden) {
+		// Not found: the DELETE says so in n8n's words.
+		return Workflow{}, err
+	}
+	del := call{method: "DELETE", path: "/workflows/" + url.PathEscape(id)}
+	failed := false // a 500 came: the delete may have happened
+	for n := 1; ; n++ {
+		w, err := c.workflowCall(ctx, del)
+		var e *Error
+		switch {
+		case err == nil:
+			return w, nil
+		case failed && errors.Is(err, ErrNotFound):
+			return was, nil
+		case errors.Is(err, ErrPublished) && n == 1:
+			// Published again between the two calls: once more.
+			if _, err := c.Deactivate(ctx, id); err != nil {
+				return Workflow{}, err
+			}
+			continue
+		case errors.As(err, &e) && e.Kind == ErrUnavailable && e.Status == 500:
+			failed = true
+		case !errors.Is(err, ErrNotYetUnpublished):
+			return w, err
+		}
+		if n >= c.unpublish.MaxAttempts {
+			return w, err
+		}
+		if serr := sleep(ctx, c.unpublish.delay(n)); serr != nil {
+			return w, err
+		}
+	}
 }
 
 // Activate makes a workflow run on its triggers. It is idempotent (and
@@ -113,4 +153,16 @@ func (c *Client) SetWorkflowTags(ctx context.Context, id string, tagIDs []string
 		return nil, err
 	}
 	return decode[[]Tag](body, "PUT", path)
+}
+
+// Publish makes the workflow's current version the active one (2.x;
+// ErrNotSupported on 1.x, where Activate does the same).
+func (c *Client) Publish(ctx context.Context, id string) (Workflow, error) {
+	return c.workflowCall(ctx, call{method: "POST", path: "/workflows/" + url.PathEscape(id) + "/publish", idempotent: true})
+}
+
+// Unpublish stops the published version (2.x; ErrNotSupported on 1.x,
+// where Deactivate does the same).
+func (c *Client) Unpublish(ctx context.Context, id string) (Workflow, error) {
+	return c.workflowCall(ctx, call{method: "POST", path: "/workflows/" + url.PathEscape(id) + "/unpublish", idempotent: true})
 }

@@ -24,6 +24,10 @@ func fleetBackend() *uitest.Backend {
 	last := uitest.Epoch.Add(-4 * time.Second)
 	b.HealthValue.LastSync = &last
 	b.HealthValue.DriftCount = 2
+	// One instance of each n8n major, and one never probed.
+	t0 := uitest.FixedClock()
+	b.SetCapabilities(1, &model.Capabilities{Major: 1, ProbedAt: t0.Add(-time.Hour)})
+	b.SetCapabilities(2, &model.Capabilities{Major: 2, Publish: true, ListCredentials: true, WaitingInLists: true, ProbedAt: t0.Add(-time.Hour)})
 	return b
 }
 

@@ -50,6 +50,17 @@ func TestScreenFleet(t *testing.T) {
 	teatest.RequireEqualOutput(t, out)
 }
 
+// :instances shows what each instance can do, as probed: one of each
+// major and one not probed yet.
+func TestScreenInstances(t *testing.T) {
+	out := screen(t, fleetBackend(), 160, 45, func(tm *teatest.TestModel) {
+		tm.Type(":instances")
+		tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	}, "CAPABILITIES")
+	mustContain(t, plain(string(out)), "n8n instances [3]", "CAPABILITIES", "1.x", "2.x pub cred wait", "? unprobed")
+	teatest.RequireEqualOutput(t, out)
+}
+
 func TestScreenHelp(t *testing.T) {
 	out := screen(t, fleetBackend(), 160, 45, func(tm *teatest.TestModel) { tm.Type("?") }, "Commands")
 	mustContain(t, plain(string(out)), "freeze (kill switch)", ":audit (a)", ":instances", "? or esc closes")

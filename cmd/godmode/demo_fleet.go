@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"time"
 
 	"github.com/godmode-console/godmode/db"
@@ -214,7 +215,7 @@ func seedDemo(ctx context.Context, store *db.Store, now time.Time, superEmail st
 		if w.instance == "" || instIDs[w.instance] != 0 {
 			continue
 		}
-		srv := n8ntest.New(n8ntest.WithClock(func() time.Time { return now }))
+		srv := n8ntest.New(n8ntest.WithClock(func() time.Time { return now }), n8ntest.WithMajor(demoN8nMajor()))
 		f.servers[w.instance] = srv
 		in, err := store.AddInstance(ctx, db.NewInstance{Name: w.instance, BaseURL: srv.URL, WebhookBaseURL: srv.URL, APIKey: srv.APIKey})
 		if err != nil {
@@ -405,4 +406,14 @@ func slugify(s string) string {
 		}
 	}
 	return string(out)
+}
+
+// demoN8nMajor is the n8n major the demo's fake instances behave like:
+// GODMODE_DEMO_N8N_MAJOR=2 for 2.x (the tmux tests run the demo on both),
+// 1.x otherwise.
+func demoN8nMajor() int {
+	if os.Getenv("GODMODE_DEMO_N8N_MAJOR") == "2" {
+		return 2
+	}
+	return 1
 }

@@ -93,33 +93,43 @@ func TestDemoInTmuxTogglesACampaign(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	bin := buildBinary(t)
-	x := startTmux(t, 160, 45, bin+" demo; echo godmode exited $?; sleep 600")
-	x.waitFor("the fleet", contains("Workspaces [14]"))
+	// The demo's fake n8n behaves like 1.x, then like 2.x.
+	for _, major := range []string{"1", "2"} {
+		t.Run("n8n-"+major+".x", func(t *testing.T) {
+			x := startTmux(t, 160, 45, "GODMODE_DEMO_N8N_MAJOR="+major+" "+bin+" demo; echo godmode exited $?; sleep 600")
+			x.waitFor("the fleet", contains("Workspaces [14]"))
 
-	// Workspaces are sorted by slug: alaska, then arizona.
-	x.keys("j")
-	x.waitFor("arizona's campaigns", contains("Campaigns of arizona [8]"))
-	x.keys("Tab")
-	// Email Preparation is the fourth campaign and runs.
-	x.keys("j", "j", "j")
-	s := x.waitFor("Email Preparation selected", contains("Executions of Email Preparation"))
-	if l := line(s, "Email Preparation  "); !strings.Contains(l, "◉ on") || !strings.Contains(l, "active") {
-		t.Fatalf("Email Preparation does not start active:\n%s", s)
-	}
-	x.keys("Space")
-	s = x.waitFor("the switch to settle", contains("Email Preparation is paused"))
-	if l := line(s, "Email Preparation  "); !strings.Contains(l, "○ off") || !strings.Contains(l, "paused") {
-		t.Fatalf("after the toggle the row reads %q", l)
-	}
+			// Workspaces are sorted by slug: alaska, then arizona.
+			x.keys("j")
+			x.waitFor("arizona's campaigns", contains("Campaigns of arizona [8]"))
+			x.keys("Tab")
+			// Email Preparation is the fourth campaign and runs.
+			x.keys("j", "j", "j")
+			s := x.waitFor("Email Preparation selected", contains("Executions of Email Preparation"))
+			if l := line(s, "Email Preparation  "); !strings.Contains(l, "◉ on") || !strings.Contains(l, "active") {
+				t.Fatalf("Email Preparation does not start active:\n%s", s)
+			}
+			x.keys("Space")
+			s = x.waitFor("the switch to settle", contains("Email Preparation is paused"))
+			if l := line(s, "Email Preparation  "); !strings.Contains(l, "○ off") || !strings.Contains(l, "paused") {
+				t.Fatalf("after the toggle the row reads %q", l)
+			}
 
-	x.keys(":audit", "Enter")
-	s = x.waitFor("the audit trail", contains("Audit trail"))
-	row := line(s, "toggle")
-	for _, want := range []string{"you@godmode.demo", "arizona", "ok"} {
-		if !strings.Contains(row, want) {
-			t.Fatalf("audit row %q lacks %q:\n%s", row, want, s)
-		}
+			x.keys(":audit", "Enter")
+			s = x.waitFor("the audit trail", contains("Audit trail"))
+			row := line(s, "toggle")
+			for _, want := range []string{"you@godmode.demo", "arizona", "ok"} {
+				if !strings.Contains(row, want) {
+					t.Fatalf("audit row %q lacks %q:\n%s", row, want, s)
+				}
+			}
+			// The demo's sync probed each instance: :instances says which
+			// major it behaves like.
+			x.keys(":instances", "Enter")
+			want := map[string]string{"1": "1.x  ", "2": "2.x pub cred wait"}[major]
+			x.waitFor("the instances' capabilities", contains(want))
+			x.keys("q")
+			x.waitFor("the console to quit cleanly", contains("godmode exited 0"))
+		})
 	}
-	x.keys("q")
-	x.waitFor("the console to quit cleanly", contains("godmode exited 0"))
 }

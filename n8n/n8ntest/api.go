@@ -33,6 +33,22 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		s.activateWorkflow(w, parts[1])
 	case len(parts) == 3 && route == "POST workflows" && parts[2] == "deactivate":
 		s.deactivateWorkflow(w, parts[1])
+	case len(parts) == 3 && route == "POST workflows" && (parts[2] == "publish" || parts[2] == "unpublish"):
+		if !s.v2() {
+			methodNotAllowed(w, r)
+			return
+		}
+		if parts[2] == "publish" {
+			s.activateWorkflow(w, parts[1])
+		} else {
+			s.deactivateWorkflow(w, parts[1])
+		}
+	case len(parts) == 1 && route == "GET credentials":
+		if !s.v2() {
+			methodNotAllowed(w, r)
+			return
+		}
+		s.listCredentials(w, r)
 	case len(parts) == 3 && route == "GET workflows" && parts[2] == "tags":
 		s.getWorkflowTags(w, parts[1])
 	case len(parts) == 3 && route == "PUT workflows" && parts[2] == "tags":
@@ -87,7 +103,7 @@ func readBody(w http.ResponseWriter, r *http.Request, v any) bool {
 
 // pageQuery validates the query parameters shared by lists, with n8n's
 // messages. It returns the limit and the decoded cursor.
-func pageQuery(w http.ResponseWriter, q url.Values) (limit int, c cursor, hasCursor, ok bool) {
+func (s *Server) pageQuery(w http.ResponseWriter, q url.Values) (limit int, c cursor, hasCursor, ok bool) {
 	limit = 100
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.ParseFloat(v, 64)
@@ -95,7 +111,7 @@ func pageQuery(w http.ResponseWriter, q url.Values) (limit int, c cursor, hasCur
 			writeJSON(w, 400, msg("request/query/limit must be number"))
 			return 0, c, false, false
 		}
-		if n > 250 {
+		if n > 250 && !s.v2() {
 			writeJSON(w, 400, msg("request/query/limit must be <= 250"))
 			return 0, c, false, false
 		}
@@ -113,7 +129,7 @@ func pageQuery(w http.ResponseWriter, q url.Values) (limit int, c cursor, hasCur
 	return limit, c, hasCursor, true
 }
 
-func boolQuery(w http.ResponseWriter, q url.Values, name string) (*bool, bool) {
+func (s *Server) boolQuery(w http.ResponseWriter, q url.Values, name string) (*bool, bool) {
 	v, present := q[name]
 	if !present {
 		return nil, true
@@ -125,6 +141,10 @@ func boolQuery(w http.ResponseWriter, q url.Values, name string) (*bool, bool) {
 	case "false":
 		f := false
 		return &f, true
+	}
+	if s.v2() {
+		writeJSON(w, 400, msg("request/query/"+name+" Invalid enum value. Expected 'true' | 'false', received '"+v[0]+"'"))
+		return nil, false
 	}
 	writeJSON(w, 400, msg("request/query/"+name+" must be boolean"))
 	return nil, false

@@ -143,3 +143,16 @@ func (s *Server) Credentials() []n8n.CredentialInfo {
 	slices.SortFunc(out, func(a, b n8n.CredentialInfo) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	return out
 }
+
+// listCredentials is 2.x's GET /credentials: one page, oldest first.
+func (s *Server) listCredentials(w http.ResponseWriter, r *http.Request) {
+	limit, _, _, ok := s.pageQuery(w, r.URL.Query())
+	if !ok {
+		return
+	}
+	all := s.Credentials()
+	if limit > 0 && len(all) > limit {
+		all = all[:limit]
+	}
+	writeJSON(w, 200, map[string]any{"data": all, "nextCursor": nil})
+}

@@ -2,7 +2,8 @@
 // n8n 1.123 does: same endpoints, same answers, same refusals (read-only
 // and unknown fields, limit over 250, bad status filter, bad key, unknown
 // ids, no trigger, taken webhook path), offset and lastId cursors, waiting
-// executions absent from lists. Unit tests, the demo and benchmarks use it
+// executions absent from lists. WithMajor(2) makes it behave like n8n
+// 2.41 instead, lags included (see WithMajor for what differs). Unit tests, the demo and benchmarks use it
 // where a real n8n would be too slow or too hard to break on purpose.
 //
 // Beyond the API it offers what tests need: seeding (AddWorkflow,

@@ -81,6 +81,7 @@ const (
 	shapeGet           // GET without includeData
 	shapeFull          // GET with includeData
 	shapeRetry         // the answer to a retry: retryOf as a number, no stoppedAt
+	shapeRetry2        // 2.x's answer to a retry: retryOf as a string
 	shapeDelete        // the answer to a delete: id as a number
 )
 
@@ -108,14 +109,17 @@ func renderExecution(e *execution, shape int) []byte {
 		buf = append(buf, v...)
 	}
 	buf = append(buf, '{')
-	if shape == shapeRetry {
+	if shape == shapeRetry || shape == shapeRetry2 {
 		field("id", x.ID)
 		field("mode", x.Mode)
 		field("startedAt", x.StartedAt)
 		field("workflowId", x.WorkflowID)
 		field("finished", x.Finished)
-		n, _ := strconv.Atoi(x.RetryOf)
-		field("retryOf", n)
+		if n, err := strconv.Atoi(x.RetryOf); err == nil && shape == shapeRetry {
+			field("retryOf", n)
+		} else {
+			field("retryOf", x.RetryOf)
+		}
 		field("status", x.Status)
 		rawField("data", e.data)
 		rawField("workflowData", e.workflowData)
@@ -153,16 +157,16 @@ func renderExecution(e *execution, shape int) []byte {
 
 func (s *Server) listExecutions(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	limit, c, _, ok := pageQuery(w, q)
+	limit, c, _, ok := s.pageQuery(w, q)
 	if !ok {
 		return
 	}
 	status := n8n.Status(q.Get("status"))
-	if _, present := q["status"]; present && !slices.Contains(n8n.FilterStatuses, status) {
+	if _, present := q["status"]; present && !s.v2() && !slices.Contains(n8n.FilterStatuses, status) {
 		writeJSON(w, 400, msg("request/query/status must be equal to one of the allowed values: canceled, error, running, success, waiting"))
 		return
 	}
-	includeData, ok := boolQuery(w, q, "includeData")
+	includeData, ok := s.boolQuery(w, q, "includeData")
 	if !ok {
 		return
 	}
@@ -181,7 +185,7 @@ func (s *Server) listExecutions(w http.ResponseWriter, r *http.Request) {
 	match := func(e *execution) bool {
 		x := e.summary
 		switch {
-		case x.Status == n8n.StatusWaiting: // n8n's list never shows them (n8n issue #14748)
+		case x.Status == n8n.StatusWaiting && !s.v2(): // 1.x's list never shows them (n8n issue #14748)
 			return false
 		case x.Status == n8n.StatusRunning && status != n8n.StatusRunning:
 			return false
@@ -230,7 +234,7 @@ func (s *Server) execution(id string) (*execution, bool) {
 }
 
 func (s *Server) getExecution(w http.ResponseWriter, r *http.Request, id string) {
-	include, ok := boolQuery(w, r.URL.Query(), "includeData")
+	include, ok := s.boolQuery(w, r.URL.Query(), "includeData")
 	if !ok {
 		return
 	}
@@ -285,7 +289,11 @@ func (s *Server) retryExecution(w http.ResponseWriter, r *http.Request, id strin
 		writeJSON(w, status, msg(problem))
 		return
 	}
-	writeRaw(w, 200, renderExecution(next, shapeRetry))
+	shape := shapeRetry
+	if s.v2() {
+		shape = shapeRetry2
+	}
+	writeRaw(w, 200, renderExecution(next, shape))
 }
 
 // retry runs a finished-but-failed execution again, as n8n does. Caller

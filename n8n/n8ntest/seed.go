@@ -22,9 +22,10 @@ func (s *Server) AddWorkflow(w n8n.Workflow) (n8n.Workflow, error) {
 	w.Nodes = append([]n8n.Node(nil), w.Nodes...)
 	wf := s.store(w)
 	if active {
-		if problem := s.activate(wf); problem != "" {
+		if _, problem := s.activate(wf); problem != "" {
 			return wf.w, fmt.Errorf("n8ntest: activating %q: %s", w.Name, problem)
 		}
+		s.settled(wf)
 	}
 	return wf.w, nil
 }
@@ -62,9 +63,10 @@ func (s *Server) SetActive(id string, active bool) error {
 		s.deactivate(wf)
 		return nil
 	}
-	if problem := s.activate(wf); problem != "" {
+	if _, problem := s.activate(wf); problem != "" {
 		return fmt.Errorf("n8ntest: activating %s: %s", id, problem)
 	}
+	s.settled(wf)
 	return nil
 }
 

@@ -35,6 +35,13 @@ type Server struct {
 	creds      map[string]n8n.CredentialInfo
 	faults     faults
 	now        func() time.Time
+
+	major           int                // 1 or 2: which n8n it behaves like (see WithMajor)
+	unpublishLag    int                // 2.x: deletes refused after a deactivation
+	registrationLag int                // 2.x: webhook requests refused after an activation
+	unpublishing    map[string]int     // workflow id → deletes still refused
+	registering     map[string]int     // webhook key → requests still refused
+	releasing       map[string]release // webhook key → activations by others still refused
 }
 
 // Option configures a Server.
@@ -50,15 +57,19 @@ func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = n
 // New starts a fake n8n on a loopback port. Close it when done.
 func New(opts ...Option) *Server {
 	s := &Server{
-		APIKey:     "n8ntest-" + randomHex(16),
-		workflows:  map[string]*workflow{},
-		webhooks:   map[string]webhookOwner{},
-		executions: map[int]*execution{},
-		nextExec:   1,
-		tags:       map[string]*n8n.Tag{},
-		creds:      map[string]n8n.CredentialInfo{},
-		now:        time.Now,
-		sorted:     true,
+		APIKey:       "n8ntest-" + randomHex(16),
+		workflows:    map[string]*workflow{},
+		webhooks:     map[string]webhookOwner{},
+		executions:   map[int]*execution{},
+		nextExec:     1,
+		tags:         map[string]*n8n.Tag{},
+		creds:        map[string]n8n.CredentialInfo{},
+		now:          time.Now,
+		sorted:       true,
+		major:        1,
+		unpublishing: map[string]int{},
+		registering:  map[string]int{},
+		releasing:    map[string]release{},
 	}
 	for _, o := range opts {
 		o(s)
@@ -93,7 +104,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if r.Header.Get("X-N8N-API-KEY") != s.APIKey {
-			writeJSON(w, 401, msg("unauthorized"))
+			writeJSON(w, 401, msg(s.msgUnauthorized()))
 			return
 		}
 		s.api(w, r)

@@ -9,7 +9,7 @@ import (
 )
 
 func (s *Server) listTags(w http.ResponseWriter, r *http.Request) {
-	limit, c, _, ok := pageQuery(w, r.URL.Query())
+	limit, c, _, ok := s.pageQuery(w, r.URL.Query())
 	if !ok {
 		return
 	}

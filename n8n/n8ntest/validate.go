@@ -24,11 +24,31 @@ var (
 
 // validateWorkflowBody checks a create or update body with n8n's messages
 // and returns the workflow it describes, or the refusal.
-func validateWorkflowBody(body map[string]json.RawMessage) (n8n.Workflow, string) {
+func validateWorkflowBody(body map[string]json.RawMessage, major int) (n8n.Workflow, string) {
 	var w n8n.Workflow
+	writable, readOnly := workflowWritable, workflowReadOnly
+	if major >= 2 {
+		// 2.x takes pinData and names versionId read-only.
+		writable, readOnly = append(slices.Clone(writable), "pinData"), append(slices.Clone(readOnly), "versionId")
+	}
+	var unknown []string
 	for k := range body {
-		if !slices.Contains(workflowWritable, k) && !slices.Contains(workflowReadOnly, k) {
-			return w, "request/body must NOT have additional properties"
+		if !slices.Contains(writable, k) && !slices.Contains(readOnly, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) > 0 && major < 2 {
+		return w, "request/body must NOT have additional properties"
+	}
+	// 2.x checks read-only fields first, then unknown keys.
+	if major >= 2 {
+		for _, k := range readOnly {
+			if _, ok := body[k]; ok {
+				return w, "request/body/" + k + " is read-only"
+			}
+		}
+		if len(unknown) > 0 {
+			return w, unrecognized("request/body", unknown)
 		}
 	}
 	for _, k := range workflowRequired {
@@ -36,7 +56,7 @@ func validateWorkflowBody(body map[string]json.RawMessage) (n8n.Workflow, string
 			return w, fmt.Sprintf("request/body must have required property '%s'", k)
 		}
 	}
-	for _, k := range workflowReadOnly {
+	for _, k := range readOnly {
 		if _, ok := body[k]; ok {
 			return w, "request/body/" + k + " is read-only"
 		}
@@ -49,10 +69,17 @@ func validateWorkflowBody(body map[string]json.RawMessage) (n8n.Workflow, string
 		return w, "request/body/nodes must be array"
 	}
 	for i, n := range nodes {
+		var extra []string
 		for k := range n {
 			if !slices.Contains(nodeFields, k) {
-				return w, fmt.Sprintf("request/body/nodes/%d must NOT have additional properties", i)
+				extra = append(extra, k)
 			}
+		}
+		if len(extra) > 0 && major >= 2 {
+			return w, unrecognized(fmt.Sprintf("request/body/nodes/%d", i), extra)
+		}
+		if len(extra) > 0 {
+			return w, fmt.Sprintf("request/body/nodes/%d must NOT have additional properties", i)
 		}
 	}
 	if json.Unmarshal(body["nodes"], &w.Nodes) != nil {
@@ -66,10 +93,20 @@ func validateWorkflowBody(body map[string]json.RawMessage) (n8n.Workflow, string
 	if json.Unmarshal(body["settings"], &w.Settings) != nil || w.Settings == nil {
 		return w, "request/body/settings must be object"
 	}
+	var extra []string
 	for k := range w.Settings {
 		if !slices.Contains(settingsFields, k) {
-			return w, "request/body/settings must NOT have additional properties"
+			extra = append(extra, k)
 		}
+	}
+	if len(extra) > 0 && major >= 2 {
+		return w, unrecognized("request/body/settings", extra)
+	}
+	if len(extra) > 0 {
+		return w, "request/body/settings must NOT have additional properties"
+	}
+	if pd, ok := body["pinData"]; ok {
+		w.PinData = pd
 	}
 	if sd, ok := body["staticData"]; ok {
 		w.StaticData = sd

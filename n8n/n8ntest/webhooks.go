@@ -46,12 +46,20 @@ func webhookKey(h n8n.WebhookNode) string {
 
 // register claims next's webhooks for wf, refusing a path another active
 // workflow holds. Caller holds s.mu.
-func (s *Server) register(wf *workflow, next n8n.Workflow) string {
+func (s *Server) register(wf *workflow, next n8n.Workflow) (int, string) {
 	var keys []string
 	for _, h := range next.WebhookNodes() {
 		k := webhookKey(h)
-		if o, taken := s.webhooks[k]; taken && o.workflowID != wf.w.ID {
-			return `The URL path that the "` + h.Name + `" node uses is already taken. Please change it to something else.`
+		// 2.x checks registered webhooks only: a holder still registering
+		// does not block the path (seen on 2.41.1: both end up active).
+		if o, taken := s.webhooks[k]; taken && o.workflowID != wf.w.ID && s.registering[k] == 0 {
+			return s.pathTaken(h.Name)
+		}
+		if r := s.releasing[k]; r.n > 0 && r.workflowID != wf.w.ID {
+			// 2.x: the deactivated holder lets go of the path a moment
+			// later (its own reactivation is let in at once).
+			s.releasing[k] = release{r.workflowID, r.n - 1}
+			return s.pathTaken(h.Name)
 		}
 		keys = append(keys, k)
 	}
@@ -60,7 +68,10 @@ func (s *Server) register(wf *workflow, next n8n.Workflow) string {
 		s.webhooks[keys[i]] = webhookOwner{wf.w.ID, h.Name}
 	}
 	wf.hooks = keys
-	return ""
+	for _, k := range keys {
+		delete(s.releasing, k)
+	}
+	return 0, ""
 }
 
 func (s *Server) unregister(wf *workflow) {
@@ -85,10 +96,12 @@ func (s *Server) serveWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	owner, ok := s.webhooks[r.Method+" "+path]
+	lag := s.consumeLag(path)
+	ok = ok && !lag
 	if !ok {
 		s.mu.Unlock()
 		for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"} {
-			if _, other := s.webhooks[m+" "+path]; other {
+			if _, other := s.webhooks[m+" "+path]; other && !lag {
 				writeJSON(w, 404, map[string]any{"code": 404, "message": "This webhook is not registered for " + r.Method + " requests. Did you mean to make a " + m + " request?"})
 				return
 			}

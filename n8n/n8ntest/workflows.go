@@ -18,6 +18,9 @@ type workflow struct {
 	json    []byte   // nil when stale
 	hooks   []string // webhook keys held while active
 	project string
+	// pub is the published version while active (2.x keeps drafts apart);
+	// nil means the current nodes are published.
+	pub *activeVersionJSON
 }
 
 const projectID = "n8ntestProject01"
@@ -93,6 +96,9 @@ func (s *Server) render(wf *workflow) []byte {
 	}
 	if w.Active {
 		j.ActiveVersion = &activeVersionJSON{stamp(w.UpdatedAt), stamp(w.UpdatedAt), w.VersionID, w.ID, j.Nodes, j.Connections, "Godmode CI", nil, nil}
+		if wf.pub != nil {
+			j.ActiveVersion = wf.pub
+		}
 	}
 	b, err := json.Marshal(j)
 	if err != nil {
@@ -122,11 +128,11 @@ func (s *Server) sortedIDs() []string {
 
 func (s *Server) listWorkflows(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	limit, c, _, ok := pageQuery(w, q)
+	limit, c, _, ok := s.pageQuery(w, q)
 	if !ok {
 		return
 	}
-	active, ok := boolQuery(w, q, "active")
+	active, ok := s.boolQuery(w, q, "active")
 	if !ok {
 		return
 	}
@@ -239,12 +245,12 @@ func (s *Server) workflowOr404(w http.ResponseWriter, id string) *workflow {
 
 // readWorkflow reads and validates a create or update body, answering
 // n8n's refusal itself when it is not acceptable.
-func readWorkflow(w http.ResponseWriter, r *http.Request) (n8n.Workflow, bool) {
+func (s *Server) readWorkflow(w http.ResponseWriter, r *http.Request) (n8n.Workflow, bool) {
 	var body map[string]json.RawMessage
 	if !readBody(w, r, &body) {
 		return n8n.Workflow{}, false
 	}
-	in, problem := validateWorkflowBody(body)
+	in, problem := validateWorkflowBody(body, s.major)
 	if problem != "" {
 		writeJSON(w, 400, msg(problem))
 		return n8n.Workflow{}, false
@@ -253,7 +259,7 @@ func readWorkflow(w http.ResponseWriter, r *http.Request) (n8n.Workflow, bool) {
 }
 
 func (s *Server) createWorkflow(w http.ResponseWriter, r *http.Request) {
-	in, ok := readWorkflow(w, r)
+	in, ok := s.readWorkflow(w, r)
 	if !ok {
 		return
 	}
@@ -314,7 +320,7 @@ func normalize(w *n8n.Workflow) {
 }
 
 func (s *Server) updateWorkflow(w http.ResponseWriter, r *http.Request, id string) {
-	in, ok := readWorkflow(w, r)
+	in, ok := s.readWorkflow(w, r)
 	if !ok {
 		return
 	}
@@ -343,13 +349,13 @@ func (s *Server) replace(wf *workflow, in n8n.Workflow) string {
 	next.UpdatedAt = s.timestamp()
 	normalize(&next)
 	if next.Active {
-		if problem := s.register(wf, next); problem != "" {
+		if _, problem := s.register(wf, next); problem != "" {
 			return problem
 		}
 		v := next.VersionID
 		next.ActiveVersionID = &v
 	}
-	wf.w, wf.json = next, nil
+	wf.w, wf.json, wf.pub = next, nil, nil
 	return ""
 }
 
@@ -360,6 +366,16 @@ func (s *Server) deleteWorkflow(w http.ResponseWriter, id string) {
 	if wf == nil {
 		return
 	}
+	if s.v2() && wf.w.Active {
+		writeJSON(w, 409, msg("Cannot delete a published workflow. Unpublish it before deleting."))
+		return
+	}
+	if s.unpublishing[id] > 0 {
+		s.unpublishing[id]--
+		writeJSON(w, 409, msg("Workflow is still being unpublished. Please try again in a few moments."))
+		return
+	}
+	delete(s.unpublishing, id)
 	b := s.render(wf)
 	s.remove(id)
 	writeRaw(w, 200, b)
@@ -386,12 +402,13 @@ func (s *Server) remove(id string) {
 func (s *Server) activateWorkflow(w http.ResponseWriter, id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	wf := s.workflowOr404(w, id)
-	if wf == nil {
+	wf, ok := s.workflows[id]
+	if !ok {
+		s.unknownWorkflowAction(w, "activate")
 		return
 	}
-	if problem := s.activate(wf); problem != "" {
-		writeJSON(w, 400, msg(problem))
+	if status, problem := s.activate(wf); problem != "" {
+		writeJSON(w, status, msg(problem))
 		return
 	}
 	writeRaw(w, 200, s.render(wf))
@@ -400,30 +417,42 @@ func (s *Server) activateWorkflow(w http.ResponseWriter, id string) {
 // activate refuses like n8n: no trigger node, or a webhook path another
 // active workflow holds. Activating an active workflow changes nothing.
 // Caller holds s.mu.
-func (s *Server) activate(wf *workflow) string {
+func (s *Server) activate(wf *workflow) (int, string) {
 	if wf.w.Active {
-		return ""
+		return 0, ""
 	}
 	if len(triggers(wf.w)) == 0 {
-		return `Workflow "` + wf.w.Name + `" (ID: ` + wf.w.ID + `) has no node to start the workflow - at least one trigger, poller or webhook node is required`
+		return 400, s.msgNoTrigger(wf)
 	}
-	if problem := s.register(wf, wf.w); problem != "" {
-		return problem
+	if status, problem := s.register(wf, wf.w); problem != "" {
+		return status, problem
+	}
+	for _, k := range wf.hooks {
+		if s.registrationLag > 0 {
+			s.registering[k] = s.registrationLag
+		}
 	}
 	v := wf.w.VersionID
 	wf.w.Active, wf.w.ActiveVersionID = true, &v
 	wf.w.TriggerCount = len(triggers(wf.w))
 	wf.w.UpdatedAt = s.timestamp()
 	wf.json = nil
-	return ""
+	return 0, ""
 }
 
 func (s *Server) deactivateWorkflow(w http.ResponseWriter, id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	wf := s.workflowOr404(w, id)
-	if wf == nil {
+	wf, ok := s.workflows[id]
+	if !ok {
+		s.unknownWorkflowAction(w, "deactivate")
 		return
+	}
+	if wf.w.Active && s.v2() && s.unpublishLag > 0 {
+		s.unpublishing[id] = s.unpublishLag
+		for _, k := range wf.hooks {
+			s.releasing[k] = release{wf.w.ID, s.unpublishLag}
+		}
 	}
 	s.deactivate(wf)
 	writeRaw(w, 200, s.render(wf))
@@ -434,7 +463,7 @@ func (s *Server) deactivate(wf *workflow) {
 		return
 	}
 	s.unregister(wf)
-	wf.w.Active, wf.w.ActiveVersionID, wf.w.TriggerCount = false, nil, 0
+	wf.w.Active, wf.w.ActiveVersionID, wf.w.TriggerCount, wf.pub = false, nil, 0, nil
 	wf.w.UpdatedAt = s.timestamp()
 	wf.json = nil
 }

@@ -110,6 +110,8 @@ func (m *Model) build() {
 		{Title: "CHECKED", Width: 8, Right: true, Cell: func(i I) string { return common.AgePtr(m.now(), i.LastCheckedAt) }},
 		{Title: "WS", Width: 4, Right: true, Cell: func(i I) string { return strconv.Itoa(len(i.Workspaces)) },
 			Compare: func(a, b I) int { return cmp.Compare(len(a.Workspaces), len(b.Workspaces)) }},
+		{Title: "CAPABILITIES", Width: 17, Cell: capabilities,
+			Compare: func(a, b I) int { return cmp.Compare(capabilitiesRank(a), capabilitiesRank(b)) }},
 		{Title: "WORKSPACES", MinWidth: 10, Cell: func(i I) string { return strings.Join(i.Workspaces, ", ") }},
 		{Title: "LAST ERROR", MinWidth: 10, Cell: func(i I) string { return i.Reach().Error },
 			Style: func(I) *lipgloss.Style { return &th.Error }},

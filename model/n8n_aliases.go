@@ -7,3 +7,7 @@ import "github.com/godmode-console/godmode/n8n"
 // own sentinel, named here so screens tell it apart with errors.Is
 // without importing the n8n package.
 var ErrGone = n8n.ErrNotFound
+
+// Capabilities are what an n8n instance was probed to do; views read them
+// through model, never from the n8n package.
+type Capabilities = n8n.Capabilities
