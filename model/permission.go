@@ -34,12 +34,14 @@ const (
 	ActionProvision       Action = "provision"      // Genesis
 	ActionEditBlueprint   Action = "edit_blueprint" // blueprint changes
 	ActionManageInstances Action = "manage_instances"
+	ActionMigrate         Action = "migrate"      // schema migrations, with the owner's credentials
+	ActionVerifyAudit     Action = "verify_audit" // recompute the audit trail's hash chain
 )
 
 // Actions lists every action.
 var Actions = []Action{ActionView, ActionViewExecutions, ActionToggle, ActionRetry, ActionImportLeads,
 	ActionManageMembers, ActionManageKeys, ActionDeleteWorkspace, ActionFreeze, ActionProvision,
-	ActionEditBlueprint, ActionManageInstances}
+	ActionEditBlueprint, ActionManageInstances, ActionMigrate, ActionVerifyAudit}
 
 // capability groups actions the way the platform's own role matrix does:
 // owner read/write/manage/keys/delete; admin read/write/manage; member
@@ -68,6 +70,8 @@ var actionCap = map[Action]capability{
 	ActionProvision:       capSuper,
 	ActionEditBlueprint:   capSuper,
 	ActionManageInstances: capSuper,
+	ActionMigrate:         capSuper,
+	ActionVerifyAudit:     capSuper,
 }
 
 var roleCaps = map[Role][]capability{
