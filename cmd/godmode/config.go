@@ -17,6 +17,7 @@ import (
 //	current_context = "prod"
 //	[contexts.prod]
 //	database_url_env = "PROD_DATABASE_URL"   # or database_url = "postgres://…"
+//	owner_database_url_env = "PROD_OWNER_DATABASE_URL" # godmode migrate only
 //	master_key_file  = "~/.config/godmode/master.key"
 //	poll_interval    = "3s"
 //	theme            = "dark"
@@ -41,6 +42,11 @@ type Context struct {
 	Theme          string           `toml:"theme"`
 	ThemeFile      string           `toml:"theme_file"`
 	Instances      []InstanceConfig `toml:"instances"`
+
+	// The schema owner's URL, for `godmode migrate` only (README,
+	// "Database roles"); everything else uses DatabaseURL, a runtime role.
+	OwnerDatabaseURL    string `toml:"owner_database_url"`
+	OwnerDatabaseURLEnv string `toml:"owner_database_url_env"`
 }
 
 // InstanceConfig names an n8n instance and where its API key comes from; the
@@ -68,6 +74,7 @@ const (
 	envConfig       = "GODMODE_CONFIG"
 	envContext      = "GODMODE_CONTEXT"
 	envDatabaseURL  = "DATABASE_URL"
+	envOwnerURL     = "GODMODE_OWNER_DATABASE_URL"
 	envPollInterval = "GODMODE_POLL_INTERVAL"
 	envTheme        = "GODMODE_THEME"
 )
@@ -133,6 +140,12 @@ func loadConfig(path, contextName string) (*Context, error) {
 	}
 	if v := os.Getenv(envDatabaseURL); v != "" {
 		ctx.DatabaseURL = v
+	}
+	if ctx.OwnerDatabaseURLEnv != "" {
+		ctx.OwnerDatabaseURL = os.Getenv(ctx.OwnerDatabaseURLEnv)
+	}
+	if v := os.Getenv(envOwnerURL); v != "" {
+		ctx.OwnerDatabaseURL = v
 	}
 	if v := os.Getenv(envPollInterval); v != "" {
 		if err := ctx.PollInterval.UnmarshalText([]byte(v)); err != nil {

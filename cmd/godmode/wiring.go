@@ -48,15 +48,19 @@ type session struct {
 	keys  *db.Keyring // nil unless opened with needKeys
 }
 
-// open connects to the context's database and applies pending migrations.
-// needKeys loads the master key too, for commands that read or write n8n
-// API keys.
+// ownerURLHint says where the owner's URL goes, for messages.
+const ownerURLHint = envOwnerURL + ", or owner_database_url / owner_database_url_env in the config"
+
+// open connects to the context's database as the runtime role and checks
+// the schema is current; only `godmode migrate`, with the owner's URL,
+// changes the schema. needKeys loads the master key too, for commands that
+// read or write n8n API keys.
 func (g *globals) open(ctx context.Context, needKeys bool) (*session, error) {
 	cfg, pool, err := g.connect(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := db.Migrate(ctx, pool); err != nil {
+	if err := db.CheckSession(ctx, pool, ownerURLHint); err != nil {
 		pool.Close()
 		return nil, err
 	}
