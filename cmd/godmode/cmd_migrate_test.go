@@ -131,3 +131,21 @@ func connectT(t *testing.T, url string) *pgxpool.Pool {
 	t.Cleanup(p.Close)
 	return p
 }
+
+// TestDownToConfirmationWantsTheDatabaseName: on a terminal, without
+// --yes-destroy-data, only the database's own name typed back goes ahead.
+func TestDownToConfirmationWantsTheDatabaseName(t *testing.T) {
+	d := dbtest.Fresh(t)
+	pool := connectT(t, d.Owner)
+	for typed, ok := range map[string]bool{"": false, "yes\n": false, d.Name + "x\n": false, d.Name + "\n": true, "  " + d.Name + "  \n": true} {
+		var errb strings.Builder
+		g := &globals{stdin: strings.NewReader(typed), stdout: &errb, stderr: &errb}
+		err := confirmDestroy(context.Background(), g, pool, 0)
+		if (err == nil) != ok {
+			t.Errorf("typed %q: %v, want confirmed %v", typed, err, ok)
+		}
+		if !strings.Contains(errb.String(), d.Name) {
+			t.Errorf("the prompt does not name the database: %q", errb.String())
+		}
+	}
+}
