@@ -74,6 +74,7 @@ func (s *Store) ApplySync(ctx context.Context, w model.SyncWrite) (model.SyncApp
 		}
 		keep := append([]int64(nil), w.KeepOpen...)
 		var findings []model.Finding
+		var audits []model.AuditEntry
 		for _, c := range w.Corrections {
 			after, ok, err := correct(ctx, tx, c, w.At)
 			if err != nil {
@@ -85,6 +86,7 @@ func (s *Store) ApplySync(ctx context.Context, w model.SyncWrite) (model.SyncApp
 				continue
 			}
 			out.Corrected = append(out.Corrected, after)
+			audits = append(audits, c.Audit(after))
 			if c.Finding != nil {
 				findings = append(findings, *c.Finding)
 			}
@@ -110,7 +112,17 @@ func (s *Store) ApplySync(ctx context.Context, w model.SyncWrite) (model.SyncApp
 			ON CONFLICT (instance_id) DO UPDATE SET last_execution_id = EXCLUDED.last_execution_id, last_cycle_at = EXCLUDED.last_cycle_at,
 				last_ok_at = EXCLUDED.last_ok_at, last_error = '', last_cycle_ms = EXCLUDED.last_cycle_ms, leader = EXCLUDED.leader`,
 			inst, w.LastExecutionID, w.At, clampMS(w.Took), w.Lease.Leader)
-		return err
+		if err != nil {
+			return err
+		}
+		// Last, so the audit chain's lock (held to commit) is held for as
+		// short a time as possible: every other writer of the trail waits on it.
+		for _, e := range audits {
+			if _, err := appendAudit(ctx, tx, e); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		if errors.Is(err, ErrNotLeader) {
@@ -123,7 +135,7 @@ func (s *Store) ApplySync(ctx context.Context, w model.SyncWrite) (model.SyncApp
 
 // correct applies one correction if the campaign is still as the cycle read
 // it (same version, same pending wish): a toggle in flight or finished
-// since then wins, and the next cycle judges again.
+// since then wins, and the next cycle judges again. ApplySync audits it.
 func correct(ctx context.Context, tx pgx.Tx, c model.SyncCorrection, at time.Time) (model.Campaign, bool, error) {
 	rows, err := tx.Query(ctx, `UPDATE campaigns SET status = $3, last_error = $4, pending_status = NULL, pending_since = NULL,
 			version = version + 1, last_synced_at = $6
@@ -134,9 +146,6 @@ func correct(ctx context.Context, tx pgx.Tx, c model.SyncCorrection, at time.Tim
 	}
 	after, err := pgx.CollectRows(rows, pgx.RowToStructByNameLax[model.Campaign])
 	if err != nil || len(after) == 0 {
-		return model.Campaign{}, false, err
-	}
-	if _, err := appendAudit(ctx, tx, c.Audit(after[0])); err != nil {
 		return model.Campaign{}, false, err
 	}
 	return after[0], true, nil
