@@ -18,7 +18,7 @@ import (
 var migrationFiles embed.FS
 
 // Migrator applies the embedded migrations. A Postgres session lock makes
-// concurrent start-ups (several consoles, a daemon) take turns.
+// concurrent `godmode migrate up` runs take turns.
 type Migrator struct {
 	sqlDB    *sql.DB
 	provider *goose.Provider
