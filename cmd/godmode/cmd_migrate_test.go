@@ -50,6 +50,11 @@ func TestMigrateNeedsTheOwner(t *testing.T) {
 	if _, errOut, code := godmode(t, "", "migrate", "down-to", "3", "--yes-destroy-data"); code != 1 || !strings.Contains(errOut, "runtime role") {
 		t.Errorf("down-to as the runtime role: exit %d, %q", code, errOut)
 	}
+	t.Setenv(envOwnerURL, "")
+	out, errOut, code := godmode(t, "", "migrate", "status")
+	if st := migrationStates(out); code != 0 || st["00004_roles_audit_chain.sql"] != "applied" {
+		t.Errorf("status as the runtime role: exit %d\n%s%s", code, out, errOut)
+	}
 	if err := connectT(t, d.Super).QueryRow(context.Background(), `SELECT 1 FROM campaigns LIMIT 1`).Scan(new(int)); err != nil && !strings.Contains(err.Error(), "no rows") {
 		t.Errorf("the schema is gone after a refused down-to: %v", err)
 	}
