@@ -94,6 +94,23 @@ func TestSessionCheckRefusesPrivilegedRolesAndPendingMigrations(t *testing.T) {
 			t.Errorf("a session as the %s: %v, want a refusal naming the runtime role", who, err)
 		}
 	}
+	// A runtime member that may bypass row-level security is refused too.
+	super := dbtest.Superuser(t, s.Pool())
+	if _, err := super.Exec(ctx, `DO $$ BEGIN
+		IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'godmode_bypass') THEN
+			CREATE ROLE godmode_bypass LOGIN BYPASSRLS IN ROLE godmode_runtime;
+		END IF; END $$`); err != nil {
+		t.Fatal(err)
+	}
+	d := s.Pool().Config().ConnConfig.Database
+	bypass, err := db.Connect(ctx, dbtest.Server(t).DatabaseURLAs("godmode_bypass", d))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bypass.Close()
+	if err := db.CheckSession(ctx, bypass, "HINT"); err == nil || !strings.Contains(err.Error(), "BYPASSRLS") {
+		t.Errorf("a session with BYPASSRLS: %v", err)
+	}
 	empty := dbtest.NewDatabase(t) // the owner's URL of an empty database
 	p, err := db.Connect(ctx, strings.Replace(empty, db.ThrowawayOwner+"@", db.ThrowawayRuntime+"@", 1))
 	if err != nil {
