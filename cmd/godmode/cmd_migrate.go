@@ -56,7 +56,11 @@ func runMigrate(ctx context.Context, g *globals, args []string) error {
 	}
 	url := cfg.OwnerDatabaseURL
 	if url == "" {
-		if pos[0] != "status" {
+		switch {
+		case pos[0] == "status":
+		case cfg.OwnerDatabaseURLEnv != "":
+			return fmt.Errorf("migrate %s runs as the schema owner: context %q takes the owner's URL from %s, which is not set", pos[0], cfg.Name, cfg.OwnerDatabaseURLEnv)
+		default:
 			return fmt.Errorf("migrate %s runs as the schema owner: set %s", pos[0], ownerURLHint)
 		}
 		url = cfg.DatabaseURL // reading the state needs no owner

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -152,5 +153,26 @@ func TestDownToConfirmationWantsTheDatabaseName(t *testing.T) {
 		if !strings.Contains(errb.String(), d.Name) {
 			t.Errorf("the prompt does not name the database: %q", errb.String())
 		}
+	}
+}
+
+// TestOwnerURLFromTheConfig: owner_database_url_env names the variable;
+// unset, migrate says which one.
+func TestOwnerURLFromTheConfig(t *testing.T) {
+	isolate(t)
+	path := filepath.Join(t.TempDir(), "config.toml")
+	os.WriteFile(path, []byte("current_context = \"prod\"\n[contexts.prod]\ndatabase_url = \"postgres://app@localhost/godmode\"\nowner_database_url_env = \"PROD_OWNER_DB\"\n"), 0o600)
+	t.Setenv(envConfig, path)
+	t.Setenv("PROD_OWNER_DB", "")
+	if _, errOut, code := godmode(t, "", "migrate", "up"); code != 1 || !strings.Contains(errOut, "PROD_OWNER_DB, which is not set") {
+		t.Errorf("owner variable unset: exit %d, %q", code, errOut)
+	}
+	t.Setenv("PROD_OWNER_DB", "postgres://owner@localhost/godmode")
+	if c, err := loadConfig(path, ""); err != nil || c.OwnerDatabaseURL != "postgres://owner@localhost/godmode" || c.DatabaseURL != "postgres://app@localhost/godmode" {
+		t.Errorf("config: %+v %v", c, err)
+	}
+	t.Setenv(envOwnerURL, "postgres://override@localhost/godmode")
+	if c, _ := loadConfig(path, ""); c.OwnerDatabaseURL != "postgres://override@localhost/godmode" {
+		t.Errorf("%s does not override the file: %+v", envOwnerURL, c)
 	}
 }
