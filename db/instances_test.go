@@ -16,9 +16,11 @@ import (
 const secretKey = "n8n_api_9f3c2e71d0b84a5f_SECRET"
 
 func TestInstanceAPIKeyEncryptedAtRestAndRotated(t *testing.T) {
-	url := dbtest.URL(t)
+	// Sessions run as the runtime role; the dump is taken by the superuser,
+	// as a stolen backup would be.
+	d := dbtest.Fresh(t)
 	ctx := t.Context()
-	pool, err := db.Connect(ctx, url)
+	pool, err := db.Connect(ctx, d.Runtime)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +40,7 @@ func TestInstanceAPIKeyEncryptedAtRestAndRotated(t *testing.T) {
 		t.Fatalf("API key read back as %q, %v", got, err)
 	}
 
-	dump := pgDump(t, url)
+	dump := pgDump(t, d.Super)
 	for _, form := range []string{secretKey, hex.EncodeToString([]byte(secretKey)), "SECRET"} {
 		if bytes.Contains(dump, []byte(form)) {
 			t.Fatalf("pg_dump holds the API key in plain text (%q)", form)

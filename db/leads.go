@@ -18,6 +18,9 @@ type LeadsResult struct{ Inserted, Updated int }
 func (s *Store) UpsertLeads(ctx context.Context, workspaceID int64, leads []model.Lead) (LeadsResult, error) {
 	var res LeadsResult
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := scopeLeads(ctx, tx, workspaceID); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE leads_in (n int, campaign_id bigint, email text, status text, metadata jsonb) ON COMMIT DROP`); err != nil {
 			return err
 		}
@@ -77,7 +80,23 @@ func (s *Store) Leads(ctx context.Context, workspaceID int64, match string, limi
 	if limit <= 0 {
 		limit = 1000
 	}
-	rows, err := s.pool.Query(ctx, `SELECT id, workspace_id, campaign_id, email, status, metadata, created_at, updated_at
-		FROM leads WHERE workspace_id = $1 AND metadata @> $2::jsonb ORDER BY id LIMIT $3`, workspaceID, match, limit)
-	return collect[model.Lead]("leads", rows, err)
+	var out []model.Lead
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := scopeLeads(ctx, tx, workspaceID); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT id, workspace_id, campaign_id, email, status, metadata, created_at, updated_at
+			FROM leads WHERE workspace_id = $1 AND metadata @> $2::jsonb ORDER BY id LIMIT $3`, workspaceID, match, limit)
+		out, err = collect[model.Lead]("leads", rows, err)
+		return err
+	})
+	return out, err
+}
+
+// scopeLeads names the workspace for leads' row-level security, which binds
+// every role, the owner too: without it a transaction sees no lead at all.
+// The setting lasts to the end of the transaction only.
+func scopeLeads(ctx context.Context, tx pgx.Tx, workspaceID int64) error {
+	_, err := tx.Exec(ctx, `SELECT set_config('godmode.workspace_id', $1, true)`, fmt.Sprint(workspaceID))
+	return err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 
@@ -17,7 +18,7 @@ import (
 var migrationFiles embed.FS
 
 // Migrator applies the embedded migrations. A Postgres session lock makes
-// concurrent start-ups (several consoles, a daemon) take turns.
+// concurrent `godmode migrate up` runs take turns.
 type Migrator struct {
 	sqlDB    *sql.DB
 	provider *goose.Provider
@@ -56,8 +57,28 @@ func (m *Migrator) Up(ctx context.Context) ([]*MigrationResult, error) {
 	return m.provider.Up(ctx)
 }
 
-// DownTo rolls back to version (0: everything).
+// auditLogVersion is the migration that creates audit_log: rolling back
+// past it drops the trail.
+const auditLogVersion = 1
+
+// ErrAuditNotEmpty is wrapped when a rollback would drop an audit trail
+// that holds rows.
+var ErrAuditNotEmpty = errors.New("refusing to drop a non-empty audit_log")
+
+// DownTo rolls back to version (0: everything). It refuses to drop
+// audit_log while it holds rows; migration 00001's Down refuses it too,
+// this says it before anything is rolled back.
 func (m *Migrator) DownTo(ctx context.Context, version int64) ([]*MigrationResult, error) {
+	if version < auditLogVersion {
+		var rows bool
+		err := m.sqlDB.QueryRowContext(ctx, `SELECT to_regclass('audit_log') IS NOT NULL AND EXISTS (SELECT 1 FROM audit_log)`).Scan(&rows)
+		if err != nil {
+			return nil, fmt.Errorf("down-to %d: reading audit_log: %w", version, err)
+		}
+		if rows {
+			return nil, fmt.Errorf("down-to %d: %w: the audit trail outlives the schema (export it and empty it as the owner first, if it must go); nothing was rolled back", version, ErrAuditNotEmpty)
+		}
+	}
 	return m.provider.DownTo(ctx, version)
 }
 
@@ -66,8 +87,9 @@ func (m *Migrator) Status(ctx context.Context) ([]*MigrationStatus, error) {
 	return m.provider.Status(ctx)
 }
 
-// Migrate applies pending migrations on pool; the console and the daemon call
-// it at start-up.
+// Migrate applies pending migrations on pool, which must be the schema
+// owner's: `godmode migrate up`, the demo and the tests' template call it;
+// sessions only check the schema is current (CheckSession).
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	m, err := NewMigrator(pool)
 	if err != nil {

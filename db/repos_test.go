@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/godmode-console/godmode/db"
+	"github.com/godmode-console/godmode/db/dbtest"
 	"github.com/godmode-console/godmode/model"
 )
 
@@ -249,8 +250,9 @@ func TestLeadsUpsertMetadataAndIsolation(t *testing.T) {
 		t.Fatal("no GIN index on leads.metadata")
 	}
 
-	// A non-owner role sees only the workspace its session names.
-	tx, err := s.Pool().Begin(ctx)
+	// A role that is neither owner nor runtime sees only the workspace its
+	// session names; creating one takes the superuser.
+	tx, err := dbtest.Superuser(t, s.Pool()).Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

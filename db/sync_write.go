@@ -74,6 +74,7 @@ func (s *Store) ApplySync(ctx context.Context, w model.SyncWrite) (model.SyncApp
 		}
 		keep := append([]int64(nil), w.KeepOpen...)
 		var findings []model.Finding
+		var audits []model.AuditEntry
 		for _, c := range w.Corrections {
 			after, ok, err := correct(ctx, tx, c, w.At)
 			if err != nil {
@@ -85,6 +86,10 @@ func (s *Store) ApplySync(ctx context.Context, w model.SyncWrite) (model.SyncApp
 				continue
 			}
 			out.Corrected = append(out.Corrected, after)
+			audits = append(audits, c.Audit(after))
+			if e, ok := c.CutOff(after); ok {
+				audits = append(audits, e)
+			}
 			if c.Finding != nil {
 				findings = append(findings, *c.Finding)
 			}
@@ -110,7 +115,17 @@ func (s *Store) ApplySync(ctx context.Context, w model.SyncWrite) (model.SyncApp
 			ON CONFLICT (instance_id) DO UPDATE SET last_execution_id = EXCLUDED.last_execution_id, last_cycle_at = EXCLUDED.last_cycle_at,
 				last_ok_at = EXCLUDED.last_ok_at, last_error = '', last_cycle_ms = EXCLUDED.last_cycle_ms, leader = EXCLUDED.leader`,
 			inst, w.LastExecutionID, w.At, clampMS(w.Took), w.Lease.Leader)
-		return err
+		if err != nil {
+			return err
+		}
+		// Last, so the audit chain's lock (held to commit) is held for as
+		// short a time as possible: every other writer of the trail waits on it.
+		for _, e := range audits {
+			if _, err := appendAudit(ctx, tx, e); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		if errors.Is(err, ErrNotLeader) {
@@ -125,7 +140,7 @@ func (s *Store) ApplySync(ctx context.Context, w model.SyncWrite) (model.SyncApp
 // it (same version, same pending wish): a toggle in flight or finished
 // since then wins, and the next cycle judges again. A workspace frozen
 // since the read is never given an active campaign: the next cycle
-// deactivates the workflow instead.
+// deactivates the workflow instead. ApplySync audits it.
 func correct(ctx context.Context, tx pgx.Tx, c model.SyncCorrection, at time.Time) (model.Campaign, bool, error) {
 	rows, err := tx.Query(ctx, `UPDATE campaigns SET status = $3, last_error = $4, pending_status = NULL, pending_since = NULL,
 			pending_actor = '', pending_actor_user_id = NULL, pending_action = '', version = version + 1, last_synced_at = $6
@@ -139,14 +154,6 @@ func correct(ctx context.Context, tx pgx.Tx, c model.SyncCorrection, at time.Tim
 	after, err := pgx.CollectRows(rows, pgx.RowToStructByNameLax[model.Campaign])
 	if err != nil || len(after) == 0 {
 		return model.Campaign{}, false, err
-	}
-	if _, err := appendAudit(ctx, tx, c.Audit(after[0])); err != nil {
-		return model.Campaign{}, false, err
-	}
-	if e, ok := c.CutOff(after[0]); ok {
-		if _, err := appendAudit(ctx, tx, e); err != nil {
-			return model.Campaign{}, false, err
-		}
 	}
 	return after[0], true, nil
 }

@@ -114,8 +114,12 @@ func (t *Throwaway) start(ctx context.Context, opt ThrowawayOptions) error {
 	for {
 		c, err := pgx.Connect(ctx, t.url)
 		if err == nil {
+			err = createThrowawayRoles(ctx, c)
 			c.Close(ctx)
-			return nil
+			if err != nil {
+				t.Close()
+			}
+			return err
 		}
 		select {
 		case <-t.done:
@@ -143,12 +147,57 @@ func (t *Throwaway) command(ctx context.Context, name string, args ...string) *e
 	return c
 }
 
-// URL is the connection URL of the server's postgres database.
+// The throwaway's roles, the two of DESIGN.md's trust boundary: the owner
+// owns the databases and runs migrations; the runtime login is a member of
+// the godmode_runtime group that migration 00004 grants to, and is what
+// sessions use. Both log in without a password over the private socket.
+const (
+	ThrowawayOwner   = "godmode_owner"
+	ThrowawayRuntime = "godmode_app"
+	ThrowawaySuper   = "postgres"
+)
+
+func createThrowawayRoles(ctx context.Context, c *pgx.Conn) error {
+	for _, q := range []string{
+		`CREATE ROLE ` + RuntimeGroup + ` NOLOGIN`,
+		`CREATE ROLE ` + ThrowawayOwner + ` LOGIN`,
+		`CREATE ROLE ` + ThrowawayRuntime + ` LOGIN IN ROLE ` + RuntimeGroup,
+	} {
+		if _, err := c.Exec(ctx, q); err != nil {
+			return fmt.Errorf("throwaway postgres: %s: %w", q, err)
+		}
+	}
+	return nil
+}
+
+// URL is the connection URL of the server's postgres database, as the
+// superuser.
 func (t *Throwaway) URL() string { return t.url }
 
-// DatabaseURL is the connection URL of another database on the server.
-func (t *Throwaway) DatabaseURL(name string) string {
-	return strings.Replace(t.url, "@/postgres?", "@/"+url.PathEscape(name)+"?", 1)
+// DatabaseURL is the superuser's connection URL of another database.
+func (t *Throwaway) DatabaseURL(name string) string { return t.DatabaseURLAs(ThrowawaySuper, name) }
+
+// DatabaseURLAs is role's connection URL of database name.
+func (t *Throwaway) DatabaseURLAs(role, name string) string {
+	return "postgres://" + url.PathEscape(role) + "@/" + url.PathEscape(name) + "?host=" + url.QueryEscape(t.sockDir) + "&sslmode=disable"
+}
+
+// CreateDatabase creates database name owned by the owner role, copied
+// from template unless it is empty.
+func (t *Throwaway) CreateDatabase(ctx context.Context, name, template string) error {
+	c, err := pgx.Connect(ctx, t.url)
+	if err != nil {
+		return fmt.Errorf("throwaway postgres: %w", err)
+	}
+	defer c.Close(ctx)
+	stmt := "CREATE DATABASE " + pgx.Identifier{name}.Sanitize() + " OWNER " + ThrowawayOwner
+	if template != "" {
+		stmt += " TEMPLATE " + pgx.Identifier{template}.Sanitize()
+	}
+	if _, err := c.Exec(ctx, stmt); err != nil {
+		return fmt.Errorf("throwaway postgres: %w", err)
+	}
+	return nil
 }
 
 // Close stops the server and removes everything it wrote.

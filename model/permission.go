@@ -35,12 +35,14 @@ const (
 	ActionEditBlueprint   Action = "edit_blueprint"   // blueprint changes
 	ActionManageInstances Action = "manage_instances" // n8n instances, their API keys, the master key
 	ActionManageUsers     Action = "manage_users"     // people and their SSH keys
+	ActionMigrate         Action = "migrate"          // schema migrations, with the owner's credentials
+	ActionVerifyAudit     Action = "verify_audit"     // recompute the audit trail's hash chain
 )
 
 // Actions lists every action.
 var Actions = []Action{ActionView, ActionViewExecutions, ActionToggle, ActionRetry, ActionImportLeads,
 	ActionManageMembers, ActionManageKeys, ActionDeleteWorkspace, ActionFreeze, ActionProvision,
-	ActionEditBlueprint, ActionManageInstances, ActionManageUsers}
+	ActionEditBlueprint, ActionManageInstances, ActionManageUsers, ActionMigrate, ActionVerifyAudit}
 
 // capability groups actions the way the platform's own role matrix does:
 // owner read/write/manage/keys/delete; admin read/write/manage; member
@@ -70,6 +72,8 @@ var actionCap = map[Action]capability{
 	ActionEditBlueprint:   capSuper,
 	ActionManageInstances: capSuper,
 	ActionManageUsers:     capSuper,
+	ActionMigrate:         capSuper,
+	ActionVerifyAudit:     capSuper,
 }
 
 var roleCaps = map[Role][]capability{

@@ -46,7 +46,7 @@ var guardedElsewhere = map[string]string{
 
 func TestEveryWritingCommandIsAuthorisedAndAudited(t *testing.T) {
 	isolate(t)
-	url := dbtest.NewDatabase(t)
+	url := dbtest.URL(t)
 	t.Setenv(envDatabaseURL, url)
 	t.Setenv(db.EnvMasterKey, db.GenerateKey())
 	t.Setenv("OHIO_KEY", "n8n_api_ohio")
@@ -153,7 +153,7 @@ func TestEveryWritingCommandIsAuthorisedAndAudited(t *testing.T) {
 
 func TestAdminCommandsAuditTheLocalOperator(t *testing.T) {
 	isolate(t)
-	url := dbtest.NewDatabase(t)
+	url := dbtest.URL(t)
 	t.Setenv(envDatabaseURL, url)
 	t.Setenv(db.EnvMasterKey, db.GenerateKey())
 	t.Setenv("OHIO_KEY", "n8n_api_ohio")

@@ -31,6 +31,9 @@ type auditJSON struct {
 }
 
 func runAudit(ctx context.Context, g *globals, args []string) error {
+	if len(args) > 0 && args[0] == "verify" {
+		return runAuditVerify(ctx, g, args[1:])
+	}
 	fs := g.flags("audit")
 	slug := fs.String("workspace", "", "only the rows of the workspace with this `SLUG`")
 	since := fs.String("since", "", "only rows from this `DURATION` ago (e.g. 24h, 90m) or this time (RFC 3339, or YYYY-MM-DD in UTC)")

@@ -150,7 +150,7 @@ func TestInspectRefusesWhatItCannotRead(t *testing.T) {
 // summary; a member of another workspace is refused.
 func TestInspectIDAuthorisesBeforeFetching(t *testing.T) {
 	isolate(t)
-	url := dbtest.NewDatabase(t)
+	url := dbtest.URL(t)
 	key := db.GenerateKey()
 	t.Setenv(envDatabaseURL, url)
 	t.Setenv(db.EnvMasterKey, key)
@@ -160,9 +160,6 @@ func TestInspectIDAuthorisesBeforeFetching(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	if err := db.Migrate(ctx, pool); err != nil {
-		t.Fatal(err)
-	}
 	kr, err := db.KeyringFromEnv("")
 	if err != nil {
 		t.Fatal(err)

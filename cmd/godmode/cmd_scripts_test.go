@@ -39,7 +39,7 @@ var texasNames = []string{"texas", "Texas-Secret-Blast", "Texas Secret Roofing",
 func newScriptFleet(t *testing.T) scriptFleet {
 	t.Helper()
 	isolate(t)
-	url := dbtest.NewDatabase(t)
+	url := dbtest.URL(t)
 	t.Setenv(envDatabaseURL, url)
 	t.Setenv(db.EnvMasterKey, db.GenerateKey())
 	f := scriptFleet{store: testStore(t, url), fake: n8ntest.New()}

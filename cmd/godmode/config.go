@@ -21,6 +21,7 @@ import (
 //	current_context = "prod"
 //	[contexts.prod]
 //	database_url_env = "PROD_DATABASE_URL"   # or database_url = "postgres://…"
+//	owner_database_url_env = "PROD_OWNER_DATABASE_URL" # godmode migrate only
 //	master_key_file  = "~/.config/godmode/master.key"
 //	poll_interval    = "3s"
 //	theme            = "dark"
@@ -53,6 +54,11 @@ type Context struct {
 	ExecutionRetention retention        `toml:"execution_retention"`
 	FindingRetention   retention        `toml:"finding_retention"`
 	Instances          []InstanceConfig `toml:"instances"`
+
+	// The schema owner's URL, for `godmode migrate` only (README,
+	// "Database roles"); everything else uses DatabaseURL, a runtime role.
+	OwnerDatabaseURL    string `toml:"owner_database_url"`
+	OwnerDatabaseURLEnv string `toml:"owner_database_url_env"`
 }
 
 // InstanceConfig names an n8n instance and where its API key comes from; the
@@ -131,6 +137,7 @@ const (
 	envToggleTimeout      = "GODMODE_TOGGLE_TIMEOUT"
 	envExecutionRetention = "GODMODE_EXECUTION_RETENTION"
 	envFindingRetention   = "GODMODE_FINDING_RETENTION"
+	envOwnerURL           = "GODMODE_OWNER_DATABASE_URL"
 )
 
 // MinPollInterval keeps a misconfigured console from hammering n8n.
@@ -220,6 +227,12 @@ func loadConfig(path, contextName string) (*Context, error) {
 				return nil, fmt.Errorf("%s: %w", r.env, err)
 			}
 		}
+	}
+	if ctx.OwnerDatabaseURLEnv != "" {
+		ctx.OwnerDatabaseURL = os.Getenv(ctx.OwnerDatabaseURLEnv)
+	}
+	if v := os.Getenv(envOwnerURL); v != "" {
+		ctx.OwnerDatabaseURL = v
 	}
 	if v := os.Getenv(envPollInterval); v != "" {
 		if err := ctx.PollInterval.UnmarshalText([]byte(v)); err != nil {

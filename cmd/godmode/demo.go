@@ -30,12 +30,26 @@ func runDemo(ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	defer pg.Close()
-	pool, err := db.Connect(ctx, pg.URL())
+	// As in production: the owner migrates, the console runs as the
+	// runtime role.
+	if err := pg.CreateDatabase(ctx, "godmode", ""); err != nil {
+		return err
+	}
+	owner, err := db.Connect(ctx, pg.DatabaseURLAs(db.ThrowawayOwner, "godmode"))
+	if err != nil {
+		return err
+	}
+	err = db.Migrate(ctx, owner)
+	owner.Close()
+	if err != nil {
+		return err
+	}
+	pool, err := db.Connect(ctx, pg.DatabaseURLAs(db.ThrowawayRuntime, "godmode"))
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if err := db.Migrate(ctx, pool); err != nil {
+	if err := db.CheckSession(ctx, pool, "the demo migrates itself"); err != nil {
 		return err
 	}
 	// The demo's master key lives and dies with the demo.

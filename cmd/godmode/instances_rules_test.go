@@ -45,7 +45,7 @@ func TestInstanceURLsRefuseClearHTTPAndCredentials(t *testing.T) {
 		}
 	}
 	// Loopback may be plain http; anything else with the flag.
-	t.Setenv(envDatabaseURL, dbtest.NewDatabase(t))
+	t.Setenv(envDatabaseURL, dbtest.URL(t))
 	t.Setenv(db.EnvMasterKey, db.GenerateKey())
 	for _, args := range [][]string{
 		{"instances", "add", "local", "--url", "http://127.0.0.1:5678", "--api-key-env", "K"},
@@ -110,7 +110,7 @@ func TestMasterKeyFileReadableByOthersWarns(t *testing.T) {
 
 func TestAKeyInTheEnvironmentIsUsedButNotStored(t *testing.T) {
 	isolate(t)
-	url := dbtest.NewDatabase(t)
+	url := dbtest.URL(t)
 	t.Setenv(envDatabaseURL, url)
 	t.Setenv(db.EnvMasterKey, db.GenerateKey())
 	store := testStore(t, url)

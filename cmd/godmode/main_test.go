@@ -25,7 +25,7 @@ func godmode(t *testing.T, stdin string, args ...string) (stdout, stderr string,
 
 func isolate(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	for _, v := range []string{envConfig, envContext, envDatabaseURL, envPollInterval, envTheme, db.EnvMasterKey, db.EnvOldMasterKeys, db.EnvMasterKeyFile, envUser, envAgentSock} {
+	for _, v := range []string{envConfig, envContext, envDatabaseURL, envOwnerURL, envPollInterval, envTheme, db.EnvMasterKey, db.EnvOldMasterKeys, db.EnvMasterKeyFile, envUser, envAgentSock} {
 		t.Setenv(v, "")
 	}
 }
@@ -51,7 +51,7 @@ func TestHelpListsEverySubcommand(t *testing.T) {
 
 func TestMigrateStatusOnThrowawayPostgres(t *testing.T) {
 	isolate(t)
-	t.Setenv(envDatabaseURL, dbtest.NewDatabase(t))
+	t.Setenv(envOwnerURL, dbtest.NewDatabase(t))
 	out, _, _ := godmode(t, "", "migrate", "status")
 	if st := migrationStates(out); st["00001_schema.sql"] != "pending" || len(st) < 2 {
 		t.Fatalf("status before up:\n%s", out)
@@ -93,7 +93,7 @@ func TestBadDatabaseURLsFailFastOnOneLine(t *testing.T) {
 
 func TestInstancesAddListRemoveNeverShowTheKey(t *testing.T) {
 	isolate(t)
-	t.Setenv(envDatabaseURL, dbtest.NewDatabase(t))
+	t.Setenv(envDatabaseURL, dbtest.URL(t))
 	t.Setenv(db.EnvMasterKey, db.GenerateKey())
 	const key = "n8n_api_live_0123456789abcdef"
 	out, errOut, code := godmode(t, key+"\n", "instances", "add", "ohio", "--url", "https://ohio.example.com", "--api-key-stdin")
@@ -175,7 +175,7 @@ func migrationStates(out string) map[string]string {
 
 func TestConfiguredInstancesAreRecorded(t *testing.T) {
 	isolate(t)
-	t.Setenv(envDatabaseURL, dbtest.NewDatabase(t))
+	t.Setenv(envDatabaseURL, dbtest.URL(t))
 	t.Setenv(db.EnvMasterKey, db.GenerateKey())
 	path := filepath.Join(t.TempDir(), "config.toml")
 	os.WriteFile(path, []byte(`current_context = "prod"

@@ -75,15 +75,20 @@ type session struct {
 	admin *model.Admin
 }
 
-// open connects to the context's database, applies pending migrations and
-// says who is acting. needKeys loads the master key too, for commands that
-// read or write n8n API keys, and with it the instances the config names.
+// ownerURLHint says where the owner's URL goes, for messages.
+const ownerURLHint = envOwnerURL + ", or owner_database_url / owner_database_url_env in the config"
+
+// open connects to the context's database as the runtime role, checks the
+// schema is current (only `godmode migrate`, with the owner's URL, changes
+// it) and says who is acting. needKeys loads the master key too, for
+// commands that read or write n8n API keys, and with it the instances the
+// config names.
 func (g *globals) open(ctx context.Context, needKeys bool) (*session, error) {
 	cfg, pool, err := g.connect(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := db.Migrate(ctx, pool); err != nil {
+	if err := db.CheckSession(ctx, pool, ownerURLHint); err != nil {
 		pool.Close()
 		return nil, err
 	}

@@ -54,15 +54,11 @@ func Server(t testing.TB) *db.Throwaway {
 }
 
 func prepareTemplate(ctx context.Context, s *db.Throwaway) error {
-	c, err := pgx.Connect(ctx, s.URL())
-	if err != nil {
+	if err := s.CreateDatabase(ctx, template, ""); err != nil {
 		return err
 	}
-	defer c.Close(ctx)
-	if _, err := c.Exec(ctx, "CREATE DATABASE "+template); err != nil {
-		return err
-	}
-	pool, err := db.Connect(ctx, s.DatabaseURL(template))
+	// Migrated as the owner, as `godmode migrate up` does.
+	pool, err := db.Connect(ctx, s.DatabaseURLAs(db.ThrowawayOwner, template))
 	if err != nil {
 		return err
 	}
@@ -70,16 +66,49 @@ func prepareTemplate(ctx context.Context, s *db.Throwaway) error {
 	return db.Migrate(ctx, pool)
 }
 
-// NewDatabase creates an empty database (no migrations) and returns its URL.
-func NewDatabase(t testing.TB) string {
-	return newDatabase(t, "")
+// Database is one fresh database and how each role reaches it.
+type Database struct {
+	Name    string
+	Runtime string // what sessions use: a member of godmode_runtime
+	Owner   string // owns the schema; what migrations use
+	Super   string // the server's superuser
 }
 
-// New returns a pool on a fresh, fully migrated database that is dropped
-// when the test ends.
+// NewDatabase creates an empty database owned by the owner role (no
+// migrations) and returns the owner's URL, for tests of migrating.
+func NewDatabase(t testing.TB) string {
+	return newDatabase(t, "").Owner
+}
+
+// New returns a pool of the RUNTIME role on a fresh, fully migrated
+// database that is dropped when the test ends: every test runs with the
+// privileges a real session has. Tests that need more say so with Owner or
+// Superuser.
 func New(t testing.TB) *pgxpool.Pool {
 	t.Helper()
-	url := newDatabase(t, template)
+	return connect(t, newDatabase(t, template).Runtime)
+}
+
+// URL returns the runtime role's URL of a fresh, fully migrated database.
+func URL(t testing.TB) string { return newDatabase(t, template).Runtime }
+
+// Fresh returns a fresh, fully migrated database with every role's URL.
+func Fresh(t testing.TB) Database { return newDatabase(t, template) }
+
+// Owner returns a pool of the owner role on the database pool is on.
+func Owner(t testing.TB, pool *pgxpool.Pool) *pgxpool.Pool {
+	t.Helper()
+	return connect(t, Server(t).DatabaseURLAs(db.ThrowawayOwner, pool.Config().ConnConfig.Database))
+}
+
+// Superuser returns a pool of the superuser on the database pool is on.
+func Superuser(t testing.TB, pool *pgxpool.Pool) *pgxpool.Pool {
+	t.Helper()
+	return connect(t, Server(t).DatabaseURL(pool.Config().ConnConfig.Database))
+}
+
+func connect(t testing.TB, url string) *pgxpool.Pool {
+	t.Helper()
 	pool, err := db.Connect(context.Background(), url)
 	if err != nil {
 		t.Fatalf("test Postgres: %v", err)
@@ -88,24 +117,12 @@ func New(t testing.TB) *pgxpool.Pool {
 	return pool
 }
 
-// URL returns the URL of a fresh, fully migrated database.
-func URL(t testing.TB) string { return newDatabase(t, template) }
-
-func newDatabase(t testing.TB, from string) string {
+func newDatabase(t testing.TB, from string) Database {
 	t.Helper()
 	s := Server(t)
 	ctx := context.Background()
 	name := fmt.Sprintf("t_%d_%d", os.Getpid(), seq.Add(1))
-	c, err := pgx.Connect(ctx, s.URL())
-	if err != nil {
-		t.Fatalf("test Postgres: %v", err)
-	}
-	defer c.Close(ctx)
-	stmt := "CREATE DATABASE " + name
-	if from != "" {
-		stmt += " TEMPLATE " + from
-	}
-	if _, err := c.Exec(ctx, stmt); err != nil {
+	if err := s.CreateDatabase(ctx, name, from); err != nil {
 		t.Fatalf("test Postgres: %v", err)
 	}
 	t.Cleanup(func() {
@@ -116,5 +133,6 @@ func newDatabase(t testing.TB, from string) string {
 		defer c.Close(ctx)
 		c.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 	})
-	return s.DatabaseURL(name)
+	return Database{Name: name, Runtime: s.DatabaseURLAs(db.ThrowawayRuntime, name),
+		Owner: s.DatabaseURLAs(db.ThrowawayOwner, name), Super: s.DatabaseURL(name)}
 }

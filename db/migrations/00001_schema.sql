@@ -262,6 +262,17 @@ CREATE TRIGGER n8n_instances_notify AFTER INSERT OR UPDATE OR DELETE ON n8n_inst
 CREATE TRIGGER audit_log_notify AFTER INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION godmode_notify();
 
 -- +goose Down
+-- The audit trail outlives the schema: a rollback that would drop it while
+-- it holds rows is refused, whoever runs it.
+-- +goose StatementBegin
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM audit_log) THEN
+        RAISE EXCEPTION 'refusing to drop a non-empty audit_log'
+            USING ERRCODE = 'object_in_use';
+    END IF;
+END $$;
+-- +goose StatementEnd
 DROP TABLE leads;
 DROP TABLE provisioning_steps;
 DROP TABLE provisioning_runs;
