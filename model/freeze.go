@@ -22,21 +22,7 @@ const MaxFreezeReason = 500
 // sync. A freeze that could not pause everything says which campaigns
 // remain; run it again to retry them.
 func (c *Console) Freeze(ctx context.Context, actor Actor, workspaceID int64, reason string) error {
-	ws, err := c.killSwitchAllowed(ctx, actor, workspaceID, reason, "freeze")
-	if err != nil {
-		return err
-	}
-	var out error
-	err = c.store.WithWorkspaceLock(ctx, workspaceID, LockExclusive, func(ctx context.Context) error {
-		out = c.freezeLocked(ctx, actor, workspaceID, reason)
-		return nil
-	})
-	if err != nil {
-		err = fmt.Errorf("freeze of %s: waiting for the workspace's lock: %w", ws.Slug, err)
-		c.auditWorkspace(ctx, actor, "freeze", ws, OutcomeFailed, err, map[string]any{"reason": reason})
-		return err
-	}
-	return out
+	return c.killSwitch(ctx, actor, workspaceID, reason, "freeze", c.freezeLocked)
 }
 
 func (c *Console) freezeLocked(ctx context.Context, actor Actor, workspaceID int64, reason string) error {
@@ -91,18 +77,25 @@ func (c *Console) freezeLocked(ctx context.Context, actor Actor, workspaceID int
 // that fail to restart stay flagged, so running Unfreeze again retries just
 // those.
 func (c *Console) Unfreeze(ctx context.Context, actor Actor, workspaceID int64, reason string) error {
-	ws, err := c.killSwitchAllowed(ctx, actor, workspaceID, reason, "unfreeze")
+	return c.killSwitch(ctx, actor, workspaceID, reason, "unfreeze", c.unfreezeLocked)
+}
+
+// killSwitch authorises a freeze or unfreeze and runs it under the
+// workspace's exclusive lock; a lock it could not take is on the record.
+func (c *Console) killSwitch(ctx context.Context, actor Actor, workspaceID int64, reason, action string,
+	locked func(ctx context.Context, actor Actor, workspaceID int64, reason string) error) error {
+	ws, err := c.killSwitchAllowed(ctx, actor, workspaceID, reason, action)
 	if err != nil {
 		return err
 	}
 	var out error
 	err = c.store.WithWorkspaceLock(ctx, workspaceID, LockExclusive, func(ctx context.Context) error {
-		out = c.unfreezeLocked(ctx, actor, workspaceID, reason)
+		out = locked(ctx, actor, workspaceID, reason)
 		return nil
 	})
 	if err != nil {
-		err = fmt.Errorf("unfreeze of %s: waiting for the workspace's lock: %w", ws.Slug, err)
-		c.auditWorkspace(ctx, actor, "unfreeze", ws, OutcomeFailed, err, map[string]any{"reason": reason})
+		err = fmt.Errorf("%s of %s: waiting for the workspace's lock: %w", action, ws.Slug, err)
+		c.auditWorkspace(ctx, actor, action, ws, OutcomeFailed, err, map[string]any{"reason": reason})
 		return err
 	}
 	return out
