@@ -167,3 +167,34 @@ func TestAKeyInTheEnvironmentIsUsedButNotStored(t *testing.T) {
 		t.Fatalf("after set-key the stored key is %q", k)
 	}
 }
+
+// A base URL edited in the database behind godmode's back reaches the
+// operator in a warning: it is data, so it is printed without its escapes.
+func TestAStoredBaseURLInAWarningIsCleaned(t *testing.T) {
+	isolate(t)
+	d := dbtest.Fresh(t)
+	t.Setenv(envDatabaseURL, d.Runtime)
+	t.Setenv(db.EnvMasterKey, db.GenerateKey())
+	store := testStore(t, d.Runtime)
+	ctx := context.Background()
+	if _, err := store.AddInstance(ctx, db.NewInstance{Name: "ohio", BaseURL: "https://ohio.example.com", APIKey: "n8n_api_x"}); err != nil {
+		t.Fatal(err)
+	}
+	super := testStore(t, d.Super)
+	if _, err := super.Pool().Exec(ctx, "UPDATE n8n_instances SET base_url = $1 WHERE name = 'ohio'", "https://evil.example.com/\x1b]52;c;aGk=\x07\x1b[2J"); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "config.toml")
+	os.WriteFile(path, []byte("[contexts.prod]\n[[contexts.prod.instances]]\nname = \"ohio\"\nbase_url = \"https://ohio.example.com\"\napi_key_env = \"OHIO_KEY\"\n"), 0o600)
+	t.Setenv(envConfig, path)
+	t.Setenv(envContext, "prod")
+	_, errOut, _ := godmode(t, "", "campaigns")
+	if !strings.Contains(errOut, "the config says base_url https://ohio.example.com") {
+		t.Fatalf("no warning about the differing base_url: %q", errOut)
+	}
+	for i := 0; i < len(errOut); i++ {
+		if c := errOut[i]; c < 0x20 && c != '\n' && c != '\t' || c == 0x7f {
+			t.Fatalf("control byte %#x in %q", c, errOut)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/godmode-console/godmode/db"
 	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/safetext"
 )
 
 // config loads the context once: commands check it before connecting.
@@ -144,7 +145,7 @@ func (g *globals) applyConfiguredInstances(ctx context.Context, s *session) erro
 		}
 		if in.BaseURL != cur.BaseURL {
 			fmt.Fprintf(g.stderr, "godmode: context %q, instance %s: the config says base_url %s, the database %s; using the database's (godmode instances set-url %s --url URL moves it)\n",
-				s.cfg.Name, in.Name, in.BaseURL, cur.BaseURL, in.Name)
+				s.cfg.Name, in.Name, in.BaseURL, safetext.Line(cur.BaseURL), in.Name) // the row may have been edited behind godmode
 		}
 		if key == "" {
 			continue
