@@ -23,10 +23,20 @@ func Line(s string) string { return clean(s, false) }
 // of several lines): newline and tab are kept, everything else is cleaned.
 func Text(s string) string { return clean(s, true) }
 
-// Unsafe reports whether r is one Line replaces: C0 controls, DEL, and the
+// Unsafe reports whether r is one Line replaces: C0 controls, DEL, the
 // C1 controls U+0080–U+009F (U+009B is a one-character CSI for terminals
-// that honour C1).
-func Unsafe(r rune) bool { return r < 0x20 || (r >= 0x7f && r <= 0x9f) }
+// that honour C1), and the bidirectional overrides and isolates, which
+// make a terminal show text in another order than it is (a node named
+// "evil\u202Egnp.exe" reads as "evilexe.png").
+func Unsafe(r rune) bool {
+	switch {
+	case r < 0x20, r >= 0x7f && r <= 0x9f:
+		return true
+	case r == 0x061c, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
+}
 
 func clean(s string, multiline bool) string {
 	i := firstUnsafe(s, multiline)

@@ -101,3 +101,18 @@ func TestFileNameStaysInItsFolder(t *testing.T) {
 		t.Errorf("a 1000-byte id gives a %d-byte name", len(got))
 	}
 }
+
+// A node or campaign name with a right-to-left override would read, on
+// screen, in another order than it is: the overrides and isolates are
+// replaced, the letters stay.
+func TestLineReplacesBidiOverrides(t *testing.T) {
+	for _, r := range []rune{0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069} {
+		in := "evil" + string(r) + "gnp.exe"
+		if got := Line(in); got != "evil\uFFFDgnp.exe" {
+			t.Errorf("Line(%q) = %q", in, got)
+		}
+	}
+	if got := Line("Zürich — 東京 ✓"); got != "Zürich — 東京 ✓" {
+		t.Errorf("ordinary letters changed: %q", got)
+	}
+}
