@@ -57,7 +57,7 @@ install() {
 		log "n8n $N8N_VERSION already installed in $CACHE_DIR"
 		return
 	fi
-	# The lead's first 1.x cache predates the marker: accept a complete one.
+	# A 1.x cache installed before this script wrote the marker: accept it when complete.
 	if [[ $MAJOR == 1 && -x $NODE_BIN && -e $CACHE_DIR/node_modules/.bin/n8n && -e $N8N_BIN ]]; then
 		touch "$CACHE_DIR/.installed"
 		log "n8n $N8N_VERSION already installed in $CACHE_DIR"

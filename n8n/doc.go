@@ -32,7 +32,9 @@
 //     a second workflow activated on the same path before the first has
 //     registered is let in, and both stay active (seen one time in three).
 //     After an activation, WaitRegistered before calling a webhook live
-//     and before activating another workflow on the same path.
+//     and before activating another workflow on the same path. Under CPU
+//     load a deactivated workflow has kept its path taken for more than
+//     30 s (a few CI runs in ten), deactivating it again changing nothing.
 //   - Deleting on 2.x: a published (active) workflow is refused with 409
 //     `Cannot delete a published workflow. Unpublish it before deleting.`
 //     (ErrPublished), and one just deactivated with 409 `Workflow is still
