@@ -94,3 +94,23 @@ func (s *Store) Actor(ctx context.Context, u model.User, keyFingerprint string) 
 	}
 	return a, dbErr("roles", rows.Err())
 }
+
+// RemoveUserKey takes one SSH key from a user; the key no longer proves
+// them from the next command or session on.
+func (s *Store) RemoveUserKey(ctx context.Context, userID int64, fingerprint string) error {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM user_keys WHERE user_id = $1 AND fingerprint = $2`, userID, fingerprint)
+	if err != nil {
+		return dbErr(fmt.Sprintf("key %s", fingerprint), err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("key %s of user %d: %w", fingerprint, userID, model.ErrNotFound)
+	}
+	return nil
+}
+
+// UserWorkspaces lists a user's workspace roles by workspace slug.
+func (s *Store) UserWorkspaces(ctx context.Context, userID int64) ([]model.WorkspaceRole, error) {
+	rows, err := s.pool.Query(ctx, `SELECT w.id AS workspace_id, w.slug, m.role FROM workspace_members m
+		JOIN workspaces w ON w.id = m.workspace_id WHERE m.user_id = $1 ORDER BY w.slug`, userID)
+	return collect[model.WorkspaceRole]("workspace roles", rows, err)
+}

@@ -19,6 +19,12 @@ type AdminStore interface {
 	UserByEmail(ctx context.Context, email string) (User, error)
 	AddUserKey(ctx context.Context, userID int64, fingerprint, publicKey, comment string) (UserKey, error)
 	Users(ctx context.Context) ([]User, error)
+	UserKeys(ctx context.Context, userID int64) ([]UserKey, error)
+	RemoveUserKey(ctx context.Context, userID int64, fingerprint string) error
+	UserWorkspaces(ctx context.Context, userID int64) ([]WorkspaceRole, error)
+	WorkspaceBySlug(ctx context.Context, slug string) (Workspace, error)
+	SetMember(ctx context.Context, workspaceID, userID int64, role Role) error
+	RemoveMember(ctx context.Context, workspaceID, userID int64) error
 	AppendAudit(ctx context.Context, e AuditEntry) (AuditEntry, error)
 }
 
@@ -44,6 +50,7 @@ type attempt struct {
 	actor  Actor
 	action string
 	state  map[string]any
+	wsID   *int64 // the workspace acted on, once known, so its rows are found by workspace
 }
 
 func (a *Admin) begin(ctx context.Context, actor Actor, action string, need Action, state map[string]any) (*attempt, error) {
@@ -66,6 +73,9 @@ func (at *attempt) record(ctx context.Context, outcome Outcome, err error) {
 	e := at.actor.auditEntry(at.action, outcome, err)
 	if len(at.state) > 0 {
 		e.After = jsonObject(at.state)
+	}
+	if at.wsID != nil {
+		e.WorkspaceID = at.wsID
 	}
 	if _, werr := at.a.store.AppendAudit(context.WithoutCancel(ctx), e); werr != nil {
 		at.a.log.Error("audit row not written", "action", e.Action, "outcome", e.Outcome, "err", werr)

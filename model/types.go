@@ -110,6 +110,13 @@ type Member struct {
 	CreatedAt   time.Time
 }
 
+// WorkspaceRole is one of a user's workspaces and their role in it.
+type WorkspaceRole struct {
+	WorkspaceID int64
+	Slug        string
+	Role        Role
+}
+
 // Campaign is one n8n workflow run for a workspace.
 type Campaign struct {
 	ID            int64

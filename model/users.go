@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -9,10 +10,35 @@ import (
 
 // Audit actions of the user commands.
 const (
-	AuditUserAdd    = "users.add"
-	AuditUserAddKey = "users.add_key"
-	AuditUserList   = "users.list"
+	AuditUserAdd       = "users.add"
+	AuditUserAddKey    = "users.add_key"
+	AuditUserList      = "users.list"
+	AuditUserRemoveKey = "users.remove_key"
+	AuditUserGrant     = "users.grant"
+	AuditUserRevoke    = "users.revoke"
 )
+
+// CheckRole parses a workspace role, naming the ones there are.
+func CheckRole(s string) (Role, error) {
+	for _, r := range Roles {
+		if string(r) == s {
+			return r, nil
+		}
+	}
+	names := make([]string, len(Roles))
+	for i, r := range Roles {
+		names[i] = string(r)
+	}
+	return "", fmt.Errorf("%w: role %q: say one of %s", ErrInvalid, s, strings.Join(names, ", "))
+}
+
+// UserEntry is a registered person with their workspace roles and keys,
+// as `users list` shows them.
+type UserEntry struct {
+	User
+	Workspaces []WorkspaceRole
+	Keys       []UserKey
+}
 
 var emailRule = regexp.MustCompile(`^[^@\s]+@[^@\s]+$`)
 
@@ -70,16 +96,104 @@ func (a *Admin) AddUserKey(ctx context.Context, actor Actor, email string, key U
 
 // Users lists every registered person; who may act on the platform is
 // itself for super admins only.
-func (a *Admin) Users(ctx context.Context, actor Actor) ([]User, error) {
+func (a *Admin) Users(ctx context.Context, actor Actor) ([]UserEntry, error) {
 	at, err := a.begin(ctx, actor, AuditUserList, ActionManageUsers, map[string]any{})
 	if err != nil {
 		return nil, err
 	}
-	list, err := a.store.Users(ctx)
+	users, err := a.store.Users(ctx)
 	if err != nil {
 		return nil, at.fail(ctx, err)
+	}
+	list := make([]UserEntry, 0, len(users))
+	for _, u := range users {
+		e := UserEntry{User: u}
+		if e.Workspaces, err = a.store.UserWorkspaces(ctx, u.ID); err != nil {
+			return nil, at.fail(ctx, err)
+		}
+		if e.Keys, err = a.store.UserKeys(ctx, u.ID); err != nil {
+			return nil, at.fail(ctx, err)
+		}
+		list = append(list, e)
 	}
 	at.state["count"] = len(list)
 	at.ok(ctx)
 	return list, nil
+}
+
+// RemoveUserKey takes one SSH key, by fingerprint, from a user: it proves
+// nobody from the next command on.
+func (a *Admin) RemoveUserKey(ctx context.Context, actor Actor, email, fingerprint string) error {
+	at, err := a.begin(ctx, actor, AuditUserRemoveKey, ActionManageUsers, map[string]any{"user": email, "fingerprint": fingerprint})
+	if err != nil {
+		return err
+	}
+	u, err := a.store.UserByEmail(ctx, email)
+	if err != nil {
+		return at.fail(ctx, err)
+	}
+	if err := a.store.RemoveUserKey(ctx, u.ID, fingerprint); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			err = fmt.Errorf("%s has no key %s: %w", email, fingerprint, ErrNotFound)
+		}
+		return at.fail(ctx, err)
+	}
+	at.ok(ctx)
+	return nil
+}
+
+// GrantRole gives a user a role in a workspace, replacing any earlier one.
+// Authorisation re-reads roles from Postgres, so open sessions see it at
+// their next action.
+func (a *Admin) GrantRole(ctx context.Context, actor Actor, email, slug string, role Role) error {
+	at, err := a.begin(ctx, actor, AuditUserGrant, ActionManageUsers, map[string]any{"user": email, "workspace": slug, "role": role})
+	if err != nil {
+		return err
+	}
+	if _, err := CheckRole(string(role)); err != nil {
+		return at.fail(ctx, err)
+	}
+	u, ws, err := a.userAndWorkspace(ctx, at, email, slug)
+	if err != nil {
+		return at.fail(ctx, err)
+	}
+	if err := a.store.SetMember(ctx, ws.ID, u.ID, role); err != nil {
+		return at.fail(ctx, err)
+	}
+	at.ok(ctx)
+	return nil
+}
+
+// RevokeRole takes a user out of a workspace; sessions already open are
+// refused from their next action, as authorisation re-reads roles.
+func (a *Admin) RevokeRole(ctx context.Context, actor Actor, email, slug string) error {
+	at, err := a.begin(ctx, actor, AuditUserRevoke, ActionManageUsers, map[string]any{"user": email, "workspace": slug})
+	if err != nil {
+		return err
+	}
+	u, ws, err := a.userAndWorkspace(ctx, at, email, slug)
+	if err != nil {
+		return at.fail(ctx, err)
+	}
+	if err := a.store.RemoveMember(ctx, ws.ID, u.ID); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			err = fmt.Errorf("%s has no role in workspace %s: %w", email, slug, ErrNotFound)
+		}
+		return at.fail(ctx, err)
+	}
+	at.ok(ctx)
+	return nil
+}
+
+func (a *Admin) userAndWorkspace(ctx context.Context, at *attempt, email, slug string) (User, Workspace, error) {
+	u, err := a.store.UserByEmail(ctx, email)
+	if err != nil {
+		return u, Workspace{}, fmt.Errorf("%w (register the person first: godmode users add %s)", err, email)
+	}
+	ws, err := a.store.WorkspaceBySlug(ctx, slug)
+	if err != nil {
+		return u, ws, err
+	}
+	at.wsID = &ws.ID
+	return u, ws, nil
 }
