@@ -32,6 +32,10 @@ func writeExamples(pubFile, executionID string) map[string][]string {
 		"keys rotate":        {"keys", "rotate"},
 		"users add":          {"users", "add", "eve@example.com", "--super-admin"},
 		"users add-key":      {"users", "add-key", "member@ohio.io", pubFile},
+		"users keys add":     {"users", "keys", "add", "member@ohio.io", pubFile},
+		"users keys remove":  {"users", "keys", "remove", "member@ohio.io", "SHA256:AAAA"},
+		"users grant":        {"users", "grant", "member@ohio.io", "--workspace", "texas", "--role", "owner"},
+		"users revoke":       {"users", "revoke", "member@ohio.io", "--workspace", "ohio"},
 		"workspace freeze":   {"workspace", "freeze", "ohio", "--reason", "test"},
 		"workspace unfreeze": {"workspace", "unfreeze", "ohio", "--reason", "test"},
 	}
