@@ -20,6 +20,7 @@ type AdminStore interface {
 	AddUserKey(ctx context.Context, userID int64, fingerprint, publicKey, comment string) (UserKey, error)
 	Users(ctx context.Context) ([]User, error)
 	UserKeys(ctx context.Context, userID int64) ([]UserKey, error)
+	UserByKey(ctx context.Context, fingerprint string) (User, error)
 	RemoveUserKey(ctx context.Context, userID int64, fingerprint string) error
 	UserWorkspaces(ctx context.Context, userID int64) ([]WorkspaceRole, error)
 	WorkspaceBySlug(ctx context.Context, slug string) (Workspace, error)

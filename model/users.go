@@ -68,6 +68,38 @@ func (a *Admin) AddUser(ctx context.Context, actor Actor, email, name string, su
 	return u, nil
 }
 
+// AddUserWithKey registers a person and their first SSH key as one
+// audited step. A key already registered is refused before the person is
+// created, so a refusal leaves nothing half done.
+func (a *Admin) AddUserWithKey(ctx context.Context, actor Actor, email, name string, superAdmin bool, key UserKey) (User, UserKey, error) {
+	at, err := a.begin(ctx, actor, AuditUserAdd, ActionManageUsers, map[string]any{"user": email, "super_admin": superAdmin, "fingerprint": key.Fingerprint})
+	if err != nil {
+		return User{}, UserKey{}, err
+	}
+	if err := CheckEmail(email); err != nil {
+		return User{}, UserKey{}, at.fail(ctx, err)
+	}
+	if !strings.HasPrefix(key.Fingerprint, "SHA256:") || key.PublicKey == "" {
+		return User{}, UserKey{}, at.fail(ctx, fmt.Errorf("%w: an SSH public key with a SHA256 fingerprint is needed", ErrInvalid))
+	}
+	switch owner, err := a.store.UserByKey(ctx, key.Fingerprint); {
+	case err == nil:
+		return User{}, UserKey{}, at.fail(ctx, fmt.Errorf("key %s: %w: it is already registered for %s", key.Fingerprint, ErrConflict, owner.Email))
+	case !errors.Is(err, ErrNotFound):
+		return User{}, UserKey{}, at.fail(ctx, err)
+	}
+	u, err := a.store.CreateUser(ctx, email, strings.TrimSpace(name), superAdmin)
+	if err != nil {
+		return u, UserKey{}, at.fail(ctx, err)
+	}
+	k, err := a.store.AddUserKey(ctx, u.ID, key.Fingerprint, key.PublicKey, key.Comment)
+	if err != nil {
+		return u, k, at.fail(ctx, fmt.Errorf("added %s, but not their key: %w", email, err))
+	}
+	at.ok(ctx)
+	return u, k, nil
+}
+
 // AddUserKey registers an SSH public key for a user: holding its private
 // key is then how that user proves who they are. fingerprint is the key's
 // SHA256 fingerprint, publicKey its authorized_keys line.

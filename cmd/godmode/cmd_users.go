@@ -120,21 +120,21 @@ func runUsers(ctx context.Context, g *globals, args []string) error {
 	defer s.close()
 	switch action {
 	case "add":
-		u, err := s.admin.AddUser(ctx, s.actor, *email, *name, *super)
-		if err != nil {
-			return err
-		}
 		role := "user"
-		if u.SuperAdmin {
+		if *super {
 			role = "super admin"
 		}
 		if *keyFile == "" {
+			u, err := s.admin.AddUser(ctx, s.actor, *email, *name, *super)
+			if err != nil {
+				return err
+			}
 			fmt.Fprintf(g.stdout, "added %s %s; register their SSH key with godmode users keys add %s PUBKEY_FILE\n", role, u.Email, u.Email)
 			return nil
 		}
-		k, err := s.admin.AddUserKey(ctx, s.actor, u.Email, key)
+		u, k, err := s.admin.AddUserWithKey(ctx, s.actor, *email, *name, *super, key)
 		if err != nil {
-			return fmt.Errorf("added %s %s, but not their key: %w", role, u.Email, err)
+			return err
 		}
 		fmt.Fprintf(g.stdout, "added %s %s with key %s\n", role, u.Email, k.Fingerprint)
 	case "add-key", "keys add":

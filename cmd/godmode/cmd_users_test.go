@@ -121,7 +121,7 @@ func TestUsersAddGrantListRevokeAndKeys(t *testing.T) {
 			t.Errorf("%s row names no workspace: %+v", r.Action, r)
 		}
 	}
-	want := "users.add users.add_key users.add users.add_key users.grant users.grant users.grant users.list users.list users.remove_key users.revoke"
+	want := "users.add users.add users.add_key users.grant users.grant users.grant users.list users.list users.remove_key users.revoke"
 	if got := strings.Join(acts, " "); got != want {
 		t.Errorf("audit trail: %s\nwant         %s", got, want)
 	}
@@ -159,6 +159,7 @@ func TestUsersRefuseWhatTheDatabaseDoesNotHold(t *testing.T) {
 		{[]string{"users", "keys", "remove", "bob@example.com", fp}, "bob@example.com has no key " + fp, model.AuditUserRemoveKey}, // not bob's
 		{[]string{"users", "keys", "remove", "ghost@example.com", fp}, `user "ghost@example.com"`, model.AuditUserRemoveKey},
 		{[]string{"users", "add", "ana@example.com"}, "ana@example.com", model.AuditUserAdd},
+		{[]string{"users", "add", "--email", "carl@example.com", "--key", keyFile}, "already registered for ana@example.com", model.AuditUserAdd},
 	} {
 		before := len(auditTrail(t, store))
 		out, errOut, code := godmode(t, "", tc.args...)
@@ -172,6 +173,9 @@ func TestUsersRefuseWhatTheDatabaseDoesNotHold(t *testing.T) {
 	}
 	if u, _ := store.UserByKey(context.Background(), fp); u.Email != "ana@example.com" {
 		t.Errorf("ana's key now proves %q", u.Email)
+	}
+	if _, err := store.UserByEmail(context.Background(), "carl@example.com"); err == nil {
+		t.Error("add --key with a key already registered still created the person")
 	}
 }
 
