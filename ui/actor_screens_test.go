@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -110,4 +111,38 @@ func TestScreensOfAMemberShowNothingOfAnotherTenant(t *testing.T) {
 	check(":audit", "Audit trail", "toggle")
 	keys(r, ":", "drift", "enter")
 	check(":drift", "Ohio Roofing stray")
+}
+
+// The palette offers a member only what they may open (k9s style): the
+// instances and the unmanaged workflows span every tenant, so they are
+// neither listed, completed nor run, and typing them says why.
+func TestPaletteOffersAMemberNoSuperAdminView(t *testing.T) {
+	member := model.Actor{UserID: 7, Name: "ann@ohio.io", Roles: map[int64]model.Role{1: model.RoleMember}}
+	r := newRoot(fleetBackend(), Options{Actor: member})
+	sized(r, 160, 45)
+	deliver(r, r.Init())
+	for _, name := range r.commandNames() {
+		if name == "instances" || name == "unmanaged" || name == "orphans" || name == "inst" {
+			t.Errorf("the palette completes :%s for a member", name)
+		}
+	}
+	keys(r, "?")
+	mustContain(t, plain(r.Render()), "Commands", ":audit")
+	if s := plain(r.Render()); strings.Contains(s, ":instances") || strings.Contains(s, ":unmanaged") {
+		t.Errorf("help offers a member a super admin's view:\n%s", s)
+	}
+	keys(r, "esc")
+	for _, typed := range []string{"instances", "n8n", "unmanaged"} {
+		keys(r, ":", typed, "enter")
+		s := plain(r.Render())
+		if strings.Contains(s, "n8n instances [") || strings.Contains(s, "Unmanaged") {
+			t.Errorf(":%s opened a super admin's view for a member:\n%s", typed, s)
+		}
+		mustContain(t, s, "is for super admins only")
+	}
+	// A super admin's palette is unchanged.
+	r = newRoot(fleetBackend(), Options{})
+	if !slices.Contains(r.commandNames(), "instances") || !slices.Contains(r.commandNames(), "unmanaged") {
+		t.Errorf("a super admin's palette lacks :instances or :unmanaged: %v", r.commandNames())
+	}
 }
