@@ -3,6 +3,8 @@ package model
 import (
 	"context"
 	"fmt"
+
+	"github.com/godmode-console/godmode/safetext"
 )
 
 // ActorConsole is a console session's view of the use cases: the same
@@ -104,3 +106,65 @@ func (c *ActorConsole) Instances(ctx context.Context) ([]InstanceHealth, error) 
 	}
 	return c.Console.Instances(ctx)
 }
+
+// Health is the header as the actor may see it: for anyone but a super
+// admin, only the instances their workspaces run on are counted (and named
+// when down), and the drift count is of their workspaces' findings.
+func (c *ActorConsole) Health(ctx context.Context) Health {
+	h := c.Console.Health(ctx)
+	if !h.DBOK {
+		return h
+	}
+	ctx, cancel := context.WithTimeout(ctx, healthRead)
+	defer cancel()
+	fail := func(err error) Health {
+		h.DBOK, h.DBError = false, safetext.Line(err.Error())
+		return h
+	}
+	_, ids, err := c.visible(ctx, c.actor)
+	if err != nil {
+		return fail(err)
+	}
+	if ids == nil {
+		return h
+	}
+	wss, err := c.Workspaces(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	theirs := map[int64]bool{}
+	for _, ws := range wss {
+		if ws.InstanceID != nil {
+			theirs[*ws.InstanceID] = true
+		}
+	}
+	insts, err := c.store.Instances(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	kept := make([]Instance, 0, len(theirs))
+	for _, in := range insts {
+		if theirs[in.ID] {
+			kept = append(kept, in)
+		}
+	}
+	h.CountInstances(kept)
+	if h.DriftKnown {
+		fs, err := c.FindingsFor(ctx, c.actor, FindingFilter{Limit: maxDriftCounted})
+		if err != nil {
+			return fail(err)
+		}
+		since := c.now().Add(-DriftRecent)
+		h.DriftCount = 0
+		for _, f := range fs {
+			if (f.ResolvedAt == nil && !f.Corrected) || (f.Corrected && !f.FirstSeenAt.Before(since)) {
+				h.DriftCount++
+			}
+		}
+	}
+	return h
+}
+
+// maxDriftCounted caps the findings read to count a member's drift: past
+// it the header shows the cap.
+const maxDriftCounted = 500

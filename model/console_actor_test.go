@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/godmode-console/godmode/db"
 	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/n8n/n8ntest"
 )
@@ -16,11 +17,18 @@ func TestConsoleReadsShowAMemberNothingOfAnotherTenant(t *testing.T) {
 	if _, err := w.n8n.AddExecution(n8ntest.ExecutionSpec{WorkflowID: w.texasCamp.N8nWorkflowID}); err != nil {
 		t.Fatal(err)
 	}
+	// An instance that hosts none of ohio: a member's header does not count it.
+	if _, err := w.store.AddInstance(w.ctx, db.NewInstance{Name: "texas-n8n", BaseURL: "http://127.0.0.1:1", APIKey: "k"}); err != nil {
+		t.Fatal(err)
+	}
 	for _, who := range []struct {
 		name  string
 		actor model.Actor
 	}{{"member", w.member}, {"viewer", w.viewer}} {
 		c := w.console.As(who.actor)
+		if h := c.Health(w.ctx); !h.DBOK || h.Instances != 1 || !h.DriftKnown || h.DriftCount != 1 {
+			t.Errorf("%s: header counts %d instances and drift %d (%v %s), want ohio's 1 and 1", who.name, h.Instances, h.DriftCount, h.DBOK, h.DBError)
+		}
 		wss, err := c.Workspaces(w.ctx)
 		if err != nil || len(wss) != 1 || wss[0].Slug != "ohio" {
 			t.Errorf("%s: workspaces %+v %v, want ohio only", who.name, wss, err)
@@ -54,13 +62,16 @@ func TestConsoleReadsShowAMemberNothingOfAnotherTenant(t *testing.T) {
 	}
 	// The super admin's console reads everything, as the unscoped one does.
 	c := w.console.As(w.super)
+	if h, all := c.Health(w.ctx), w.console.Health(w.ctx); h.Instances != 2 || h.DriftCount != 3 || h.DriftCount != all.DriftCount || h.Instances != all.Instances {
+		t.Errorf("super admin: header %d instances, drift %d; unscoped %d, %d", h.Instances, h.DriftCount, all.Instances, all.DriftCount)
+	}
 	if wss, err := c.Workspaces(w.ctx); err != nil || len(wss) != 2 {
 		t.Errorf("super admin: workspaces %+v %v, want both", wss, err)
 	}
 	if fs, err := c.Findings(w.ctx, model.FindingFilter{}); err != nil || len(fs) != 3 {
 		t.Errorf("super admin: %d findings %v, want 3", len(fs), err)
 	}
-	if insts, err := c.Instances(w.ctx); err != nil || len(insts) != 1 {
+	if insts, err := c.Instances(w.ctx); err != nil || len(insts) != 2 {
 		t.Errorf("super admin: instances %+v %v", insts, err)
 	}
 	if ex, err := c.Executions(w.ctx, w.texasCamp.ID, ""); err != nil || len(ex) != 1 {

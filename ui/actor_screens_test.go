@@ -106,7 +106,7 @@ func TestScreensOfAMemberShowNothingOfAnotherTenant(t *testing.T) {
 			}
 		}
 	}
-	check("the fleet", "Workspaces [1]", "ohio", "Ohio-Email-1")
+	check("the fleet", "Workspaces [1]", "ohio", "Ohio-Email-1", "drift 1")
 	keys(r, ":", "audit", "enter")
 	check(":audit", "Audit trail", "toggle")
 	keys(r, ":", "drift", "enter")
