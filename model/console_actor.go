@@ -168,3 +168,17 @@ func (c *ActorConsole) Health(ctx context.Context) Health {
 // maxDriftCounted caps the findings read to count a member's drift: past
 // it the header shows the cap.
 const maxDriftCounted = 500
+
+// FindRetry looks for an execution's retry only for an actor who may view
+// the executions of the campaign's workspace.
+func (c *ActorConsole) FindRetry(ctx context.Context, campaignID int64, originalID string) (*Execution, error) {
+	camp, err := c.store.Campaign(ctx, campaignID)
+	if err != nil {
+		return nil, fmt.Errorf("campaign %d: %w", campaignID, err)
+	}
+	if err := c.authorize(ctx, c.actor, ActionViewExecutions, camp.WorkspaceID); err != nil {
+		c.auditRefusedRead(ctx, c.actor, "executions.list", camp.WorkspaceID, camp.ID, map[string]any{"retry_of": originalID}, err)
+		return nil, err
+	}
+	return c.Console.FindRetry(ctx, campaignID, originalID)
+}

@@ -39,6 +39,9 @@ func TestConsoleReadsShowAMemberNothingOfAnotherTenant(t *testing.T) {
 		if ex, err := c.Executions(w.ctx, w.texasCamp.ID, ""); err == nil || len(ex) != 0 {
 			t.Errorf("%s: texas's executions %+v %v, want a refusal", who.name, ex, err)
 		}
+		if ex, err := c.FindRetry(w.ctx, w.texasCamp.ID, "1"); !errors.Is(err, model.ErrForbidden) || ex != nil {
+			t.Errorf("%s: a retry in texas %+v %v, want a refusal", who.name, ex, err)
+		}
 		rows, err := c.Audit(w.ctx, model.AuditFilter{})
 		if err != nil {
 			t.Errorf("%s: audit: %v", who.name, err)
