@@ -23,6 +23,9 @@ type Command struct {
 	Args    string // usage of the arguments, for help
 	Help    string
 	Run     func(r *Root, args []string) tea.Cmd
+	// SuperAdmin commands are not offered to anyone else: what they show
+	// spans every tenant, and the model refuses it to others anyway.
+	SuperAdmin bool
 }
 
 // DefaultCommands is the built-in command table.
@@ -32,12 +35,12 @@ func DefaultCommands() []Command {
 		{Name: "campaigns", Aliases: []string{"camp", "c"}, Help: "campaigns pane", Run: showFleet(fleet.Campaigns)},
 		{Name: "executions", Aliases: []string{"ex", "exec"}, Help: "executions pane", Run: showFleet(fleet.Executions)},
 		{Name: "audit", Aliases: []string{"a"}, Args: "[ws=<slug>] [actor=<name>] [outcome=<ok|noop|failed|rolled_back>]", Help: "audit trail", Run: runAudit},
-		{Name: "instances", Aliases: []string{"inst", "n8n"}, Help: "n8n instances", Run: func(r *Root, _ []string) tea.Cmd {
+		{Name: "instances", Aliases: []string{"inst", "n8n"}, Help: "n8n instances", SuperAdmin: true, Run: func(r *Root, _ []string) tea.Cmd {
 			r.active = viewInstances
 			return tea.Batch(r.instances.Load(), r.refreshNow())
 		}},
 		{Name: "drift", Aliases: []string{"findings"}, Help: "what sync found and corrected, newest first", Run: showDrift(drift.Recent)},
-		{Name: "unmanaged", Aliases: []string{"orphans"}, Help: "n8n workflows no campaign owns", Run: showDrift(drift.Unmanaged)},
+		{Name: "unmanaged", Aliases: []string{"orphans"}, Help: "n8n workflows no campaign owns", SuperAdmin: true, Run: showDrift(drift.Unmanaged)},
 		{Name: "ctx", Aliases: []string{"context"}, Help: "show the context", Run: func(r *Root, _ []string) tea.Cmd {
 			return statusCmd(common.Note(fmt.Sprintf("context %q (switch contexts with godmode --context <name>)", r.context())))
 		}},
@@ -123,6 +126,11 @@ func (r *Root) run(line string) tea.Cmd {
 		c, ok = r.complete(fields[0])
 	}
 	if !ok {
+		for _, h := range r.superOnly {
+			if h.Name == fields[0] || slices.Contains(h.Aliases, fields[0]) {
+				return statusCmd(common.Problem(fmt.Sprintf(":%s is for super admins only", h.Name)))
+			}
+		}
 		return statusCmd(common.Problem(fmt.Sprintf("unknown command :%s — :help lists them", fields[0])))
 	}
 	return c.Run(r, fields[1:])

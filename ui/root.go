@@ -71,6 +71,7 @@ type Root struct {
 	active    viewID
 
 	commands  []Command
+	superOnly []Command // not offered to this actor: named when typed anyway
 	keys      globalKeys
 	help      help.Model
 	showHelp  bool
@@ -89,7 +90,14 @@ type Root struct {
 func New(b Backend, o Options) *Root {
 	o = o.withDefaults()
 	r := &Root{backend: b, opts: o, theme: o.Theme, now: o.Now, keys: newGlobalKeys()}
-	r.commands = append(DefaultCommands(), o.Commands...)
+	for _, c := range append(DefaultCommands(), o.Commands...) {
+		// k9s style: the palette offers only what this actor may open.
+		if !c.SuperAdmin || o.Actor.SuperAdmin {
+			r.commands = append(r.commands, c)
+		} else {
+			r.superOnly = append(r.superOnly, c)
+		}
+	}
 	r.poll.interval = o.PollInterval
 	r.fleet = fleet.New(b, fleet.Options{Actor: o.Actor, ReadOnly: o.ReadOnly, Theme: o.Theme, Now: o.Now, ToggleBound: o.ToggleBound})
 	r.audit = audit.New(b, o.Theme, o.Now)

@@ -208,8 +208,12 @@ func (r *Root) downLine() string {
 	if n := h.Down - len(h.DownList); n > 0 {
 		more = fmt.Sprintf(" and %d more", n)
 	}
-	return fmt.Sprintf("%d of %d n8n instances down: %s%s — only their workspaces are affected; :instances says why",
-		h.Down, h.Instances, strings.Join(names, ", "), more)
+	why := "; :instances says why"
+	if !r.opts.Actor.SuperAdmin {
+		why = "" // :instances is not theirs to open
+	}
+	return fmt.Sprintf("%d of %d n8n instances down: %s%s — only their workspaces are affected%s",
+		h.Down, h.Instances, strings.Join(names, ", "), more, why)
 }
 
 func (r *Root) globalShort() []key.Binding {

@@ -77,7 +77,7 @@ func openConsole(ctx context.Context, g *globals, store *db.Store, cfg *Context,
 		stopSync := runSyncer(ctx, store, dial, syncEvery, cfg.syncOptions(model.SyncOptions{Log: logger}))
 		defer stopSync()
 	}
-	root := ui.New(console, ui.Options{Actor: actor, ReadOnly: readOnly, Context: cfg.Name,
+	root := ui.New(console.As(actor), ui.Options{Actor: actor, ReadOnly: readOnly, Context: cfg.Name,
 		PollInterval: cfg.PollInterval.Duration, Theme: theme, ThemeFile: cfg.ThemeFile, Now: time.Now, ToggleBound: cfg.ToggleTimeout.Duration})
 	return runProgram(ctx, g, root)
 }
