@@ -203,8 +203,12 @@ func usage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintln(w, "godmode: the console of a multi-tenant n8n platform.")
 	fmt.Fprintln(w, "\nUsage: godmode [--config FILE] [--context NAME] [COMMAND] [ARGS]")
 	fmt.Fprintln(w, "\nCommands:")
+	width := 0 // the longest name sets the column, so a new command never shifts it
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		width = max(width, len(c.name))
+	}
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nGlobal flags:")
 	fs.SetOutput(w)

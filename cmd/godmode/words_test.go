@@ -132,3 +132,29 @@ func TestAContextNotInTheConfigSaysWhy(t *testing.T) {
 		t.Errorf("--context with an empty config file: %q", errOut)
 	}
 }
+
+// Every command's summary starts in one column of `godmode --help`, the
+// longest name included (with "executions" it used to touch its summary).
+func TestHelpListsCommandsInOneColumn(t *testing.T) {
+	out, _, code := godmode(t, "", "--help")
+	if code != 0 {
+		t.Fatalf("--help: exit %d", code)
+	}
+	col := -1
+	for _, c := range commands {
+		line := ""
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(l, "  "+c.name+" ") {
+				line = l
+			}
+		}
+		at := strings.Index(line, c.summary)
+		if line == "" || at < len("  "+c.name+"  ") {
+			t.Fatalf("command %s: line %q has no summary two spaces after the name", c.name, line)
+		}
+		if col >= 0 && at != col {
+			t.Errorf("command %s: summary at column %d, others at %d", c.name, at, col)
+		}
+		col = at
+	}
+}
