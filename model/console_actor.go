@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/godmode-console/godmode/safetext"
+	"github.com/godmode-console/godmode/forensics/safetext"
 )
 
 // ActorConsole is a console session's view of the use cases: the same

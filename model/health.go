@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/godmode-console/godmode/safetext"
+	"github.com/godmode-console/godmode/forensics/safetext"
 )
 
 // Health is the header's view of the system. Each part says whether it is

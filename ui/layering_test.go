@@ -31,7 +31,7 @@ var layerRules = []layerRule{
 	{dir: "model", withTests: true, forbidden: terminalUI, why: "model is the use cases: no Bubble Tea"},
 	{dir: "model", forbidden: []string{module + "/ui", module + "/db", module + "/themes"}, why: "model depends on no adapter: db and ui depend on it"},
 	{dir: "forensics", tree: true, withTests: true, forbidden: append([]string{module + "/ui", module + "/db"}, terminalUI...), why: "forensics reads executions: no Bubble Tea, no adapter"},
-	{dir: "safetext", withTests: true, forbidden: append([]string{module + "/"}, terminalUI...), why: "safetext is a leaf that everything may use"},
+	{dir: "forensics/safetext", withTests: true, forbidden: append([]string{module + "/"}, terminalUI...), why: "safetext is a leaf that everything may use"},
 	{dir: "ui", tree: true, forbidden: []string{module + "/n8n", module + "/db"}, why: "views never call n8n or SQL: they go through model"},
 	{dir: "n8n", forbidden: []string{module + "/"}, why: "the n8n client knows nothing of godmode"},
 }
@@ -81,6 +81,31 @@ func TestLayering(t *testing.T) {
 		}
 		if checked == 0 {
 			t.Errorf("rule for %s checked no file: is the directory still there?", r.dir)
+		}
+	}
+}
+
+// The top level of the repository is fixed (DESIGN.md, "Layout"): a new
+// package goes below one of these, never beside them.
+func TestTopLevelIsTheFixedLayout(t *testing.T) {
+	allowed := map[string]bool{"cmd": true, "ui": true, "model": true, "n8n": true, "db": true, "forensics": true,
+		"themes": true, "go.mod": true, "go.sum": true, "README.md": true, ".ci": true, ".git": true, ".gitignore": true}
+	// What .gitignore names at the top (the binary of `go build`) is not
+	// part of the tree.
+	if ignore, err := os.ReadFile("../.gitignore"); err == nil {
+		for _, l := range strings.Split(string(ignore), "\n") {
+			if name, ok := strings.CutPrefix(strings.TrimSpace(l), "/"); ok && !strings.Contains(name, "/") {
+				allowed[name] = true
+			}
+		}
+	}
+	entries, err := os.ReadDir("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !allowed[e.Name()] {
+			t.Errorf("top level holds %s, outside the fixed layout: move it below cmd, ui, model, n8n, db, forensics or themes", e.Name())
 		}
 	}
 }

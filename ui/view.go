@@ -10,8 +10,8 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/godmode-console/godmode/forensics/safetext"
 	"github.com/godmode-console/godmode/model"
-	"github.com/godmode-console/godmode/safetext"
 	"github.com/godmode-console/godmode/ui/common"
 )
 

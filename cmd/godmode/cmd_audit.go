@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/godmode-console/godmode/forensics/safetext"
 	"github.com/godmode-console/godmode/model"
-	"github.com/godmode-console/godmode/safetext"
 )
 
 // maxAuditListed caps one `godmode audit`.

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/godmode-console/godmode/safetext"
+	"github.com/godmode-console/godmode/forensics/safetext"
 )
 
 // retryJSON is what `retry --json` prints.

@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/godmode-console/godmode/db"
+	"github.com/godmode-console/godmode/forensics/safetext"
 	"github.com/godmode-console/godmode/model"
-	"github.com/godmode-console/godmode/safetext"
 )
 
 func runSync(ctx context.Context, g *globals, args []string) error {

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/godmode-console/godmode/forensics/safetext"
 	"github.com/godmode-console/godmode/model"
-	"github.com/godmode-console/godmode/safetext"
 )
 
 // toggleJSON is what `toggle --json` prints, refused or failed toggles

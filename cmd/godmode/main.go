@@ -15,7 +15,7 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/godmode-console/godmode/safetext"
+	"github.com/godmode-console/godmode/forensics/safetext"
 )
 
 // command is one subcommand; the table below is the whole CLI.

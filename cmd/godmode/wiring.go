@@ -12,8 +12,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/godmode-console/godmode/db"
+	"github.com/godmode-console/godmode/forensics/safetext"
 	"github.com/godmode-console/godmode/model"
-	"github.com/godmode-console/godmode/safetext"
 )
 
 // config loads the context once: commands check it before connecting.

@@ -6,7 +6,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/godmode-console/godmode/safetext"
+	"github.com/godmode-console/godmode/forensics/safetext"
 )
 
 // Fit pads or truncates a (possibly styled) line to exactly w cells.

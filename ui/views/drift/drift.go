@@ -14,8 +14,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/godmode-console/godmode/forensics/safetext"
 	"github.com/godmode-console/godmode/model"
-	"github.com/godmode-console/godmode/safetext"
 	"github.com/godmode-console/godmode/themes"
 	"github.com/godmode-console/godmode/ui/common"
 	"github.com/godmode-console/godmode/ui/components/table"

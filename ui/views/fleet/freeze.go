@@ -7,8 +7,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/godmode-console/godmode/forensics/safetext"
 	"github.com/godmode-console/godmode/model"
-	"github.com/godmode-console/godmode/safetext"
 	"github.com/godmode-console/godmode/ui/common"
 	"github.com/godmode-console/godmode/ui/components/prompt"
 )

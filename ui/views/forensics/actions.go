@@ -10,7 +10,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/godmode-console/godmode/safetext"
+	"github.com/godmode-console/godmode/forensics/safetext"
 	"github.com/godmode-console/godmode/ui/common"
 )
 
