@@ -63,20 +63,28 @@ const auditLogVersion = 1
 
 // ErrAuditNotEmpty is wrapped when a rollback would drop an audit trail
 // that holds rows.
-var ErrAuditNotEmpty = errors.New("refusing to drop a non-empty audit_log")
+var ErrAuditNotEmpty = errors.New("refusing to drop a non-empty audit_log or its hash chain")
+
+// auditChainVersion is the migration that hash-chains audit_log: rolling
+// back past it drops the chain, and applying it again would chain the rows
+// as they are then, edits included, so an edited trail would verify.
+const auditChainVersion = 4
 
 // DownTo rolls back to version (0: everything). It refuses to drop
-// audit_log while it holds rows; migration 00001's Down refuses it too,
-// this says it before anything is rolled back.
+// audit_log, or its hash chain, while it holds rows; migration 00001's Down
+// refuses the first too, this says it before anything is rolled back.
 func (m *Migrator) DownTo(ctx context.Context, version int64) ([]*MigrationResult, error) {
-	if version < auditLogVersion {
+	if version < auditChainVersion {
 		var rows bool
 		err := m.sqlDB.QueryRowContext(ctx, `SELECT to_regclass('audit_log') IS NOT NULL AND EXISTS (SELECT 1 FROM audit_log)`).Scan(&rows)
 		if err != nil {
 			return nil, fmt.Errorf("down-to %d: reading audit_log: %w", version, err)
 		}
-		if rows {
+		switch {
+		case rows && version < auditLogVersion:
 			return nil, fmt.Errorf("down-to %d: %w: the audit trail outlives the schema (export it and empty it as the owner first, if it must go); nothing was rolled back", version, ErrAuditNotEmpty)
+		case rows:
+			return nil, fmt.Errorf("down-to %d: %w: below %05d the trail's hash chain is dropped, and applying it again would chain edited rows as if they were true (roll back to %d at the lowest); nothing was rolled back", version, ErrAuditNotEmpty, auditChainVersion, auditChainVersion)
 		}
 	}
 	return m.provider.DownTo(ctx, version)
