@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -17,10 +16,6 @@ import (
 	"github.com/godmode-console/godmode/themes"
 	fxview "github.com/godmode-console/godmode/ui/views/forensics"
 )
-
-// instanceNamePattern is the schema's rule for an instance name
-// (n8n_instances_name_check), checked before connecting.
-var instanceNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,62}$`)
 
 // runInspect is `godmode inspect ID|FILE.json`: the forensics screen on
 // one execution, or with --summary / --json its timeline and first failure
@@ -50,7 +45,7 @@ func runInspect(ctx context.Context, g *globals, args []string) error {
 	if !file && !isExecutionID(what) {
 		return fmt.Errorf("%q is neither a file (FILE.json or FILE.json.gz) nor an n8n execution id (digits)", what)
 	}
-	if *instance != "" && !instanceNamePattern.MatchString(*instance) {
+	if *instance != "" && model.CheckInstanceName(*instance) != nil {
 		return fmt.Errorf("--instance %q is not an n8n instance name (lowercase letters, digits, dots, dashes and underscores, as godmode instances list shows them)", *instance)
 	}
 	if !*summary && !*asJSON {

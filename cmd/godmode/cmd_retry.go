@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/godmode-console/godmode/forensics/safetext"
+	"github.com/godmode-console/godmode/model"
 )
 
 // retryJSON is what `retry --json` prints.
@@ -30,7 +31,7 @@ func runRetry(ctx context.Context, g *globals, args []string) error {
 	if len(pos) != 1 || !isExecutionID(pos[0]) {
 		return usageError{"say which execution, by its n8n id (digits): godmode retry EXECUTION_ID [--saved-workflow]"}
 	}
-	if *instance != "" && !instanceNamePattern.MatchString(*instance) {
+	if *instance != "" && model.CheckInstanceName(*instance) != nil {
 		return usageError{fmt.Sprintf("--instance %q is not an n8n instance name (as godmode instances list shows them)", safetext.Line(*instance))}
 	}
 	s, console, actor, err := openScript(ctx, g)
