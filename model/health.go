@@ -92,6 +92,20 @@ func (r Reach) State() string {
 	return "down"
 }
 
+// Rank orders reaches worst first, for lists sorted by health: down, not
+// answering, unknown, up.
+func (r Reach) Rank() int {
+	switch {
+	case !r.Checked:
+		return 2
+	case r.Up:
+		return 3
+	case r.NotAnswering:
+		return 1
+	}
+	return 0
+}
+
 // notAnswerPrefix starts the recorded error of a call that ran out of time,
 // so a reader of the row can tell "not answering" from "refused".
 const notAnswerPrefix = "did not answer in "

@@ -52,7 +52,7 @@ func workspaceColumns(th *themes.Theme) []table.Column[model.WorkspaceSummary] {
 	return []table.Column[W]{
 		{Title: "N8N", Width: 3, Cell: func(w W) string { return reachGlyph(w.InstanceReach) },
 			Style:   func(w W) *lipgloss.Style { return reachStyle(th, w.InstanceReach) },
-			Compare: func(a, b W) int { return cmp.Compare(reachRank(a.InstanceReach), reachRank(b.InstanceReach)) }},
+			Compare: func(a, b W) int { return cmp.Compare(a.InstanceReach.Rank(), b.InstanceReach.Rank()) }},
 		{Title: "STATUS", Width: 10, Cell: func(w W) string { return badge(w.Status) },
 			Style:   func(w W) *lipgloss.Style { return statusStyle(th, string(w.Status)) },
 			Compare: func(a, b W) int { return cmp.Compare(a.Status, b.Status) }},

@@ -41,19 +41,6 @@ func reachStyle(th *themes.Theme, r model.Reach) *lipgloss.Style {
 	return &th.InstanceDown
 }
 
-// reachRank orders down first, then not answering, unknown, up.
-func reachRank(r model.Reach) int {
-	switch {
-	case r.Down() && !r.NotAnswering:
-		return 0
-	case r.NotAnswering:
-		return 1
-	case !r.Checked:
-		return 2
-	}
-	return 3
-}
-
 // shownReach is the health of the selected workspace's instance.
 func (m *Model) shownReach() (model.Reach, bool) {
 	w, ok := m.ws.Selected()

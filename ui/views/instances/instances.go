@@ -65,19 +65,6 @@ func reach(i model.InstanceHealth) string {
 	return "✗ down"
 }
 
-// reachRank sorts down first, then not answering, unknown, up.
-func reachRank(i model.InstanceHealth) int {
-	switch r := i.Reach(); {
-	case !r.Checked:
-		return 2
-	case r.Up:
-		return 3
-	case r.NotAnswering:
-		return 1
-	}
-	return 0
-}
-
 func (m *Model) build() {
 	th := m.theme
 	type I = model.InstanceHealth
@@ -85,7 +72,7 @@ func (m *Model) build() {
 		{Title: "INSTANCE", Width: 14, Cell: func(i I) string { return i.Name },
 			Compare: func(a, b I) int { return cmp.Compare(a.Name, b.Name) }},
 		{Title: "REACH", Width: 11, Cell: reach, Style: func(i I) *lipgloss.Style {
-			switch reachRank(i) {
+			switch i.Reach().Rank() {
 			case 0:
 				return &th.InstanceDown
 			case 1:
@@ -94,7 +81,7 @@ func (m *Model) build() {
 				return &th.Muted
 			}
 			return &th.OK
-		}, Compare: func(a, b I) int { return cmp.Compare(reachRank(a), reachRank(b)) }},
+		}, Compare: func(a, b I) int { return cmp.Compare(a.Reach().Rank(), b.Reach().Rank()) }},
 		{Title: "DOWN FOR", Width: 8, Right: true, Cell: func(i I) string {
 			if r := i.Reach(); r.Down() {
 				return common.AgePtr(m.now(), r.Since)
@@ -203,7 +190,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 func (m *Model) View() string {
 	down, slow := 0, 0
 	for _, i := range m.table.Rows() {
-		switch reachRank(i) {
+		switch i.Reach().Rank() {
 		case 0:
 			down++
 		case 1:
