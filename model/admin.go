@@ -78,9 +78,7 @@ func (at *attempt) record(ctx context.Context, outcome Outcome, err error) {
 	if at.wsID != nil {
 		e.WorkspaceID = at.wsID
 	}
-	if _, werr := at.a.store.AppendAudit(context.WithoutCancel(ctx), e); werr != nil {
-		at.a.log.Error("audit row not written", "action", e.Action, "outcome", e.Outcome, "err", werr)
-	}
+	recordAudit(ctx, at.a.store, at.a.log, e)
 }
 
 func jsonObject(m map[string]any) json.RawMessage {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 )
 
 // The ways a row can fail the audit chain.
@@ -92,4 +93,13 @@ func appendAttempt(ctx context.Context, store AuditAppender, actor Actor, action
 		return errors.Join(err, fmt.Errorf("the attempt was not recorded in the audit trail: %w", aerr))
 	}
 	return err
+}
+
+// recordAudit writes one row of an attempt that happened: it outlives the
+// caller's cancellation, and a row that cannot be written is logged, since
+// the attempt itself already took place.
+func recordAudit(ctx context.Context, store AuditAppender, log *slog.Logger, e AuditEntry) {
+	if _, err := store.AppendAudit(context.WithoutCancel(ctx), e); err != nil {
+		log.Error("audit row not written", "action", e.Action, "outcome", e.Outcome, "err", err)
+	}
 }

@@ -171,7 +171,5 @@ func freezeFinding(in Instance, e freezeEnforcement, now time.Time, corrected bo
 }
 
 func (s *Syncer) appendAudit(ctx context.Context, e AuditEntry) {
-	if _, err := s.store.AppendAudit(context.WithoutCancel(ctx), e); err != nil {
-		s.opt.Log.Error("audit row not written", "action", e.Action, "err", err)
-	}
+	recordAudit(ctx, s.store, s.opt.Log, e)
 }

@@ -245,11 +245,7 @@ func (a Actor) auditEntry(action string, outcome Outcome, err error) AuditEntry 
 	return e
 }
 
-func (c *Console) appendAudit(ctx context.Context, e AuditEntry) {
-	if _, err := c.store.AppendAudit(context.WithoutCancel(ctx), e); err != nil {
-		c.log.Error("audit row not written", "action", e.Action, "outcome", e.Outcome, "err", err)
-	}
-}
+func (c *Console) appendAudit(ctx context.Context, e AuditEntry) { recordAudit(ctx, c.store, c.log, e) }
 
 func campaignState(c Campaign, want CampaignStatus) json.RawMessage {
 	m := map[string]any{"campaign": c.Name, "status": c.Status, "version": c.Version}
