@@ -100,35 +100,25 @@ func TestContractActivationRefusals(t *testing.T) {
 			t.Error("refused workflow is active")
 		}
 		// Once the first lets go of the path, the second may take it: at
-		// once on 1.x, a moment later on 2.x (it answers "conflict" until
-		// the first is fully unpublished).
+		// once on 1.x, whose deactivation removes the webhooks before it
+		// answers. 2.41.1 unpublishes in the background, and its webhook
+		// lookup caches what it reads: an activation tried while the rows
+		// are being deleted can put the first's row back in that cache,
+		// which then refuses the path for N8N_CACHE_MEMORY_TTL (an hour),
+		// even once the first is deleted (seen in CI; n8n/doc.go). So on
+		// 2.x the test waits without asking about the path, by deleting
+		// the first: n8n refuses that ("still being unpublished") until
+		// the webhooks are gone, and DeleteWorkflow waits that out.
 		if _, err := tg.client.Deactivate(ctx, first.ID); err != nil {
 			t.Fatal(err)
 		}
-		// Under load a real 2.41.1 has kept a deactivated workflow's path
-		// taken for more than 30 s (3 of about 8 CI-like runs; deactivating
-		// it again did not help). Past 10 s the first is deleted, which
-		// removes its webhooks with it; the test says which freed the path.
-		tries, start, deleted := 0, time.Now(), false
-		eventually(t, 40*time.Second, "activating once the path is free", func() (bool, error) {
-			tries++
-			_, err := tg.client.Activate(ctx, second.ID)
-			if errors.Is(err, n8n.ErrWebhookPathTaken) && tg.major >= 2 {
-				if !deleted && time.Since(start) > 10*time.Second {
-					deleted = true
-					if _, err := tg.client.DeleteWorkflow(ctx, first.ID); err != nil {
-						return false, err
-					}
-				}
-				return false, nil
+		if tg.major >= 2 {
+			if _, err := tg.client.DeleteWorkflow(ctx, first.ID); err != nil {
+				t.Fatalf("deleting the first once unpublished: %v", err)
 			}
-			return err == nil, err
-		})
-		if d := time.Since(start); d > 5*time.Second {
-			t.Logf("%s freed the path after %s (%d tries; first workflow deleted: %v)", tg.name, d.Round(time.Millisecond), tries, deleted)
 		}
-		if tg.fake != nil && tries != pick(tg, 1, 2) {
-			t.Errorf("fake %s took the freed path after %d tries", tg.name, tries)
+		if _, err := tg.client.Activate(ctx, second.ID); err != nil {
+			t.Errorf("activating once the path is free: %v", err)
 		}
 		if _, err := tg.client.Deactivate(ctx, second.ID); err != nil {
 			t.Error(err)

@@ -32,9 +32,20 @@
 //     a second workflow activated on the same path before the first has
 //     registered is let in, and both stay active (seen one time in three).
 //     After an activation, WaitRegistered before calling a webhook live
-//     and before activating another workflow on the same path. Under CPU
-//     load a deactivated workflow has kept its path taken for more than
-//     30 s (a few CI runs in ten), deactivating it again changing nothing.
+//     and before activating another workflow on the same path.
+//   - A freed path can stay taken for an hour on 2.x. n8n's webhook lookup
+//     caches what it reads from the database (N8N_CACHE_MEMORY_TTL, one
+//     hour by default), and its background unpublisher clears that cache
+//     before it deletes the rows: a lookup in between (another workflow's
+//     activation on the path, or a request to the webhook) puts the row
+//     back, and the path is refused ("conflict") until the entry expires
+//     or n8n restarts, even after the first workflow is deleted. Seen on
+//     2.41.1 in one run of three when activating every few milliseconds
+//     after the deactivation, and under CI load when polling every 200 ms.
+//     To move a path from one workflow to another, deactivate the first
+//     and wait for its unpublishing to end without asking about the path:
+//     a delete is refused (ErrNotYetUnpublished) until the rows are gone,
+//     and DeleteWorkflow waits for that. The fake does not model the cache.
 //   - Deleting on 2.x: a published (active) workflow is refused with 409
 //     `Cannot delete a published workflow. Unpublish it before deleting.`
 //     (ErrPublished), and one just deactivated with 409 `Workflow is still

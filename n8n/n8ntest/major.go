@@ -16,7 +16,8 @@ import (
 //   - deleting a published workflow is refused (409), and so is deleting
 //     one right after its deactivation, while n8n is "still being
 //     unpublished"; its webhook paths stay taken for another workflow's
-//     activation that moment too (SetUnpublishLag, default 1 refusal each)
+//     activation until that ends (SetUnpublishLag, default 1 refused
+//     request, a delete or such an activation)
 //   - production webhooks answer "not registered" for a moment after the
 //     activation (SetRegistrationLag, default 1 request), and in that
 //     moment another workflow may be activated on the same path
@@ -42,8 +43,9 @@ func (s *Server) Major() int { return s.major }
 
 func (s *Server) v2() bool { return s.major >= 2 }
 
-// SetUnpublishLag sets how many delete requests a 2.x server refuses as
-// "still being unpublished" after each deactivation (0: none).
+// SetUnpublishLag sets how many requests a 2.x server refuses after each
+// deactivation while it is "still being unpublished" (0: none): deletes of
+// the workflow, and activations of others on its webhook paths.
 func (s *Server) SetUnpublishLag(n int) {
 	s.mu.Lock()
 	s.unpublishLag = n
@@ -130,10 +132,20 @@ func (s *Server) settled(wf *workflow) {
 	delete(s.unpublishing, wf.w.ID)
 }
 
-// release is a path a deactivated 2.x workflow still holds for others.
-type release struct {
-	workflowID string
-	n          int // activations of other workflows still refused
+// unpublishTick counts one request refused because workflow id is still
+// being unpublished; the last one ends the unpublishing, which frees its
+// delete and its paths together, as 2.41.1's background unpublisher does.
+// Caller holds s.mu.
+func (s *Server) unpublishTick(id string) {
+	if s.unpublishing[id]--; s.unpublishing[id] > 0 {
+		return
+	}
+	delete(s.unpublishing, id)
+	for k, holder := range s.releasing {
+		if holder == id {
+			delete(s.releasing, k)
+		}
+	}
 }
 
 // EditDraft saves a draft of a workflow "inside n8n", as 2.x's editor

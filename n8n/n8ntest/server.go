@@ -36,12 +36,12 @@ type Server struct {
 	faults     faults
 	now        func() time.Time
 
-	major           int                // 1 or 2: which n8n it behaves like (see WithMajor)
-	unpublishLag    int                // 2.x: deletes refused after a deactivation
-	registrationLag int                // 2.x: webhook requests refused after an activation
-	unpublishing    map[string]int     // workflow id → deletes still refused
-	registering     map[string]int     // webhook key → requests still refused
-	releasing       map[string]release // webhook key → activations by others still refused
+	major           int               // 1 or 2: which n8n it behaves like (see WithMajor)
+	unpublishLag    int               // 2.x: deletes refused after a deactivation
+	registrationLag int               // 2.x: webhook requests refused after an activation
+	unpublishing    map[string]int    // workflow id → deletes still refused
+	registering     map[string]int    // webhook key → requests still refused
+	releasing       map[string]string // webhook key → the unpublishing workflow that still holds it
 }
 
 // Option configures a Server.
@@ -69,7 +69,7 @@ func New(opts ...Option) *Server {
 		major:        1,
 		unpublishing: map[string]int{},
 		registering:  map[string]int{},
-		releasing:    map[string]release{},
+		releasing:    map[string]string{},
 	}
 	for _, o := range opts {
 		o(s)

@@ -55,10 +55,10 @@ func (s *Server) register(wf *workflow, next n8n.Workflow) (int, string) {
 		if o, taken := s.webhooks[k]; taken && o.workflowID != wf.w.ID && s.registering[k] == 0 {
 			return s.pathTaken(h.Name)
 		}
-		if r := s.releasing[k]; r.n > 0 && r.workflowID != wf.w.ID {
-			// 2.x: the deactivated holder lets go of the path a moment
-			// later (its own reactivation is let in at once).
-			s.releasing[k] = release{r.workflowID, r.n - 1}
+		if holder, ok := s.releasing[k]; ok && holder != wf.w.ID && s.unpublishing[holder] > 0 {
+			// 2.x: the deactivated holder lets go of the path when its
+			// unpublishing ends (its own reactivation is let in at once).
+			s.unpublishTick(holder)
 			return s.pathTaken(h.Name)
 		}
 		keys = append(keys, k)
@@ -71,6 +71,7 @@ func (s *Server) register(wf *workflow, next n8n.Workflow) (int, string) {
 	for _, k := range keys {
 		delete(s.releasing, k)
 	}
+	delete(s.unpublishing, wf.w.ID)
 	return 0, ""
 }
 

@@ -371,7 +371,7 @@ func (s *Server) deleteWorkflow(w http.ResponseWriter, id string) {
 		return
 	}
 	if s.unpublishing[id] > 0 {
-		s.unpublishing[id]--
+		s.unpublishTick(id)
 		writeJSON(w, 409, msg("Workflow is still being unpublished. Please try again in a few moments."))
 		return
 	}
@@ -451,7 +451,7 @@ func (s *Server) deactivateWorkflow(w http.ResponseWriter, id string) {
 	if wf.w.Active && s.v2() && s.unpublishLag > 0 {
 		s.unpublishing[id] = s.unpublishLag
 		for _, k := range wf.hooks {
-			s.releasing[k] = release{wf.w.ID, s.unpublishLag}
+			s.releasing[k] = wf.w.ID
 		}
 	}
 	s.deactivate(wf)
