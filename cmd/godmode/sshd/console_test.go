@@ -9,13 +9,15 @@ import (
 	"charm.land/wish/v2/bubbletea"
 )
 
-// counter is a console for the tests: it counts keys, panics on "p",
+// counter is a console for the tests: it counts keys, panics on "p" (in
+// Update), "v" (in View) and "b" (in a command of a batch),
 // quits on "q" and, with tick set, redraws every tick without any input
 // (as the console does on a refresh).
 type counter struct {
-	keys  int
-	ticks int
-	tick  time.Duration
+	keys      int
+	ticks     int
+	tick      time.Duration
+	viewPanic bool
 }
 
 type tickMsg struct{}
@@ -35,6 +37,10 @@ func (c *counter) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		switch msg.String() {
 		case "p":
 			panic("the counter broke")
+		case "v": // the next View panics
+			c.viewPanic = true
+		case "b": // a command in a batch panics
+			return c, tea.Batch(func() tea.Msg { return nil }, func() tea.Msg { panic("the batch broke") })
 		case "q":
 			return c, tea.Quit
 		}
@@ -47,6 +53,9 @@ func (c *counter) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (c *counter) View() tea.View {
+	if c.viewPanic {
+		panic("the view broke")
+	}
 	return tea.NewView(fmt.Sprintf("keys=%s ticks=%d", spelled(c.keys), c.ticks))
 }
 

@@ -128,3 +128,34 @@ func TestClosingOneConsoleOfASharedConnectionEndsIt(t *testing.T) {
 	}
 	second.waitOutput(t, "one")
 }
+
+// TestPanicInViewOrBatchedCommandIsContainedToo: a panic in View or in a
+// command of a tea.Batch ends the console the same way as one in Update.
+func TestPanicInViewOrBatchedCommandIsContainedToo(t *testing.T) {
+	for key, value := range map[string]string{"v": "the view broke", "b": "the batch broke"} {
+		t.Run(value, func(t *testing.T) {
+			logger, logs := testLogger()
+			g := New(Config{Logger: logger})
+			keys := newKeyring()
+			alice := newSigner(t)
+			keys.add(alice, "alice@example.com")
+			addr := serve(t, g, keys, nil, g.TeaMiddleware(counterConsole(0)))
+			c, err := dialKey(addr, "godmode", alice)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			cl := open(t, c, "")
+			cl.waitOutput(t, "keys=zero")
+			if _, err := cl.in.Write([]byte(key)); err != nil {
+				t.Fatal(err)
+			}
+			if code := cl.waitEnd(t); code != 1 || !strings.Contains(cl.output(), panicMessage) {
+				t.Errorf("ended with %d, printed %q; want 1 and the message", code, cl.output())
+			}
+			if !strings.Contains(logs.String(), `"panic":"`+value+`"`) {
+				t.Errorf("the log has no panic %q:\n%s", value, logs.String())
+			}
+		})
+	}
+}

@@ -18,8 +18,9 @@ type failureLimiter struct {
 	size     int
 	now      func() time.Time
 
-	mu      sync.Mutex
-	entries map[string]*failures
+	mu        sync.Mutex
+	entries   map[string]*failures
+	lastSweep time.Time
 }
 
 type failures struct {
@@ -105,13 +106,19 @@ func (l *failureLimiter) makeRoom(now time.Time) {
 	if len(l.entries) < l.size {
 		return
 	}
-	for k, e := range l.entries {
-		if l.expired(e, now) {
-			delete(l.entries, k)
+	// A full sweep at most once a window: while an attacker keeps the
+	// limiter full, sweeping on every new key would cost a pass over
+	// every entry per refused connection.
+	if now.Sub(l.lastSweep) >= l.window {
+		l.lastSweep = now
+		for k, e := range l.entries {
+			if l.expired(e, now) {
+				delete(l.entries, k)
+			}
 		}
-	}
-	if len(l.entries) < l.size {
-		return
+		if len(l.entries) < l.size {
+			return
+		}
 	}
 	for k, e := range l.entries {
 		if !now.Before(e.blockedUntil) {

@@ -187,3 +187,21 @@ func TestFailureLimiterStaysBounded(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkFailureLimiterFull is the cost of one failure from a new
+// address when the limiter is full of live entries: what an attacker
+// cycling addresses makes the server pay per refused connection.
+func BenchmarkFailureLimiterFull(b *testing.B) {
+	l := newFailureLimiter(5, time.Minute, 5*time.Minute, 10000)
+	for i := range 10000 {
+		l.fail(fmt.Sprintf("seed-%d", i))
+	}
+	keys := make([]string, b.N)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("new-%d", i)
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		l.fail(keys[i])
+	}
+}
