@@ -101,34 +101,6 @@ func TestPanicInCommandEndsThatSessionOnly(t *testing.T) {
 	}
 }
 
-// TestClosingOneConsoleOfASharedConnectionEndsIt: a client closing one
-// console's channel while keeping its connection (OpenSSH's ControlMaster)
-// ends that console and frees its slot; the connection's other session
-// goes on.
-func TestClosingOneConsoleOfASharedConnectionEndsIt(t *testing.T) {
-	logger, _ := testLogger()
-	g := New(Config{Logger: logger})
-	keys := newKeyring()
-	alice := newSigner(t)
-	keys.add(alice, "alice@example.com")
-	addr := serve(t, g, keys, nil, g.TeaMiddleware(counterConsole(0)))
-	c, err := dialKey(addr, "godmode", alice)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	first, second := open(t, c, ""), open(t, c, "")
-	first.waitOutput(t, "keys=zero")
-	second.waitOutput(t, "keys=zero")
-
-	_ = first.sess.Close()
-	eventually(t, "the closed console's slot freed", func() bool { return g.Sessions() == 1 })
-	if _, err := second.in.Write([]byte("x")); err != nil {
-		t.Fatal(err)
-	}
-	second.waitOutput(t, "one")
-}
-
 // TestPanicInViewOrBatchedCommandIsContainedToo: a panic in View or in a
 // command of a tea.Batch ends the console the same way as one in Update.
 func TestPanicInViewOrBatchedCommandIsContainedToo(t *testing.T) {

@@ -20,11 +20,17 @@ import (
 // into the frame time metric. Use it where the wish bubbletea.Middleware
 // would go, inside the Guard's Middleware.
 //
+// A session without a terminal is passed on to the next handler (the
+// commands) without asking h: wish's middleware would refuse it.
+//
 // Commands inside a tea.Sequence run where no wrapper reaches: a panic
 // there is still caught by Bubble Tea (the server and the other sessions
 // keep working) but is not logged here.
 func (g *Guard) TeaMiddleware(h bubbletea.Handler) wish.Middleware {
 	return bubbletea.MiddlewareWithProgramHandler(func(s ssh.Session) *tea.Program {
+		if _, _, ok := s.Pty(); !ok {
+			return nil // wish's middleware then calls the next handler
+		}
 		m, opts := h(s)
 		if m == nil {
 			return nil
