@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"charm.land/ssh"
 )
 
 // TestIdleCountsKeystrokesNotRedraws: a console that redraws every 20 ms
@@ -101,4 +103,28 @@ func TestShortDuration(t *testing.T) {
 			t.Errorf("shortDuration(%s) = %q, want %q", d, got, want)
 		}
 	}
+}
+
+// TestIdleCutsAHandlerThatIgnoresItsClosedChannel: a handler that neither
+// reads nor writes (it waits on its connection) is not ended by closing
+// its channel; after the grace its connection is cut, so its slot is not
+// held forever.
+func TestIdleCutsAHandlerThatIgnoresItsClosedChannel(t *testing.T) {
+	logger, _ := testLogger()
+	g := New(Config{IdleTimeout: 100 * time.Millisecond, Logger: logger})
+	g.closeGrace = 100 * time.Millisecond
+	keys := newKeyring()
+	alice := newSigner(t)
+	keys.add(alice, "alice@example.com")
+	addr := serve(t, g, keys, func(s ssh.Session) { <-s.Context().Done() })
+	c, err := dialKey(addr, "godmode", alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	cl := open(t, c, "stuck")
+	if code := cl.waitEnd(t); code != 1 {
+		t.Errorf("ended with %d, want 1", code)
+	}
+	eventually(t, "the stuck session released", func() bool { return g.Sessions() == 0 })
 }
