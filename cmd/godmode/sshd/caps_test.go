@@ -71,7 +71,11 @@ func TestSessionCaps(t *testing.T) {
 		t.Errorf("cap_total refusals = %d, want 1", n)
 	}
 	l := logs.String()
-	for _, s := range []string{`"msg":"ssh session refused"`, `"reason":"cap_user"`, `"user":"alice@example.com"`, `"reason":"cap_total"`, `"user":"carol@example.com"`, `"fingerprint":"SHA256:`} {
+	for _, s := range []string{`"msg":"ssh session refused"`, `"reason":"cap_user"`, `"user":"alice@example.com"`, `"reason":"cap_total"`, `"user":"carol@example.com"`, `"fingerprint":"SHA256:`,
+		`"msg":"ssh session opened","user":"alice@example.com","fingerprint":"` + gossh.FingerprintSHA256(alice.PublicKey()) + `","remote":"127.0.0.1:`,
+		`"pty":false,"command":"hold"`,
+		`"msg":"ssh session closed","user":"alice@example.com"`, `"reason":"ended","duration":"`,
+	} {
 		if !strings.Contains(l, s) {
 			t.Errorf("the log has no %s:\n%s", s, l)
 		}

@@ -120,6 +120,26 @@ func dial(addr, user string, auth ...gossh.AuthMethod) (*gossh.Client, error) {
 	})
 }
 
+// dialFrom dials from the loopback address local (any of 127.0.0.0/8),
+// to be another address to the rate limit.
+func dialFrom(local, addr, user string, auth ...gossh.AuthMethod) (*gossh.Client, error) {
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}, Timeout: waitLimit}
+	conn, err := d.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	_ = conn.SetDeadline(time.Now().Add(waitLimit))
+	c, chans, reqs, err := gossh.NewClientConn(conn, addr, &gossh.ClientConfig{
+		User: user, Auth: auth, HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: waitLimit,
+	})
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	_ = conn.SetDeadline(time.Time{})
+	return gossh.NewClient(c, chans, reqs), nil
+}
+
 func dialKey(addr, user string, s ...gossh.Signer) (*gossh.Client, error) {
 	return dial(addr, user, gossh.PublicKeys(s...))
 }

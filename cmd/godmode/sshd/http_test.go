@@ -91,6 +91,7 @@ func TestHealthzAndMetrics(t *testing.T) {
 		`godmode_ssh_refusals_total{reason="rate_limited"} 0`,
 		`godmode_ssh_refusals_total{reason="idle_closed"} 0`,
 		`godmode_ssh_refusals_total{reason="panic"} 0`,
+		`godmode_ssh_refusals_total{reason="shutting_down"} 0`,
 		"# TYPE godmode_frame_seconds histogram",
 		`godmode_frame_seconds_bucket{le="+Inf"} `,
 	} {
@@ -120,7 +121,7 @@ func TestHealthzAndMetrics(t *testing.T) {
 	console.sess.Close()
 	eventually(t, "the console released", func() bool { return g.Sessions() == 0 })
 	late := open(t, c, "")
-	if late.waitEnd(t) != 1 || !strings.Contains(late.errOut.String(), "shutting down") {
+	if late.waitEnd(t) != 1 || late.errOut.String() != "godmode: the server is shutting down; try again in a minute\r\n" {
 		t.Errorf("a session while draining printed %q", late.errOut.String())
 	}
 }

@@ -56,6 +56,9 @@ func TestIdleCountsKeystrokesNotRedraws(t *testing.T) {
 	if told < 0 {
 		t.Fatalf("the session was not told why; it printed %q", out)
 	}
+	if restored := strings.LastIndex(out, "\x1b[?25h"); restored < 0 || restored > told {
+		t.Errorf("the message was not printed after the console gave the terminal back (cursor shown at %d, message at %d)", restored, told)
+	}
 	// The ticks redraw the count's last digit: at 20 ms, a dozen redraws
 	// within the quiet 400 ms; fewer than 5 would mean nothing was written.
 	if n := strings.Count(out[before:told], "\x1b[D"); n < 5 {
@@ -64,11 +67,12 @@ func TestIdleCountsKeystrokesNotRedraws(t *testing.T) {
 	if n := g.metrics.refusalCount(ReasonIdle); n != 1 {
 		t.Errorf("idle_closed = %d, want 1", n)
 	}
-	if !strings.Contains(logs.String(), `"msg":"ssh session closed","user":"alice@example.com"`) ||
+	eventually(t, "the closed session released", func() bool { return g.Sessions() == 0 })
+	if !strings.Contains(logs.String(), `"msg":"ssh session closing","user":"alice@example.com"`) ||
+		!strings.Contains(logs.String(), `"msg":"ssh session closed","user":"alice@example.com"`) ||
 		!strings.Contains(logs.String(), `"reason":"idle_closed"`) {
 		t.Errorf("the idle close is not logged with its user and reason:\n%s", logs.String())
 	}
-	eventually(t, "the closed session released", func() bool { return g.Sessions() == 0 })
 }
 
 // TestIdleClosesACommandWaitingOnStdin: a command (no terminal) whose

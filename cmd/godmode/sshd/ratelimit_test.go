@@ -73,7 +73,7 @@ func TestRateLimitPerAddressThenCooldown(t *testing.T) {
 // out, from wherever, while another name from the same address still
 // gets in; passwords count as failures too.
 func TestRateLimitPerLoginName(t *testing.T) {
-	logger, _ := testLogger()
+	logger, logs := testLogger()
 	g := New(Config{AuthFailuresPerUser: 2, AuthWindow: time.Minute, AuthCooldown: time.Minute, Logger: logger})
 	keys := newKeyring()
 	alice, stranger := newSigner(t), newSigner(t)
@@ -92,11 +92,22 @@ func TestRateLimitPerLoginName(t *testing.T) {
 		c.Close()
 		t.Fatal("the login name alice got in during its cool-down")
 	}
+	if c, err := dialFrom("127.0.0.2", addr, "alice", gossh.PublicKeys(alice)); err == nil {
+		c.Close()
+		t.Fatal("the login name alice got in from another address during its cool-down")
+	}
 	c, err := dialKey(addr, "someone-else", alice)
 	if err != nil {
 		t.Fatalf("another login name from the same address: %v", err)
 	}
 	c.Close()
+	if c, err = dialFrom("127.0.0.2", addr, "someone-else", gossh.PublicKeys(alice)); err != nil {
+		t.Fatalf("another login name from the other address: %v", err)
+	}
+	c.Close()
+	if strings.Contains(logs.String(), "hunter2") {
+		t.Errorf("the password is in the log:\n%s", logs.String())
+	}
 	if n := g.metrics.refusalCount(ReasonPassword); n != 1 {
 		t.Errorf("password refusals = %d, want 1", n)
 	}

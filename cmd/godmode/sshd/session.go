@@ -148,14 +148,16 @@ func (g *Guard) admit(s *session) bool {
 	return false
 }
 
+// release logs the end of s and gives back its place; in that order, so
+// that whoever sees the place free finds the line logged.
 func (g *Guard) release(s *session) {
+	g.log.Info("ssh session closed", s.attrs("reason", string(s.closeReason()), "duration", time.Since(s.start).Round(time.Millisecond).String())...)
 	g.mu.Lock()
 	g.open--
 	if g.perUser[s.user]--; g.perUser[s.user] <= 0 {
 		delete(g.perUser, s.user)
 	}
 	g.mu.Unlock()
-	g.log.Info("ssh session closed", s.attrs("reason", string(s.closeReason()), "duration", time.Since(s.start).Round(time.Millisecond).String())...)
 }
 
 func (s *session) closeReason() Reason {
