@@ -86,10 +86,10 @@ func (g *Guard) Middleware() wish.Middleware {
 				done:        make(chan struct{}),
 			}
 			s.lastInput.Store(s.start.UnixNano())
+			g.forgiveAuth(ctx) // it authenticated, even if a cap refuses it now
 			if !g.admit(s) {
 				return
 			}
-			g.forgiveAuth(ctx)
 			g.metrics.sessionsTotal.Add(1)
 			_, _, pty := sess.Pty()
 			g.log.Info("ssh session opened", s.attrs("pty", pty, "command", commandName(sess))...)

@@ -18,7 +18,9 @@ import (
 // prints the stack on the server's stderr without saying whose it was and
 // leaves the client with a session that just stops. Each View is timed
 // into the frame time metric. Use it where the wish bubbletea.Middleware
-// would go, inside the Guard's Middleware.
+// would go, inside the Guard's Middleware, with no middleware between them
+// that hands on a session of its own (the message and the idle close need
+// the Guard's).
 //
 // A session without a terminal is passed on to the next handler (the
 // commands) without asking h: wish's middleware would refuse it.
