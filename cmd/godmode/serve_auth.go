@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"time"
 
 	"charm.land/ssh"
@@ -53,6 +54,14 @@ func (sv *server) authLog(conn gossh.ConnMetadata, method string, err error) {
 	}
 	sv.log.Warn("ssh auth refused", "method", method, "reason", "only public keys are accepted",
 		"remote", conn.RemoteAddr().String(), "ssh_user", conn.User())
+}
+
+// connectionFailed logs a connection that never became a session: most
+// often no key the client offered is registered, or it offered none (a
+// client that would type a password is told only public keys are taken,
+// and gives up without sending one).
+func (sv *server) connectionFailed(conn net.Conn, err error) {
+	sv.log.Warn("ssh connection refused", "reason", err.Error(), "remote", conn.RemoteAddr().String())
 }
 
 // checkSessionKey is the second look soft-serve takes: the fingerprint

@@ -101,6 +101,27 @@ func (sv *served) waitLog(t *testing.T, msg string, want map[string]string) map[
 	return nil
 }
 
+// waitCount waits for n log entries with msg.
+func (sv *served) waitCount(t *testing.T, msg string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got := 0
+		for _, e := range sv.entries() {
+			if e["msg"] == msg {
+				got++
+			}
+		}
+		if got >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d log entries %q within 5s, want %d:\n%s", got, msg, n, sv.log.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // clientConfig authenticates with methods, and checks the host key is the
 // one the server logged.
 func (sv *served) clientConfig(methods ...gossh.AuthMethod) *gossh.ClientConfig {

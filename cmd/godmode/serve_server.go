@@ -28,6 +28,7 @@ func newServer(p *process, o serveOptions, hostKey gossh.Signer) (*ssh.Server, e
 			s.ServerConfigCallback = func(ssh.Context) *gossh.ServerConfig {
 				return &gossh.ServerConfig{AuthLogCallback: sv.authLog}
 			}
+			s.ConnectionFailedCallback = sv.connectionFailed
 			return nil
 		},
 		wish.WithMiddleware(sv.sessionChain()...),
