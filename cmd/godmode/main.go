@@ -264,7 +264,10 @@ func (g *globals) flags(name string) *flag.FlagSet {
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	usage, out := fs.Usage, fs.Output()
-	defer func() { fs.Usage = usage; fs.SetOutput(out) }()
+	// The flag set is done with after this parse: forgetting it keeps a
+	// long-lived godmode serve, which parses for every SSH command, from
+	// holding every flag set it ever made.
+	defer func() { fs.Usage = usage; fs.SetOutput(out); helpOut.Delete(fs) }()
 	for {
 		// The flag package would print the whole usage for any mistake;
 		// the mistake is said in one line instead, --help prints the usage.

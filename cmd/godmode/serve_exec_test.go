@@ -148,3 +148,22 @@ func mustInstance(t *testing.T, f scriptFleet, name string) int64 {
 	}
 	return in.ID
 }
+
+// helpOutLen counts the flag sets whose --help destination is remembered.
+func helpOutLen() int {
+	n := 0
+	helpOut.Range(func(any, any) bool { n++; return true })
+	return n
+}
+
+func TestCommandsForgetTheirFlagSets(t *testing.T) {
+	isolate(t)
+	before := helpOutLen()
+	for range 20 {
+		godmode(t, "", "toggle", "ohio/Email-1") // a usage mistake: exit 2 before connecting
+		godmode(t, "", "campaigns", "--help")
+	}
+	if after := helpOutLen(); after != before {
+		t.Errorf("%d flag sets are still remembered after 40 commands, want %d: godmode serve runs a command per SSH session and would hold every one", after, before)
+	}
+}
