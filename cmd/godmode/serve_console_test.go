@@ -146,3 +146,23 @@ func TestARevokedMemberCanNoLongerActInAnOpenSession(t *testing.T) {
 		t.Error("the revoked member's toggle reached n8n")
 	}
 }
+
+// The colours are the client's terminal's, not the server's: a server
+// started with NO_COLOR and TERM=dumb still draws colour for a client
+// whose terminal has it, and none for a client that says NO_COLOR.
+func TestTheColourProfileIsTheClientsTerminals(t *testing.T) {
+	f := newScriptFleet(t)
+	t.Setenv("NO_COLOR", "1")
+	t.Setenv("TERM", "dumb")
+	sv := startServe(t)
+	colour := openConsoleOver(t, sv.dial(t, f.member), 120, 40, map[string]string{"COLORTERM": "truecolor"})
+	plain := openConsoleOver(t, sv.dial(t, f.member), 120, 40, map[string]string{"NO_COLOR": "1"})
+	colour.waitFor(0, 10*time.Second, fleetScreen...)
+	plain.waitFor(0, 10*time.Second, fleetScreen...)
+	if !strings.Contains(colour.raw(), "\x1b[38;2;") {
+		t.Error("a truecolor client got no truecolor foreground from a server started with NO_COLOR and TERM=dumb")
+	}
+	if strings.Contains(plain.raw(), "\x1b[38;") {
+		t.Error("a client that says NO_COLOR got coloured text")
+	}
+}
