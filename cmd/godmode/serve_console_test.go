@@ -20,17 +20,13 @@ func TestAKnownKeyGetsTheConsoleAndItsKeys(t *testing.T) {
 	sv := startServe(t)
 	c := sv.dial(t, f.member)
 	sc := openConsoleOver(t, c, 120, 40, nil)
-	sc.waitFor(0, 10*time.Second, append([]string{"member@ohio.io · member of ohio"}, fleetScreen...)...)
-	m := sc.mark()
+	sc.waitScreen(10*time.Second, append([]string{"member@ohio.io · member of ohio"}, fleetScreen...)...)
 	sc.typeKeys(":audit\r")
-	sc.waitFor(m, 5*time.Second, "Audit trail", "local:", "Followup")
+	sc.waitScreen(5*time.Second, "Audit trail", "local:", "Followup")
 	// The window follows the client's: at 200 columns the frame is wider
 	// than 120 could hold.
-	m = sc.mark()
-	if err := sc.s.WindowChange(50, 200); err != nil {
-		t.Fatal(err)
-	}
-	sc.waitFor(m, 5*time.Second, strings.Repeat("━", 150))
+	sc.resize(200, 50)
+	sc.waitScreen(5*time.Second, strings.Repeat("━", 150))
 	fp := gossh.FingerprintSHA256(mustSigner(t, f.member).PublicKey())
 	sv.waitLog(t, "ssh connect", map[string]string{"user": "member@ohio.io", "key": fp, "remote": c.LocalAddr().String()})
 	sc.typeKeys(":q\r")
@@ -55,13 +51,12 @@ func TestAMemberConsoleOverSSHShowsNothingOfAnotherWorkspace(t *testing.T) {
 	f := newScriptFleet(t)
 	sv := startServe(t)
 	sc := openConsoleOver(t, sv.dial(t, f.member), 160, 40, nil)
-	sc.waitFor(0, 10*time.Second, fleetScreen...)
+	sc.waitScreen(10*time.Second, fleetScreen...)
 	for _, step := range []struct{ keys, want string }{
 		{":audit\r", "Audit trail"}, {":drift\r", "Ohio stray"},
 	} {
-		m := sc.mark()
 		sc.typeKeys(step.keys)
-		sc.waitFor(m, 5*time.Second, step.want)
+		sc.waitScreen(5*time.Second, step.want)
 		time.Sleep(300 * time.Millisecond) // let the screen's rows land before reading it
 	}
 	out := strings.ToLower(sc.text())
@@ -76,10 +71,9 @@ func TestAViewersToggleInTheConsoleIsRefusedAndAudited(t *testing.T) {
 	f := newScriptFleet(t)
 	sv := startServe(t)
 	sc := openConsoleOver(t, sv.dial(t, f.viewer), 120, 40, nil)
-	sc.waitFor(0, 10*time.Second, fleetScreen...)
-	m := sc.mark()
+	sc.waitScreen(10*time.Second, fleetScreen...)
 	sc.typeKeys("\t ") // the campaigns pane, space on its first row: Email-1
-	sc.waitFor(m, 5*time.Second, "refused")
+	sc.waitScreen(5*time.Second, "refused")
 	waitAudit(t, f, "viewer@ohio.io", 1)
 	if wf, _ := f.fake.Workflow(f.email1.N8nWorkflowID); !wf.Active {
 		t.Error("the viewer's toggle reached n8n")
@@ -116,12 +110,11 @@ func TestTwoSessionsSeeEachOthersToggleWithinASecond(t *testing.T) {
 	sv := startServe(t)
 	a := openConsoleOver(t, sv.dial(t, f.member), 120, 40, nil)
 	b := openConsoleOver(t, sv.dial(t, f.member), 120, 40, nil)
-	a.waitFor(0, 10*time.Second, fleetScreen...)
-	b.waitFor(0, 10*time.Second, fleetScreen...)
+	a.waitScreen(10*time.Second, fleetScreen...)
+	b.waitScreen(10*time.Second, fleetScreen...)
 	time.Sleep(500 * time.Millisecond) // both settled, their polls done
-	m := b.mark()
-	a.typeKeys("\t ") // pause Email-1 in session a
-	b.waitFor(m, time.Second, "off  Email-1")
+	a.typeKeys("\t ")                  // pause Email-1 in session a
+	b.waitScreen(time.Second, "off  Email-1")
 }
 
 func TestARevokedMemberCanNoLongerActInAnOpenSession(t *testing.T) {
@@ -129,7 +122,7 @@ func TestARevokedMemberCanNoLongerActInAnOpenSession(t *testing.T) {
 	sv := startServe(t)
 	c := sv.dial(t, f.member)
 	sc := openConsoleOver(t, c, 120, 40, nil)
-	sc.waitFor(0, 10*time.Second, fleetScreen...)
+	sc.waitScreen(10*time.Second, fleetScreen...)
 	if out, errOut, code := godmode(t, "", "users", "revoke", "member@ohio.io", "--workspace", "ohio"); code != 0 {
 		t.Fatalf("users revoke: exit %d %s %s", code, out, errOut)
 	}
@@ -157,8 +150,8 @@ func TestTheColourProfileIsTheClientsTerminals(t *testing.T) {
 	sv := startServe(t)
 	colour := openConsoleOver(t, sv.dial(t, f.member), 120, 40, map[string]string{"COLORTERM": "truecolor"})
 	plain := openConsoleOver(t, sv.dial(t, f.member), 120, 40, map[string]string{"NO_COLOR": "1"})
-	colour.waitFor(0, 10*time.Second, fleetScreen...)
-	plain.waitFor(0, 10*time.Second, fleetScreen...)
+	colour.waitScreen(10*time.Second, fleetScreen...)
+	plain.waitScreen(10*time.Second, fleetScreen...)
 	if !strings.Contains(colour.raw(), "\x1b[38;2;") {
 		t.Error("a truecolor client got no truecolor foreground from a server started with NO_COLOR and TERM=dumb")
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/vt"
 	gossh "golang.org/x/crypto/ssh"
 )
 
@@ -191,14 +192,20 @@ func shellJoin(args []string) string {
 	return strings.Join(q, " ")
 }
 
-// screen is a console session with a terminal, as ssh -t gives one.
+// screen is a console session with a terminal, as ssh -t gives one: what
+// the session writes goes to a terminal emulator, whose answers to
+// queries go back as a terminal's would.
 type screen struct {
-	t     *testing.T
-	s     *gossh.Session
-	in    io.WriteCloser
-	mu    sync.Mutex
-	out   bytes.Buffer
-	ended chan struct{}
+	t   *testing.T
+	s   *gossh.Session
+	in  io.WriteCloser
+	mu  sync.Mutex
+	out bytes.Buffer
+	// termMu guards term: its cells are read while output is written.
+	// Its answers are read apart (they pass through a pipe of its own).
+	termMu sync.Mutex
+	term   *vt.Emulator
+	ended  chan struct{}
 }
 
 // openConsole asks for a PTY of w×h and a shell: the console.
@@ -216,7 +223,7 @@ func openConsoleOver(t *testing.T, c *gossh.Client, w, h int, env map[string]str
 	if err := s.RequestPty("xterm-256color", h, w, gossh.TerminalModes{}); err != nil {
 		t.Fatal(err)
 	}
-	sc := &screen{t: t, s: s, ended: make(chan struct{})}
+	sc := &screen{t: t, s: s, term: vt.NewEmulator(w, h), ended: make(chan struct{})}
 	if sc.in, err = s.StdinPipe(); err != nil {
 		t.Fatal(err)
 	}
@@ -235,6 +242,26 @@ func openConsoleOver(t *testing.T, c *gossh.Client, w, h int, env map[string]str
 			sc.mu.Lock()
 			sc.out.Write(buf[:n])
 			sc.mu.Unlock()
+			sc.termMu.Lock()
+			sc.term.Write(buf[:n])
+			sc.termMu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	go func() { // the terminal's answers (cursor position, colours …)
+		buf := make([]byte, 4<<10)
+		for {
+			n, err := sc.term.Read(buf)
+			if n > 0 {
+				sc.mu.Lock()
+				_, werr := sc.in.Write(buf[:n])
+				sc.mu.Unlock()
+				if werr != nil {
+					return
+				}
+			}
 			if err != nil {
 				return
 			}
@@ -254,13 +281,45 @@ func (sc *screen) raw() string {
 // text is the output with escape sequences removed.
 func (sc *screen) text() string { return ansi.Strip(sc.raw()) }
 
-// waitFor waits until the text since mark holds every one of want.
-func (sc *screen) waitFor(mark int, within time.Duration, want ...string) {
+// screenText is the terminal's screen now, one line per row.
+func (sc *screen) screenText() string {
+	sc.termMu.Lock()
+	defer sc.termMu.Unlock()
+	var b strings.Builder
+	for y := range sc.term.Height() {
+		for x := range sc.term.Width() {
+			c := sc.term.CellAt(x, y)
+			switch {
+			case c == nil || c.Content == "":
+				if c == nil || c.Width != 0 {
+					b.WriteByte(' ')
+				}
+			default:
+				b.WriteString(c.Content)
+			}
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// resize changes the window, as a terminal's window change does.
+func (sc *screen) resize(w, h int) {
+	sc.t.Helper()
+	sc.termMu.Lock()
+	sc.term.Resize(w, h)
+	sc.termMu.Unlock()
+	if err := sc.s.WindowChange(h, w); err != nil {
+		sc.t.Fatal(err)
+	}
+}
+
+// waitScreen waits until the screen shows every one of want.
+func (sc *screen) waitScreen(within time.Duration, want ...string) {
 	sc.t.Helper()
 	deadline := time.Now().Add(within)
 	for {
-		raw := sc.raw()
-		seen := ansi.Strip(raw[min(mark, len(raw)):])
+		seen := sc.screenText()
 		missing := ""
 		for _, w := range want {
 			if !strings.Contains(seen, w) {
@@ -272,7 +331,7 @@ func (sc *screen) waitFor(mark int, within time.Duration, want ...string) {
 			return
 		}
 		if time.Now().After(deadline) {
-			sc.t.Fatalf("the console did not show %q within %s; it showed:\n%s", missing, within, seen)
+			sc.t.Fatalf("the screen did not show %q within %s; it shows:\n%s", missing, within, seen)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -294,6 +353,8 @@ func (sc *screen) mark() int {
 // typeKeys sends keystrokes as a terminal would.
 func (sc *screen) typeKeys(s string) {
 	sc.t.Helper()
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
 	if _, err := io.WriteString(sc.in, s); err != nil {
 		sc.t.Fatal(err)
 	}

@@ -12,11 +12,10 @@ import (
 // console over SSH.
 func openForensicsOver(t *testing.T, sv *served, f scriptFleet) *screen {
 	t.Helper()
-	sc := openConsoleOver(t, sv.dial(t, f.member), 140, 40, nil)
-	sc.waitFor(0, 10*time.Second, append(fleetScreen, "Executions of Email-1")...)
-	m := sc.mark()
+	sc := openConsoleOver(t, sv.dial(t, f.member), 250, 40, nil)
+	sc.waitScreen(10*time.Second, append(fleetScreen, "Executions of Email-1")...)
 	sc.typeKeys("\t\t\r") // the executions pane, enter on its first row
-	sc.waitFor(m, 5*time.Second, "Timeline [")
+	sc.waitScreen(5*time.Second, "Timeline [")
 	return sc
 }
 
@@ -25,11 +24,10 @@ func TestSaveOverSSHLandsInTheUsersFolderOnly(t *testing.T) {
 	root := t.TempDir()
 	sv := startServe(t, "--save-dir", root)
 	sc := openForensicsOver(t, sv, f)
-	m := sc.mark()
 	sc.typeKeys("x")
 	dir := filepath.Join(root, "member_ohio.io")
 	want := filepath.Join(dir, "execution-"+f.failed.ID+".json")
-	sc.waitFor(m, 5*time.Second, "saved the sanitized execution to "+want)
+	sc.waitScreen(5*time.Second, "saved the sanitized execution to "+want)
 	st, err := os.Stat(dir)
 	if err != nil || st.Mode().Perm() != 0o700 {
 		t.Errorf("the user's folder: %v %v, want mode 0700", st.Mode(), err)
@@ -49,9 +47,8 @@ func TestSaveOverSSHIsRefusedWithoutASaveDir(t *testing.T) {
 	t.Chdir(wd)
 	sv := startServe(t)
 	sc := openForensicsOver(t, sv, f)
-	m := sc.mark()
 	sc.typeKeys("x")
-	sc.waitFor(m, 5*time.Second, "saving is off over SSH", "--save-dir")
+	sc.waitScreen(5*time.Second, "saving is off over SSH", "--save-dir")
 	if entries, _ := os.ReadDir(wd); len(entries) != 0 {
 		t.Errorf("the server's working directory got %d files", len(entries))
 	}
@@ -63,7 +60,7 @@ func TestCopyReachesTheSSHClientAsOSC52(t *testing.T) {
 	sc := openForensicsOver(t, sv, f)
 	m := sc.mark()
 	sc.typeKeys("Y")
-	sc.waitFor(m, 5*time.Second, "copied")
+	sc.waitScreen(5*time.Second, "copied")
 	if !strings.Contains(sc.raw()[m:], "\x1b]52;c;") {
 		t.Errorf("no OSC 52 sequence reached the client after the copy:\n%q", sc.raw()[m:])
 	}
