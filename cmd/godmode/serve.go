@@ -8,6 +8,7 @@ import (
 	"net"
 	"time"
 
+	charmlog "charm.land/log/v2"
 	"charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
 
@@ -122,6 +123,14 @@ const shutdownGrace = 5 * time.Second
 // standard error; every value is cleaned of control characters (a login
 // name is the client's to choose).
 func serveLogger(g *globals, format string) *slog.Logger {
+	// wish's Bubble Tea middleware logs through charm's default logger (a
+	// program that ended with its session, a panic in a resize): in the
+	// same format and place, so the log stays one stream of one format.
+	f := charmlog.TextFormatter
+	if format == "json" {
+		f = charmlog.JSONFormatter
+	}
+	charmlog.SetDefault(charmlog.NewWithOptions(g.stderr, charmlog.Options{Formatter: f, ReportTimestamp: true}))
 	if format == "json" {
 		return slog.New(slog.NewJSONHandler(g.stderr, safetext.Options(nil)))
 	}
