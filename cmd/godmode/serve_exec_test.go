@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	gossh "golang.org/x/crypto/ssh"
 
@@ -165,5 +166,21 @@ func TestCommandsForgetTheirFlagSets(t *testing.T) {
 	}
 	if after := helpOutLen(); after != before {
 		t.Errorf("%d flag sets are still remembered after 40 commands, want %d: godmode serve runs a command per SSH session and would hold every one", after, before)
+	}
+}
+
+func TestAReadOnlyServeRefusesChangesInEverySession(t *testing.T) {
+	f := newScriptFleet(t)
+	sv := startServe(t, "--read-only")
+	out, errOut, code := sshRun(t, sv.dial(t, f.member), "", "toggle", "ohio/Email-1", "--off", "--json")
+	if res := decode[toggleJSON](t, out); code != 1 || res.Outcome != "failed" || !strings.Contains(errOut, "read-only") {
+		t.Errorf("a toggle on a read-only serve: exit %d %+v %q", code, res, errOut)
+	}
+	sc := openConsoleOver(t, sv.dial(t, f.member), 120, 40, nil)
+	sc.waitScreen(10*time.Second, fleetScreen...)
+	sc.typeKeys("\t ")
+	waitAudit(t, f, "member@ohio.io", 2)
+	if wf, _ := f.fake.Workflow(f.email1.N8nWorkflowID); !wf.Active {
+		t.Error("a toggle on a read-only serve reached n8n")
 	}
 }
