@@ -159,3 +159,24 @@ func TestTheColourProfileIsTheClientsTerminals(t *testing.T) {
 		t.Error("a client that says NO_COLOR got coloured text")
 	}
 }
+
+func TestServeEndsOnSIGTERMWithASessionOpen(t *testing.T) {
+	f := newScriptFleet(t)
+	sv := startServe(t)
+	sc := openConsoleOver(t, sv.dial(t, f.member), 120, 40, nil)
+	sc.waitScreen(10*time.Second, fleetScreen...)
+	sv.stop()
+	select {
+	case code := <-sv.exited:
+		if code != 0 {
+			t.Errorf("serve exited %d after SIGTERM", code)
+		}
+	case <-time.After(shutdownGrace + 5*time.Second):
+		t.Fatalf("serve had not exited %s after SIGTERM with a session open", shutdownGrace+5*time.Second)
+	}
+	select {
+	case <-sc.ended:
+	case <-time.After(5 * time.Second):
+		t.Error("the open session was not ended when serve exited")
+	}
+}

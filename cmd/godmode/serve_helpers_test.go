@@ -23,6 +23,8 @@ import (
 // served is a godmode serve started in-process on a loopback port, as
 // `godmode serve` runs it, with its log.
 type served struct {
+	stop    context.CancelFunc // what SIGTERM does to godmode serve
+	exited  chan int           // its exit code, once it has exited
 	addr    string
 	hostKey string // the host key's fingerprint, as logged
 	log     *syncBuffer
@@ -34,11 +36,12 @@ type served struct {
 func startServe(t *testing.T, extra ...string) *served {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	sv := &served{log: &syncBuffer{}}
+	sv := &served{log: &syncBuffer{}, stop: cancel}
 	args := append([]string{"serve", "--listen", "127.0.0.1:0", "--host-key", filepath.Join(t.TempDir(), "host_ed25519"),
 		"--log-format", "json", "--no-sync"}, extra...)
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, args, strings.NewReader(""), io.Discard, sv.log) }()
+	sv.exited = done
+	go func() { done <- run(ctx, args, strings.NewReader(""), io.Discard, sv.log); close(done) }()
 	t.Cleanup(func() {
 		cancel()
 		select {
