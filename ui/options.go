@@ -32,6 +32,10 @@ type Options struct {
 	ToggleBound time.Duration
 	// Commands adds ":" commands (later views register theirs here).
 	Commands []Command
+	// SaveDir is where x saves an execution ("": the working directory);
+	// NoSave, when set, refuses x with that reason (an SSH session whose
+	// operator named no folder for it).
+	SaveDir, NoSave string
 }
 
 func (o Options) withDefaults() Options {

@@ -104,7 +104,7 @@ func New(b Backend, o Options) *Root {
 	r.instances = instances.New(b, o.Theme, o.Now)
 	r.drift = drift.New(b, drift.Recent, o.Theme, o.Now)
 	r.unmanaged = drift.New(b, drift.Unmanaged, o.Theme, o.Now)
-	r.forensics = fxview.New(b, fxview.Options{Actor: o.Actor, ReadOnly: o.ReadOnly, Theme: o.Theme, Now: o.Now})
+	r.forensics = fxview.New(b, fxview.Options{Actor: o.Actor, ReadOnly: o.ReadOnly, Theme: o.Theme, Now: o.Now, SaveDir: o.SaveDir, NoSave: o.NoSave})
 	r.help = help.New()
 	r.setTheme(o.Theme)
 	return r

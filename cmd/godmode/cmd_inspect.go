@@ -38,6 +38,17 @@ func runInspect(ctx context.Context, g *globals, args []string) error {
 		return errors.New("--summary and --json are two formats of the same report: choose one")
 	}
 	what := pos[0]
+	if what == "-" {
+		if !*summary && !*asJSON {
+			return errors.New("inspect - reads the execution from standard input, which then cannot be the console's keyboard: say --summary or --json")
+		}
+		return inspectStdin(g, int64(maxBytes), *asJSON)
+	}
+	if !isExecutionID(what) {
+		if err := g.localPath("execution file", what); err != nil {
+			return err
+		}
+	}
 	file := isExecutionFile(what)
 	if file && *instance != "" {
 		return fmt.Errorf("--instance is for execution ids; %s is a file", what)
@@ -136,6 +147,23 @@ func inspectID(ctx context.Context, g *globals, id, instance string, limit int64
 	m := fxview.New(b, fxview.Options{Actor: actor, Theme: th, Now: time.Now})
 	src := fxview.Source{CampaignID: target.CampaignID, Campaign: target.Campaign, Workspace: target.Workspace, WorkspaceID: target.WorkspaceID}
 	return runProgram(ctx, g, fxview.NewStandalone(m, m.OpenBytes(src, id, raw)))
+}
+
+// inspectStdin summarises an execution piped in as JSON (how a file
+// reaches godmode over SSH), capped as a file is.
+func inspectStdin(g *globals, limit int64, asJSON bool) error {
+	raw, err := io.ReadAll(io.LimitReader(g.stdin, limit+1))
+	if err != nil {
+		return fmt.Errorf("standard input: %w", err)
+	}
+	if int64(len(raw)) > limit {
+		return explainRead(context.Background(), &fx.TooBigError{Name: "standard input", Limit: limit})
+	}
+	e, err := fx.Open(raw)
+	if err != nil {
+		return fmt.Errorf("standard input: %w", err)
+	}
+	return printSummary(g.stdout, e, asJSON)
 }
 
 // explainRead says how to read a refused big execution anyway, and that an

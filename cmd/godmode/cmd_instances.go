@@ -141,6 +141,9 @@ func readAPIKey(g *globals, env string, stdin bool) (string, error) {
 	case env != "" && stdin:
 		return "", fmt.Errorf("give the API key one way: --api-key-env or --api-key-stdin")
 	case env != "":
+		if err := g.localEnv("--api-key-env"); err != nil {
+			return "", err
+		}
 		v := strings.TrimSpace(os.Getenv(env))
 		if v == "" {
 			return "", fmt.Errorf("environment variable %s is empty or unset", env)

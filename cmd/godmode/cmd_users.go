@@ -177,6 +177,9 @@ func readPublicKey(g *globals, path string) (model.UserKey, error) {
 	var r io.Reader = g.stdin
 	where := "standard input"
 	if path != "-" {
+		if err := g.localPath("public key file", path); err != nil {
+			return model.UserKey{}, err
+		}
 		f, err := os.Open(path)
 		if err != nil {
 			return model.UserKey{}, fmt.Errorf("public key file: %w", err)

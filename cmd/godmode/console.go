@@ -13,7 +13,6 @@ import (
 	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/n8n"
 	"github.com/godmode-console/godmode/themes"
-	"github.com/godmode-console/godmode/ui"
 )
 
 func runConsole(ctx context.Context, g *globals, args []string) error {
@@ -59,27 +58,16 @@ func runConsole(ctx context.Context, g *globals, args []string) error {
 // dialN8n builds a real client for an instance.
 func dialN8n(base, key string) model.N8n { return n8n.New(base, key) }
 
-// openConsole runs the console until the user quits. With syncEvery > 0
-// the console also runs the sync loop: it leads the instances no other
-// process leads and follows the rest, so a lone console keeps itself true.
+// openConsole runs the console until the user quits, as the only session
+// of its process.
 func openConsole(ctx context.Context, g *globals, store *db.Store, cfg *Context, actor model.Actor, readOnly bool, syncEvery time.Duration, dial model.Dialer) error {
 	theme, err := themes.Load(cfg.themeName(), cfg.ThemeFile)
 	if err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	console := model.NewConsole(store, dial, model.ConsoleOptions{Context: cfg.Name, ReadOnly: readOnly, Log: logger, ToggleTimeout: cfg.ToggleTimeout.Duration})
-	// Changes made anywhere (other consoles, sync) reach this one through
-	// LISTEN on a connection of its own, within a second.
-	stopListening := listen(ctx, store, console, logger)
-	defer stopListening()
-	if syncEvery > 0 {
-		stopSync := runSyncer(ctx, store, dial, syncEvery, cfg.syncOptions(model.SyncOptions{Log: logger}))
-		defer stopSync()
-	}
-	root := ui.New(console.As(actor), ui.Options{Actor: actor, ReadOnly: readOnly, Context: cfg.Name,
-		PollInterval: cfg.PollInterval.Duration, Theme: theme, ThemeFile: cfg.ThemeFile, Now: time.Now, ToggleBound: cfg.ToggleTimeout.Duration})
-	return runProgram(ctx, g, root)
+	p := startProcess(ctx, store, cfg, readOnly, syncEvery, dial, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	defer p.close()
+	return runProgram(ctx, g, p.newRoot(p.console.As(actor), sessionOptions{actor: actor, readOnly: readOnly, theme: theme}))
 }
 
 // runProgram runs a full-screen program on the command's terminal until

@@ -49,6 +49,9 @@ type globals struct {
 	stderr      io.Writer
 	stdin       io.Reader
 	cfg         *Context // loaded on first use
+	// remote is set when the command runs inside godmode serve for an SSH
+	// session: it acts as that session's user over the process's store.
+	remote *remote
 }
 
 var commands []*command
@@ -102,8 +105,11 @@ func init() {
 		{name: "sync", summary: "run the synchronization loop with n8n", run: runSync,
 			args: "[--watch] [--listen ADDR]", access: map[string]access{"": automatic},
 			help: "Without --watch, one cycle over every instance, then a table. With --watch, until SIGINT or\nSIGTERM. Retention (execution_retention, finding_retention) is applied by each instance's leader."},
+		{name: "serve", summary: "serve the console and the commands over SSH to every registered key", run: runServe,
+			args: "--listen ADDR --host-key PATH [--save-dir DIR] [--read-only] [--no-sync | --sync-every DURATION] [--log-format text|json]", access: map[string]access{"": interactive},
+			help: serveHelp},
 		{name: "inspect", summary: "open forensics on an execution id or a saved execution file", run: runInspect,
-			args: "ID|FILE.json [--summary|--json] [--instance NAME] [--max-bytes SIZE]", access: map[string]access{"": reads}},
+			args: "ID|FILE.json|- [--summary|--json] [--instance NAME] [--max-bytes SIZE]", access: map[string]access{"": reads}},
 		{name: "version", summary: "print the version", access: map[string]access{"": reads}, run: func(_ context.Context, g *globals, args []string) error {
 			if _, err := parse(g.flags("version"), args); err != nil {
 				return err
@@ -125,7 +131,13 @@ func main() {
 
 // run is main without the process: tests call it.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	g := &globals{stdout: stdout, stderr: stderr, stdin: stdin}
+	return runAs(ctx, &globals{stdout: stdout, stderr: stderr, stdin: stdin}, args)
+}
+
+// runAs is run with the globals made: godmode serve runs each SSH
+// session's command with globals of its own.
+func runAs(ctx context.Context, g *globals, args []string) int {
+	stdout, stderr := g.stdout, g.stderr
 	fs := flag.NewFlagSet("godmode", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&g.configPath, "config", "", "config file (default $XDG_CONFIG_HOME/godmode/config.toml, or $GODMODE_CONFIG)")
@@ -154,6 +166,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if !strings.HasPrefix(rest[0], "-") {
 			name, rest = rest[0], rest[1:]
 		}
+	}
+	if err := g.refuseOverSSH(name); err != nil {
+		fmt.Fprintf(stderr, "godmode: %v\n", err)
+		return 2
 	}
 	for _, c := range commands {
 		if c.name == name {
@@ -248,7 +264,10 @@ func (g *globals) flags(name string) *flag.FlagSet {
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	usage, out := fs.Usage, fs.Output()
-	defer func() { fs.Usage = usage; fs.SetOutput(out) }()
+	// The flag set is done with after this parse: forgetting it keeps a
+	// long-lived godmode serve, which parses for every SSH command, from
+	// holding every flag set it ever made.
+	defer func() { fs.Usage = usage; fs.SetOutput(out); helpOut.Delete(fs) }()
 	for {
 		// The flag package would print the whole usage for any mistake;
 		// the mistake is said in one line instead, --help prints the usage.

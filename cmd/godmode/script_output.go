@@ -22,6 +22,9 @@ import (
 // scriptConsole is the use cases for one command, as the console screens
 // get them: same rights, locks, toggle bound and audit.
 func scriptConsole(g *globals, s *session) *model.Console {
+	if g.remote != nil {
+		return g.remote.proc.console // the process's n8n clients, shared by its sessions
+	}
 	return model.NewConsole(s.store, dialN8n, model.ConsoleOptions{Context: s.cfg.Name, ToggleTimeout: s.cfg.ToggleTimeout.Duration,
 		Log: slog.New(slog.NewTextHandler(g.stderr, safetext.Options(nil)))})
 }

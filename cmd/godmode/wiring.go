@@ -74,6 +74,9 @@ type session struct {
 	keys  *db.Keyring // nil unless opened with needKeys
 	actor model.Actor
 	admin *model.Admin
+	// shared says the pool and store are the serving process's, which
+	// outlive the command: close leaves them open.
+	shared bool
 }
 
 // ownerURLHint says where the owner's URL goes, for messages.
@@ -85,6 +88,9 @@ const ownerURLHint = envOwnerURL + ", or owner_database_url / owner_database_url
 // commands that read or write n8n API keys, and with it the instances the
 // config names.
 func (g *globals) open(ctx context.Context, needKeys bool) (*session, error) {
+	if g.remote != nil {
+		return g.remote.session(g), nil
+	}
 	cfg, pool, err := g.connect(ctx)
 	if err != nil {
 		return nil, err
@@ -180,6 +186,9 @@ func (g *globals) openAs(ctx context.Context) (*session, model.Actor, error) {
 }
 
 func (s *session) close() {
+	if s.shared {
+		return
+	}
 	s.store.Close()
 	s.pool.Close()
 }

@@ -153,6 +153,9 @@ type savedMsg struct {
 // safe file name (no '/', no "..", no leading dot) so the file lands in
 // the folder whatever the id holds.
 func (m *Model) save() tea.Cmd {
+	if m.noSave != "" {
+		return status(common.Problem(m.noSave))
+	}
 	e := m.exec
 	dir := m.saveDir
 	return func() tea.Msg {

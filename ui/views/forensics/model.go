@@ -21,6 +21,9 @@ type Options struct {
 	Now      common.Clock
 	// SaveDir is where x saves executions ("" : the working directory).
 	SaveDir string
+	// NoSave, when set, refuses x with this reason: over SSH the server's
+	// disk is not the user's, so saving needs a folder the operator chose.
+	NoSave string
 }
 
 // Source says where the shown execution came from, for the header and
@@ -58,6 +61,7 @@ type Model struct {
 	now      common.Clock
 	keys     KeyMap
 	saveDir  string
+	noSave   string
 
 	req       int    // id of the latest open; answers to older ones are dropped
 	loading   bool   // an open is in flight
@@ -94,7 +98,7 @@ func New(b Backend, o Options) *Model {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	m := &Model{backend: b, actor: o.Actor, readOnly: o.ReadOnly, theme: o.Theme, now: o.Now, keys: defaultKeys(), saveDir: o.SaveDir}
+	m := &Model{backend: b, actor: o.Actor, readOnly: o.ReadOnly, theme: o.Theme, now: o.Now, keys: defaultKeys(), saveDir: o.SaveDir, noSave: o.NoSave}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	m.SetTheme(o.Theme)
 	return m

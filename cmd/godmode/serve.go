@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	charmlog "charm.land/log/v2"
+	"charm.land/ssh"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/godmode-console/godmode/forensics/safetext"
+	"github.com/godmode-console/godmode/themes"
+)
+
+const serveHelp = `Listens for SSH connections and lets in the registered keys only (godmode users add --key,
+users keys add): public-key authentication against user_keys, passwords and keyboard-interactive
+refused. Each person acts as themselves, with their roles, re-read at every action.
+  ssh -p PORT HOST                       the console (needs a terminal)
+  ssh -p PORT HOST campaigns --json      any subcommand, as that person, exit status included
+Over SSH a command reads files only from its standard input: say - and pipe the file
+(ssh HOST users keys add EMAIL - < id.pub). The host key file is created (ed25519, mode 0600)
+if it does not exist. --save-dir DIR lets the console's x save executions under
+DIR/<email>/ (created 0700); without it, saving is refused over SSH. Connections,
+disconnections and refusals are logged on standard error with user, key fingerprint and
+remote address.`
+
+// serveOptions are the flags of godmode serve that shape its sessions.
+type serveOptions struct {
+	listen, hostKey string
+	saveDir         string // "" : x refused over SSH
+	readOnly        bool
+	syncEvery       time.Duration
+}
+
+func runServe(ctx context.Context, g *globals, args []string) error {
+	fs := g.flags("serve")
+	var o serveOptions
+	fs.StringVar(&o.listen, "listen", "", "the `ADDR` to listen on (host:port, e.g. :2222)")
+	fs.StringVar(&o.hostKey, "host-key", "", "the SSH host private key `FILE` (created, ed25519, if missing)")
+	fs.StringVar(&o.saveDir, "save-dir", "", "where the console's x saves executions, one folder per user under `DIR` (default: saving refused)")
+	fs.BoolVar(&o.readOnly, "read-only", false, "hide and refuse every action that changes anything, in every session")
+	noSync := fs.Bool("no-sync", false, "do not run the sync loop in this process (a \"godmode sync --watch\" daemon does it)")
+	fs.DurationVar(&o.syncEvery, "sync-every", 5*time.Second, "how often this process's sync loop runs, when it leads an instance")
+	logFormat := fs.String("log-format", "text", "the format of the log on standard error: text or json")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(pos) > 0:
+		return usageError{fmt.Sprintf("unexpected argument %q: serve takes flags only (see godmode serve --help)", safetext.Line(pos[0]))}
+	case o.listen == "":
+		return usageError{"say where to listen: --listen ADDR (e.g. --listen :2222)"}
+	case o.hostKey == "":
+		return usageError{"say which host key to use: --host-key PATH (created if missing)"}
+	case *logFormat != "text" && *logFormat != "json":
+		return usageError{fmt.Sprintf("--log-format %q: say text or json", safetext.Line(*logFormat))}
+	case o.syncEvery < time.Second && !*noSync && !o.readOnly:
+		return usageError{fmt.Sprintf("--sync-every %s is below the 1s minimum (or say --no-sync)", o.syncEvery)}
+	}
+	if *noSync || o.readOnly {
+		o.syncEvery = 0
+	}
+	if o.saveDir != "" {
+		if err := checkSaveRoot(o.saveDir); err != nil {
+			return err
+		}
+	}
+	cfg, err := g.config()
+	if err != nil {
+		return err
+	}
+	if _, err := themes.Load(cfg.themeName(), cfg.ThemeFile); err != nil {
+		return err
+	}
+	signer, err := loadHostKey(o.hostKey)
+	if err != nil {
+		return err
+	}
+	logger := serveLogger(g, *logFormat)
+	s, err := g.open(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	p := startProcess(ctx, s.store, s.cfg, o.readOnly, o.syncEvery, dialN8n, logger)
+	defer p.close()
+	srv, err := newServer(p, o, signer)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", o.listen)
+	if err != nil {
+		return fmt.Errorf("--listen %s: %w", o.listen, err)
+	}
+	logger.Info("serving", "addr", ln.Addr().String(), "host_key", gossh.FingerprintSHA256(signer.PublicKey()), "save_dir", o.saveDir)
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return fmt.Errorf("serving on %s: %w", o.listen, err)
+	case <-ctx.Done():
+	}
+	// Sessions get a moment to end on their own, then are cut.
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, ssh.ErrServerClosed) {
+		_ = srv.Close()
+	}
+	<-done
+	logger.Info("stopped serving", "addr", ln.Addr().String())
+	return nil
+}
+
+// shutdownGrace is how long open sessions have to end after SIGTERM.
+const shutdownGrace = 5 * time.Second
+
+// serveLogger is the structured log of connections and refusals, on
+// standard error; every value is cleaned of control characters (a login
+// name is the client's to choose).
+func serveLogger(g *globals, format string) *slog.Logger {
+	// wish's Bubble Tea middleware logs through charm's default logger (a
+	// program that ended with its session, a panic in a resize): in the
+	// same format and place, so the log stays one stream of one format.
+	f := charmlog.TextFormatter
+	if format == "json" {
+		f = charmlog.JSONFormatter
+	}
+	charmlog.SetDefault(charmlog.NewWithOptions(g.stderr, charmlog.Options{Formatter: f, ReportTimestamp: true}))
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(g.stderr, safetext.Options(nil)))
+	}
+	return slog.New(slog.NewTextHandler(g.stderr, safetext.Options(nil)))
+}
