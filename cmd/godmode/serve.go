@@ -12,6 +12,7 @@ import (
 	"charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/godmode-console/godmode/cmd/godmode/sshd"
 	"github.com/godmode-console/godmode/forensics/safetext"
 	"github.com/godmode-console/godmode/themes"
 )
@@ -34,6 +35,8 @@ type serveOptions struct {
 	saveDir         string // "" : x refused over SSH
 	readOnly        bool
 	syncEvery       time.Duration
+	httpListen      string      // "": no /healthz, /metrics
+	limits          sshd.Config // caps, failed-login rate limit, idle timeout
 }
 
 func runServe(ctx context.Context, g *globals, args []string) error {
@@ -46,6 +49,15 @@ func runServe(ctx context.Context, g *globals, args []string) error {
 	noSync := fs.Bool("no-sync", false, "do not run the sync loop in this process (a \"godmode sync --watch\" daemon does it)")
 	fs.DurationVar(&o.syncEvery, "sync-every", 5*time.Second, "how often this process's sync loop runs, when it leads an instance")
 	logFormat := fs.String("log-format", "text", "the format of the log on standard error: text or json")
+	fs.StringVar(&o.httpListen, "http-listen", "", "serve /healthz and /metrics on `ADDR` (keep it private; default: not served)")
+	o.limits = sshd.DefaultConfig()
+	fs.IntVar(&o.limits.MaxSessions, "max-sessions", o.limits.MaxSessions, "sessions open at once, all users (0: no cap)")
+	fs.IntVar(&o.limits.MaxSessionsPerUser, "max-sessions-per-user", o.limits.MaxSessionsPerUser, "sessions open at once, one user (0: no cap)")
+	fs.IntVar(&o.limits.AuthFailuresPerAddr, "auth-failures-per-addr", o.limits.AuthFailuresPerAddr, "failed logins from one address within --auth-window before it is refused for --auth-cooldown (0: no limit)")
+	fs.IntVar(&o.limits.AuthFailuresPerUser, "auth-failures-per-user", o.limits.AuthFailuresPerUser, "failed logins for one login name within --auth-window before it is refused for --auth-cooldown (0: no limit)")
+	fs.DurationVar(&o.limits.AuthWindow, "auth-window", o.limits.AuthWindow, "the window failed logins are counted in")
+	fs.DurationVar(&o.limits.AuthCooldown, "auth-cooldown", o.limits.AuthCooldown, "how long an address or login name is refused once over its limit")
+	fs.DurationVar(&o.limits.IdleTimeout, "idle-timeout", o.limits.IdleTimeout, "close a session after this long without a keystroke (0: never)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -59,6 +71,10 @@ func runServe(ctx context.Context, g *globals, args []string) error {
 		return usageError{"say which host key to use: --host-key PATH (created if missing)"}
 	case *logFormat != "text" && *logFormat != "json":
 		return usageError{fmt.Sprintf("--log-format %q: say text or json", safetext.Line(*logFormat))}
+	case o.limits.MaxSessions < 0 || o.limits.MaxSessionsPerUser < 0 || o.limits.AuthFailuresPerAddr < 0 || o.limits.AuthFailuresPerUser < 0:
+		return usageError{"--max-sessions, --max-sessions-per-user and --auth-failures-*: say 0 (no limit) or more"}
+	case o.limits.IdleTimeout < 0 || o.limits.AuthWindow < 0 || o.limits.AuthCooldown < 0:
+		return usageError{"--idle-timeout, --auth-window and --auth-cooldown: say 0 or a positive duration"}
 	case o.syncEvery < time.Second && !*noSync && !o.readOnly:
 		return usageError{fmt.Sprintf("--sync-every %s is below the 1s minimum (or say --no-sync)", o.syncEvery)}
 	}
@@ -89,13 +105,21 @@ func runServe(ctx context.Context, g *globals, args []string) error {
 	defer s.close()
 	p := startProcess(ctx, s.store, s.cfg, o.readOnly, o.syncEvery, dialN8n, logger)
 	defer p.close()
-	srv, err := newServer(p, o, signer)
+	srv, guard, err := newServer(p, o, signer)
 	if err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
 		return fmt.Errorf("--listen %s: %w", o.listen, err)
+	}
+	if o.httpListen != "" {
+		stopHTTP, err := serveHTTP(o.httpListen, guard.Handler(), logger)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopHTTP()
 	}
 	logger.Info("serving", "addr", ln.Addr().String(), "host_key", gossh.FingerprintSHA256(signer.PublicKey()), "save_dir", o.saveDir)
 	done := make(chan error, 1)
@@ -105,7 +129,9 @@ func runServe(ctx context.Context, g *globals, args []string) error {
 		return fmt.Errorf("serving on %s: %w", o.listen, err)
 	case <-ctx.Done():
 	}
-	// Sessions get a moment to end on their own, then are cut.
+	// /healthz says 503 from now, new sessions are refused, and the open
+	// ones get a moment to end on their own, then are cut.
+	guard.Drain()
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, ssh.ErrServerClosed) {

@@ -10,6 +10,7 @@ import (
 	"charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/godmode-console/godmode/cmd/godmode/sshd"
 	"github.com/godmode-console/godmode/forensics/safetext"
 	"github.com/godmode-console/godmode/model"
 )
@@ -29,7 +30,8 @@ func (sv *server) publicKey(ctx ssh.Context, key ssh.PublicKey) bool {
 	fp := gossh.FingerprintSHA256(key)
 	lctx, cancel := context.WithTimeout(ctx, authLookup)
 	defer cancel()
-	if _, err := sv.proc.store.UserByKey(lctx, fp); err != nil {
+	u, err := sv.proc.store.UserByKey(lctx, fp)
+	if err != nil {
 		reason := "unknown key"
 		if !errors.Is(err, model.ErrNotFound) {
 			reason = "key look-up failed: " + err.Error()
@@ -43,6 +45,7 @@ func (sv *server) publicKey(ctx ssh.Context, key ssh.PublicKey) bool {
 		perms.Extensions = map[string]string{}
 	}
 	perms.Extensions[extKeyFingerprint] = fp
+	sshd.SetUser(ctx, u.Email) // whose sessions the per-user cap counts
 	return true
 }
 

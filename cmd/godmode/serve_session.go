@@ -9,7 +9,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
-	bm "charm.land/wish/v2/bubbletea"
 
 	"github.com/godmode-console/godmode/forensics/safetext"
 	"github.com/godmode-console/godmode/model"
@@ -85,22 +84,20 @@ func commandName(args []string) string {
 	return ""
 }
 
-// console is the Bubble Tea middleware's program: the console for a
+// console is the Bubble Tea middleware's model: the console for a
 // session with a terminal and no command; nil hands the session on to
-// the commands.
-func (sv *server) console(s ssh.Session) *tea.Program {
+// the commands. The guard adds the session's input, output, window size,
+// colour profile and environment (not the server's terminal).
+func (sv *server) console(s ssh.Session) (tea.Model, []tea.ProgramOption) {
 	_, _, pty := s.Pty()
 	sess := sessionOf(s)
 	if !pty || len(s.Command()) > 0 || sess == nil {
-		return nil
+		return nil, nil
 	}
 	o := sessionOptions{actor: sess.actor, theme: sess.theme()}
 	o.saveDir, o.noSave = sv.saveFolder(sess.actor)
 	root := sv.proc.newRoot(sess.view, o)
-	// The input, output, window size, colour profile and environment are
-	// the session's (bm.MakeOptions), not the server's terminal.
-	opts := append(bm.MakeOptions(s), tea.WithContext(s.Context()), tea.WithoutSignalHandler())
-	return tea.NewProgram(root, opts...)
+	return root, []tea.ProgramOption{tea.WithContext(s.Context()), tea.WithoutSignalHandler()}
 }
 
 // theme is the context's theme as this client's terminal takes it: a
