@@ -16,16 +16,16 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 )
 
-// needOpenSSH is OpenSSH's client, which CI installs; elsewhere its
-// absence skips the test, said as a skip.
-func needOpenSSH(t *testing.T) string {
+// needTool is a program CI installs; elsewhere its absence skips the
+// test, said as a skip.
+func needTool(t *testing.T, name, what string) string {
 	t.Helper()
-	p, err := exec.LookPath("ssh")
+	p, err := exec.LookPath(name)
 	if err != nil {
 		if os.Getenv("CI") != "" {
-			t.Fatal("OpenSSH's ssh is not installed; .ci/run installs it")
+			t.Fatalf("%s (%s) is not installed; .ci/run installs it", what, name)
 		}
-		t.Skip("OpenSSH's ssh is not installed")
+		t.Skipf("%s (%s) is not installed", what, name)
 	}
 	return p
 }
@@ -93,7 +93,8 @@ func TestOpenSSHConsoleInTmuxAndCommandsThroughJq(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	ssh := needOpenSSH(t)
+	ssh := needTool(t, "ssh", "OpenSSH's client")
+	needTool(t, "jq", "jq")
 	f := newScriptFleet(t)
 	bin := buildBinary(t)
 	addr := startServeBinary(t, bin)
@@ -135,9 +136,6 @@ func TestOpenSSHConsoleInTmuxAndCommandsThroughJq(t *testing.T) {
 	x.waitFor("ssh to end with the console", contains("ssh exited 0"))
 
 	// A script: no terminal, JSON through jq, exit status kept.
-	if _, err := exec.LookPath("jq"); err != nil {
-		t.Fatal("jq is not installed; .ci/run installs it")
-	}
 	out, err := exec.Command("bash", "-o", "pipefail", "-c", sshCmd+" campaigns --json | jq -r '.campaigns[] | .workspace + \"/\" + .name + \" \" + .status'").CombinedOutput()
 	if err != nil {
 		t.Fatalf("ssh … campaigns --json | jq: %v\n%s", err, out)
