@@ -30,8 +30,11 @@ type Options struct {
 	// ToggleBound is the model's bound on a toggle's n8n call, when
 	// configured: the switch's spinner ends at most a few seconds after it.
 	ToggleBound time.Duration
-	// Commands adds ":" commands (later views register theirs here).
+	// Commands adds ":" commands that open no screen of their own.
 	Commands []Command
+	// Screens registers screens besides the built-in ones (builtinScreens):
+	// each with its id, title and the commands that open it.
+	Screens []ScreenSpec
 }
 
 func (o Options) withDefaults() Options {
