@@ -228,7 +228,10 @@ func (r *Root) footer() string {
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 		})
 	}
-	own, _ := r.withBack(r.current().ShortHelp())
+	own, found := r.withBack(r.current().ShortHelp())
+	if back, ok := r.backKey(); ok && !found {
+		own = append(own, back)
+	}
 	return r.help.ShortHelpView(append(own, r.globalShort()...))
 }
 
