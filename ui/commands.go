@@ -11,7 +11,6 @@ import (
 	"github.com/godmode-console/godmode/themes"
 	"github.com/godmode-console/godmode/ui/common"
 	"github.com/godmode-console/godmode/ui/views/audit"
-	"github.com/godmode-console/godmode/ui/views/drift"
 	"github.com/godmode-console/godmode/ui/views/fleet"
 )
 
@@ -28,24 +27,33 @@ type Command struct {
 	SuperAdmin bool
 }
 
-// DefaultCommands is the built-in command table.
-func DefaultCommands() []Command {
+// DefaultCommands is the built-in command table: the commands of the
+// registered screens, then those of the console itself.
+func DefaultCommands() []Command { return commandsOf(builtinScreens()) }
+
+// commandsOf is the palette: each screen's commands in the order of the
+// registry (a command without Run opens its screen), then the console's.
+func commandsOf(specs []ScreenSpec) []Command {
+	var out []Command
+	for _, spec := range specs {
+		for _, c := range spec.Commands {
+			if c.Run == nil {
+				c.Run = showScreen(spec.ID, c.Name)
+			}
+			out = append(out, c)
+		}
+	}
+	return append(out, consoleCommands()...)
+}
+
+// consoleCommands open no screen.
+func consoleCommands() []Command {
 	return []Command{
-		{Name: "ws", Aliases: []string{"workspaces", "fleet"}, Help: "workspaces pane", Run: showFleet(fleet.Workspaces)},
-		{Name: "campaigns", Aliases: []string{"camp", "c"}, Help: "campaigns pane", Run: showFleet(fleet.Campaigns)},
-		{Name: "executions", Aliases: []string{"ex", "exec"}, Help: "executions pane", Run: showFleet(fleet.Executions)},
-		{Name: "audit", Aliases: []string{"a"}, Args: "[ws=<slug>] [actor=<name>] [outcome=<ok|noop|failed|rolled_back>]", Help: "audit trail", Run: runAudit},
-		{Name: "instances", Aliases: []string{"inst", "n8n"}, Help: "n8n instances", SuperAdmin: true, Run: func(r *Root, _ []string) tea.Cmd {
-			r.active = viewInstances
-			return tea.Batch(r.instances.Load(), r.refreshNow())
-		}},
-		{Name: "drift", Aliases: []string{"findings"}, Help: "what sync found and corrected, newest first", Run: showDrift(drift.Recent)},
-		{Name: "unmanaged", Aliases: []string{"orphans"}, Help: "n8n workflows no campaign owns", SuperAdmin: true, Run: showDrift(drift.Unmanaged)},
 		{Name: "ctx", Aliases: []string{"context"}, Help: "show the context", Run: func(r *Root, _ []string) tea.Cmd {
 			return statusCmd(common.Note(fmt.Sprintf("context %q (switch contexts with godmode --context <name>)", r.context())))
 		}},
 		{Name: "theme", Args: "<name>", Help: "switch theme", Run: runTheme},
-		{Name: "refresh", Aliases: []string{"r"}, Help: "poll now", Run: func(r *Root, _ []string) tea.Cmd { return r.refreshNow() }},
+		{Name: "refresh", Aliases: []string{"r"}, Help: "poll now", Run: func(r *Root, _ []string) tea.Cmd { return r.refreshAll() }},
 		{Name: "help", Aliases: []string{"h", "?"}, Help: "all keys and commands", Run: func(r *Root, _ []string) tea.Cmd {
 			r.showHelp, r.helpTop = true, 0
 			return nil
@@ -54,11 +62,23 @@ func DefaultCommands() []Command {
 	}
 }
 
+// showScreen is the Run of a command that only opens its screen.
+func showScreen(id, name string) func(*Root, []string) tea.Cmd {
+	return func(r *Root, args []string) tea.Cmd {
+		if len(args) > 0 {
+			return statusCmd(common.Problem(":" + name + " takes no arguments"))
+		}
+		return r.Show(id)
+	}
+}
+
+// showFleet brings the fleet back (closing what is above it) with a pane
+// in focus.
 func showFleet(p fleet.Pane) func(*Root, []string) tea.Cmd {
 	return func(r *Root, _ []string) tea.Cmd {
-		r.active = viewFleet
+		cmd := r.Show(screenFleet)
 		r.fleet.SetFocus(p)
-		return nil
+		return cmd
 	}
 }
 
@@ -80,13 +100,15 @@ func runAudit(r *Root, args []string) tea.Cmd {
 			return statusCmd(common.Problem(fmt.Sprintf(":audit: unknown filter %q; use ws=, actor= or outcome=", k)))
 		}
 	}
-	r.audit.SetWorkspaces(r.fleet.Workspaces())
-	cmd, err := r.audit.SetFilter(f)
-	if err != nil {
+	s, _ := r.screen(screenAudit)
+	a := s.(auditScreen)
+	a.SetWorkspaces(r.fleet.Workspaces())
+	// The load SetFilter starts is dropped: Show loads the screen as its
+	// newest request.
+	if _, err := a.SetFilter(f); err != nil {
 		return statusCmd(common.Problem(":audit: " + err.Error()))
 	}
-	r.active = viewAudit
-	return cmd
+	return r.Show(screenAudit)
 }
 
 func runTheme(r *Root, args []string) tea.Cmd {

@@ -36,11 +36,11 @@ func TestCommandsSwitchViews(t *testing.T) {
 	mustContain(t, plain(r.Render()), "Audit trail [1] · ws=globex", "drift_correct")
 
 	keys(r, ":", "campaigns", "enter")
-	if r.active != viewFleet || r.Fleet().Focus() != fleet.Campaigns {
-		t.Errorf(":campaigns left view %d pane %s", r.active, r.Fleet().Focus())
+	if r.topID() != screenFleet || r.Fleet().Focus() != fleet.Campaigns {
+		t.Errorf(":campaigns left screen %s pane %s", r.topID(), r.Fleet().Focus())
 	}
 	keys(r, ":", "au", "enter") // a unique prefix runs the command
-	if r.active != viewAudit {
+	if r.topID() != screenAudit {
 		t.Error(":au did not open the audit trail")
 	}
 }

@@ -245,7 +245,7 @@ func TestForensicsSavesTheSanitizedExecution(t *testing.T) {
 	b := forensicsBackend(t, "execution-error-http-429-with-binary.json", "5", "error")
 	r := newRoot(b, Options{})
 	dir := t.TempDir()
-	r.forensics = fxview.New(b, fxview.Options{Actor: superAdmin, Theme: r.theme, Now: uitest.FixedClock, SaveDir: dir})
+	r.replace(screenForensics, executionScreen{fxview.New(b, fxview.Options{Actor: superAdmin, Theme: r.theme, Now: uitest.FixedClock, SaveDir: dir})})
 	sized(r, 160, 45)
 	deliver(r, r.Init())
 	keys(r, "tab", "tab", "enter", "x")

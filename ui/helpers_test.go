@@ -52,7 +52,7 @@ var deliverWait = 300 * time.Millisecond
 // would, and stops at timers (poll ticks, spinner frames).
 func deliver(r *Root, cmd tea.Cmd) {
 	for _, msg := range uitest.Run(cmd, deliverWait) {
-		if _, ok := msg.(spinner.TickMsg); ok {
+		if _, ok := unaddressed(msg).(spinner.TickMsg); ok {
 			continue
 		}
 		_, next := r.Update(msg)

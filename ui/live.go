@@ -74,22 +74,24 @@ func (r *Root) updateLive(msg tea.Msg) (cmd tea.Cmd, handled bool) {
 	return nil, false
 }
 
-// changed refreshes what a set concerns: the poll's data (workspaces, the
-// shown workspace's campaigns, audit or instances when open) unless only
-// findings changed, in which case the header's health alone; the drift
-// views when findings changed and one is open; and the status line when
-// sync recorded something new.
+// changed refreshes what a set concerns, and nothing else: the fleet and
+// the header by a poll when the fleet's tables changed, the header's
+// health alone when only what it counts did (findings, instances), each
+// other screen on the stack that the set concerns by its own reload, and
+// the status line when sync recorded something new.
 func (r *Root) changed(msg changesMsg) tea.Cmd {
 	s := msg.set
 	cmds := []tea.Cmd{waitChanges(msg.feed)}
-	onlyFindings := !s.Resync && len(s.Tables) == 1 && s.Tables[model.TableSyncFindings]
-	if onlyFindings {
-		cmds = append(cmds, r.refreshHealth())
-	} else {
+	switch {
+	case r.stack[0].s.Concerns(s):
 		cmds = append(cmds, r.refreshNow())
+	case s.Has(model.TableSyncFindings) || s.Has(model.TableInstances):
+		cmds = append(cmds, r.refreshHealth())
 	}
-	if s.Has(model.TableSyncFindings) {
-		cmds = append(cmds, r.reloadDrift())
+	for _, f := range r.stack[1:] {
+		if f.s.Concerns(s) {
+			cmds = append(cmds, r.reload(f))
+		}
 	}
 	if len(s.NewFindings) > 0 || s.MoreFindings > 0 {
 		cmds = append(cmds, r.news(s.NewFindings, s.MoreFindings))
@@ -117,27 +119,23 @@ func (r *Root) news(ids []int64, more int) tea.Cmd {
 	}
 }
 
-// reloadDrift reloads the drift view that is open, if one is.
+// reloadDrift reloads the drift screens on the stack.
 func (r *Root) reloadDrift() tea.Cmd {
-	switch r.active {
-	case viewDrift:
-		return r.drift.Load()
-	case viewUnmanaged:
-		return r.unmanaged.Load()
+	var cmds []tea.Cmd
+	for _, f := range r.stack {
+		if _, ok := f.s.(driftScreen); ok {
+			cmds = append(cmds, r.reload(f))
+		}
 	}
-	return nil
+	return tea.Batch(cmds...)
 }
 
 // showDrift opens ":drift" or ":unmanaged".
-func showDrift(mode drift.Mode) func(*Root, []string) tea.Cmd {
+func showDrift(id string, mode drift.Mode) func(*Root, []string) tea.Cmd {
 	return func(r *Root, args []string) tea.Cmd {
 		if len(args) > 0 {
 			return statusCmd(common.Problem(":" + mode.String() + " takes no arguments: filter with / and sort with s once it is open"))
 		}
-		r.active = viewDrift
-		if mode == drift.Unmanaged {
-			r.active = viewUnmanaged
-		}
-		return r.reloadDrift()
+		return r.Show(id)
 	}
 }

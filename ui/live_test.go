@@ -110,8 +110,8 @@ func TestDriftViewKeysFilterByKind(t *testing.T) {
 	keys(r, "/", "globex", "enter")
 	mustContain(t, plain(r.Render()), "Drift [2]", "/globex  2 of 6")
 	keys(r, "esc", "esc")
-	if r.active != viewFleet {
-		t.Errorf("esc esc left view %d, want the fleet", r.active)
+	if r.topID() != screenFleet {
+		t.Errorf("esc esc left screen %s, want the fleet", r.topID())
 	}
 }
 

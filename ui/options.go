@@ -30,12 +30,15 @@ type Options struct {
 	// ToggleBound is the model's bound on a toggle's n8n call, when
 	// configured: the switch's spinner ends at most a few seconds after it.
 	ToggleBound time.Duration
-	// Commands adds ":" commands (later views register theirs here).
+	// Commands adds ":" commands that open no screen of their own.
 	Commands []Command
 	// SaveDir is where x saves an execution ("": the working directory);
 	// NoSave, when set, refuses x with that reason (an SSH session whose
 	// operator named no folder for it).
 	SaveDir, NoSave string
+	// Screens registers screens besides the built-in ones (builtinScreens):
+	// each with its id, title and the commands that open it.
+	Screens []ScreenSpec
 }
 
 func (o Options) withDefaults() Options {

@@ -8,9 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/godmode-console/godmode/model"
-	"github.com/godmode-console/godmode/ui/views/audit"
 	"github.com/godmode-console/godmode/ui/views/fleet"
-	"github.com/godmode-console/godmode/ui/views/instances"
 )
 
 // PollTimeout bounds one poll, so a hung n8n cannot hold the loop.
@@ -21,11 +19,9 @@ type pollTickMsg struct{ seq int }
 
 // pollDoneMsg is one poll's answers.
 type pollDoneMsg struct {
-	health    model.Health
-	fleet     fleet.SnapshotMsg
-	audit     *audit.LoadedMsg
-	instances *instances.LoadedMsg
-	err       error
+	health model.Health
+	fleet  fleet.SnapshotMsg
+	err    error
 }
 
 // poll state: at most one poll runs; the next is scheduled only when it
@@ -63,33 +59,16 @@ func (r *Root) startPoll() tea.Cmd {
 	r.poll.running = true
 	b := r.backend
 	ff := r.fleet.Fetch()
-	var af func(context.Context) audit.LoadedMsg
-	var inf func(context.Context) instances.LoadedMsg
-	switch r.active {
-	case viewAudit:
-		af = r.audit.Fetch()
-	case viewInstances:
-		inf = r.instances.Fetch()
-	}
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), PollTimeout)
 		defer cancel()
 		// The fleet first, health after: a read of n8n that ran out of time
 		// in this poll is then already in the header it draws.
 		d := pollDoneMsg{fleet: ff(ctx)}
-		errs := []error{d.fleet.Err}
-		if af != nil {
-			a := af(ctx)
-			d.audit, errs = &a, append(errs, a.Err)
-		}
-		if inf != nil {
-			i := inf(ctx)
-			d.instances, errs = &i, append(errs, i.Err)
-		}
 		d.health = b.Health(ctx)
 		// Only Postgres makes the data stale: a down n8n instance marks its
 		// own workspaces (fleet.SnapshotMsg.ExecErr), never the others'.
-		d.err = errors.Join(errs...)
+		d.err = d.fleet.Err
 		if !d.health.DBOK {
 			// The failed reads above are this one's consequences.
 			d.err = errors.New("postgres: " + orUnknown(d.health.DBError))
@@ -117,13 +96,11 @@ func (r *Root) pollDone(d pollDoneMsg) tea.Cmd {
 	} else {
 		p.failures++
 	}
-	cmds := []tea.Cmd{r.fleet.Update(d.fleet)}
-	r.audit.SetWorkspaces(r.fleet.Workspaces())
-	if d.audit != nil {
-		cmds = append(cmds, r.audit.Update(*d.audit))
-	}
-	if d.instances != nil {
-		cmds = append(cmds, r.instances.Update(*d.instances))
+	cmds := []tea.Cmd{r.updateScreen(r.stack[0], d.fleet)}
+	for _, s := range r.built {
+		if w, ok := s.(workspaceAware); ok {
+			w.SetWorkspaces(r.fleet.Workspaces())
+		}
 	}
 	if p.again {
 		p.again = false
@@ -139,6 +116,9 @@ func (r *Root) schedule() tea.Cmd {
 	seq := r.poll.seq
 	return tea.Tick(r.poll.delay(), func(time.Time) tea.Msg { return pollTickMsg{seq: seq} })
 }
+
+// refreshAll polls at once and reloads the screen in front ("r").
+func (r *Root) refreshAll() tea.Cmd { return tea.Batch(r.refreshNow(), r.reloadTop()) }
 
 // refreshNow polls at once, dropping the tick already scheduled.
 func (r *Root) refreshNow() tea.Cmd {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -10,34 +11,8 @@ import (
 
 	"github.com/godmode-console/godmode/themes"
 	"github.com/godmode-console/godmode/ui/common"
-	"github.com/godmode-console/godmode/ui/views/audit"
-	"github.com/godmode-console/godmode/ui/views/drift"
 	"github.com/godmode-console/godmode/ui/views/fleet"
-	fxview "github.com/godmode-console/godmode/ui/views/forensics"
-	"github.com/godmode-console/godmode/ui/views/instances"
 )
-
-type viewID int
-
-const (
-	viewFleet viewID = iota
-	viewAudit
-	viewInstances
-	viewDrift
-	viewUnmanaged
-	viewForensics
-)
-
-// view is what the root asks of each screen.
-type view interface {
-	Update(tea.Msg) tea.Cmd
-	View() string
-	SetSize(w, h int)
-	SetTheme(*themes.Theme)
-	ShortHelp() []key.Binding
-	FullHelp() [][]key.Binding
-	Capturing() bool
-}
 
 // globalKeys work everywhere unless a dialog or a filter has the keyboard.
 type globalKeys struct {
@@ -54,21 +29,23 @@ func newGlobalKeys() globalKeys {
 	}
 }
 
-// Root is the console: it routes messages to the active view, runs the
-// poll, and draws the header, status line and footer around the view.
+// Root is the console: a stack of screens (the fleet at the bottom), the
+// poll, and the header, status line and footer drawn around the screen in
+// front. Keys go to the screen in front; what a screen's commands answer
+// goes back to that screen only.
 type Root struct {
 	backend Backend
 	opts    Options
 	theme   *themes.Theme
 	now     func() time.Time
 
-	fleet     *fleet.Model
-	audit     *audit.Model
-	instances *instances.Model
-	drift     *drift.Model // ":drift"
-	unmanaged *drift.Model // ":unmanaged"
-	forensics *fxview.Model
-	active    viewID
+	// fleet is the bottom of the stack: the poll reads it with the
+	// header's health, and the header names the actor's role in it.
+	fleet *fleet.Model
+	specs map[string]ScreenSpec // the registry, by id
+	built map[string]Screen     // screens built so far, by id
+	stack []*frame              // stack[0] is the fleet
+	seq   uint64                // the last showing of a screen numbered
 
 	commands  []Command
 	superOnly []Command // not offered to this actor: named when typed anyway
@@ -89,8 +66,16 @@ type Root struct {
 // New builds the console for a backend.
 func New(b Backend, o Options) *Root {
 	o = o.withDefaults()
-	r := &Root{backend: b, opts: o, theme: o.Theme, now: o.Now, keys: newGlobalKeys()}
-	for _, c := range append(DefaultCommands(), o.Commands...) {
+	r := &Root{backend: b, opts: o, theme: o.Theme, now: o.Now, keys: newGlobalKeys(),
+		specs: map[string]ScreenSpec{}, built: map[string]Screen{}}
+	specs := append(builtinScreens(), o.Screens...)
+	for _, spec := range specs {
+		if _, dup := r.specs[spec.ID]; dup || spec.ID == "" || spec.New == nil {
+			panic(fmt.Sprintf("ui: screen %q registered twice, without an id or without New", spec.ID))
+		}
+		r.specs[spec.ID] = spec
+	}
+	for _, c := range append(commandsOf(specs), o.Commands...) {
 		// k9s style: the palette offers only what this actor may open.
 		if !c.SuperAdmin || o.Actor.SuperAdmin {
 			r.commands = append(r.commands, c)
@@ -99,13 +84,11 @@ func New(b Backend, o Options) *Root {
 		}
 	}
 	r.poll.interval = o.PollInterval
-	r.fleet = fleet.New(b, fleet.Options{Actor: o.Actor, ReadOnly: o.ReadOnly, Theme: o.Theme, Now: o.Now, ToggleBound: o.ToggleBound})
-	r.audit = audit.New(b, o.Theme, o.Now)
-	r.instances = instances.New(b, o.Theme, o.Now)
-	r.drift = drift.New(b, drift.Recent, o.Theme, o.Now)
-	r.unmanaged = drift.New(b, drift.Unmanaged, o.Theme, o.Now)
-	r.forensics = fxview.New(b, fxview.Options{Actor: o.Actor, ReadOnly: o.ReadOnly, Theme: o.Theme, Now: o.Now, SaveDir: o.SaveDir, NoSave: o.NoSave})
 	r.help = help.New()
+	fs, _ := r.screen(screenFleet)
+	r.fleet = fs.(fleetScreen).Model
+	r.seq++
+	r.stack = []*frame{{id: screenFleet, title: r.specs[screenFleet].Title, s: fs, inst: r.seq}}
 	r.setTheme(o.Theme)
 	return r
 }
@@ -119,16 +102,10 @@ func (r *Root) setTheme(th *themes.Theme) {
 	r.cmdline = common.NewInput(th, ":")
 	r.cmdline.ShowSuggestions = true
 	r.cmdline.SetSuggestions(r.commandNames())
-	for _, v := range r.views() {
-		v.SetTheme(th)
+	for _, s := range r.built {
+		s.SetTheme(th)
 	}
 }
-
-func (r *Root) views() []view {
-	return []view{r.fleet, r.audit, r.instances, r.drift, r.unmanaged, r.forensics}
-}
-
-func (r *Root) current() view { return r.views()[r.active] }
 
 func (r *Root) context() string {
 	if r.opts.Context != "" {
@@ -145,10 +122,13 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if cmd, ok := r.updateLive(msg); ok {
 		return r, cmd
 	}
-	if cmd, ok := r.updateForensics(msg); ok {
-		return r, cmd
-	}
 	switch msg := msg.(type) {
+	case addressedMsg:
+		return r, r.routeAddressed(msg)
+	case common.OpenMsg:
+		return r, r.open(msg.Screen, msg.Arg, true)
+	case fleet.OpenExecutionMsg:
+		return r, r.open(screenForensics, msg, true)
 	case tea.WindowSizeMsg:
 		r.width, r.height = msg.Width, msg.Height
 		r.layout()
@@ -157,11 +137,11 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.seq != r.poll.seq || r.poll.running {
 			return r, nil
 		}
-		return r, r.startPoll()
+		return r, tea.Batch(r.startPoll(), r.reloadTop())
 	case pollDoneMsg:
-		return r, tea.Batch(r.pollDone(msg), r.reloadDrift())
+		return r, r.pollDone(msg)
 	case common.RefreshMsg:
-		return r, r.refreshNow()
+		return r, r.refreshAll()
 	case common.StatusMsg:
 		return r, r.setStatus(msg)
 	case clearStatusMsg:
@@ -176,13 +156,9 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseWheelMsg:
 		return r, r.mouse(msg, msg.Mouse())
 	}
-	// Results of views' commands (loads, toggles, spinner ticks) go to
-	// every view; each keeps only its own message types.
-	var cmds []tea.Cmd
-	for _, v := range r.views() {
-		cmds = append(cmds, v.Update(msg))
-	}
-	return r, tea.Batch(cmds...)
+	// What screens start comes back addressed (above); anything else is
+	// for the screen in front.
+	return r, r.updateScreen(r.top(), msg)
 }
 
 func (r *Root) key(msg tea.KeyPressMsg) tea.Cmd {
@@ -215,7 +191,7 @@ func (r *Root) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	if r.current().Capturing() {
-		return r.current().Update(msg)
+		return r.updateScreen(r.top(), msg)
 	}
 	switch {
 	case key.Matches(msg, r.keys.Quit):
@@ -228,12 +204,12 @@ func (r *Root) key(msg tea.KeyPressMsg) tea.Cmd {
 		r.cmdline.Reset()
 		return r.cmdline.Focus()
 	case key.Matches(msg, r.keys.Refresh):
-		return r.refreshNow()
-	case msg.String() == "esc" && r.active != viewFleet:
-		r.active = viewFleet
+		return r.refreshAll()
+	case msg.String() == "esc" && len(r.stack) > 1:
+		r.pop()
 		return nil
 	}
-	return r.current().Update(msg)
+	return r.updateScreen(r.top(), msg)
 }
 
 func (r *Root) commandKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -269,7 +245,7 @@ func (r *Root) mouse(msg tea.Msg, mo tea.Mouse) tea.Cmd {
 	case tea.MouseWheelMsg:
 		msg = tea.MouseWheelMsg(mo)
 	}
-	return r.current().Update(msg)
+	return r.updateScreen(r.top(), msg)
 }
 
 type clearStatusMsg struct{ seq int }
@@ -299,8 +275,8 @@ func (r *Root) tooSmall() bool { return r.width < MinWidth || r.height < MinHeig
 func (r *Root) layout() {
 	r.help.SetWidth(r.width)
 	r.cmdline.SetWidth(max(10, r.width-4))
-	for _, v := range r.views() {
-		v.SetSize(r.width, r.bodyHeight())
+	for _, s := range r.built {
+		s.SetSize(r.width, r.bodyHeight())
 	}
 }
 

@@ -228,7 +228,39 @@ func (r *Root) footer() string {
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 		})
 	}
-	return r.help.ShortHelpView(append(r.current().ShortHelp(), r.globalShort()...))
+	own, found := r.withBack(r.current().ShortHelp())
+	if back, ok := r.backKey(); ok && !found {
+		own = append(own, back)
+	}
+	return r.help.ShortHelpView(append(own, r.globalShort()...))
+}
+
+// backKey is esc on a screen above the fleet, named for the screen it goes
+// back to.
+func (r *Root) backKey() (key.Binding, bool) {
+	p := r.previous()
+	if p == nil {
+		return key.Binding{}, false
+	}
+	return key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to "+p.title)), true
+}
+
+// withBack puts the root's esc in place of a screen's own: where esc goes
+// depends on the stack, which the screen does not know.
+func (r *Root) withBack(bs []key.Binding) ([]key.Binding, bool) {
+	back, ok := r.backKey()
+	if !ok {
+		return bs, false
+	}
+	out := make([]key.Binding, len(bs))
+	found := false
+	for i, b := range bs {
+		if ks := b.Keys(); len(ks) == 1 && ks[0] == "esc" {
+			b, found = back, true
+		}
+		out[i] = b
+	}
+	return out, found
 }
 
 // helpView is "?": every binding of the active view and the global ones,
@@ -241,7 +273,17 @@ func (r *Root) helpView() string {
 // keys, every command.
 func (r *Root) helpLines() []string {
 	th := r.theme
-	groups := append(r.current().FullHelp(), []key.Binding{r.keys.Command, r.keys.Help, r.keys.Refresh, r.keys.Quit})
+	var groups [][]key.Binding
+	hasBack := false
+	for _, g := range r.current().FullHelp() {
+		g, found := r.withBack(g)
+		groups, hasBack = append(groups, g), hasBack || found
+	}
+	global := []key.Binding{r.keys.Command, r.keys.Help, r.keys.Refresh, r.keys.Quit}
+	if back, ok := r.backKey(); ok && !hasBack {
+		global = append([]key.Binding{back}, global...)
+	}
+	groups = append(groups, global)
 	var b strings.Builder
 	b.WriteString(th.DialogTitle.Render("Keys") + "\n")
 	full := r.help

@@ -58,7 +58,7 @@ type LoadedMsg struct {
 type keyMap struct {
 	Table         table.KeyMap
 	Outcome, Back key.Binding
-	Clear         key.Binding
+	Clear, Open   key.Binding
 }
 
 // Model is the audit view.
@@ -81,6 +81,7 @@ func New(b Backend, th *themes.Theme, now common.Clock) *Model {
 		Table:   table.DefaultKeyMap(),
 		Outcome: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "cycle outcome filter")),
 		Clear:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "clear filters")),
+		Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "details")),
 		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to fleet")),
 	}
 	m.build()
@@ -229,6 +230,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			case key.Matches(msg, m.keys.Clear):
 				m.filter = Filter{}
 				return m.load()
+			case key.Matches(msg, m.keys.Open):
+				return m.open()
 			}
 		}
 	}
@@ -236,6 +239,22 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	m.table, cmd = m.table.Update(table.Inset(msg, 1, 1))
 	return cmd
 }
+
+// open asks for the entry under the cursor on a screen of its own.
+func (m *Model) open() tea.Cmd {
+	e, ok := m.table.Selected()
+	if !ok {
+		return nil
+	}
+	arg := Entry{Entry: e, Workspace: m.slug(e.WorkspaceID)}
+	if arg.Workspace == "-" {
+		arg.Workspace = ""
+	}
+	return func() tea.Msg { return common.OpenMsg{Screen: EntryScreen, Arg: arg} }
+}
+
+// Selected is the entry under the cursor.
+func (m *Model) Selected() (model.AuditEntry, bool) { return m.table.Selected() }
 
 // SetSize sets the view's area.
 func (m *Model) SetSize(w, h int) {
@@ -254,12 +273,12 @@ func (m *Model) Capturing() bool { return m.table.Filtering() }
 
 // ShortHelp is the footer.
 func (m *Model) ShortHelp() []key.Binding {
-	return m.table.Help(m.keys.Outcome, m.keys.Clear, m.keys.Back)
+	return m.table.Help(m.keys.Open, m.keys.Outcome, m.keys.Clear, m.keys.Back)
 }
 
 // FullHelp is the "?" help.
 func (m *Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{m.keys.Table.Bindings(), {m.keys.Outcome, m.keys.Clear, m.keys.Back}}
+	return [][]key.Binding{m.keys.Table.Bindings(), {m.keys.Open, m.keys.Outcome, m.keys.Clear, m.keys.Back}}
 }
 
 // View draws the trail in a pane.

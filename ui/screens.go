@@ -1,0 +1,132 @@
+package ui
+
+import (
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/ui/views/audit"
+	"github.com/godmode-console/godmode/ui/views/drift"
+	"github.com/godmode-console/godmode/ui/views/fleet"
+	fxview "github.com/godmode-console/godmode/ui/views/forensics"
+	"github.com/godmode-console/godmode/ui/views/instances"
+)
+
+// Screen ids the root itself names: the bottom of the stack, and the
+// screen enter on an execution opens.
+const (
+	screenFleet     = "fleet"
+	screenAudit     = "audit"
+	screenForensics = "forensics"
+)
+
+// builtinScreens is the registry: every screen of the console, the
+// commands that open it and what it reloads on. Adding a screen is adding
+// a spec here (or in Options.Screens); nothing else in the root names it.
+func builtinScreens() []ScreenSpec {
+	return []ScreenSpec{
+		{ID: screenFleet, Title: "fleet", New: newFleetScreen, Commands: []Command{
+			{Name: "ws", Aliases: []string{"workspaces", "fleet"}, Help: "workspaces pane", Run: showFleet(fleet.Workspaces)},
+			{Name: "campaigns", Aliases: []string{"camp", "c"}, Help: "campaigns pane", Run: showFleet(fleet.Campaigns)},
+			{Name: "executions", Aliases: []string{"ex", "exec"}, Help: "executions pane", Run: showFleet(fleet.Executions)},
+		}},
+		{ID: screenAudit, Title: "audit trail", New: newAuditScreen, Commands: []Command{
+			{Name: "audit", Aliases: []string{"a"}, Args: "[ws=<slug>] [actor=<name>] [outcome=<ok|noop|failed|rolled_back>]", Help: "audit trail", Run: runAudit},
+		}},
+		{ID: audit.EntryScreen, Title: "audit entry", New: func(e Env) Screen {
+			return entryScreen{audit.NewDetail(e.Options.Theme, e.Options.Now)}
+		}},
+		{ID: "instances", Title: "instances", New: func(e Env) Screen {
+			return instancesScreen{instances.New(e.Backend, e.Options.Theme, e.Options.Now)}
+		}, Commands: []Command{
+			{Name: "instances", Aliases: []string{"inst", "n8n"}, Help: "n8n instances", SuperAdmin: true, Run: func(r *Root, _ []string) tea.Cmd {
+				// The header's counts are read again with the list.
+				return tea.Batch(r.Show("instances"), r.refreshNow())
+			}},
+		}},
+		{ID: "drift", Title: "drift", New: newDriftScreen(drift.Recent), Commands: []Command{
+			{Name: "drift", Aliases: []string{"findings"}, Help: "what sync found and corrected, newest first", Run: showDrift("drift", drift.Recent)},
+		}},
+		{ID: "unmanaged", Title: "unmanaged", New: newDriftScreen(drift.Unmanaged), Commands: []Command{
+			{Name: "unmanaged", Aliases: []string{"orphans"}, Help: "n8n workflows no campaign owns", SuperAdmin: true, Run: showDrift("unmanaged", drift.Unmanaged)},
+		}},
+		{ID: screenForensics, Title: "execution", New: func(e Env) Screen {
+			o := e.Options
+			return executionScreen{fxview.New(e.Backend, fxview.Options{Actor: o.Actor, ReadOnly: o.ReadOnly, Theme: o.Theme, Now: o.Now, SaveDir: o.SaveDir, NoSave: o.NoSave})}
+		}},
+	}
+}
+
+// fleetScreen is the bottom of the stack. The poll reads it, with the
+// header's health, so its Reload is the poll's business.
+type fleetScreen struct{ *fleet.Model }
+
+func newFleetScreen(e Env) Screen {
+	o := e.Options
+	return fleetScreen{fleet.New(e.Backend, fleet.Options{Actor: o.Actor, ReadOnly: o.ReadOnly, Theme: o.Theme, Now: o.Now, ToggleBound: o.ToggleBound})}
+}
+
+func (fleetScreen) Concerns(s model.ChangeSet) bool {
+	return s.Has(model.TableWorkspaces) || s.Has(model.TableCampaigns) || s.Has(model.TableInstances)
+}
+
+func (fleetScreen) Reload() tea.Cmd { return nil }
+
+type auditScreen struct{ *audit.Model }
+
+func newAuditScreen(e Env) Screen {
+	return auditScreen{audit.New(e.Backend, e.Options.Theme, e.Options.Now)}
+}
+
+func (s auditScreen) Init() tea.Cmd                  { return s.Load() }
+func (s auditScreen) Reload() tea.Cmd                { return s.Load() }
+func (auditScreen) Concerns(cs model.ChangeSet) bool { return cs.Has(model.TableAudit) }
+
+// entryScreen is one audit entry: it is written once, so nothing that
+// changes elsewhere concerns it.
+type entryScreen struct{ *audit.Detail }
+
+func (entryScreen) Concerns(model.ChangeSet) bool { return false }
+func (entryScreen) Reload() tea.Cmd               { return nil }
+
+type instancesScreen struct{ *instances.Model }
+
+func (s instancesScreen) Init() tea.Cmd                  { return s.Load() }
+func (s instancesScreen) Reload() tea.Cmd                { return s.Load() }
+func (instancesScreen) Concerns(cs model.ChangeSet) bool { return cs.Has(model.TableInstances) }
+
+type driftScreen struct{ *drift.Model }
+
+func newDriftScreen(mode drift.Mode) func(Env) Screen {
+	return func(e Env) Screen { return driftScreen{drift.New(e.Backend, mode, e.Options.Theme, e.Options.Now)} }
+}
+
+func (s driftScreen) Init() tea.Cmd                  { return s.Load() }
+func (s driftScreen) Reload() tea.Cmd                { return s.Load() }
+func (driftScreen) Concerns(cs model.ChangeSet) bool { return cs.Has(model.TableSyncFindings) }
+
+// executionScreen reads one execution when opened on it; it follows a
+// retry itself, so no change set concerns it.
+type executionScreen struct{ *fxview.Model }
+
+func (s executionScreen) Open(arg any) tea.Cmd {
+	msg, ok := arg.(fleet.OpenExecutionMsg)
+	if !ok {
+		return nil
+	}
+	src := fxview.Source{CampaignID: msg.Campaign.ID, Campaign: msg.Campaign.Name, Workspace: msg.Workspace, WorkspaceID: msg.Campaign.WorkspaceID}
+	return s.Model.Open(src, msg.Execution.ID)
+}
+
+func (executionScreen) Concerns(model.ChangeSet) bool { return false }
+func (executionScreen) Reload() tea.Cmd               { return nil }
+
+// workspaceAware screens are taught the workspaces' slugs after each poll.
+type workspaceAware interface {
+	SetWorkspaces([]model.WorkspaceSummary)
+}
+
+// Forensics is the forensics screen (tests use it).
+func (r *Root) Forensics() *fxview.Model {
+	s, _ := r.screen(screenForensics)
+	return s.(executionScreen).Model
+}
