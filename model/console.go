@@ -27,7 +27,8 @@ type Console struct {
 
 	readTimeout time.Duration
 
-	feed changeFeed // what the listener saw, for the UI (changes.go)
+	feed changeFeed    // what the listener saw, for the sessions (changes.go)
+	own  *subscription // the console's own reader (Changes)
 }
 
 // ConsoleOptions configure a Console.
@@ -61,8 +62,10 @@ func NewConsole(store Store, dial Dialer, opt ConsoleOptions) *Console {
 	if opt.ReadTimeout <= 0 {
 		opt.ReadTimeout = DefaultReadTimeout
 	}
-	return &Console{store: store, clients: &clients{store: store, dial: dial}, readOnly: opt.ReadOnly,
+	c := &Console{store: store, clients: &clients{store: store, dial: dial}, readOnly: opt.ReadOnly,
 		context: opt.Context, log: opt.Log, now: opt.Now, toggleTimeout: opt.ToggleTimeout, readTimeout: opt.ReadTimeout}
+	c.own = c.feed.subscribe()
+	return c
 }
 
 // ReadOnly says whether this console refuses every change.
