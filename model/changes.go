@@ -39,6 +39,9 @@ const maxNewFindings = 50
 type ChangeSet struct {
 	Tables     map[string]bool
 	Workspaces map[int64]bool
+	// Campaigns are the campaign rows changed (a toggle, sync's
+	// corrections): their executions panes are what a set asks n8n about.
+	Campaigns map[int64]bool
 	// NewFindings are sync_findings rows inserted in the window, oldest
 	// first, so a console can say what sync just found or corrected.
 	NewFindings  []int64
@@ -53,6 +56,10 @@ func (s ChangeSet) Has(table string) bool { return s.Resync || s.Tables[table] }
 
 // HasWorkspace says whether the set concerns a workspace's rows.
 func (s ChangeSet) HasWorkspace(id int64) bool { return s.Resync || s.Workspaces[id] }
+
+// HasCampaign says whether the set changed a campaign's row (always,
+// after a resync): only then need its executions be asked of n8n again.
+func (s ChangeSet) HasCampaign(id int64) bool { return s.Resync || s.Campaigns[id] }
 
 func (s *ChangeSet) add(c Change, now time.Time) {
 	if s.Count == 0 {
@@ -73,6 +80,12 @@ func (s *ChangeSet) add(c Change, now time.Time) {
 		}
 		s.Workspaces[*c.WorkspaceID] = true
 	}
+	if c.Table == TableCampaigns {
+		if s.Campaigns == nil {
+			s.Campaigns = map[int64]bool{}
+		}
+		s.Campaigns[c.ID] = true
+	}
 	if c.Table == TableSyncFindings && c.Op == "insert" {
 		if len(s.NewFindings) < maxNewFindings {
 			s.NewFindings = append(s.NewFindings, c.ID)
@@ -87,6 +100,7 @@ func (s *ChangeSet) add(c Change, now time.Time) {
 func (s ChangeSet) clone() ChangeSet {
 	s.Tables = maps.Clone(s.Tables)
 	s.Workspaces = maps.Clone(s.Workspaces)
+	s.Campaigns = maps.Clone(s.Campaigns)
 	s.NewFindings = slices.Clone(s.NewFindings)
 	return s
 }
@@ -107,6 +121,10 @@ func (s *ChangeSet) merge(later ChangeSet) {
 		s.Workspaces = map[int64]bool{}
 	}
 	maps.Copy(s.Workspaces, later.Workspaces)
+	if len(later.Campaigns) > 0 && s.Campaigns == nil {
+		s.Campaigns = map[int64]bool{}
+	}
+	maps.Copy(s.Campaigns, later.Campaigns)
 	for _, id := range later.NewFindings {
 		if len(s.NewFindings) < maxNewFindings {
 			s.NewFindings = append(s.NewFindings, id)

@@ -44,6 +44,9 @@ func TestABurstOfChangesIsOneSet(t *testing.T) {
 	if s.Count != 501 || !s.Has(model.TableCampaigns) || !s.Has(model.TableAudit) || s.Has(model.TableWorkspaces) || s.Resync {
 		t.Errorf("set %+v: want 501 changes of campaigns and audit_log", s)
 	}
+	if !s.HasCampaign(499) || !s.HasCampaign(0) || s.HasCampaign(500) || len(s.Campaigns) != 500 {
+		t.Errorf("%d campaigns named, want 0..499", len(s.Campaigns))
+	}
 	if len(s.Workspaces) != 7 || !s.HasWorkspace(6) || s.HasWorkspace(7) {
 		t.Errorf("workspaces %v, want 0..6", s.Workspaces)
 	}

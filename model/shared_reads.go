@@ -164,13 +164,14 @@ func (r *sharedReads) forgetCampaign(ws, campaignID int64) {
 	}
 }
 
-// forget drops what a change set makes stale: its workspaces' reads, or
-// all of them after a resync or a change of instances (an instance moved
-// is another n8n to ask).
+// forget drops what a change set makes stale: the reads of its
+// workspaces (a retry made by another process shows as their audit row),
+// or all of them after a resync. A change of instances alone drops none:
+// it is mostly health, which calls and the sync loop write.
 func (r *sharedReads) forget(s ChangeSet) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if s.Resync || s.Tables[TableInstances] {
+	if s.Resync {
 		r.all++
 		clear(r.entries)
 		clear(r.gen)

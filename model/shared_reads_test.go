@@ -118,6 +118,10 @@ func TestSharedReadsAreReadAnewAfterAToggleOrAChange(t *testing.T) {
 	w.console.Publish(model.Change{Table: model.TableCampaigns, Op: "update", ID: w.texasCamp.ID, WorkspaceID: &w.texas.ID})
 	take(t, feed)
 	count(1, "after a change in texas")
+	// Nor does an instance's health, which n8n calls write now and then.
+	w.console.Publish(model.Change{Table: model.TableInstances, Op: "update", ID: *w.ws.InstanceID})
+	take(t, feed)
+	count(1, "after a change of the instance's row")
 	w.console.Publish(model.Change{Table: model.TableCampaigns, Op: "update", ID: w.ohioCamp.ID, WorkspaceID: &w.ws.ID})
 	take(t, feed)
 	count(2, "after a change set of ohio")
