@@ -86,7 +86,7 @@ func (r *Root) changed(msg changesMsg) tea.Cmd {
 	if onlyFindings {
 		cmds = append(cmds, r.refreshHealth())
 	} else {
-		cmds = append(cmds, r.refreshNow())
+		cmds = append(cmds, r.refreshFor(s))
 	}
 	if s.Has(model.TableSyncFindings) {
 		cmds = append(cmds, r.reloadDrift())

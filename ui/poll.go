@@ -40,6 +40,8 @@ type poller struct {
 	lastErr  error
 	health   model.Health
 	polled   bool
+	// keepExecs says the next poll need not ask n8n (refreshFor).
+	keepExecs bool
 }
 
 // delay is the wait before the next poll: the interval, doubled for each
@@ -63,6 +65,10 @@ func (r *Root) startPoll() tea.Cmd {
 	r.poll.running = true
 	b := r.backend
 	ff := r.fleet.Fetch()
+	if r.poll.keepExecs {
+		ff = r.fleet.FetchKeepingExecutions()
+	}
+	r.poll.keepExecs = false
 	var af func(context.Context) audit.LoadedMsg
 	var inf func(context.Context) instances.LoadedMsg
 	switch r.active {
@@ -138,6 +144,14 @@ func (r *Root) schedule() tea.Cmd {
 	r.poll.seq++
 	seq := r.poll.seq
 	return tea.Tick(r.poll.delay(), func(time.Time) tea.Msg { return pollTickMsg{seq: seq} })
+}
+
+// refreshFor polls at once for a change set: the executions pane is asked
+// of n8n again only when the set changed its campaign (or is a resync), so
+// a toggle watched by many sessions costs n8n what it costs with one.
+func (r *Root) refreshFor(s model.ChangeSet) tea.Cmd {
+	r.poll.keepExecs = !r.poll.running && !s.HasCampaign(r.fleet.ShownCampaign())
+	return r.refreshNow()
 }
 
 // refreshNow polls at once, dropping the tick already scheduled.
