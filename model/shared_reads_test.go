@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"context"
 	"errors"
 	"sync"
 	"testing"
@@ -125,4 +126,58 @@ func TestSharedReadsAreReadAnewAfterAToggleOrAChange(t *testing.T) {
 	w.console.Publish(model.Change{Table: model.TableCampaigns, Op: "update", ID: w.ohioCamp.ID, WorkspaceID: &w.ws.ID})
 	take(t, feed)
 	count(2, "after a change set of ohio")
+}
+
+func TestSharedReadsShowARetryAtOnce(t *testing.T) {
+	w := newWorld(t)
+	camp, exec := w.failingCampaign(w.ws, "Email 1")
+	s := w.console.As(w.member)
+	before, err := s.Executions(w.ctx, camp.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, err := w.console.Retry(w.ctx, w.member, camp.ID, exec.ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := s.Executions(w.ctx, camp.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range after {
+		found = found || e.ID == next.ID
+	}
+	if !found || len(after) != len(before)+1 {
+		t.Errorf("after the retry the pane lists %d executions (before %d) without the retry %s: the shared read was kept", len(after), len(before), next.ID)
+	}
+}
+
+func TestSharedReadsOutliveTheSessionThatAsked(t *testing.T) {
+	w := newTwoTenants(t)
+	addExecution(t, w, w.ohioCamp)
+	w.n8n.SetLatency(300 * time.Millisecond)
+	gone, leave := context.WithCancel(w.ctx)
+	first := make(chan error, 1)
+	go func() {
+		_, err := w.console.As(w.super).Executions(gone, w.ohioCamp.ID, "")
+		first <- err
+	}()
+	time.Sleep(50 * time.Millisecond) // the first read is in flight
+	second := make(chan error, 1)
+	go func() {
+		ex, err := w.console.As(w.member).Executions(w.ctx, w.ohioCamp.ID, "")
+		if err == nil && len(ex) != 1 {
+			err = errors.New("no execution")
+		}
+		second <- err
+	}()
+	time.Sleep(50 * time.Millisecond)
+	leave() // the first session closes
+	if err := <-first; !errors.Is(err, context.Canceled) {
+		t.Errorf("the session that left got %v, want its own cancellation", err)
+	}
+	if err := <-second; err != nil {
+		t.Errorf("a session sharing the read of one that left got %v, want the executions", err)
+	}
 }
