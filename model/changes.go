@@ -39,6 +39,9 @@ const maxNewFindings = 50
 type ChangeSet struct {
 	Tables     map[string]bool
 	Workspaces map[int64]bool
+	// Campaigns are the campaign rows changed (a toggle, sync's
+	// corrections): their executions panes are what a set asks n8n about.
+	Campaigns map[int64]bool
 	// NewFindings are sync_findings rows inserted in the window, oldest
 	// first, so a console can say what sync just found or corrected.
 	NewFindings  []int64
@@ -53,6 +56,10 @@ func (s ChangeSet) Has(table string) bool { return s.Resync || s.Tables[table] }
 
 // HasWorkspace says whether the set concerns a workspace's rows.
 func (s ChangeSet) HasWorkspace(id int64) bool { return s.Resync || s.Workspaces[id] }
+
+// HasCampaign says whether the set changed a campaign's row (always,
+// after a resync): only then need its executions be asked of n8n again.
+func (s ChangeSet) HasCampaign(id int64) bool { return s.Resync || s.Campaigns[id] }
 
 func (s *ChangeSet) add(c Change, now time.Time) {
 	if s.Count == 0 {
@@ -73,6 +80,12 @@ func (s *ChangeSet) add(c Change, now time.Time) {
 		}
 		s.Workspaces[*c.WorkspaceID] = true
 	}
+	if c.Table == TableCampaigns {
+		if s.Campaigns == nil {
+			s.Campaigns = map[int64]bool{}
+		}
+		s.Campaigns[c.ID] = true
+	}
 	if c.Table == TableSyncFindings && c.Op == "insert" {
 		if len(s.NewFindings) < maxNewFindings {
 			s.NewFindings = append(s.NewFindings, c.ID)
@@ -82,10 +95,20 @@ func (s *ChangeSet) add(c Change, now time.Time) {
 	}
 }
 
+// clone is a copy that shares no map or slice with s: one flushed set
+// goes to every subscriber, and merging into it must not touch theirs.
+func (s ChangeSet) clone() ChangeSet {
+	s.Tables = maps.Clone(s.Tables)
+	s.Workspaces = maps.Clone(s.Workspaces)
+	s.Campaigns = maps.Clone(s.Campaigns)
+	s.NewFindings = slices.Clone(s.NewFindings)
+	return s
+}
+
 // merge folds a later set into s.
 func (s *ChangeSet) merge(later ChangeSet) {
 	if s.Count == 0 {
-		*s = later
+		*s = later.clone()
 		return
 	}
 	s.Count += later.Count
@@ -98,6 +121,10 @@ func (s *ChangeSet) merge(later ChangeSet) {
 		s.Workspaces = map[int64]bool{}
 	}
 	maps.Copy(s.Workspaces, later.Workspaces)
+	if len(later.Campaigns) > 0 && s.Campaigns == nil {
+		s.Campaigns = map[int64]bool{}
+	}
+	maps.Copy(s.Campaigns, later.Campaigns)
 	for _, id := range later.NewFindings {
 		if len(s.NewFindings) < maxNewFindings {
 			s.NewFindings = append(s.NewFindings, id)
@@ -108,37 +135,53 @@ func (s *ChangeSet) merge(later ChangeSet) {
 	s.MoreFindings += later.MoreFindings
 }
 
-// changeFeed gathers changes for a window and hands them on as one set.
-// It needs no goroutine: the first change of a window arms a timer, and the
-// timer's flush puts the set in a one-slot channel, merging it with a set
-// the console has not taken yet, so a slow console never blocks the
-// listener and never misses a change.
+// subscriberBuffer is how many sets a subscriber may leave untaken: about
+// a second of windows. A session busy drawing a large screen catches up
+// within it; one that does not (a stalled SSH client, a hung session) gets
+// everything folded into one Resync set instead of holding back the
+// listener or the other sessions.
+const subscriberBuffer = 8
+
+// changeFeed is the broker between the listener and the sessions: it
+// gathers changes for a window and hands each subscriber the window's set.
+// It needs no goroutine: the first change of a window arms a timer, and
+// the timer's flush sends to every subscriber without blocking. The flush
+// is the only sender and holds the lock, so a subscriber whose buffer is
+// full is emptied and handed one Resync set that carries all it had not
+// taken: it re-reads everything once instead of missing a change.
 type changeFeed struct {
-	once    sync.Once
-	out     chan ChangeSet
 	mu      sync.Mutex
 	pending ChangeSet
 	armed   bool
 	window  time.Duration
 	now     func() time.Time
+	subs    map[*subscription]struct{}
+	// flushed sees each set before the subscribers do (the console's
+	// shared reads drop what the set makes stale, so the sessions'
+	// refreshes read anew).
+	flushed func(ChangeSet)
 }
 
-func (f *changeFeed) init() {
-	f.once.Do(func() {
-		f.out = make(chan ChangeSet, 1)
-		if f.window == 0 {
-			f.window = ChangeWindow
-		}
-		if f.now == nil {
-			f.now = time.Now
-		}
-	})
+// subscription is one reader of the feed: a console session.
+type subscription struct {
+	feed   *changeFeed
+	ch     chan ChangeSet
+	closed bool
+}
+
+func (f *changeFeed) defaults() {
+	if f.window == 0 {
+		f.window = ChangeWindow
+	}
+	if f.now == nil {
+		f.now = time.Now
+	}
 }
 
 func (f *changeFeed) publish(c Change) {
-	f.init()
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.defaults()
 	f.pending.add(c, f.now())
 	if !f.armed {
 		f.armed = true
@@ -154,27 +197,81 @@ func (f *changeFeed) flush() {
 	if set.Count == 0 {
 		return
 	}
-	// The flush is the only sender and holds the lock, so after taking
-	// back an untaken set the slot is free.
+	if f.flushed != nil {
+		f.flushed(set)
+	}
+	for s := range f.subs {
+		s.deliver(set)
+	}
+}
+
+// deliver hands s a set without blocking (f.mu held).
+func (s *subscription) deliver(set ChangeSet) {
 	select {
-	case old := <-f.out:
-		old.merge(set)
-		set = old
+	case s.ch <- set:
+		return
 	default:
 	}
-	f.out <- set
+	var all ChangeSet
+	for len(s.ch) > 0 {
+		select {
+		case old := <-s.ch:
+			all.merge(old)
+		default: // the reader took it meanwhile
+		}
+	}
+	all.merge(set)
+	all.Resync = true
+	s.ch <- all // room: only the flush sends, and it emptied the buffer
+}
+
+// subscribe adds a reader; every set flushed from now on reaches it.
+func (f *changeFeed) subscribe() *subscription {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.defaults()
+	if f.subs == nil {
+		f.subs = map[*subscription]struct{}{}
+	}
+	s := &subscription{feed: f, ch: make(chan ChangeSet, subscriberBuffer)}
+	f.subs[s] = struct{}{}
+	return s
+}
+
+// close removes the reader and closes its channel, which ends a receive
+// waiting on it; closing twice is a no-op.
+func (s *subscription) close() {
+	f := s.feed
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if s.closed {
+		return
+	}
+	s.closed = true
+	delete(f.subs, s)
+	close(s.ch)
+}
+
+// subscribers is how many readers the feed has, for tests and metrics.
+func (f *changeFeed) subscribers() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.subs)
 }
 
 // Publish hands the console one change (the listener's callback). It
-// never blocks.
+// never blocks, however slow a session is.
 func (c *Console) Publish(ch Change) { c.feed.publish(ch) }
 
-// Changes delivers what changed, at most one set per ChangeWindow. It is
-// the same channel on every call: one console session takes from it.
-func (c *Console) Changes() <-chan ChangeSet {
-	c.feed.init()
-	return c.feed.out
-}
+// Changes delivers what changed, at most one set per ChangeWindow, to the
+// console's own subscriber, made with the console so that no set is
+// missed before the first call (the same channel on every call). Sessions
+// each read their own, (*ActorConsole).Changes.
+func (c *Console) Changes() <-chan ChangeSet { return c.own.ch }
+
+// Subscribers is how many readers the change feed has now: the console's
+// own and one per session that has not closed.
+func (c *Console) Subscribers() int { return c.feed.subscribers() }
 
 // SortedTables lists a set's tables, for messages and logs.
 func (s ChangeSet) SortedTables() []string {

@@ -15,6 +15,34 @@ type clients struct {
 	dial  Dialer
 	mu    sync.Mutex
 	byID  map[int64]N8n
+	// recorded is the health this process last wrote of each instance.
+	recorded map[int64]recordedHealth
+}
+
+type recordedHealth struct {
+	healthy bool
+	at      time.Time
+}
+
+// ConsoleHealthEvery is how often a console's calls write an instance's
+// health when it has not changed. Every write NOTIFYs every session, and
+// every session re-reads (calling n8n) on a change set: written at each
+// call, the health would keep every console of every process polling in a
+// loop. A change of health is written at once.
+const ConsoleHealthEvery = 30 * time.Second
+
+// mayRecord says whether a call's health is worth writing, and notes it.
+func (c *clients) mayRecord(instanceID int64, healthy bool, now time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if last, ok := c.recorded[instanceID]; ok && last.healthy == healthy && now.Sub(last.at) < ConsoleHealthEvery {
+		return false
+	}
+	if c.recorded == nil {
+		c.recorded = map[int64]recordedHealth{}
+	}
+	c.recorded[instanceID] = recordedHealth{healthy: healthy, at: now}
+	return true
 }
 
 func (c *clients) get(ctx context.Context, instanceID int64) (N8n, error) {
@@ -57,6 +85,9 @@ func (c *clients) call(ctx context.Context, instanceID int64, fn func(N8n) error
 	healthy, msg := true, ""
 	if err != nil && isUnavailable(err) {
 		healthy, msg = false, healthError(err, start, deadline, bounded)
+	}
+	if !c.mayRecord(instanceID, healthy, time.Now()) {
+		return err
 	}
 	// Health is best effort: a failing write here must not hide the call's result.
 	_ = c.store.RecordInstanceHealth(context.WithoutCancel(ctx), instanceID, healthy, time.Since(start), msg)

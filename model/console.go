@@ -8,8 +8,6 @@ import (
 	"log/slog"
 	"sort"
 	"time"
-
-	"github.com/godmode-console/godmode/n8n"
 )
 
 // Console is the use cases a console session calls: the fleet as lists,
@@ -27,7 +25,11 @@ type Console struct {
 
 	readTimeout time.Duration
 
-	feed changeFeed // what the listener saw, for the UI (changes.go)
+	feed changeFeed    // what the listener saw, for the sessions (changes.go)
+	own  *subscription // the console's own reader (Changes)
+	// shared is the execution lists read of n8n, shared by every session
+	// of the process (shared_reads.go).
+	shared *sharedReads
 }
 
 // ConsoleOptions configure a Console.
@@ -61,8 +63,12 @@ func NewConsole(store Store, dial Dialer, opt ConsoleOptions) *Console {
 	if opt.ReadTimeout <= 0 {
 		opt.ReadTimeout = DefaultReadTimeout
 	}
-	return &Console{store: store, clients: &clients{store: store, dial: dial}, readOnly: opt.ReadOnly,
+	c := &Console{store: store, clients: &clients{store: store, dial: dial}, readOnly: opt.ReadOnly,
 		context: opt.Context, log: opt.Log, now: opt.Now, toggleTimeout: opt.ToggleTimeout, readTimeout: opt.ReadTimeout}
+	c.shared = newSharedReads(opt.Now)
+	c.feed.flushed = c.shared.forget
+	c.own = c.feed.subscribe()
+	return c
 }
 
 // ReadOnly says whether this console refuses every change.
@@ -116,28 +122,11 @@ func (c *Console) Executions(ctx context.Context, campaignID int64, status strin
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := c.readBound(ctx)
-	defer cancel()
-	var page n8n.Page[n8n.Execution]
-	err = c.clients.call(ctx, camp.InstanceID, func(cl N8n) error {
-		var err error
-		page, err = cl.ListExecutions(ctx, n8n.ExecutionFilter{WorkflowID: camp.N8nWorkflowID, Status: n8n.Status(status), Limit: ExecutionsShown}, "")
-		return err
-	})
-	if err != nil {
-		if isGone(err) {
-			return nil, nil
-		}
-		if errors.Is(err, context.DeadlineExceeded) {
-			return nil, fmt.Errorf("n8n did not answer in %s: %w", roundBound(c.readTimeout), err)
-		}
-		return nil, err
+	rows, err := c.listExecutions(ctx, camp, status, ExecutionsShown, c.readTimeout)
+	if errors.Is(err, context.DeadlineExceeded) {
+		return nil, fmt.Errorf("n8n did not answer in %s: %w", roundBound(c.readTimeout), err)
 	}
-	out := make([]Execution, 0, len(page.Data))
-	for _, e := range page.Data {
-		out = append(out, fromN8n(e, camp))
-	}
-	return out, nil
+	return rows, err
 }
 
 // Audit lists the audit trail.

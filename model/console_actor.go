@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/godmode-console/godmode/forensics/safetext"
 )
@@ -19,10 +20,41 @@ import (
 type ActorConsole struct {
 	*Console
 	actor Actor
+
+	subMu  sync.Mutex
+	sub    *subscription // this session's reader of the change feed
+	closed bool
 }
 
 // As is the console as actor sees it, for one console session.
 func (c *Console) As(actor Actor) *ActorConsole { return &ActorConsole{Console: c, actor: actor} }
+
+// Changes is this session's own reader of the change feed, subscribed on
+// the first call (the same channel on every call): every session gets
+// every set. After Close it is a closed channel.
+func (c *ActorConsole) Changes() <-chan ChangeSet {
+	c.subMu.Lock()
+	defer c.subMu.Unlock()
+	if c.sub == nil {
+		c.sub = c.feed.subscribe()
+		if c.closed {
+			c.sub.close()
+		}
+	}
+	return c.sub.ch
+}
+
+// Close ends this session's subscription: the feed stops sending to it
+// and forgets it, and a receive waiting on Changes returns. A session
+// calls it at teardown; calling it again does nothing.
+func (c *ActorConsole) Close() {
+	c.subMu.Lock()
+	defer c.subMu.Unlock()
+	c.closed = true
+	if c.sub != nil {
+		c.sub.close()
+	}
+}
 
 // Actor is whom this view reads for.
 func (c *ActorConsole) Actor() Actor { return c.actor }

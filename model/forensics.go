@@ -107,6 +107,8 @@ func (c *Console) Retry(ctx context.Context, actor Actor, campaignID int64, exec
 	if err != nil {
 		return Execution{}, fmt.Errorf("campaign %d: %w", campaignID, err)
 	}
+	// The retry is a new execution: the next listing must show it.
+	defer c.shared.forgetCampaign(camp.WorkspaceID, camp.ID)
 	before := map[string]any{"campaign": camp.Name, "execution": executionID}
 	after := map[string]any{"load_workflow": loadWorkflow}
 	fail := func(err error) (Execution, error) {

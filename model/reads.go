@@ -167,23 +167,11 @@ func (c *Console) ExecutionsFor(ctx context.Context, actor Actor, campaignID int
 	if limit <= 0 || limit > MaxExecutionsListed {
 		limit = ExecutionsShown
 	}
-	var page n8n.Page[n8n.Execution]
-	err = c.clients.call(ctx, camp.InstanceID, func(cl N8n) error {
-		var err error
-		page, err = cl.ListExecutions(ctx, n8n.ExecutionFilter{WorkflowID: camp.N8nWorkflowID, Status: n8n.Status(status), Limit: limit}, "")
-		return err
-	})
-	if err != nil {
-		if isGone(err) {
-			return []Execution{}, nil
-		}
-		return nil, err
+	bound := c.readTimeout
+	if d, ok := ctx.Deadline(); ok {
+		bound = time.Until(d) // a command's own deadline, shared with who joins
 	}
-	out := make([]Execution, 0, len(page.Data))
-	for _, e := range page.Data {
-		out = append(out, fromN8n(e, camp))
-	}
-	return out, nil
+	return c.listExecutions(ctx, camp, status, limit, bound)
 }
 
 // AuditFor lists the audit trail as the actor may read it: one workspace's

@@ -21,6 +21,8 @@ func (c *Console) Toggle(ctx context.Context, actor Actor, campaignID int64, wan
 	if err != nil {
 		return ToggleResult{Outcome: OutcomeFailed, Err: err}
 	}
+	// Whatever it ends with, the campaign's executions are read anew.
+	defer c.shared.forgetCampaign(camp.WorkspaceID, camp.ID)
 	fail := func(err error) ToggleResult {
 		c.audit(ctx, actor, "toggle", camp, camp, OutcomeFailed, err, want)
 		return ToggleResult{Campaign: camp, Outcome: OutcomeFailed, Err: err}

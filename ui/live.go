@@ -84,7 +84,7 @@ func (r *Root) changed(msg changesMsg) tea.Cmd {
 	cmds := []tea.Cmd{waitChanges(msg.feed)}
 	switch {
 	case r.stack[0].s.Concerns(s):
-		cmds = append(cmds, r.refreshNow())
+		cmds = append(cmds, r.refreshFor(s))
 	case s.Has(model.TableSyncFindings) || s.Has(model.TableInstances):
 		cmds = append(cmds, r.refreshHealth())
 	}

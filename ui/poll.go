@@ -36,6 +36,8 @@ type poller struct {
 	lastErr  error
 	health   model.Health
 	polled   bool
+	// keepExecs says the next poll need not ask n8n (refreshFor).
+	keepExecs bool
 }
 
 // delay is the wait before the next poll: the interval, doubled for each
@@ -59,6 +61,10 @@ func (r *Root) startPoll() tea.Cmd {
 	r.poll.running = true
 	b := r.backend
 	ff := r.fleet.Fetch()
+	if r.poll.keepExecs {
+		ff = r.fleet.FetchKeepingExecutions()
+	}
+	r.poll.keepExecs = false
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), PollTimeout)
 		defer cancel()
@@ -119,6 +125,14 @@ func (r *Root) schedule() tea.Cmd {
 
 // refreshAll polls at once and reloads the screen in front ("r").
 func (r *Root) refreshAll() tea.Cmd { return tea.Batch(r.refreshNow(), r.reloadTop()) }
+
+// refreshFor polls at once for a change set: the executions pane is asked
+// of n8n again only when the set changed its campaign (or is a resync), so
+// a toggle watched by many sessions costs n8n what it costs with one.
+func (r *Root) refreshFor(s model.ChangeSet) tea.Cmd {
+	r.poll.keepExecs = !r.poll.running && !s.HasCampaign(r.fleet.ShownCampaign())
+	return r.refreshNow()
+}
 
 // refreshNow polls at once, dropping the tick already scheduled.
 func (r *Root) refreshNow() tea.Cmd {

@@ -69,6 +69,7 @@ func (sv *server) refuse(s ssh.Session, reason string, err error, kv ...any) {
 // close is the one place a session is torn down: whatever a session
 // holds of the process is let go here.
 func (sess *sshSession) close() {
+	sess.view.Close() // its change feed subscription
 	sess.sv.log.Info("ssh disconnect", "user", sess.actor.Name, "key", sess.actor.KeyFingerprint, "remote", sess.remote,
 		"duration", time.Since(sess.started).Round(time.Millisecond).String())
 }

@@ -45,9 +45,19 @@ type executionsMsg struct {
 
 // Fetch returns the poll for the current selection; the root runs it in a
 // tea.Cmd. The ids are captured now, not read later from another goroutine.
-func (m *Model) Fetch() func(ctx context.Context) SnapshotMsg {
+func (m *Model) Fetch() func(ctx context.Context) SnapshotMsg { return m.fetch(m.shownCamp) }
+
+// FetchKeepingExecutions is Fetch without asking n8n: for a change set
+// that concerns another campaign than the one shown, whose executions
+// pane keeps its rows (the poll still refreshes them on its interval).
+func (m *Model) FetchKeepingExecutions() func(ctx context.Context) SnapshotMsg { return m.fetch(0) }
+
+// ShownCampaign is the campaign whose executions are shown (0: none).
+func (m *Model) ShownCampaign() int64 { return m.shownCamp }
+
+func (m *Model) fetch(campID int64) func(ctx context.Context) SnapshotMsg {
 	b, gen := m.backend, m.gen
-	wsID, campID, status := m.shownWS, m.shownCamp, m.execFilter
+	wsID, status := m.shownWS, m.execFilter
 	return func(ctx context.Context) SnapshotMsg {
 		s := SnapshotMsg{Gen: gen, WorkspaceID: wsID, CampaignID: campID}
 		s.Workspaces, s.Err = b.Workspaces(ctx)
