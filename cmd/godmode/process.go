@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
@@ -64,4 +66,13 @@ func (p *process) newRoot(view *model.ActorConsole, o sessionOptions) *ui.Root {
 	return ui.New(view, ui.Options{Actor: o.actor, ReadOnly: p.readOnly || o.readOnly, Context: p.cfg.Name,
 		PollInterval: p.cfg.PollInterval.Duration, Theme: o.theme, ThemeFile: p.cfg.ThemeFile, Now: time.Now, ToggleBound: p.cfg.ToggleTimeout.Duration,
 		SaveDir: o.saveDir, NoSave: o.noSave})
+}
+
+// writeMetrics adds the process's own lines to /metrics: the sessions
+// subscribed to the change feed, which must fall back as sessions end
+// (one left behind would be fed every change for the life of the process).
+func (p *process) writeMetrics(w io.Writer) {
+	fmt.Fprintln(w, "# HELP godmode_change_subscribers Sessions subscribed to the change feed.")
+	fmt.Fprintln(w, "# TYPE godmode_change_subscribers gauge")
+	fmt.Fprintf(w, "godmode_change_subscribers %d\n", p.console.Subscribers())
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -52,6 +53,14 @@ func TestServeFlagsSetTheLimitsAndServeHealthAndMetrics(t *testing.T) {
 		t.Errorf("the viewer beside the member's console: exit %d %q %q", exit, out, errOut)
 	}
 
+	// Each console subscribes to the change feed, and lets go when it ends.
+	before := metricValue(t, web, "godmode_change_subscribers")
+	second := openConsoleOver(t, sv.dial(t, f.viewer), 100, 30, nil)
+	second.waitScreen(10*time.Second, "Email-1")
+	waitMetric(t, web, "godmode_change_subscribers", before+1)
+	second.typeKeys("q")
+	waitMetric(t, web, "godmode_change_subscribers", before)
+
 	stranger, _ := newSSHKey(t)
 	if _, err := sv.dialErr(stranger); err == nil {
 		t.Fatal("an unknown key was let in")
@@ -71,5 +80,37 @@ func TestServeRefusesNegativeLimits(t *testing.T) {
 		if code != 2 || !strings.Contains(errOut, args[0]) {
 			t.Errorf("serve %v: exit %d, %q", args, code, errOut)
 		}
+	}
+}
+
+// metricValue is one un-labelled metric's value on /metrics.
+func metricValue(t *testing.T, web, name string) int {
+	t.Helper()
+	_, body := httpGet(t, "http://"+web+"/metrics")
+	for _, l := range strings.Split(body, "\n") {
+		if v, ok := strings.CutPrefix(l, name+" "); ok {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				t.Fatalf("%s: %v", l, err)
+			}
+			return n
+		}
+	}
+	t.Fatalf("/metrics has no %s:\n%s", name, body)
+	return 0
+}
+
+func waitMetric(t *testing.T, web, name string, want int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got := metricValue(t, web, name)
+		if got == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s is %d after 5s, want %d", name, got, want)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

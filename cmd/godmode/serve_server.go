@@ -26,6 +26,7 @@ type server struct {
 func newServer(p *process, o serveOptions, hostKey gossh.Signer) (*ssh.Server, *sshd.Guard, error) {
 	limits := o.limits
 	limits.Logger = p.log
+	limits.MoreMetrics = p.writeMetrics
 	sv := &server{proc: p, opts: o, log: p.log, guard: sshd.New(limits)}
 	srv, err := wish.NewServer(
 		func(s *ssh.Server) error { s.AddHostKey(hostKey); return nil },

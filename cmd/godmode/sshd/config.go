@@ -1,6 +1,7 @@
 package sshd
 
 import (
+	"io"
 	"log/slog"
 	"time"
 
@@ -41,6 +42,10 @@ type Config struct {
 	// User names the person a connection authenticated as; nil: UserOf,
 	// the value the auth layer stored with SetUser.
 	User func(ssh.Context) string
+	// MoreMetrics, when set, writes the server's own lines (Prometheus
+	// text format) after the Guard's on /metrics.
+	MoreMetrics func(io.Writer)
+
 	// Logger receives the connect, disconnect, refusal and panic lines;
 	// nil: slog.Default().
 	Logger *slog.Logger

@@ -33,4 +33,7 @@ func (g *Guard) serveMetrics(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	g.metrics.write(w, g.Sessions())
+	if g.cfg.MoreMetrics != nil {
+		g.cfg.MoreMetrics(w)
+	}
 }
