@@ -147,18 +147,15 @@ const shutdownGrace = 5 * time.Second
 
 // serveLogger is the structured log of connections and refusals, on
 // standard error; every value is cleaned of control characters (a login
-// name is the client's to choose).
+// name is the client's to choose). wish's Bubble Tea middleware logs
+// through charm's default logger; that is pointed at the same log
+// (wishLog), so the log stays one stream of one format.
 func serveLogger(g *globals, format string) *slog.Logger {
-	// wish's Bubble Tea middleware logs through charm's default logger (a
-	// program that ended with its session, a panic in a resize): in the
-	// same format and place, so the log stays one stream of one format.
-	f := charmlog.TextFormatter
+	var h slog.Handler = slog.NewTextHandler(g.stderr, safetext.Options(nil))
 	if format == "json" {
-		f = charmlog.JSONFormatter
+		h = slog.NewJSONHandler(g.stderr, safetext.Options(nil))
 	}
-	charmlog.SetDefault(charmlog.NewWithOptions(g.stderr, charmlog.Options{Formatter: f, ReportTimestamp: true}))
-	if format == "json" {
-		return slog.New(slog.NewJSONHandler(g.stderr, safetext.Options(nil)))
-	}
-	return slog.New(slog.NewTextHandler(g.stderr, safetext.Options(nil)))
+	logger := slog.New(h)
+	charmlog.SetDefault(charmlog.NewWithOptions(wishLog{logger}, charmlog.Options{Formatter: charmlog.JSONFormatter}))
+	return logger
 }

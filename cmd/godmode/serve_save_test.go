@@ -15,7 +15,7 @@ func openForensicsOver(t *testing.T, sv *served, f scriptFleet) *screen {
 	sc := openConsoleOver(t, sv.dial(t, f.member), 250, 40, nil)
 	sc.waitScreen(10*time.Second, append(fleetScreen, "Executions of Email-1")...)
 	sc.typeKeys("\t\t\r") // the executions pane, enter on its first row
-	sc.waitScreen(5*time.Second, "Timeline [")
+	sc.waitScreen(15*time.Second, "Timeline [")
 	return sc
 }
 
