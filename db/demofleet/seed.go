@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -128,7 +129,10 @@ func seed(ctx context.Context, store *db.Store, opt Options) (*Fleet, error) {
 		if w.Instance == "" || f.Instances[w.Instance] != 0 {
 			continue
 		}
-		srv := n8ntest.New(n8ntest.WithClock(func() time.Time { return now }), n8ntest.WithMajor(major))
+		// Ids follow the instance's name, so the fleet is the same every run.
+		h := fnv.New64a()
+		h.Write([]byte(w.Instance))
+		srv := n8ntest.New(n8ntest.WithClock(func() time.Time { return now }), n8ntest.WithMajor(major), n8ntest.WithIDSeed(h.Sum64()))
 		f.Servers[w.Instance] = srv
 		in, err := store.AddInstance(ctx, db.NewInstance{Name: w.Instance, BaseURL: srv.URL, WebhookBaseURL: srv.URL, APIKey: srv.APIKey})
 		if err != nil {
