@@ -2,14 +2,14 @@ package fleet
 
 import (
 	"testing"
-	"time"
 
 	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/ui/uitest"
 )
 
 func TestEnterOnAnExecutionAsksForForensics(t *testing.T) {
-	m := newFleet(t, uitest.Seeded(uitest.FixedClock, 12, 80), Options{Actor: superAdmin})
+	f, b := newFixture(t, small)
+	m := newFleet(t, f, b, Options{Actor: b.Actor()})
 	m.SetFocus(Executions)
 	deliver(m, m.Update(press("j")))
 	var got []OpenExecutionMsg
@@ -18,35 +18,33 @@ func TestEnterOnAnExecutionAsksForForensics(t *testing.T) {
 			got = append(got, o)
 		}
 	}
-	// Campaign 1's executions, newest first: 9000, 8999, 8998.
-	if len(got) != 1 || got[0].Execution.ID != "8999" || got[0].Campaign.ID != 1 || got[0].Workspace != "acme" {
+	// Email 1's executions in florida's n8n, newest first: 11, 10, 9 …
+	if len(got) != 1 || got[0].Execution.ID != "10" || got[0].Campaign.ID != emailOne(t, f).ID || got[0].Workspace != "florida" {
 		t.Fatalf("enter on the second execution asked to open %+v", got)
 	}
 }
 
 func TestEnterOnAnExecutionIsRefusedOutsideTheWorkspace(t *testing.T) {
-	// A viewer of globex only: acme's executions are not theirs to read.
-	outsider := model.Actor{UserID: 9, Name: "gus@globex.io", Roles: map[int64]model.Role{2: model.RoleViewer}}
-	m := newFleet(t, uitest.Seeded(uitest.FixedClock, 12, 80), Options{Actor: outsider})
+	// A viewer of texas only: florida's executions are not theirs to read.
+	// The model shows them no florida at all; a screen that still holds
+	// florida's rows (fetched for someone else, or before a revocation)
+	// must not open them either.
+	f, super := newFixture(t, small)
+	m := newFleet(t, f, super, Options{Actor: super.Actor()})
+	outsider := f.Member("texas", model.RoleViewer)
+	m.actor = outsider
 	m.SetFocus(Executions)
 	for _, msg := range uitest.Run(m.Update(press("enter")), wait) {
 		if _, ok := msg.(OpenExecutionMsg); ok {
-			t.Fatal("an outsider's enter asked to open acme's execution")
+			t.Fatal("an outsider's enter asked to open florida's execution")
 		}
 	}
 }
 
 func TestStatusFilterCyclesTheExecutionsList(t *testing.T) {
-	b := uitest.Seeded(uitest.FixedClock, 12, 80)
-	b.SetInstanceHealth(3, true, time.Time{}, "") // initech's n8n answers here
-	m := newFleet(t, b, Options{Actor: superAdmin})
-	// initech's first campaign (3) has failures: one error, two successes.
-	m.SetFocus(Workspaces)
-	deliver(m, m.Update(press("j")))
-	deliver(m, m.Update(press("j")))
-	if c, _ := m.SelectedCampaign(); c.ID != 3 {
-		t.Fatalf("setup: campaign %d selected, want 3", c.ID)
-	}
+	f, b := newFixture(t, small)
+	m := newFleet(t, f, b, Options{Actor: b.Actor()})
+	// florida's Email 1 has failures and successes.
 	m.SetFocus(Executions)
 	seen := map[string]int{}
 	for _, want := range StatusFilters[1:] {

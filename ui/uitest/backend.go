@@ -1,0 +1,89 @@
+package uitest
+
+import (
+	"context"
+	"sync"
+
+	"github.com/godmode-console/godmode/model"
+)
+
+// Backend is console.As(actor) with the calls the screens make counted,
+// so a test can check that a key reached the model (or did not). It adds
+// no rule: every method is the model's.
+type Backend struct {
+	*model.ActorConsole
+	calls *calls
+	fleet *Fleet
+}
+
+type calls struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func newCalls() *calls { return &calls{n: map[string]int{}} }
+
+func (c *calls) add(method string) {
+	c.mu.Lock()
+	c.n[method]++
+	c.mu.Unlock()
+}
+
+// Calls returns how many times the named method ran, over every backend
+// of the fleet.
+func (b *Backend) Calls(method string) int {
+	b.calls.mu.Lock()
+	defer b.calls.mu.Unlock()
+	return b.calls.n[method]
+}
+
+// Health is the model's, counted.
+func (b *Backend) Health(ctx context.Context) model.Health {
+	b.calls.add("Health")
+	return b.ActorConsole.Health(ctx)
+}
+
+// Workspaces is the model's, counted.
+func (b *Backend) Workspaces(ctx context.Context) ([]model.WorkspaceSummary, error) {
+	b.calls.add("Workspaces")
+	return b.ActorConsole.Workspaces(ctx)
+}
+
+// Campaigns is the model's, counted.
+func (b *Backend) Campaigns(ctx context.Context, workspaceID int64) ([]model.Campaign, error) {
+	b.calls.add("Campaigns")
+	return b.ActorConsole.Campaigns(ctx, workspaceID)
+}
+
+// Executions is the model's, counted.
+func (b *Backend) Executions(ctx context.Context, campaignID int64, status string) ([]model.Execution, error) {
+	b.calls.add("Executions")
+	return b.ActorConsole.Executions(ctx, campaignID, status)
+}
+
+// Toggle is the model's, counted.
+func (b *Backend) Toggle(ctx context.Context, actor model.Actor, campaignID int64, want model.CampaignStatus) model.ToggleResult {
+	b.calls.add("Toggle")
+	return b.ActorConsole.Toggle(ctx, actor, campaignID, want)
+}
+
+// Freeze is the model's, counted.
+func (b *Backend) Freeze(ctx context.Context, actor model.Actor, workspaceID int64, reason string) error {
+	b.calls.add("Freeze")
+	return b.ActorConsole.Freeze(ctx, actor, workspaceID, reason)
+}
+
+// Unfreeze is the model's, counted.
+func (b *Backend) Unfreeze(ctx context.Context, actor model.Actor, workspaceID int64, reason string) error {
+	b.calls.add("Unfreeze")
+	return b.ActorConsole.Unfreeze(ctx, actor, workspaceID, reason)
+}
+
+// Retry is the model's, counted.
+func (b *Backend) Retry(ctx context.Context, actor model.Actor, campaignID int64, executionID string, loadWorkflow bool) (model.Execution, error) {
+	b.calls.add("Retry")
+	return b.ActorConsole.Retry(ctx, actor, campaignID, executionID, loadWorkflow)
+}
+
+// Fleet is the fixture this backend reads.
+func (b *Backend) Fleet() *Fleet { return b.fleet }
