@@ -24,6 +24,8 @@ type Options struct {
 	SuperEmail string
 	// N8nMajor is the n8n the fakes behave like: 2 for 2.x, 1.x otherwise.
 	N8nMajor int
+	// Majors overrides N8nMajor for the instances it names.
+	Majors map[string]int
 	// Workspaces seeds only the first N of Workspaces (0: all of them), for
 	// tests that need a smaller fleet built the same way.
 	Workspaces int
@@ -132,7 +134,11 @@ func seed(ctx context.Context, store *db.Store, opt Options) (*Fleet, error) {
 		// Ids follow the instance's name, so the fleet is the same every run.
 		h := fnv.New64a()
 		h.Write([]byte(w.Instance))
-		srv := n8ntest.New(n8ntest.WithClock(func() time.Time { return now }), n8ntest.WithMajor(major), n8ntest.WithIDSeed(h.Sum64()))
+		m := major
+		if v, ok := opt.Majors[w.Instance]; ok {
+			m = v
+		}
+		srv := n8ntest.New(n8ntest.WithClock(func() time.Time { return now }), n8ntest.WithMajor(m), n8ntest.WithIDSeed(h.Sum64()))
 		f.Servers[w.Instance] = srv
 		in, err := store.AddInstance(ctx, db.NewInstance{Name: w.Instance, BaseURL: srv.URL, WebhookBaseURL: srv.URL, APIKey: srv.APIKey})
 		if err != nil {
