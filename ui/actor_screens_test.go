@@ -91,6 +91,7 @@ func twoTenantConsole(t *testing.T) (*model.Console, model.Actor) {
 // A member of ohio opens the console (as cmd/godmode does: the console as
 // that actor): no screen they can reach names texas or anything of it.
 func TestScreensOfAMemberShowNothingOfAnotherTenant(t *testing.T) {
+	t.Parallel()
 	console, member := twoTenantConsole(t)
 	r := newRootOn(console.As(member), member, Options{})
 	sized(r, 160, 45)
@@ -117,6 +118,7 @@ func TestScreensOfAMemberShowNothingOfAnotherTenant(t *testing.T) {
 // instances and the unmanaged workflows span every tenant, so they are
 // neither listed, completed nor run, and typing them says why.
 func TestPaletteOffersAMemberNoSuperAdminView(t *testing.T) {
+	t.Parallel()
 	f := fleetFixture(t)
 	r := newRoot(f.As(f.Member("florida", model.RoleMember)), Options{})
 	sized(r, 160, 45)

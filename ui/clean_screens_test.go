@@ -87,6 +87,7 @@ func hostileBackend(t *testing.T) *uitest.Backend {
 // Every screen shows data cleaned: the frame holds no sequence but the
 // console's own colours.
 func TestScreensCleanEveryNameAndError(t *testing.T) {
+	t.Parallel()
 	r := newRoot(hostileBackend(t), Options{})
 	sized(r, 160, 45)
 	deliver(r, r.Init())

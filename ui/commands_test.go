@@ -41,6 +41,7 @@ func auditedFixture(t *testing.T) *uitest.Fleet {
 }
 
 func TestCommandsSwitchViews(t *testing.T) {
+	t.Parallel()
 	r := newRoot(auditedFixture(t).AsSuper(), Options{})
 	sized(r, 160, 45)
 	deliver(r, r.Init())
@@ -67,6 +68,7 @@ func TestCommandsSwitchViews(t *testing.T) {
 }
 
 func TestCommandErrorsSayWhatToDo(t *testing.T) {
+	t.Parallel()
 	r := loadedRoot(t, Options{})
 	for line, want := range map[string]string{
 		"bogus":              "unknown command :bogus — :help lists them",
@@ -83,6 +85,7 @@ func TestCommandErrorsSayWhatToDo(t *testing.T) {
 }
 
 func TestQuitCommandQuits(t *testing.T) {
+	t.Parallel()
 	r := loadedRoot(t, Options{})
 	keys(r, ":", "q")
 	_, cmd := r.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
@@ -95,6 +98,7 @@ func TestQuitCommandQuits(t *testing.T) {
 }
 
 func TestThemeCommandRestyles(t *testing.T) {
+	t.Parallel()
 	r := loadedRoot(t, Options{})
 	before := r.Render()
 	keys(r, ":", "theme light", "enter")
@@ -113,6 +117,7 @@ func TestThemeCommandRestyles(t *testing.T) {
 }
 
 func TestExtraCommandsJoinTheTable(t *testing.T) {
+	t.Parallel()
 	ran := false
 	r := loadedRoot(t, Options{Commands: []Command{{Name: "blueprints", Aliases: []string{"bp"}, Help: "blueprints",
 		Run: func(*Root, []string) tea.Cmd { ran = true; return nil }}}})
@@ -125,6 +130,7 @@ func TestExtraCommandsJoinTheTable(t *testing.T) {
 }
 
 func TestReadOnlyShowsNoChangingKeys(t *testing.T) {
+	t.Parallel()
 	r := loadedRoot(t, Options{ReadOnly: true})
 	keys(r, "tab", "?")
 	screen := plain(r.Render())
@@ -137,6 +143,7 @@ func TestReadOnlyShowsNoChangingKeys(t *testing.T) {
 }
 
 func TestViewerSeesRoleAndNoToggle(t *testing.T) {
+	t.Parallel()
 	f := fleetFixture(t)
 	r := newRoot(f.As(f.Member("florida", model.RoleViewer)), Options{})
 	sized(r, 160, 45)
@@ -152,6 +159,7 @@ func TestViewerSeesRoleAndNoToggle(t *testing.T) {
 }
 
 func TestMouseClickSelectsAndFocuses(t *testing.T) {
+	t.Parallel()
 	r := loadedRoot(t, Options{})
 	// Row 3 of the campaigns pane: header line 0, pane border 1, column
 	// header 2, rows from 3; the campaigns pane starts at x=48.
@@ -172,6 +180,7 @@ func TestMouseClickSelectsAndFocuses(t *testing.T) {
 
 // TestNoColourLiteralInUI keeps every colour in the themes package.
 func TestNoColourLiteralInUI(t *testing.T) {
+	t.Parallel()
 	bad := regexp.MustCompile(`lipgloss\.(Color|ANSIColor|RGBColor)\(|"#[0-9a-fA-F]{3,6}"|\.(Foreground|Background|BorderForeground)\(lipgloss\.`)
 	err := filepath.WalkDir(".", func(path string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {

@@ -41,6 +41,7 @@ func enterCommand(tm *teatest.TestModel, cmd string) {
 }
 
 func TestScreenDrift(t *testing.T) {
+	t.Parallel()
 	out := screen(t, driftFixture(t).AsSuper(), 160, 45, func(tm *teatest.TestModel) { enterCommand(tm, "drift") }, "My test flow (")
 	screen := plain(string(out))
 	mustContain(t, screen, "Drift [6] · 3 need you", "drift 6", "t cycle kind")
@@ -59,6 +60,7 @@ func TestScreenDrift(t *testing.T) {
 }
 
 func TestScreenUnmanaged(t *testing.T) {
+	t.Parallel()
 	f := driftFixture(t)
 	out := screen(t, f.AsSuper(), 160, 45, func(tm *teatest.TestModel) { enterCommand(tm, "unmanaged") }, " My test flow")
 	s := plain(string(out))
@@ -68,6 +70,7 @@ func TestScreenUnmanaged(t *testing.T) {
 }
 
 func TestScreenDriftAt80x24(t *testing.T) {
+	t.Parallel()
 	out := screen(t, driftFixture(t).AsSuper(), 80, 24, func(tm *teatest.TestModel) {
 		enterCommand(tm, "drift")
 	}, "needs you")
@@ -80,6 +83,7 @@ func TestScreenDriftAt80x24(t *testing.T) {
 // line and counts it in the header, with no key pressed and long before
 // its next poll.
 func TestScreenCorrectionArrives(t *testing.T) {
+	t.Parallel()
 	f := driftFixture(t)
 	f.Listen()
 	out := screen(t, f.AsSuper(), 160, 45, func(tm *teatest.TestModel) {

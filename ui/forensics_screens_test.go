@@ -63,7 +63,8 @@ func forensicsScreen(t *testing.T, b *uitest.Backend, w, h int, steps func(tm *t
 	r := newRoot(b, Options{})
 	tm := teatest.NewTestModel(t, r, teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ASCII)))
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Workspaces [")) },
+	// The first poll has drawn florida's executions.
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(executionsDrawn)) },
 		teatest.WithDuration(5*time.Second))
 	openFirstExecution(tm)
 	// Keys pressed while the execution loads would find no timeline yet.
@@ -105,6 +106,7 @@ func requireGolden(t *testing.T, name string, out []byte) {
 }
 
 func TestForensicsScreen429(t *testing.T) {
+	t.Parallel()
 	f, id := forensicsFleet(t, "execution-error-http-429-with-binary.json", n8n.StatusError)
 	out := forensicsScreen(t, f.As(f.Super()), 160, 45, nil, "failed at")
 	s := plain(string(out))
@@ -118,6 +120,7 @@ func TestForensicsScreen429(t *testing.T) {
 }
 
 func TestForensicsScreenLoop(t *testing.T) {
+	t.Parallel()
 	f, _ := forensicsFleet(t, "execution-success-loop.json", n8n.StatusSuccess)
 	out := forensicsScreen(t, f.As(f.Super()), 160, 45, func(tm *teatest.TestModel) {
 		// Up to Classify #2, the 10-second run, and show its input.
@@ -132,6 +135,7 @@ func TestForensicsScreenLoop(t *testing.T) {
 }
 
 func TestForensicsScreenStacksOnNarrowTerminals(t *testing.T) {
+	t.Parallel()
 	f, _ := forensicsFleet(t, "execution-error-http-429-with-binary.json", n8n.StatusError)
 	out := forensicsScreen(t, f.As(f.Super()), 80, 24, nil, "failed at")
 	s := plain(string(out))
@@ -173,6 +177,7 @@ func openAt(t *testing.T, f *uitest.Fleet, actor model.Actor) *Root {
 }
 
 func TestForensicsCodeNodeShowsTheFailingLine(t *testing.T) {
+	t.Parallel()
 	f, _ := forensicsFleet(t, "execution-error-code-node.json", n8n.StatusError)
 	r := openAt(t, f, f.Super())
 	keys(r, "5")
@@ -216,6 +221,7 @@ func TestForensicsRetryFollowsTheNewExecution(t *testing.T) {
 }
 
 func TestForensicsRetryIsNotOfferedToViewers(t *testing.T) {
+	t.Parallel()
 	f, id := forensicsFleet(t, "execution-error-http-429-with-binary.json", n8n.StatusError)
 	viewer := f.Member("florida", model.RoleViewer)
 	b := f.As(viewer)
@@ -242,6 +248,7 @@ func TestForensicsRetryIsNotOfferedToViewers(t *testing.T) {
 
 // An execution n8n deleted (or pruned) after the list was read.
 func TestForensicsExplainsAMissingExecution(t *testing.T) {
+	t.Parallel()
 	f := fleetFixture(t)
 	r := newRoot(f.As(f.Super()), Options{})
 	sized(r, 160, 45)
@@ -260,6 +267,7 @@ func TestForensicsExplainsAMissingExecution(t *testing.T) {
 
 // n8n answers with a body cut short.
 func TestForensicsExplainsInvalidJSON(t *testing.T) {
+	t.Parallel()
 	f := fleetFixture(t)
 	if err := f.N8n("florida").SetExecutionData("11", []byte(`{"id":"11","data":{"resultData":{"runData":{`)); err != nil {
 		t.Fatal(err)
@@ -269,6 +277,7 @@ func TestForensicsExplainsInvalidJSON(t *testing.T) {
 }
 
 func TestForensicsWithoutRunData(t *testing.T) {
+	t.Parallel()
 	f := fleetFixture(t)
 	if err := f.N8n("florida").SetExecutionData("11", []byte(`{"id":"11","finished":false,"mode":"webhook","status":"error","startedAt":"2026-03-14T09:28:00.000Z","stoppedAt":"2026-03-14T09:28:01.000Z","workflowId":"x"}`)); err != nil {
 		t.Fatal(err)
@@ -278,6 +287,7 @@ func TestForensicsWithoutRunData(t *testing.T) {
 }
 
 func TestForensicsSavesTheSanitizedExecution(t *testing.T) {
+	t.Parallel()
 	f, id := forensicsFleet(t, "execution-error-http-429-with-binary.json", n8n.StatusError)
 	b := f.As(f.Super())
 	r := newRoot(b, Options{})

@@ -13,6 +13,7 @@ import (
 // health unknown (it is read from Postgres), drift unknown, the data kept
 // and marked stale (on e26f193: "n8n ✗" and "drift 0").
 func TestPostgresDownIsShownAsPostgresDown(t *testing.T) {
+	t.Parallel()
 	f := fleetFixture(t)
 	r := newRoot(f.As(f.Super()), Options{})
 	sized(r, 160, 45)
@@ -39,6 +40,7 @@ func TestPostgresDownIsShownAsPostgresDown(t *testing.T) {
 // ran out of time — header, status line, its workspaces and its executions
 // pane — and the other instances' workspaces stay live.
 func TestHungInstanceTurnsNotAnsweringWithinAPoll(t *testing.T) {
+	t.Parallel()
 	opt := screenFleet
 	opt.ReadTimeout = 100 * time.Millisecond // the read bound, shortened
 	f := downFixture(t, opt, map[string]time.Duration{demofleet.DownInstance: 35 * time.Second})
@@ -68,6 +70,7 @@ func TestHungInstanceTurnsNotAnsweringWithinAPoll(t *testing.T) {
 // ":instances" says which instances are down, since when and why, with
 // the error cleaned of terminal escapes.
 func TestInstancesSaysWhichAreDownAndWhy(t *testing.T) {
+	t.Parallel()
 	b := fiveDown(t)
 	f := b.Fleet()
 	ctx := context.Background()

@@ -8,6 +8,7 @@ import (
 )
 
 func TestHelpFitsASmallTerminalAndScrolls(t *testing.T) {
+	t.Parallel()
 	r := newRoot(fleetBackend(t), Options{})
 	sized(r, 80, 24)
 	deliver(r, r.Init())

@@ -49,6 +49,7 @@ var layerRules = []layerRule{
 }
 
 func TestLayering(t *testing.T) {
+	t.Parallel()
 	root, err := filepath.Abs("..")
 	if err != nil {
 		t.Fatal(err)
@@ -104,6 +105,7 @@ func TestLayering(t *testing.T) {
 // ui/uitest would put a throwaway Postgres and fake n8n servers in the
 // binary, and give a view a way around the layering above.
 func TestTestSupportOnlyFromTests(t *testing.T) {
+	t.Parallel()
 	root, err := filepath.Abs("..")
 	if err != nil {
 		t.Fatal(err)
@@ -157,6 +159,7 @@ func TestTestSupportOnlyFromTests(t *testing.T) {
 // The top level of the repository is fixed (DESIGN.md, "Layout"): a new
 // package goes below one of these, never beside them.
 func TestTopLevelIsTheFixedLayout(t *testing.T) {
+	t.Parallel()
 	allowed := map[string]bool{"cmd": true, "ui": true, "model": true, "n8n": true, "db": true, "forensics": true,
 		"themes": true, "go.mod": true, "go.sum": true, "README.md": true, ".ci": true, ".git": true, ".gitignore": true}
 	// What .gitignore names at the top (the binary of `go build`) is not

@@ -36,6 +36,7 @@ func liveRoot(t *testing.T, f *uitest.Fleet) (*Root, func() model.ChangeSet) {
 // Another admin pauses florida's Email 1 in their own console: Postgres
 // NOTIFYs, this console's listener hears it, and the row turns paused.
 func TestAChangeElsewhereShowsWithoutWaitingForThePoll(t *testing.T) {
+	t.Parallel()
 	f := driftFixture(t)
 	f.Listen()
 	r, wait := liveRoot(t, f)
@@ -62,6 +63,7 @@ func TestAChangeElsewhereShowsWithoutWaitingForThePoll(t *testing.T) {
 // heard: here a finding the sync just wrote) re-reads the header, not the
 // fleet; a resync re-reads everything.
 func TestOnlyFindingsChangedReadsHealthNotTheFleet(t *testing.T) {
+	t.Parallel()
 	f := driftFixture(t)
 	r, wait := liveRoot(t, f)
 	b := driftOf(r)
@@ -98,6 +100,7 @@ func newFindings(t *testing.T, f *uitest.Fleet, n int) []model.Finding {
 }
 
 func TestNewFindingsAreAnnouncedAndTheOpenDriftViewReloads(t *testing.T) {
+	t.Parallel()
 	f := driftFixture(t)
 	f.Listen()
 	r, wait := liveRoot(t, f)
@@ -138,6 +141,7 @@ func waitFindings(t *testing.T, wait func() model.ChangeSet) model.ChangeSet {
 }
 
 func TestDriftViewKeysFilterByKind(t *testing.T) {
+	t.Parallel()
 	r, _ := liveRoot(t, driftFixture(t))
 	// Under the table, the whole of the finding under the cursor.
 	keys(r, ":", "drift", "enter", "j")
@@ -159,6 +163,7 @@ func TestDriftViewKeysFilterByKind(t *testing.T) {
 // With Postgres gone, the open list keeps what it had and says it is not
 // current; back, it is current again.
 func TestDriftViewSaysWhenItIsNotCurrent(t *testing.T) {
+	t.Parallel()
 	f := driftFixture(t)
 	r, _ := liveRoot(t, f)
 	keys(r, ":", "unmanaged", "enter")

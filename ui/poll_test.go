@@ -11,6 +11,7 @@ import (
 )
 
 func TestPollIntervalHasAFloor(t *testing.T) {
+	t.Parallel()
 	r := newRoot(fleetBackend(t), Options{PollInterval: 100 * time.Millisecond})
 	if r.poll.interval != MinPoll {
 		t.Errorf("interval %s, want the 1s minimum", r.poll.interval)
@@ -18,6 +19,7 @@ func TestPollIntervalHasAFloor(t *testing.T) {
 }
 
 func TestPollNeverOverlaps(t *testing.T) {
+	t.Parallel()
 	b := fleetBackend(t)
 	r := newRoot(b, Options{})
 	sized(r, 160, 45)
@@ -38,6 +40,7 @@ func TestPollNeverOverlaps(t *testing.T) {
 }
 
 func TestPollBacksOffAndShowsStaleData(t *testing.T) {
+	t.Parallel()
 	f := fleetFixture(t)
 	r := newRoot(f.AsSuper(), Options{PollInterval: 2 * time.Second})
 	sized(r, 160, 45)
@@ -75,6 +78,7 @@ func TestPollBacksOffAndShowsStaleData(t *testing.T) {
 // fresh, the header counts the instances, and the status line names only
 // the one down (on e26f193 the whole console went stale and backed off).
 func TestADownInstanceIsNotAFailedPoll(t *testing.T) {
+	t.Parallel()
 	b := fleetBackend(t) // n8n-georgia dropped the sync's connections
 	r := newRoot(b, Options{})
 	sized(r, 160, 45)
@@ -90,6 +94,7 @@ func TestADownInstanceIsNotAFailedPoll(t *testing.T) {
 }
 
 func TestSelectionAndScrollSurvivePolls(t *testing.T) {
+	t.Parallel()
 	f := fleetFixture(t)
 	f.AddCampaigns("florida", 200)
 	r := newRoot(f.AsSuper(), Options{})

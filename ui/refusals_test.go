@@ -25,6 +25,7 @@ func failedRows(entries []model.AuditEntry, actor, action string) []model.AuditE
 // again and records it (on e26f193 the pre-check alone answered and the
 // audit trail never heard of it).
 func TestViewerToggleIsRefusedAndRecorded(t *testing.T) {
+	t.Parallel()
 	f := fleetFixture(t)
 	viewer := f.Member("florida", model.RoleViewer)
 	r := newRoot(f.As(viewer), Options{})
@@ -52,6 +53,7 @@ func TestViewerToggleIsRefusedAndRecorded(t *testing.T) {
 // anyway is refused on screen and recorded by the model, for toggles and
 // for the kill switch alike.
 func TestReadOnlyRefusalsAreRecorded(t *testing.T) {
+	t.Parallel()
 	opt := screenFleet
 	opt.ReadOnly = true
 	f := uitest.New(t, opt)

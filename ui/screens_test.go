@@ -29,9 +29,11 @@ func screen(t *testing.T, b *uitest.Backend, w, h int, steps func(tm *teatest.Te
 	tm := teatest.NewTestModel(t, r, teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ASCII)))
 	if steps != nil && w >= MinWidth && h >= MinHeight {
-		// The first poll has drawn the fleet. (The output is a stream:
-		// what one wait reads, the next does not see again.)
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Workspaces [")) },
+		// The first poll has drawn the fleet: its title counts the
+		// workspaces on a down n8n, and every screen fleet has one. (The
+		// output is a stream: what one wait reads, the next does not see
+		// again.)
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("on a down n8n")) },
 			teatest.WithDuration(5*time.Second))
 	}
 	if steps != nil {
@@ -55,6 +57,7 @@ const (
 )
 
 func TestScreenFleet(t *testing.T) {
+	t.Parallel()
 	out := screen(t, fleetBackend(t), 160, 45, nil, executionsDrawn)
 	mustContain(t, plain(string(out)), "ctx demo", "db ●", "n8n ▲ 3/4 up", "sync 4s ago", "drift 4",
 		"alice@platform.io · super admin", "Workspaces [6] · 1 on a down n8n", "Campaigns of florida [8]", firstExecutions,
@@ -65,6 +68,7 @@ func TestScreenFleet(t *testing.T) {
 // :instances shows what each instance can do, as the sync probed it: one
 // 2.x, 1.x for the others, and the down one never probed.
 func TestScreenInstances(t *testing.T) {
+	t.Parallel()
 	out := screen(t, fleetBackend(t), 160, 45, func(tm *teatest.TestModel) {
 		tm.Type(":instances")
 		tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
@@ -78,12 +82,14 @@ func TestScreenInstances(t *testing.T) {
 }
 
 func TestScreenHelp(t *testing.T) {
+	t.Parallel()
 	out := screen(t, fleetBackend(t), 160, 45, func(tm *teatest.TestModel) { tm.Type("?") }, "Commands")
 	mustContain(t, plain(string(out)), "freeze (kill switch)", ":audit (a)", ":instances", "? or esc closes")
 	teatest.RequireEqualOutput(t, out)
 }
 
 func TestScreenCommandMode(t *testing.T) {
+	t.Parallel()
 	out := screen(t, fleetBackend(t), 120, 30, func(tm *teatest.TestModel) { tm.Type(":au") }, "complete")
 	mustContain(t, plain(string(out)), ":au", "tab complete")
 	teatest.RequireEqualOutput(t, out)
@@ -92,6 +98,7 @@ func TestScreenCommandMode(t *testing.T) {
 // n8n answers the toggle with a 500: the switch rolls back with n8n's
 // reason, and the campaign stays active in Postgres.
 func TestScreenRollback(t *testing.T) {
+	t.Parallel()
 	f := fleetFixture(t)
 	b := f.As(f.Super())
 	out := screen(t, b, 160, 45, func(tm *teatest.TestModel) {
@@ -111,6 +118,7 @@ func TestScreenRollback(t *testing.T) {
 }
 
 func TestScreenTooSmall(t *testing.T) {
+	t.Parallel()
 	out := screen(t, fleetBackend(t), 70, 20, nil, "needs")
 	mustContain(t, plain(string(out)), "at least 80×24", "this one is 70×20")
 	teatest.RequireEqualOutput(t, out)
@@ -135,6 +143,7 @@ func fiveDown(t *testing.T) *uitest.Backend {
 // 8/10 up, the status line names the 2 down, and only their workspaces
 // carry a mark (on e26f193: "n8n ✗ stale never loaded" for everyone).
 func TestScreenFiveInstancesTwoDown(t *testing.T) {
+	t.Parallel()
 	b := fiveDown(t)
 	out := screen(t, b, 160, 45, func(tm *teatest.TestModel) { tm.Type("jj") }, executionsDrawn)
 	s := plain(string(out))
@@ -158,6 +167,7 @@ func TestScreenFiveInstancesTwoDown(t *testing.T) {
 // its panes say the instance is not answering and since when, and keep
 // the data they have.
 func TestScreenFiveInstancesTwoDownAt80x24(t *testing.T) {
+	t.Parallel()
 	out := screen(t, fiveDown(t), 80, 24, func(tm *teatest.TestModel) {
 		tm.Type("jjjjjjj") // maine, on n8n-maine
 	}, "not answering since")

@@ -109,6 +109,7 @@ func campaignLine(t *testing.T, m *Model, name string) string {
 }
 
 func TestToggleFlipsInTheSameUpdate(t *testing.T) {
+	t.Parallel()
 	f, b := newFixture(t, small)
 	m := newFleet(t, f, b, Options{Actor: b.Actor()})
 	id := emailOne(t, f).ID
@@ -191,6 +192,7 @@ func TestToggleRollsBackWithTheReason(t *testing.T) {
 }
 
 func TestDoublePressSendsOneRequest(t *testing.T) {
+	t.Parallel()
 	f, b := newFixture(t, small)
 	m := newFleet(t, f, b, Options{Actor: b.Actor()})
 
@@ -230,6 +232,7 @@ func hasBinding(m *Model, keyName string) bool {
 }
 
 func TestToggleRefusedForViewerAndReadOnly(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		opt  uitest.Options
 		who  func(f *uitest.Fleet) model.Actor
@@ -276,6 +279,7 @@ func TestToggleRefusedForViewerAndReadOnly(t *testing.T) {
 }
 
 func TestMemberMayToggleOnlyInOwnWorkspace(t *testing.T) {
+	t.Parallel()
 	f := uitest.New(t, small)
 	member := f.Member("florida", model.RoleMember)
 	b := f.As(member)
@@ -293,6 +297,7 @@ func TestMemberMayToggleOnlyInOwnWorkspace(t *testing.T) {
 }
 
 func TestBulkToggleAboveFiveNeedsTheCountTyped(t *testing.T) {
+	t.Parallel()
 	f, b := newFixture(t, small)
 	m := newFleet(t, f, b, Options{Actor: b.Actor()})
 	// florida holds 8 campaigns; Research Report is archived and skipped.
@@ -338,6 +343,7 @@ func TestBulkToggleAboveFiveNeedsTheCountTyped(t *testing.T) {
 }
 
 func TestFreezeNeedsSlugAndReason(t *testing.T) {
+	t.Parallel()
 	f, b := newFixture(t, small)
 	m := newFleet(t, f, b, Options{Actor: b.Actor()})
 	m.SetFocus(Workspaces)
@@ -377,6 +383,7 @@ func TestFreezeNeedsSlugAndReason(t *testing.T) {
 }
 
 func TestUnfreezeOfferedOnSuspendedWorkspace(t *testing.T) {
+	t.Parallel()
 	f, b := newFixture(t, small)
 	// Someone froze florida elsewhere.
 	if err := f.Console.Freeze(context.Background(), b.Actor(), f.Workspace("florida").ID, "invoice unpaid"); err != nil {
@@ -404,6 +411,7 @@ func TestUnfreezeOfferedOnSuspendedWorkspace(t *testing.T) {
 }
 
 func TestSelectionFollowsIDAcrossRefresh(t *testing.T) {
+	t.Parallel()
 	f, b := newFixture(t, small)
 	m := newFleet(t, f, b, Options{Actor: b.Actor()})
 	for range 3 {
@@ -423,6 +431,7 @@ func TestSelectionFollowsIDAcrossRefresh(t *testing.T) {
 // A poll whose reads of Postgres fail (here: cut off by its context, as a
 // poll past its deadline is) leaves the panes as they were.
 func TestFailedPollKeepsTheRows(t *testing.T) {
+	t.Parallel()
 	f, b := newFixture(t, small)
 	m := newFleet(t, f, b, Options{Actor: b.Actor()})
 	ctx, cancel := context.WithCancel(context.Background())

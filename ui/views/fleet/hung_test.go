@@ -75,6 +75,7 @@ func TestHungToggleSpinnerStopsAtItsDeadline(t *testing.T) {
 // The model's bound on a toggle's n8n call says so in its error; the
 // rollback shows that reason as it is.
 func TestRollbackShowsTheModelsDeadline(t *testing.T) {
+	t.Parallel()
 	f, b := newFixture(t, uitest.Options{Workspaces: 5, ToggleTimeout: 100 * time.Millisecond})
 	m := newFleet(t, f, b, Options{Actor: b.Actor(), ToggleBound: 100 * time.Millisecond})
 	f.N8n("florida").HangNext(1)

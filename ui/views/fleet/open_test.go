@@ -8,6 +8,7 @@ import (
 )
 
 func TestEnterOnAnExecutionAsksForForensics(t *testing.T) {
+	t.Parallel()
 	f, b := newFixture(t, small)
 	m := newFleet(t, f, b, Options{Actor: b.Actor()})
 	m.SetFocus(Executions)
@@ -25,6 +26,7 @@ func TestEnterOnAnExecutionAsksForForensics(t *testing.T) {
 }
 
 func TestEnterOnAnExecutionIsRefusedOutsideTheWorkspace(t *testing.T) {
+	t.Parallel()
 	// A viewer of texas only: florida's executions are not theirs to read.
 	// The model shows them no florida at all; a screen that still holds
 	// florida's rows (fetched for someone else, or before a revocation)
@@ -42,6 +44,7 @@ func TestEnterOnAnExecutionIsRefusedOutsideTheWorkspace(t *testing.T) {
 }
 
 func TestStatusFilterCyclesTheExecutionsList(t *testing.T) {
+	t.Parallel()
 	f, b := newFixture(t, small)
 	m := newFleet(t, f, b, Options{Actor: b.Actor()})
 	// florida's Email 1 has failures and successes.
