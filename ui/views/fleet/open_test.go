@@ -1,9 +1,12 @@
 package fleet
 
 import (
+	"context"
+	"strings"
 	"testing"
 
 	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/themes"
 	"github.com/godmode-console/godmode/ui/uitest"
 )
 
@@ -68,5 +71,26 @@ func TestStatusFilterCyclesTheExecutionsList(t *testing.T) {
 	deliver(m, m.Update(press("f")))
 	if m.ExecutionFilter() != "" || len(m.execs.Rows()) != seen["error"]+seen["success"]+seen["running"]+seen["canceled"] {
 		t.Errorf("after a full cycle: filter %q, %d rows (%v)", m.ExecutionFilter(), len(m.execs.Rows()), seen)
+	}
+}
+
+// The real rule behind the one above: the model shows a viewer of texas
+// no other workspace, so florida's executions never reach their screen.
+func TestAnOutsiderIsShownOnlyTheirWorkspace(t *testing.T) {
+	t.Parallel()
+	f := uitest.New(t, small)
+	outsider := f.Member("texas", model.RoleViewer)
+	m := New(f.As(outsider), Options{Actor: outsider, Theme: themes.MustLoad("dark"), Now: f.Clock})
+	m.SetSize(160, 42)
+	deliver(m, m.Update(m.Fetch()(context.Background())))
+	var slugs []string
+	for _, w := range m.Workspaces() {
+		slugs = append(slugs, w.Slug)
+	}
+	if len(slugs) != 1 || slugs[0] != "texas" {
+		t.Errorf("a viewer of texas is shown workspaces %v", slugs)
+	}
+	if strings.Contains(m.View(), "florida") {
+		t.Error("the screen names florida to a viewer of texas")
 	}
 }
