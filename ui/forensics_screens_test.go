@@ -250,15 +250,16 @@ func TestForensicsRetryIsNotOfferedToViewers(t *testing.T) {
 func TestForensicsExplainsAMissingExecution(t *testing.T) {
 	t.Parallel()
 	f := fleetFixture(t)
+	id := f.Executions("florida", "Email 1")[0].ID
 	r := newRoot(f.As(f.Super()), Options{})
 	sized(r, 160, 45)
 	deliver(r, r.Init())
-	if err := f.N8n("florida").Client().DeleteExecution(context.Background(), "11"); err != nil {
+	if err := f.N8n("florida").Client().DeleteExecution(context.Background(), id); err != nil {
 		t.Fatal(err)
 	}
 	keys(r, "tab", "tab", "enter")
 	s := plain(r.Render())
-	mustContain(t, s, "Execution 11 no longer exists", "pruned it under its execution retention", "esc goes back")
+	mustContain(t, s, "Execution "+id+" no longer exists", "pruned it under its execution retention", "esc goes back")
 	keys(r, "esc")
 	if s := plain(r.Render()); !strings.Contains(s, "Executions of Email 1") || strings.Contains(s, "no longer exists") {
 		t.Errorf("esc did not go back to the fleet:\n%s", s)
@@ -269,21 +270,23 @@ func TestForensicsExplainsAMissingExecution(t *testing.T) {
 func TestForensicsExplainsInvalidJSON(t *testing.T) {
 	t.Parallel()
 	f := fleetFixture(t)
-	if err := f.N8n("florida").SetExecutionData("11", []byte(`{"id":"11","data":{"resultData":{"runData":{`)); err != nil {
+	id := f.Executions("florida", "Email 1")[0].ID
+	if err := f.N8n("florida").SetExecutionData(id, []byte(`{"id":"`+id+`","data":{"resultData":{"runData":{`)); err != nil {
 		t.Fatal(err)
 	}
 	r := openAt(t, f, f.Super())
-	mustContain(t, plain(r.Render()), "Execution 11 is not valid JSON", "invalid JSON at line 1")
+	mustContain(t, plain(r.Render()), "Execution "+id+" is not valid JSON", "invalid JSON at line 1")
 }
 
 func TestForensicsWithoutRunData(t *testing.T) {
 	t.Parallel()
 	f := fleetFixture(t)
-	if err := f.N8n("florida").SetExecutionData("11", []byte(`{"id":"11","finished":false,"mode":"webhook","status":"error","startedAt":"2026-03-14T09:28:00.000Z","stoppedAt":"2026-03-14T09:28:01.000Z","workflowId":"x"}`)); err != nil {
+	id := f.Executions("florida", "Email 1")[0].ID
+	if err := f.N8n("florida").SetExecutionData(id, []byte(`{"id":"`+id+`","finished":false,"mode":"webhook","status":"error","startedAt":"2026-03-14T09:28:00.000Z","stoppedAt":"2026-03-14T09:28:01.000Z","workflowId":"x"}`)); err != nil {
 		t.Fatal(err)
 	}
 	r := openAt(t, f, f.Super())
-	mustContain(t, plain(r.Render()), "Execution 11 · ✗ error", "n8n kept no run data for this execution", "No node runs")
+	mustContain(t, plain(r.Render()), "Execution "+id+" · ✗ error", "n8n kept no run data for this execution", "No node runs")
 }
 
 func TestForensicsSavesTheSanitizedExecution(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
+	"sort"
 	"time"
 
 	"github.com/godmode-console/godmode/db"
@@ -44,6 +45,19 @@ type Fleet struct {
 	Super   model.User
 	Members map[string]map[model.Role]model.User
 	drifty  []string // workflows of the drifting workspace, on its instance
+	runs    []campaignRuns
+}
+
+// campaignRuns are one campaign's executions, made in n8n once every
+// campaign of its instance is seeded: n8n numbers executions as they
+// start, so on each instance ids must follow start times across campaigns
+// (the sync reads newest first and stops at its window; backdated low ids
+// would be missed, and with them the campaigns' 24-hour failures).
+type campaignRuns struct {
+	camp  model.Campaign
+	srv   *n8ntest.Server
+	specs []n8ntest.ExecutionSpec
+	gone  bool // the workflow is deleted inside n8n once its executions exist
 }
 
 // DownInstance is the demo's one n8n that has gone down: with thousands
@@ -182,7 +196,61 @@ func seed(ctx context.Context, store *db.Store, opt Options) (*Fleet, error) {
 			f.Members[w.Slug][role] = u
 		}
 	}
-	return f, nil
+	return f, addRuns(ctx, store, f.runs, opt.Now)
+}
+
+// addRuns makes every campaign's executions, in start order on each
+// instance, and records each campaign's summary; then the workflows of
+// the campaigns in error are deleted inside n8n, which is what sync would
+// find.
+func addRuns(ctx context.Context, store *db.Store, runs []campaignRuns, now time.Time) error {
+	type run struct {
+		campaign int // index in runs
+		spec     n8ntest.ExecutionSpec
+	}
+	var order []*n8ntest.Server
+	by := map[*n8ntest.Server][]run{}
+	for i, r := range runs {
+		if _, ok := by[r.srv]; !ok {
+			order = append(order, r.srv)
+		}
+		for _, s := range r.specs {
+			by[r.srv] = append(by[r.srv], run{i, s})
+		}
+	}
+	sums := make([]db.ExecutionSummary, len(runs))
+	for _, srv := range order {
+		rs := by[srv]
+		sort.SliceStable(rs, func(i, j int) bool { return rs[i].spec.StartedAt.Before(rs[j].spec.StartedAt) })
+		for _, r := range rs {
+			e, err := srv.AddExecution(r.spec)
+			if err != nil {
+				return fmt.Errorf("%s: %w", runs[r.campaign].camp.Name, err)
+			}
+			sum := &sums[r.campaign]
+			sum.LastID, sum.LastStatus = e.ID, string(e.Status)
+			t := e.StartedAt
+			sum.LastAt = &t
+			if (e.Status == n8n.StatusError || e.Status == n8n.StatusCrashed) && now.Sub(e.StartedAt) < 24*time.Hour {
+				sum.Failures24h++
+			}
+		}
+	}
+	for i, r := range runs {
+		if r.gone {
+			wf := r.camp.N8nWorkflowID
+			if err := r.srv.Delete(wf); err != nil {
+				return err
+			}
+			if _, err := store.Settle(ctx, r.camp.ID, model.CampaignError, fmt.Sprintf("workflow %s no longer exists in n8n", wf)); err != nil {
+				return err
+			}
+		}
+		if err := store.SetExecutionSummary(ctx, r.camp.ID, sums[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func seedCampaigns(ctx context.Context, store *db.Store, f *Fleet, srv *n8ntest.Server, ws model.Workspace, wi int, rng *rand.Rand, opt Options) error {
@@ -216,23 +284,9 @@ func seedCampaigns(ctx context.Context, store *db.Store, f *Fleet, srv *n8ntest.
 				return err
 			}
 		}
-		large := !opt.NoLarge && ws.Slug == LargeWorkspace && tpl.Name == LargeCampaign
-		sum, err := seedExecutions(srv, wf.ID, tpl, large, rng, now)
-		if err != nil {
-			return fmt.Errorf("%s: %w", tpl.Name, err)
-		}
-		if status == model.CampaignError {
-			// The workflow was deleted inside n8n: what sync would find.
-			if err := srv.Delete(wf.ID); err != nil {
-				return err
-			}
-			if _, err := store.Settle(ctx, camp.ID, model.CampaignError, fmt.Sprintf("workflow %s no longer exists in n8n", wf.ID)); err != nil {
-				return err
-			}
-		}
-		if err := store.SetExecutionSummary(ctx, camp.ID, sum); err != nil {
-			return err
-		}
+		large := ws.Slug == LargeWorkspace && tpl.Name == LargeCampaign
+		f.runs = append(f.runs, campaignRuns{camp: camp, srv: srv, gone: status == model.CampaignError,
+			specs: executionSpecs(wf.ID, tpl, large, opt.NoLarge, rng, now)})
 		if ws.Slug == DriftWorkspace && (status == model.CampaignActive || status == model.CampaignPaused) {
 			f.drifty = append(f.drifty, wf.ID)
 		}
@@ -265,13 +319,15 @@ func seedUnmanaged(srv *n8ntest.Server, ws model.Workspace) error {
 	return srv.TagWorkflow(wf.ID, tag.ID)
 }
 
-// seedExecutions makes a campaign's history: mostly successes, some
-// failures shaped like the real ones, a retry, and for one campaign a large
-// execution (thousands of items with binary data) that fails.
-func seedExecutions(srv *n8ntest.Server, wfID string, tpl Template, large bool, rng *rand.Rand, now time.Time) (db.ExecutionSummary, error) {
-	var sum db.ExecutionSummary
+// executionSpecs are a campaign's history: mostly successes, some
+// failures shaped like the real ones, and for one campaign a large
+// execution (thousands of items with binary data) that fails, left out
+// when noLarge (its leads are drawn all the same, so the rest of the fleet
+// is the same either way).
+func executionSpecs(wfID string, tpl Template, large, noLarge bool, rng *rand.Rand, now time.Time) []n8ntest.ExecutionSpec {
 	n := 4 + rng.IntN(9)
 	start := now.Add(-time.Duration(n) * 4 * time.Hour)
+	var out []n8ntest.ExecutionSpec
 	for i := range n {
 		at := start.Add(time.Duration(i)*4*time.Hour + time.Duration(rng.IntN(3600))*time.Second)
 		spec := n8ntest.ExecutionSpec{WorkflowID: wfID, StartedAt: at, Mode: "webhook",
@@ -286,24 +342,18 @@ func seedExecutions(srv *n8ntest.Server, wfID string, tpl Template, large bool, 
 			spec.Status, spec.FailAt, spec.Message, spec.HTTPCode, spec.Binary = n8n.StatusError, tpl.Fail.FailAt, tpl.Fail.Message, tpl.Fail.HTTPCode, tpl.Fail.Binary
 		}
 		if large && i == n-1 {
-			spec.Status, spec.FailAt, spec.Message, spec.HTTPCode, spec.Binary = n8n.StatusError, tpl.Fail.FailAt, tpl.Fail.Message, tpl.Fail.HTTPCode, true
-			spec.Items = make([]map[string]any, 5000)
-			for j := range spec.Items {
-				spec.Items[j] = lead(rng)
+			items := make([]map[string]any, 5000)
+			for j := range items {
+				items[j] = lead(rng)
+			}
+			if !noLarge {
+				spec.Status, spec.FailAt, spec.Message, spec.HTTPCode, spec.Binary = n8n.StatusError, tpl.Fail.FailAt, tpl.Fail.Message, tpl.Fail.HTTPCode, true
+				spec.Items = items
 			}
 		}
-		e, err := srv.AddExecution(spec)
-		if err != nil {
-			return sum, err
-		}
-		sum.LastID, sum.LastStatus = e.ID, string(e.Status)
-		t := e.StartedAt
-		sum.LastAt = &t
-		if (e.Status == n8n.StatusError || e.Status == n8n.StatusCrashed) && now.Sub(e.StartedAt) < 24*time.Hour {
-			sum.Failures24h++
-		}
+		out = append(out, spec)
 	}
-	return sum, nil
+	return out
 }
 
 var (

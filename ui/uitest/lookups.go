@@ -100,3 +100,14 @@ func (f *Fleet) Audit() []model.AuditEntry {
 
 // AsSuper is As(Super()), the backend most screen tests use.
 func (f *Fleet) AsSuper() *Backend { return f.As(f.Super()) }
+
+// Executions are the campaign's executions as n8n lists them, newest
+// first.
+func (f *Fleet) Executions(slug, name string) []model.Execution {
+	f.t.Helper()
+	es, err := f.Console.Executions(context.Background(), f.Campaign(slug, name).ID, "")
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return es
+}
