@@ -53,9 +53,6 @@ func fleetBackend(t testing.TB) *uitest.Backend {
 	return f.As(f.Super())
 }
 
-// superAdmin is the fleet's super admin, as the console sees them.
-func superAdmin(f *uitest.Fleet) model.Actor { return f.Super() }
-
 // newRoot is the console over b, as its actor, on the fleet's clock.
 func newRoot(b *uitest.Backend, o Options) *Root {
 	return newRootOn(b, b.Actor(), o)
