@@ -91,8 +91,9 @@ func twoTenantConsole(t *testing.T) (*model.Console, model.Actor) {
 // A member of ohio opens the console (as cmd/godmode does: the console as
 // that actor): no screen they can reach names texas or anything of it.
 func TestScreensOfAMemberShowNothingOfAnotherTenant(t *testing.T) {
+	t.Parallel()
 	console, member := twoTenantConsole(t)
-	r := newRoot(console.As(member), Options{Actor: member})
+	r := newRootOn(console.As(member), member, Options{})
 	sized(r, 160, 45)
 	deliver(r, r.Init())
 	secret := []string{"texas", "Texas", "Secret"}
@@ -117,8 +118,9 @@ func TestScreensOfAMemberShowNothingOfAnotherTenant(t *testing.T) {
 // instances and the unmanaged workflows span every tenant, so they are
 // neither listed, completed nor run, and typing them says why.
 func TestPaletteOffersAMemberNoSuperAdminView(t *testing.T) {
-	member := model.Actor{UserID: 7, Name: "ann@ohio.io", Roles: map[int64]model.Role{1: model.RoleMember}}
-	r := newRoot(fleetBackend(), Options{Actor: member})
+	t.Parallel()
+	f := fleetFixture(t)
+	r := newRoot(f.As(f.Member("florida", model.RoleMember)), Options{})
 	sized(r, 160, 45)
 	deliver(r, r.Init())
 	for _, name := range r.commandNames() {
@@ -141,7 +143,7 @@ func TestPaletteOffersAMemberNoSuperAdminView(t *testing.T) {
 		mustContain(t, s, "is for super admins only")
 	}
 	// A super admin's palette is unchanged.
-	r = newRoot(fleetBackend(), Options{})
+	r = newRoot(f.AsSuper(), Options{})
 	if !slices.Contains(r.commandNames(), "instances") || !slices.Contains(r.commandNames(), "unmanaged") {
 		t.Errorf("a super admin's palette lacks :instances or :unmanaged: %v", r.commandNames())
 	}

@@ -1,11 +1,17 @@
 package ui
 
 import (
+	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/godmode-console/godmode/db"
+	"github.com/godmode-console/godmode/db/demofleet"
 	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/n8n"
+	"github.com/godmode-console/godmode/n8n/n8ntest"
 	"github.com/godmode-console/godmode/ui/uitest"
 )
 
@@ -14,33 +20,75 @@ import (
 // the renderer passes through), BEL and CR (which breaks the layout).
 const hostile = "\x1b]52;c;aGk=\x07\x1b[2J\x1b]0;owned\x07\u009b31m\r"
 
-// hostileBackend holds hostile text in every name and error a screen shows.
-func hostileBackend() *uitest.Backend {
-	b := uitest.New(uitest.FixedClock)
-	t0 := uitest.FixedClock()
-	down := false
-	inst := int64(1)
-	b.AddInstance(model.Instance{ID: 1, Name: "n8n-eu-1", BaseURL: "https://eu-1.example.com", Healthy: &down,
-		LastError: "GET: " + hostile, LastCheckedAt: &t0})
-	b.AddWorkspace(model.Workspace{ID: 1, Slug: "acme", Name: "Acme " + hostile, Status: model.WorkspaceSuspended,
-		InstanceID: &inst, FreezeReason: "bounces " + hostile, FrozenAt: &t0, CreatedAt: t0.Add(-time.Hour)})
-	at := t0.Add(-time.Minute)
-	b.AddCampaign(model.Campaign{ID: 1, WorkspaceID: 1, InstanceID: 1, Name: "Email " + hostile, N8nWorkflowID: "wf1",
-		Status: model.CampaignError, Version: 1, LastError: "n8n said " + hostile, LastExecID: "9000", LastExecStatus: "error", LastExecAt: &at})
-	stop := at.Add(time.Second)
-	b.AddExecution(model.Execution{ID: "9000", WorkflowID: "wf1", CampaignID: 1, Status: "error", Mode: "trigger", StartedAt: at, StoppedAt: &stop})
-	ws, camp := int64(1), int64(1)
-	b.AddAudit(model.AuditEntry{At: at, ActorName: "eve " + hostile, Action: "toggle", WorkspaceID: &ws, CampaignID: &camp,
-		Outcome: model.OutcomeFailed, Error: "refused " + hostile})
-	b.AddFinding(model.Finding{Kind: model.DriftKind("unmanaged"), InstanceID: 1, InstanceName: "n8n-eu-1", WorkspaceID: &ws,
-		WorkflowID: "wf9", WorkflowName: "Copy " + hostile, Detail: "found " + hostile, FirstSeenAt: at})
-	return b
+// hostileBackend is a fleet whose names and errors carry hostile text,
+// each written where production writes it: a workspace "acme" on
+// florida's n8n, frozen with a hostile reason, holding a campaign whose
+// workflow n8n says is gone with a hostile error, an audit row of a
+// hostile actor, an unmanaged workflow with a hostile name, and the
+// instance's last error.
+func hostileBackend(t *testing.T) *uitest.Backend {
+	t.Helper()
+	ctx := context.Background()
+	f := uitest.New(t, uitest.Options{Workspaces: 5, NoSync: true})
+	super := f.Super()
+	srv := f.N8n("florida")
+	inst := f.Seed.Instances["n8n-florida"]
+	ws, err := f.Store.CreateWorkspace(ctx, "acme", "Acme "+hostile, &inst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Store.SetWorkspaceStatus(ctx, ws.ID, model.WorkspaceActive, ""); err != nil {
+		t.Fatal(err)
+	}
+	tpl := demofleet.Templates[0]
+	wf, err := srv.AddWorkflow(n8n.Workflow{Name: "acme · Email", Nodes: tpl.Nodes("acme-email"), Connections: json.RawMessage(tpl.Connections)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	camp, err := f.Store.CreateCampaign(ctx, db.NewCampaign{WorkspaceID: ws.ID, Name: "Email " + hostile, N8nWorkflowID: wf.ID, Status: model.CampaignPaused})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.AddExecution(n8ntest.ExecutionSpec{WorkflowID: wf.ID, Status: n8n.StatusError, StartedAt: uitest.Epoch.Add(-time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	copyWf, err := srv.AddWorkflow(n8n.Workflow{Name: "Copy " + hostile, Nodes: tpl.Nodes("acme-copy"), Connections: json.RawMessage(tpl.Connections)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag, err := srv.AddTag(model.WorkspaceTagPrefix + "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.TagWorkflow(copyWf.ID, tag.ID); err != nil {
+		t.Fatal(err)
+	}
+	f.Sync()
+	// The model refuses such a reason; another writer of Postgres need not.
+	if _, err := f.Store.SetWorkspaceStatus(ctx, ws.ID, model.WorkspaceSuspended, "bounces "+hostile); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Store.Settle(ctx, camp.ID, model.CampaignError, "n8n said "+hostile); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Store.AppendAudit(ctx, model.AuditEntry{ActorName: "eve " + hostile, Action: "toggle", WorkspaceID: &ws.ID, CampaignID: &camp.ID,
+		Outcome: model.OutcomeFailed, Error: "refused " + hostile}); err != nil {
+		t.Fatal(err)
+	}
+	// texas' n8n (no call of this test reaches it, so nothing records it
+	// up again) failed with a hostile error.
+	if err := f.Store.RecordInstanceHealth(ctx, f.Seed.Instances["n8n-texas"], false, 0, "GET: "+hostile); err != nil {
+		t.Fatal(err)
+	}
+	f.PinTimes()
+	return f.As(super)
 }
 
 // Every screen shows data cleaned: the frame holds no sequence but the
 // console's own colours.
 func TestScreensCleanEveryNameAndError(t *testing.T) {
-	r := newRoot(hostileBackend(), Options{})
+	t.Parallel()
+	r := newRoot(hostileBackend(t), Options{})
 	sized(r, 160, 45)
 	deliver(r, r.Init())
 	check := func(where, shown string) {
@@ -63,5 +111,5 @@ func TestScreensCleanEveryNameAndError(t *testing.T) {
 	keys(r, "esc", ":audit", "enter")
 	check(":audit", "eve")
 	keys(r, "esc", ":drift", "enter")
-	check(":drift", "found")
+	check(":drift", "Copy")
 }

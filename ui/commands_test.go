@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,30 +11,51 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/ui/uitest"
 	"github.com/godmode-console/godmode/ui/views/fleet"
 )
 
 func loadedRoot(t *testing.T, o Options) *Root {
 	t.Helper()
-	r := newRoot(fleetBackend(), o)
+	r := newRoot(fleetBackend(t), o)
 	sized(r, 160, 45)
 	deliver(r, r.Init())
 	return r
 }
 
+// auditedFixture is the screen fleet with a trail: a toggle of florida's
+// Email 1 that n8n refused with a 500, and a correction by sync of texas'
+// Email 1, activated inside n8n behind godmode's back.
+func auditedFixture(t *testing.T) *uitest.Fleet {
+	t.Helper()
+	f := fleetFixture(t)
+	f.N8n("florida").FailNext(1, 500)
+	if res := f.Console.Toggle(context.Background(), f.Super(), f.Campaign("florida", "Email 1").ID, model.CampaignPaused); res.Err == nil {
+		t.Fatal("setup: n8n's 500 did not fail the toggle")
+	}
+	if err := f.N8n("texas").SetActive(f.Campaign("texas", "Email 1").N8nWorkflowID, true); err != nil {
+		t.Fatal(err)
+	}
+	f.Sync()
+	return f
+}
+
 func TestCommandsSwitchViews(t *testing.T) {
-	r := loadedRoot(t, Options{})
+	t.Parallel()
+	r := newRoot(auditedFixture(t).AsSuper(), Options{})
+	sized(r, 160, 45)
+	deliver(r, r.Init())
 	keys(r, ":", "instances", "enter")
-	mustContain(t, plain(r.Render()), "n8n instances [3] · 1 down", "n8n-ap-1", "context deadline", "acme")
+	mustContain(t, plain(r.Render()), "n8n instances [4] · 1 down", "n8n-georgia", "georgia")
 
 	keys(r, ":", "audit outcome=failed", "enter")
 	screen := plain(r.Render())
-	mustContain(t, screen, "Audit trail [1] · outcome=failed", "n8n answered 500")
-	if strings.Contains(screen, "drift_correct") {
-		t.Error("outcome filter let an ok entry through")
+	mustContain(t, screen, "Audit trail [1] · outcome=failed", "500")
+	if rows := strings.Join(strings.Split(screen, "\n")[1:], "\n"); strings.Contains(rows, " sync ") {
+		t.Errorf("outcome filter let an ok entry through:\n%s", screen)
 	}
-	keys(r, ":", "audit ws=globex", "enter")
-	mustContain(t, plain(r.Render()), "Audit trail [1] · ws=globex", "drift_correct")
+	keys(r, ":", "audit ws=texas", "enter")
+	mustContain(t, plain(r.Render()), "Audit trail [1] · ws=texas", "sync")
 
 	keys(r, ":", "campaigns", "enter")
 	if r.topID() != screenFleet || r.Fleet().Focus() != fleet.Campaigns {
@@ -46,6 +68,7 @@ func TestCommandsSwitchViews(t *testing.T) {
 }
 
 func TestCommandErrorsSayWhatToDo(t *testing.T) {
+	t.Parallel()
 	r := loadedRoot(t, Options{})
 	for line, want := range map[string]string{
 		"bogus":              "unknown command :bogus — :help lists them",
@@ -62,6 +85,7 @@ func TestCommandErrorsSayWhatToDo(t *testing.T) {
 }
 
 func TestQuitCommandQuits(t *testing.T) {
+	t.Parallel()
 	r := loadedRoot(t, Options{})
 	keys(r, ":", "q")
 	_, cmd := r.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
@@ -74,6 +98,7 @@ func TestQuitCommandQuits(t *testing.T) {
 }
 
 func TestThemeCommandRestyles(t *testing.T) {
+	t.Parallel()
 	r := loadedRoot(t, Options{})
 	before := r.Render()
 	keys(r, ":", "theme light", "enter")
@@ -92,6 +117,7 @@ func TestThemeCommandRestyles(t *testing.T) {
 }
 
 func TestExtraCommandsJoinTheTable(t *testing.T) {
+	t.Parallel()
 	ran := false
 	r := loadedRoot(t, Options{Commands: []Command{{Name: "blueprints", Aliases: []string{"bp"}, Help: "blueprints",
 		Run: func(*Root, []string) tea.Cmd { ran = true; return nil }}}})
@@ -104,6 +130,7 @@ func TestExtraCommandsJoinTheTable(t *testing.T) {
 }
 
 func TestReadOnlyShowsNoChangingKeys(t *testing.T) {
+	t.Parallel()
 	r := loadedRoot(t, Options{ReadOnly: true})
 	keys(r, "tab", "?")
 	screen := plain(r.Render())
@@ -116,11 +143,14 @@ func TestReadOnlyShowsNoChangingKeys(t *testing.T) {
 }
 
 func TestViewerSeesRoleAndNoToggle(t *testing.T) {
-	viewer := model.Actor{UserID: 9, Name: "vic@client.io", Roles: map[int64]model.Role{1: model.RoleViewer}}
-	r := loadedRoot(t, Options{Actor: viewer})
+	t.Parallel()
+	f := fleetFixture(t)
+	r := newRoot(f.As(f.Member("florida", model.RoleViewer)), Options{})
+	sized(r, 160, 45)
+	deliver(r, r.Init())
 	keys(r, "tab")
 	screen := plain(r.Render())
-	mustContain(t, screen, "vic@client.io · viewer of acme")
+	mustContain(t, screen, "viewer.florida@florida.example.com · viewer of florida")
 	if strings.Contains(screen, "activate/pause") {
 		t.Error("viewer footer offers the toggle")
 	}
@@ -129,6 +159,7 @@ func TestViewerSeesRoleAndNoToggle(t *testing.T) {
 }
 
 func TestMouseClickSelectsAndFocuses(t *testing.T) {
+	t.Parallel()
 	r := loadedRoot(t, Options{})
 	// Row 3 of the campaigns pane: header line 0, pane border 1, column
 	// header 2, rows from 3; the campaigns pane starts at x=48.
@@ -137,18 +168,19 @@ func TestMouseClickSelectsAndFocuses(t *testing.T) {
 	if r.Fleet().Focus() != fleet.Campaigns {
 		t.Fatalf("click did not focus the campaigns pane")
 	}
-	if c, _ := r.Fleet().SelectedCampaign(); c.Name != "Ohio Break-up #5" {
+	if c, _ := r.Fleet().SelectedCampaign(); c.Name != "Email 3" {
 		t.Errorf("click selected %q, want the third campaign", c.Name)
 	}
 	_, cmd = r.Update(tea.MouseWheelMsg{X: 10, Y: 10, Button: tea.MouseWheelDown})
 	deliver(r, cmd)
-	if w, _ := r.Fleet().SelectedWorkspace(); r.Fleet().Focus() != fleet.Workspaces || w.Slug != "umbrella" {
+	if w, _ := r.Fleet().SelectedWorkspace(); r.Fleet().Focus() != fleet.Workspaces || w.Slug != "kentucky" {
 		t.Errorf("wheel over workspaces: focus %s, selected %s", r.Fleet().Focus(), w.Slug)
 	}
 }
 
 // TestNoColourLiteralInUI keeps every colour in the themes package.
 func TestNoColourLiteralInUI(t *testing.T) {
+	t.Parallel()
 	bad := regexp.MustCompile(`lipgloss\.(Color|ANSIColor|RGBColor)\(|"#[0-9a-fA-F]{3,6}"|\.(Foreground|Background|BorderForeground)\(lipgloss\.`)
 	err := filepath.WalkDir(".", func(path string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {

@@ -5,12 +5,11 @@ import (
 	"testing"
 
 	"charm.land/lipgloss/v2"
-
-	"github.com/godmode-console/godmode/ui/uitest"
 )
 
 func TestHelpFitsASmallTerminalAndScrolls(t *testing.T) {
-	r := newRoot(uitest.Seeded(uitest.FixedClock, 12, 80), Options{})
+	t.Parallel()
+	r := newRoot(fleetBackend(t), Options{})
 	sized(r, 80, 24)
 	deliver(r, r.Init())
 	keys(r, "?")

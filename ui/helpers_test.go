@@ -10,34 +10,62 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 
+	"github.com/godmode-console/godmode/db/demofleet"
 	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/themes"
 	"github.com/godmode-console/godmode/ui/uitest"
 )
 
-var superAdmin = model.Actor{UserID: 1, Name: "alice@platform.io", SuperAdmin: true}
+func TestMain(m *testing.M) { uitest.Main(m) }
 
-// fleetBackend is the fleet every screen test looks at: 12 workspaces,
-// 80 campaigns, synced 4 s before the fixed clock, two drifts.
-func fleetBackend() *uitest.Backend {
-	b := uitest.Seeded(uitest.FixedClock, 12, 80)
-	last := uitest.Epoch.Add(-4 * time.Second)
-	b.HealthValue.LastSync = &last
-	b.HealthValue.DriftCount = 2
-	// One instance of each n8n major, and one never probed.
-	t0 := uitest.FixedClock()
-	b.SetCapabilities(1, &model.Capabilities{Major: 1, ProbedAt: t0.Add(-time.Hour)})
-	b.SetCapabilities(2, &model.Capabilities{Major: 2, Publish: true, ListCredentials: true, WaitingInLists: true, ProbedAt: t0.Add(-time.Hour)})
-	return b
+// fleetOptions is what the screen tests look at: the demo fleet's first six
+// workspaces (florida first on screen, its Email 1 active) on four n8n
+// instances (texas' behaves like n8n 2.x, the others 1.x), after a sync,
+// with georgia's n8n gone down 35 s ago.
+var fleetOptions = uitest.Options{Workspaces: 6, Majors: map[string]int{"n8n-texas": 2}}
+
+// fleetFixture is that fleet; its super admin is alice@platform.io.
+func fleetFixture(t testing.TB) *uitest.Fleet {
+	t.Helper()
+	return downFixture(t, fleetOptions, map[string]time.Duration{demofleet.DownInstance: 35 * time.Second})
 }
 
-func newRoot(b Backend, o Options) *Root {
+// downFixture is the fleet with the named instances down (their
+// connections dropped) for the given time when the sync ran.
+func downFixture(t testing.TB, opt uitest.Options, down map[string]time.Duration) *uitest.Fleet {
+	t.Helper()
+	opt.NoSync = true
+	f := uitest.New(t, opt)
+	for name := range down {
+		f.Seed.TakeDown(name)
+	}
+	f.Sync()
+	for name, d := range down {
+		f.DownSince(name, d)
+	}
+	return f
+}
+
+// fleetBackend is the fixture's backend for its super admin.
+func fleetBackend(t testing.TB) *uitest.Backend {
+	t.Helper()
+	f := fleetFixture(t)
+	return f.As(f.Super())
+}
+
+// newRoot is the console over b, as its actor, on the fleet's clock.
+func newRoot(b *uitest.Backend, o Options) *Root {
+	return newRootOn(b, b.Actor(), o)
+}
+
+// newRootOn is newRoot for a backend that wraps uitest's.
+func newRootOn(b Backend, actor model.Actor, o Options) *Root {
 	o.Now = uitest.FixedClock
 	if o.Theme == nil {
 		o.Theme = themes.MustLoad("dark")
 	}
 	if o.Actor.Name == "" {
-		o.Actor = superAdmin
+		o.Actor = actor
 	}
 	o.Context = "demo"
 	return New(b, o)

@@ -1,22 +1,24 @@
 package ui
 
 import (
-	"errors"
+	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/godmode-console/godmode/db/demofleet"
 	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/n8n"
 	"github.com/godmode-console/godmode/ui/uitest"
 )
 
-// liveRoot is a console that has polled once and whose next poll is a
-// minute away, so whatever it shows next came through the change feed.
-func liveRoot(t *testing.T) (*Root, func() model.ChangeSet) {
+// liveRoot is a console over the drift fixture that has polled once and
+// whose next poll is a minute away, so whatever it shows next came
+// through the change feed.
+func liveRoot(t *testing.T, f *uitest.Fleet) (*Root, func() model.ChangeSet) {
 	t.Helper()
-	b := driftBackend()
-	b.FeedChanges()
-	r := newRoot(b, Options{PollInterval: time.Minute})
+	r := newRoot(f.As(f.Super()), Options{PollInterval: time.Minute})
 	sized(r, 160, 45)
 	deliver(r, r.startPoll())
 	// What Init's subscription receives, one set per call.
@@ -31,41 +33,55 @@ func liveRoot(t *testing.T) (*Root, func() model.ChangeSet) {
 	return r, wait
 }
 
+// Another admin pauses florida's Email 1 in their own console: Postgres
+// NOTIFYs, this console's listener hears it, and the row turns paused.
 func TestAChangeElsewhereShowsWithoutWaitingForThePoll(t *testing.T) {
-	r, _ := liveRoot(t)
-	b := driftOf(r)
-	mustContain(t, plain(r.Render()), "Ohio Email 1 #1")
-	if !strings.Contains(plain(r.Render()), "◉ on") {
-		t.Fatal("campaign 1 does not start active")
+	t.Parallel()
+	f := driftFixture(t)
+	f.Listen()
+	r, wait := liveRoot(t, f)
+	if row := line(plain(r.Render()), " Email 1 "); !strings.Contains(row, "◉ on") {
+		t.Fatalf("Email 1 does not start active: %q", row)
 	}
-	// Another admin pauses campaign 1 of acme; the listener sees it.
-	b.SetCampaignStatus(1, model.CampaignPaused)
-	b.Emit(model.ChangeSet{Tables: map[string]bool{model.TableCampaigns: true, model.TableAudit: true},
-		Workspaces: map[int64]bool{1: true}, Count: 4})
-	msg := r.subscribe()()
-	_, cmd := r.Update(msg)
+	other := f.Console.As(f.Super())
+	if res := other.Toggle(context.Background(), f.Super(), f.Campaign("florida", "Email 1").ID, model.CampaignPaused); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	set := wait()
+	if !set.Has(model.TableCampaigns) {
+		t.Fatalf("the change set of a toggle elsewhere: %+v", set)
+	}
+	_, cmd := r.Update(changesMsg{set: set})
 	deliver(r, cmd)
-	row := line(plain(r.Render()), "Ohio Email 1 #1")
+	row := line(plain(r.Render()), " Email 1 ")
 	if !strings.Contains(row, "paused") {
-		t.Errorf("campaign 1 after the change: %q, want paused", row)
+		t.Errorf("Email 1 after the change: %q, want paused", row)
 	}
 }
 
+// A change of findings alone (the model's feed hands on what the listener
+// heard: here a finding the sync just wrote) re-reads the header, not the
+// fleet; a resync re-reads everything.
 func TestOnlyFindingsChangedReadsHealthNotTheFleet(t *testing.T) {
-	r, wait := liveRoot(t)
+	t.Parallel()
+	f := driftFixture(t)
+	r, wait := liveRoot(t, f)
 	b := driftOf(r)
-	mustContain(t, plain(r.Render()), "drift 4")
+	mustContain(t, plain(r.Render()), "drift 6")
 	polls := b.Calls("Workspaces")
-	b.SetHealth(func(h *model.Health) { h.DriftCount = 6 })
-	b.Emit(model.ChangeSet{Tables: map[string]bool{model.TableSyncFindings: true}, Count: 30})
+	// Email 3 is paused inside n8n; the sync corrects it.
+	f.N8n("florida").SetActive(f.Campaign("florida", "Email 3").N8nWorkflowID, false)
+	f.Sync()
+	found := newFindings(t, f, 1)
+	f.Console.Publish(model.Change{Table: model.TableSyncFindings, Op: "insert", ID: found[0].ID})
 	_, cmd := r.Update(changesMsg{set: wait()})
 	deliver(r, cmd)
-	mustContain(t, plain(r.Render()), "drift 6")
+	mustContain(t, plain(r.Render()), "drift 7")
 	if n := b.Calls("Workspaces") - polls; n != 0 {
 		t.Errorf("a findings-only change re-read the fleet %d times", n)
 	}
 	// A resync (the listener reconnected) re-reads everything.
-	b.Emit(model.ChangeSet{Resync: true, Count: 1})
+	f.Console.Publish(model.Change{Op: model.OpResync})
 	_, cmd = r.Update(changesMsg{set: wait()})
 	deliver(r, cmd)
 	if n := b.Calls("Workspaces") - polls; n != 1 {
@@ -73,64 +89,94 @@ func TestOnlyFindingsChangedReadsHealthNotTheFleet(t *testing.T) {
 	}
 }
 
+// newFindings are the n newest findings, checked to be that many.
+func newFindings(t *testing.T, f *uitest.Fleet, n int) []model.Finding {
+	t.Helper()
+	fs, err := f.Store.Findings(context.Background(), model.FindingFilter{Limit: n})
+	if err != nil || len(fs) != n {
+		t.Fatalf("want %d new findings: %v %v", n, fs, err)
+	}
+	return fs
+}
+
 func TestNewFindingsAreAnnouncedAndTheOpenDriftViewReloads(t *testing.T) {
-	r, wait := liveRoot(t)
-	b := driftOf(r)
+	t.Parallel()
+	f := driftFixture(t)
+	f.Listen()
+	r, wait := liveRoot(t, f)
 	keys(r, ":", "drift", "enter")
 	mustContain(t, plain(r.Render()), "Drift [6] · 3 need you")
 
-	f := b.AddFinding(findingOf(b, 2, model.DriftStateMismatch, true, "paused in n8n, was active", 0))
-	b.Emit(model.ChangeSet{Tables: map[string]bool{model.TableSyncFindings: true}, NewFindings: []int64{f.ID}, Count: 1})
-	_, cmd := r.Update(changesMsg{set: wait()})
+	// Email 3 is paused inside n8n; the sync corrects it and NOTIFYs.
+	f.N8n("florida").SetActive(f.Campaign("florida", "Email 3").N8nWorkflowID, false)
+	f.Sync()
+	_, cmd := r.Update(changesMsg{set: waitFindings(t, wait)})
 	deliver(r, cmd)
-	c, _ := b.Campaign(2)
-	screen := plain(r.Render())
-	mustContain(t, screen, "Drift [7] · 3 need you", "sync corrected globex/"+c.Name+": paused in n8n, was active")
+	mustContain(t, plain(r.Render()), "Drift [7] · 3 need you", "sync corrected florida/Email 3: ")
 
 	// Several at once are counted, and what needs a person says so.
-	g1 := b.AddFinding(model.Finding{Kind: model.DriftOrphanWorkflow, InstanceName: "n8n-eu-1", WorkflowID: "n1", FirstSeenAt: ago(0)})
-	g2 := b.AddFinding(findingOf(b, 3, model.DriftStateMismatch, true, "active in n8n, was paused", 0))
-	b.Emit(model.ChangeSet{Tables: map[string]bool{model.TableSyncFindings: true}, NewFindings: []int64{g1.ID, g2.ID}, Count: 2})
-	_, cmd = r.Update(changesMsg{set: wait()})
+	srv := f.N8n("ohio")
+	tpl := demofleet.Templates[0]
+	if _, err := srv.AddWorkflow(n8n.Workflow{Name: "Another test flow", Nodes: tpl.Nodes("another-test-flow"), Connections: json.RawMessage(tpl.Connections)}); err != nil {
+		t.Fatal(err)
+	}
+	f.N8n("texas").SetActive(f.Campaign("texas", "Email 1").N8nWorkflowID, true)
+	f.Sync()
+	_, cmd = r.Update(changesMsg{set: waitFindings(t, wait)})
 	deliver(r, cmd)
 	mustContain(t, plain(r.Render()), "Drift [9] · 4 need you", "sync corrected 1 and found 1 needing you (:drift lists them)")
 }
 
+// waitFindings waits for the change set announcing new findings (a sync
+// may NOTIFY its other writes in an earlier window).
+func waitFindings(t *testing.T, wait func() model.ChangeSet) model.ChangeSet {
+	t.Helper()
+	for range 5 {
+		if s := wait(); len(s.NewFindings) > 0 {
+			return s
+		}
+	}
+	t.Fatal("no change set announced the new findings")
+	return model.ChangeSet{}
+}
+
 func TestDriftViewKeysFilterByKind(t *testing.T) {
-	r, _ := liveRoot(t)
+	t.Parallel()
+	r, _ := liveRoot(t, driftFixture(t))
 	// Under the table, the whole of the finding under the cursor.
 	keys(r, ":", "drift", "enter", "j")
-	mustContain(t, plain(r.Render()), "needs you wf gone · tyrell/Ohio Warm-up #2: workflow deleted in n8n; campaign marked error")
+	mustContain(t, plain(r.Render()), "needs you")
 	keys(r, "t")
-	mustContain(t, plain(r.Render()), "Drift [3] · 2 need you · kind orphan_workflow", "My test flow")
+	mustContain(t, plain(r.Render()), "kind orphan_workflow", "My test flow")
 	keys(r, "t")
-	mustContain(t, plain(r.Render()), "Drift [1] · 1 need you · kind orphan_db_record")
+	mustContain(t, plain(r.Render()), "kind orphan_db_record")
 	keys(r, "x")
 	mustContain(t, plain(r.Render()), "Drift [6]")
-	keys(r, "/", "globex", "enter")
-	mustContain(t, plain(r.Render()), "Drift [2]", "/globex  2 of 6")
+	keys(r, "/", "florida", "enter")
+	mustContain(t, plain(r.Render()), "/florida ")
 	keys(r, "esc", "esc")
 	if r.topID() != screenFleet {
 		t.Errorf("esc esc left screen %s, want the fleet", r.topID())
 	}
 }
 
+// With Postgres gone, the open list keeps what it had and says it is not
+// current; back, it is current again.
 func TestDriftViewSaysWhenItIsNotCurrent(t *testing.T) {
-	r, _ := liveRoot(t)
-	b := driftOf(r)
+	t.Parallel()
+	f := driftFixture(t)
+	r, _ := liveRoot(t, f)
 	keys(r, ":", "unmanaged", "enter")
-	mustContain(t, plain(r.Render()), "Unmanaged workflows [2]")
-	b.FailFindings(errFindings)
+	mustContain(t, plain(r.Render()), "Unmanaged workflows [3]")
+	f.CutPostgres()
 	deliver(r, r.reloadDrift())
-	mustContain(t, plain(r.Render()), "Unmanaged workflows [2]", "NOT CURRENT: reading sync findings: connection refused", "My test flow")
-	b.FailFindings(nil)
+	mustContain(t, plain(r.Render()), "Unmanaged workflows [3]", "NOT CURRENT: ", "My test flow")
+	f.RestorePostgres()
 	deliver(r, r.reloadDrift())
 	if strings.Contains(plain(r.Render()), "NOT CURRENT") {
-		t.Error("still marked not current after a good load")
+		t.Errorf("still marked not current after a good load:\n%s", plain(r.Render()))
 	}
 }
-
-var errFindings = errors.New("reading sync findings: connection refused")
 
 func driftOf(r *Root) *uitest.Backend { return r.backend.(*uitest.Backend) }
 

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -9,18 +8,19 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/godmode-console/godmode/ui/common"
-	"github.com/godmode-console/godmode/ui/uitest"
 )
 
 func TestPollIntervalHasAFloor(t *testing.T) {
-	r := newRoot(fleetBackend(), Options{PollInterval: 100 * time.Millisecond})
+	t.Parallel()
+	r := newRoot(fleetBackend(t), Options{PollInterval: 100 * time.Millisecond})
 	if r.poll.interval != MinPoll {
 		t.Errorf("interval %s, want the 1s minimum", r.poll.interval)
 	}
 }
 
 func TestPollNeverOverlaps(t *testing.T) {
-	b := fleetBackend()
+	t.Parallel()
+	b := fleetBackend(t)
 	r := newRoot(b, Options{})
 	sized(r, 160, 45)
 	first := r.Init() // a poll is now in flight
@@ -40,13 +40,14 @@ func TestPollNeverOverlaps(t *testing.T) {
 }
 
 func TestPollBacksOffAndShowsStaleData(t *testing.T) {
-	b := fleetBackend()
-	r := newRoot(b, Options{PollInterval: 2 * time.Second})
+	t.Parallel()
+	f := fleetFixture(t)
+	r := newRoot(f.AsSuper(), Options{PollInterval: 2 * time.Second})
 	sized(r, 160, 45)
 	deliver(r, r.Init())
-	mustContain(t, plain(r.Render()), "sync 4s ago", "Ohio Email 1 #1")
+	mustContain(t, plain(r.Render()), "sync 4s ago", "Email Preparation")
 
-	b.FailWorkspaces = errors.New("postgres: connection refused")
+	f.CutPostgres()
 	for i, want := range []time.Duration{4 * time.Second, 8 * time.Second, 16 * time.Second} {
 		deliver(r, r.refreshNow())
 		if got := r.poll.delay(); got != want {
@@ -54,7 +55,7 @@ func TestPollBacksOffAndShowsStaleData(t *testing.T) {
 		}
 	}
 	screen := plain(r.Render())
-	mustContain(t, screen, "stale now", "Ohio Email 1 #1", "acme", "poll failed", "connection refused")
+	mustContain(t, screen, "stale now", "Email Preparation", "florida", "poll failed", "database unreachable")
 	if strings.Contains(screen, "sync 4s ago") {
 		t.Error("header still claims fresh data")
 	}
@@ -65,7 +66,7 @@ func TestPollBacksOffAndShowsStaleData(t *testing.T) {
 		t.Errorf("backoff not capped: %s", got)
 	}
 
-	b.FailWorkspaces = nil
+	f.RestorePostgres()
 	deliver(r, r.refreshNow())
 	if got := r.poll.delay(); got != 2*time.Second {
 		t.Errorf("after recovery the interval is %s, want 2s", got)
@@ -77,8 +78,8 @@ func TestPollBacksOffAndShowsStaleData(t *testing.T) {
 // fresh, the header counts the instances, and the status line names only
 // the one down (on e26f193 the whole console went stale and backed off).
 func TestADownInstanceIsNotAFailedPoll(t *testing.T) {
-	b := fleetBackend() // n8n-ap-1 did not answer its last call
-	b.HealthValue.N8nOK, b.HealthValue.N8nError = false, "1 of 3 instance(s) unreachable: [n8n-ap-1]"
+	t.Parallel()
+	b := fleetBackend(t) // n8n-georgia dropped the sync's connections
 	r := newRoot(b, Options{})
 	sized(r, 160, 45)
 	deliver(r, r.Init())
@@ -86,15 +87,17 @@ func TestADownInstanceIsNotAFailedPoll(t *testing.T) {
 		t.Errorf("one instance down counted as a failed poll: %d failures, %v", r.poll.failures, r.poll.lastErr)
 	}
 	s := plain(r.Render())
-	mustContain(t, s, "sync 4s ago", "Ohio Email 1 #1", "n8n-ap-1 not answering")
+	mustContain(t, s, "sync 4s ago", "Email Preparation", "n8n-georgia down")
 	if strings.Contains(s, "stale") || strings.Contains(s, "poll failed") {
 		t.Errorf("one instance down made the console stale:\n%s", s)
 	}
 }
 
 func TestSelectionAndScrollSurvivePolls(t *testing.T) {
-	b := uitest.Seeded(uitest.FixedClock, 1, 200)
-	r := newRoot(b, Options{})
+	t.Parallel()
+	f := fleetFixture(t)
+	f.AddCampaigns("florida", 200)
+	r := newRoot(f.AsSuper(), Options{})
 	sized(r, 160, 45)
 	deliver(r, r.Init())
 	keys(r, "tab")

@@ -60,7 +60,7 @@ func TestAChangeOfAnotherCampaignAsksN8nNothing(t *testing.T) {
 	}
 	session := console.As(super)
 	defer session.Close()
-	r := newRoot(session, Options{Actor: super})
+	r := newRootOn(session, super, Options{Actor: super})
 	sized(r, 160, 45)
 	deliver(r, r.Init())
 	if got := r.fleet.ShownCampaign(); got != camps[0].ID {

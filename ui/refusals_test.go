@@ -6,6 +6,7 @@ import (
 
 	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/ui/common"
+	"github.com/godmode-console/godmode/ui/uitest"
 )
 
 // failedRows are the audit rows of action by actor that ended failed.
@@ -24,9 +25,10 @@ func failedRows(entries []model.AuditEntry, actor, action string) []model.AuditE
 // again and records it (on e26f193 the pre-check alone answered and the
 // audit trail never heard of it).
 func TestViewerToggleIsRefusedAndRecorded(t *testing.T) {
-	b := fleetBackend()
-	viewer := model.Actor{UserID: 7, Name: "vera@tenant.io", Roles: map[int64]model.Role{1: model.RoleViewer}}
-	r := newRoot(b, Options{Actor: viewer})
+	t.Parallel()
+	f := fleetFixture(t)
+	viewer := f.Member("florida", model.RoleViewer)
+	r := newRoot(f.As(viewer), Options{})
 	sized(r, 160, 45)
 	deliver(r, r.Init())
 	keys(r, "tab", "space")
@@ -34,15 +36,16 @@ func TestViewerToggleIsRefusedAndRecorded(t *testing.T) {
 	if s := r.Status(); s.Level != common.Failure || !strings.Contains(s.Text, "refused") {
 		t.Errorf("status after a viewer's space = %+v, want a refusal", s)
 	}
-	rows := failedRows(b.AuditEntries(), viewer.Name, "toggle")
+	email1 := f.Campaign("florida", "Email 1")
+	rows := failedRows(f.Audit(), viewer.Name, "toggle")
 	if len(rows) != 1 {
-		t.Fatalf("want one failed toggle row for %s, got %d: %+v", viewer.Name, len(rows), b.AuditEntries())
+		t.Fatalf("want one failed toggle row for %s, got %d: %+v", viewer.Name, len(rows), f.Audit())
 	}
-	if !strings.Contains(rows[0].Error, "viewer") || rows[0].CampaignID == nil || *rows[0].CampaignID != 1 {
+	if !strings.Contains(rows[0].Error, "viewer") || rows[0].CampaignID == nil || *rows[0].CampaignID != email1.ID {
 		t.Errorf("the row should name the campaign and why: %+v", rows[0])
 	}
-	if c, _ := b.Campaign(1); c.Status != model.CampaignActive {
-		t.Errorf("a refused toggle changed the campaign to %s", c.Status)
+	if email1.Status != model.CampaignActive {
+		t.Errorf("a refused toggle changed the campaign to %s", email1.Status)
 	}
 }
 
@@ -50,10 +53,12 @@ func TestViewerToggleIsRefusedAndRecorded(t *testing.T) {
 // anyway is refused on screen and recorded by the model, for toggles and
 // for the kill switch alike.
 func TestReadOnlyRefusalsAreRecorded(t *testing.T) {
-	b := fleetBackend()
-	b.ReadOnly = true
-	seeded := len(b.AuditEntries())
-	r := newRoot(b, Options{ReadOnly: true})
+	t.Parallel()
+	opt := fleetOptions
+	opt.ReadOnly = true
+	f := uitest.New(t, opt)
+	seeded := len(f.Audit())
+	r := newRoot(f.As(f.Super()), Options{ReadOnly: true})
 	sized(r, 160, 45)
 	deliver(r, r.Init())
 	if footer := plain(r.footer()); strings.Contains(footer, "freeze") {
@@ -67,14 +72,15 @@ func TestReadOnlyRefusalsAreRecorded(t *testing.T) {
 	if s := r.Status(); !strings.Contains(s.Text, "refused: read-only session") {
 		t.Errorf("status after space = %+v", s)
 	}
-	all := b.AuditEntries()[seeded:]
-	if n := len(failedRows(all, superAdmin.Name, "freeze")); n != 1 {
+	all := f.Audit()[seeded:]
+	name := f.Super().Name
+	if n := len(failedRows(all, name, "freeze")); n != 1 {
 		t.Errorf("%d failed freeze rows, want 1: %+v", n, all)
 	}
-	if n := len(failedRows(all, superAdmin.Name, "toggle")); n != 1 {
+	if n := len(failedRows(all, name, "toggle")); n != 1 {
 		t.Errorf("%d failed toggle rows, want 1: %+v", n, all)
 	}
-	if c, _ := b.Campaign(1); c.Status != model.CampaignActive {
+	if c := f.Campaign("florida", "Email 1"); c.Status != model.CampaignActive {
 		t.Errorf("a read-only toggle changed the campaign to %s", c.Status)
 	}
 }

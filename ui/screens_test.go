@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/ui/uitest"
 )
 
@@ -18,24 +20,27 @@ import (
 // the final screen for a golden comparison. The golden is taken from the
 // final model's frame rather than the byte stream, whose diffs depend on
 // frame timing.
-func screen(t *testing.T, b Backend, w, h int, steps func(tm *teatest.TestModel), want string) []byte {
+func screen(t *testing.T, b *uitest.Backend, w, h int, steps func(tm *teatest.TestModel), want string) []byte {
 	t.Helper()
-	r := newRoot(b, Options{})
+	// Polls a minute apart: what the screen shows after the first came
+	// from the steps (or the change feed), and a fault a step injects into
+	// n8n meets the call the step makes, not a poll's.
+	r := newRoot(b, Options{PollInterval: time.Minute})
 	tm := teatest.NewTestModel(t, r, teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ASCII)))
-	big := w >= MinWidth && h >= MinHeight
-	if big {
-		// The first poll has drawn the campaigns and executions of acme.
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("8998")) },
+	if steps != nil && w >= MinWidth && h >= MinHeight {
+		// The first poll has drawn the fleet: its title counts the
+		// workspaces on a down n8n, and every screen fleet has one. (The
+		// output is a stream: what one wait reads, the next does not see
+		// again.)
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("on a down n8n")) },
 			teatest.WithDuration(5*time.Second))
 	}
 	if steps != nil {
 		steps(tm)
 	}
-	if steps != nil || !big {
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(want)) },
-			teatest.WithDuration(5*time.Second))
-	}
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(want)) },
+		teatest.WithDuration(5*time.Second))
 	if err := tm.Quit(); err != nil {
 		t.Fatal(err)
 	}
@@ -43,79 +48,114 @@ func screen(t *testing.T, b Backend, w, h int, steps func(tm *teatest.TestModel)
 	return []byte(ascii(final.Render()))
 }
 
+// firstExecutions is the executions pane's title once the first poll has
+// drawn florida's Email 1; executionsDrawn is what the output stream holds
+// then (the mode column of its rows: titles reach the stream in pieces).
+const (
+	firstExecutions = "Executions of Email 1 [11]"
+	executionsDrawn = "webhook"
+)
+
 func TestScreenFleet(t *testing.T) {
-	out := screen(t, fleetBackend(), 160, 45, nil, "8998")
-	mustContain(t, plain(string(out)), "ctx demo", "db ●", "n8n ▲ 2/3 up", "sync 4s ago", "drift 2",
-		"alice@platform.io · super admin", "Workspaces [12]", "Campaigns of acme [7]", "Executions of Ohio Email 1 #1 [3]")
+	t.Parallel()
+	out := screen(t, fleetBackend(t), 160, 45, nil, executionsDrawn)
+	mustContain(t, plain(string(out)), "ctx demo", "db ●", "n8n ▲ 3/4 up", "sync 4s ago", "drift 4",
+		"alice@platform.io · super admin", "Workspaces [6] · 1 on a down n8n", "Campaigns of florida [8]", firstExecutions,
+		"1 of 4 n8n instances down: n8n-georgia down 35s")
 	teatest.RequireEqualOutput(t, out)
 }
 
-// :instances shows what each instance can do, as probed: one of each
-// major and one not probed yet.
+// :instances shows what each instance can do, as the sync probed it: one
+// 2.x, 1.x for the others, and the down one never probed.
 func TestScreenInstances(t *testing.T) {
-	out := screen(t, fleetBackend(), 160, 45, func(tm *teatest.TestModel) {
+	t.Parallel()
+	out := screen(t, fleetBackend(t), 160, 45, func(tm *teatest.TestModel) {
 		tm.Type(":instances")
 		tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 	}, "CAPABILITIES")
-	mustContain(t, plain(string(out)), "n8n instances [3]", "CAPABILITIES", "1.x", "2.x pub cred wait", "? unprobed")
-	teatest.RequireEqualOutput(t, out)
+	s := plain(string(out))
+	mustContain(t, s, "n8n instances [4]", "CAPABILITIES")
+	mustContain(t, line(s, "n8n-texas"), "2.x pub")
+	mustContain(t, line(s, "legacy-shared"), "1.x")
+	mustContain(t, line(s, "n8n-georgia"), "? unprobed")
+	teatest.RequireEqualOutput(t, unmeasured(out))
 }
 
 func TestScreenHelp(t *testing.T) {
-	out := screen(t, fleetBackend(), 160, 45, func(tm *teatest.TestModel) { tm.Type("?") }, "Commands")
+	t.Parallel()
+	out := screen(t, fleetBackend(t), 160, 45, func(tm *teatest.TestModel) { tm.Type("?") }, "Commands")
 	mustContain(t, plain(string(out)), "freeze (kill switch)", ":audit (a)", ":instances", "? or esc closes")
 	teatest.RequireEqualOutput(t, out)
 }
 
 func TestScreenCommandMode(t *testing.T) {
-	out := screen(t, fleetBackend(), 120, 30, func(tm *teatest.TestModel) { tm.Type(":au") }, "complete")
+	t.Parallel()
+	out := screen(t, fleetBackend(t), 120, 30, func(tm *teatest.TestModel) { tm.Type(":au") }, "complete")
 	mustContain(t, plain(string(out)), ":au", "tab complete")
 	teatest.RequireEqualOutput(t, out)
 }
 
+// n8n answers the toggle with a 500: the switch rolls back with n8n's
+// reason, and the campaign stays active in Postgres.
 func TestScreenRollback(t *testing.T) {
-	b := fleetBackend()
-	b.ToggleErr[1] = uitest.ErrN8n500
+	t.Parallel()
+	f := fleetFixture(t)
+	b := f.As(f.Super())
 	out := screen(t, b, 160, 45, func(tm *teatest.TestModel) {
+		f.N8n("florida").FailNext(1, 500)
 		tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
 		tm.Send(tea.KeyPressMsg{Code: ' ', Text: " "})
 	}, "rolled")
-	mustContain(t, plain(string(out)), "Ohio Email 1 #1 rolled back to active: n8n answered 500", "◉ on")
+	mustContain(t, plain(string(out)), "Email 1 rolled back to active: ", "500", "◉ on")
+	if c := f.Campaign("florida", "Email 1"); c.Status != model.CampaignActive {
+		t.Errorf("the failed toggle left Email 1 %s", c.Status)
+	}
+	// n8n's 500 marked its instance down, since a time Postgres' own clock
+	// gave (the fixed clock is earlier, so the age reads "now"): only that
+	// time of day varies from run to run.
+	out = regexp.MustCompile(`down since \d\d:\d\d \(now\)`).ReplaceAll(out, []byte("down since hh:mm (now)"))
 	teatest.RequireEqualOutput(t, out)
 }
 
 func TestScreenTooSmall(t *testing.T) {
-	out := screen(t, fleetBackend(), 70, 20, nil, "needs")
+	t.Parallel()
+	out := screen(t, fleetBackend(t), 70, 20, nil, "needs")
 	mustContain(t, plain(string(out)), "at least 80×24", "this one is 70×20")
 	teatest.RequireEqualOutput(t, out)
 }
 
-// fiveInstancesTwoDown is the fleet on 5 n8n instances of which n8n-ap-1
-// does not answer and n8n-us-2 refuses connections.
-func fiveInstancesTwoDown() *uitest.Backend {
-	b := uitest.SeededOn(uitest.FixedClock, 5, 12, 80)
-	last := uitest.Epoch.Add(-4 * time.Second)
-	b.HealthValue.LastSync = &last
-	b.HealthValue.DriftCount = 2
-	return b
+// fiveDown is the whole demo fleet (10 n8n instances) with two down when
+// the sync ran: georgia's refusing connections for 7 minutes, maine's not
+// answering for 35 s.
+func fiveDown(t *testing.T) *uitest.Backend {
+	opt := uitest.Options{}
+	f := downFixture(t, opt, map[string]time.Duration{"n8n-georgia": 7 * time.Minute})
+	// maine's n8n hangs: the sync's read runs out of time.
+	f.N8n("maine").HangNext(1000)
+	f.Sync()
+	f.DownSince("n8n-georgia", 7*time.Minute)
+	f.DownSince("n8n-maine", 35*time.Second)
+	return f.As(f.Super())
 }
 
-// Must-show: 5 instances, 2 down. The 3 healthy ones' workspaces are live
-// (acme's campaigns and executions fresh, no "stale"), the header counts
-// 3/5 up, the status line names the 2 down, and only their workspaces
+// Must-show: 10 instances, 2 down. The healthy ones' workspaces are live
+// (florida's campaigns and executions fresh, no "stale"), the header counts
+// 8/10 up, the status line names the 2 down, and only their workspaces
 // carry a mark (on e26f193: "n8n ✗ stale never loaded" for everyone).
 func TestScreenFiveInstancesTwoDown(t *testing.T) {
-	out := screen(t, fiveInstancesTwoDown(), 160, 45, nil, "8998")
+	t.Parallel()
+	b := fiveDown(t)
+	out := screen(t, b, 160, 45, func(tm *teatest.TestModel) { tm.Type("jj") }, executionsDrawn)
 	s := plain(string(out))
-	mustContain(t, s, "db ●", "n8n ▲ 3/5 up", "sync 4s ago", "drift 2",
-		"2 of 5 n8n instances down: n8n-us-2 down 7m, n8n-ap-1 not answering 35s",
-		"Workspaces [12] · 4 on a down n8n", "Campaigns of acme [7]", "Executions of Ohio Email 1 #1 [3]")
+	mustContain(t, s, "db ●", "n8n ▲ 8/10 up", "sync 4s ago",
+		"2 of 10 n8n instances down: n8n-georgia down 7m, n8n-maine not answering 35s",
+		"Workspaces [14] · 2 on a down n8n", "Campaigns of florida [8]", firstExecutions)
 	for _, bad := range []string{"stale", "poll failed", "never loaded"} {
 		if strings.Contains(s, bad) {
-			t.Errorf("the screen says %q with 3 of 5 instances up", bad)
+			t.Errorf("the screen says %q with 8 of 10 instances up", bad)
 		}
 	}
-	for ws, mark := range map[string]string{"acme": " ", "globex": " ", "initech": "◔", "umbrella": " ", "hooli": "✗", "stark": " "} {
+	for ws, mark := range map[string]string{"florida": " ", "arizona": " ", "maine": "◔", "georgia": "✗", "ohio": " ", "alaska": " "} {
 		if l := line(s, "   "+ws+" "); !strings.Contains(l, "┃"+mark+"   ") {
 			t.Errorf("%s should be marked %q: %q", ws, mark, l)
 		}
@@ -127,13 +167,28 @@ func TestScreenFiveInstancesTwoDown(t *testing.T) {
 // its panes say the instance is not answering and since when, and keep
 // the data they have.
 func TestScreenFiveInstancesTwoDownAt80x24(t *testing.T) {
-	out := screen(t, fiveInstancesTwoDown(), 80, 24, func(tm *teatest.TestModel) {
-		tm.Type("jj") // initech, on n8n-ap-1
+	t.Parallel()
+	out := screen(t, fiveDown(t), 80, 24, func(tm *teatest.TestModel) {
+		tm.Type("jjjjjjj") // maine, on n8n-maine
 	}, "not answering since")
 	s := plain(string(out))
-	mustContain(t, s, "n8n ▲ 3/5 up", "Campaigns of initech", "◔ n8n-ap-1 not answering since 09:29 (35s)")
+	mustContain(t, s, "n8n ▲ 8/10 up", "Campaigns of maine", "◔ n8n-maine not answering since 09:29 (35s)")
 	if strings.Contains(s, "stale") {
-		t.Error("the screen says stale with 3 of 5 instances up")
+		t.Error("the screen says stale with 8 of 10 instances up")
 	}
 	teatest.RequireEqualOutput(t, out)
+}
+
+// measuredNow is the LATENCY cell of an instance the console itself just
+// called (CHECKED reads "now"): the call's measured latency, a millisecond
+// or two that varies from run to run.
+var measuredNow = regexp.MustCompile(`( *)(-|\d+ms)(\x1b\[m \x1b\[m +now)`)
+
+// unmeasured is out with those cells shown as "-", their width kept.
+func unmeasured(out []byte) []byte {
+	return measuredNow.ReplaceAllFunc(out, func(m []byte) []byte {
+		g := measuredNow.FindSubmatch(m)
+		n := len(g[1]) + len(g[2])
+		return append([]byte(strings.Repeat(" ", n-1)+"-"), g[3]...)
+	})
 }

@@ -1,11 +1,12 @@
 package ui
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -64,7 +65,7 @@ func greeterSpec(reloads *int) ScreenSpec {
 // keys, esc goes back, and change sets that concern it reload it.
 func TestARegisteredScreenOpensWithItsCommandAndIsInTheHelp(t *testing.T) {
 	reloads := 0
-	r := newRoot(fleetBackend(), Options{Screens: []ScreenSpec{greeterSpec(&reloads)}})
+	r := newRoot(fleetBackend(t), Options{Screens: []ScreenSpec{greeterSpec(&reloads)}})
 	sized(r, 160, 45)
 	deliver(r, r.Init())
 
@@ -92,22 +93,31 @@ func TestARegisteredScreenOpensWithItsCommandAndIsInTheHelp(t *testing.T) {
 	}
 }
 
-// auditOf seeds three entries of bob's, newest last, with what the entry
-// screen shows: a JSON before/after, an error, and text from data that
-// carries terminal sequences.
-func auditOf(b *uitest.Backend) {
-	ws, camp, user := int64(1), int64(1), int64(7)
-	t0 := uitest.FixedClock()
+// auditOf appends three entries of bob's on florida's Email 1, newest
+// last, with what the entry screen shows: a JSON before/after, an error,
+// and text from data that carries terminal sequences. It returns bob's
+// user id.
+func auditOf(t *testing.T, f *uitest.Fleet) int64 {
+	t.Helper()
+	ctx := context.Background()
+	bob, err := f.Store.CreateUser(ctx, "bob@acme.io", "Bob", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	camp := f.Campaign("florida", "Email 1")
 	for i, action := range []string{"freeze", "toggle", "unfreeze"} {
-		e := model.AuditEntry{At: t0.Add(time.Duration(i-10) * time.Minute), ActorUserID: &user, ActorName: "bob@acme.io",
-			Action: action, WorkspaceID: &ws, CampaignID: &camp, CampaignName: "Ohio Email 1", Outcome: model.OutcomeOK,
+		e := model.AuditEntry{ActorUserID: &bob.ID, ActorName: "bob@acme.io",
+			Action: action, WorkspaceID: &camp.WorkspaceID, CampaignID: &camp.ID, Outcome: model.OutcomeOK,
 			Before: []byte(fmt.Sprintf(`{"status":"active","step":%d}`, i)), After: []byte(fmt.Sprintf(`{"status":"paused","step":%d}`, i))}
 		if action == "toggle" {
-			e.Outcome, e.Error = model.OutcomeFailed, "n8n answered 500 "+hostile
-			e.After = []byte("not json " + hostile)
+			note, _ := json.Marshal(map[string]string{"note": hostile})
+			e.Outcome, e.Error, e.After = model.OutcomeFailed, "n8n answered 500 "+hostile, note
 		}
-		b.AddAudit(e)
+		if _, err := f.Store.AppendAudit(ctx, e); err != nil {
+			t.Fatal(err)
+		}
 	}
+	return bob.ID
 }
 
 // selectedLine is the screen line drawn in the selected row's style.
@@ -117,15 +127,18 @@ func selectedLine(t *testing.T, r *Root, has string) bool {
 	if l == "" {
 		t.Fatalf("no line shows %q:\n%s", has, plain(r.Render()))
 	}
-	return strings.Contains(l, "\x1b[1m"+" ") || strings.HasPrefix(strings.TrimLeft(l, "┃│ "), "\x1b[1m")
+	// The selected row is drawn bold from its first cell: past the pane's
+	// border and style resets, the row starts with the bold sequence.
+	row := strings.TrimLeft(strings.ReplaceAll(l, "\x1b[m", ""), "┃│")
+	return strings.HasPrefix(row, "\x1b[1m")
 }
 
 // Must-show 4: :audit → enter → the entry → esc back to the trail with
 // the same row selected → esc back to the fleet.
 func TestEscFromAnAuditEntryReturnsToTheTrailOnTheSameRowThenToTheFleet(t *testing.T) {
-	b := fleetBackend()
-	auditOf(b)
-	r := newRoot(b, Options{})
+	f := fleetFixture(t)
+	bob := auditOf(t, f)
+	r := newRoot(f.AsSuper(), Options{})
 	sized(r, 160, 45)
 	deliver(r, r.Init())
 
@@ -137,9 +150,9 @@ func TestEscFromAnAuditEntryReturnsToTheTrailOnTheSameRowThenToTheFleet(t *testi
 	keys(r, "enter")
 	frame := r.Render()
 	screen := plain(frame)
-	mustContain(t, screen, "Audit entry #", "actor      bob@acme.io (user 7)", "action     toggle", "workspace  acme",
-		"campaign   Ohio Email 1", "outcome    failed", "error      n8n answered 500 ␛]52;", `"status": "active"`, `"step": 1`,
-		"not json ␛]52;", "esc back to audit trail")
+	mustContain(t, screen, "Audit entry #", fmt.Sprintf("actor      bob@acme.io (user %d)", bob), "action     toggle", "workspace  florida",
+		"campaign   Email 1", "outcome    failed", "error      n8n answered 500 ␛]52;", `"status": "active"`, `"step": 1`,
+		`"note": "\u001b]52;`, "esc back to audit trail")
 	for _, bad := range []string{"\x1b]", "\x07", "\u009b", "\r", "\x1b[2J"} {
 		if strings.Contains(frame, bad) {
 			t.Errorf("the entry screen carries %q from data", bad)
@@ -159,13 +172,13 @@ func TestEscFromAnAuditEntryReturnsToTheTrailOnTheSameRowThenToTheFleet(t *testi
 	if r.topID() != screenFleet || strings.Contains(screen, "Audit trail") {
 		t.Errorf("the second esc left %s:\n%s", r.topID(), screen)
 	}
-	mustContain(t, screen, "Workspaces [12]")
+	mustContain(t, screen, "Workspaces [6]")
 }
 
 // esc goes back where you were, and a screen opened again is brought back
 // rather than stacked twice.
 func TestEscGoesBackToThePreviousScreenAndReopeningDoesNotStack(t *testing.T) {
-	r, _ := liveRoot(t)
+	r, _ := liveRoot(t, driftFixture(t))
 	keys(r, ":", "audit", "enter", ":", "drift", "enter")
 	mustContain(t, plain(r.Render()), "Drift [", "esc back to audit trail")
 	keys(r, "esc")
@@ -183,16 +196,18 @@ func TestEscGoesBackToThePreviousScreenAndReopeningDoesNotStack(t *testing.T) {
 // An answer to an older load, or to a screen since closed, is dropped: it
 // would show rows older than those already on the screen.
 func TestStaleAnswersAreDropped(t *testing.T) {
-	b := fleetBackend()
-	auditOf(b)
-	r := newRoot(b, Options{})
+	f := fleetFixture(t)
+	bob := auditOf(t, f)
+	r := newRoot(f.AsSuper(), Options{})
 	sized(r, 160, 45)
 	deliver(r, r.Init())
 	keys(r, ":", "audit actor=bob@acme.io", "enter")
 	mustContain(t, plain(r.Render()), "Audit trail [3]")
+	ws := f.Workspace("florida").ID
 	add := func() {
-		ws := int64(1)
-		b.AddAudit(model.AuditEntry{At: uitest.FixedClock(), ActorName: "bob@acme.io", Action: "toggle", WorkspaceID: &ws, Outcome: model.OutcomeOK})
+		if _, err := f.Store.AppendAudit(context.Background(), model.AuditEntry{ActorUserID: &bob, ActorName: "bob@acme.io", Action: "toggle", WorkspaceID: &ws, Outcome: model.OutcomeOK}); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	// An older load answers after a newer one.
@@ -220,15 +235,17 @@ func TestStaleAnswersAreDropped(t *testing.T) {
 // A change set that concerns only the audit trail reloads the trail, and
 // neither the fleet nor the header.
 func TestAnAuditOnlyChangeDoesNotReloadTheFleet(t *testing.T) {
-	r, wait := liveRoot(t)
+	f := driftFixture(t)
+	r, wait := liveRoot(t, f)
 	b := driftOf(r)
 	reads := func() []int {
 		return []int{b.Calls("Workspaces"), b.Calls("Campaigns"), b.Calls("Executions"), b.Calls("Health"), b.Calls("Instances"), b.Calls("Findings")}
 	}
-	auditOnly := model.ChangeSet{Tables: map[string]bool{model.TableAudit: true}, Count: 1}
+	// What the listener hears of an audit row, and only that.
+	auditOnly := model.Change{Table: model.TableAudit, Op: "insert", ID: 1}
 
 	before, audits := reads(), b.Calls("Audit")
-	b.Emit(auditOnly)
+	f.Console.Publish(auditOnly)
 	_, cmd := r.Update(changesMsg{set: wait()})
 	deliver(r, cmd)
 	if after := reads(); !slices.Equal(before, after) || b.Calls("Audit") != audits {
@@ -237,7 +254,7 @@ func TestAnAuditOnlyChangeDoesNotReloadTheFleet(t *testing.T) {
 
 	keys(r, ":", "audit", "enter")
 	before, audits = reads(), b.Calls("Audit")
-	b.Emit(auditOnly)
+	f.Console.Publish(auditOnly)
 	_, cmd = r.Update(changesMsg{set: wait()})
 	deliver(r, cmd)
 	if after := reads(); !slices.Equal(before, after) {

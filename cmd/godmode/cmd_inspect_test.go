@@ -11,6 +11,7 @@ import (
 
 	"github.com/godmode-console/godmode/db"
 	"github.com/godmode-console/godmode/db/dbtest"
+	"github.com/godmode-console/godmode/db/demofleet"
 	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/n8n"
 	"github.com/godmode-console/godmode/n8n/n8ntest"
@@ -207,15 +208,15 @@ func TestInspectIDAuthorisesBeforeFetching(t *testing.T) {
 // with one failed execution.
 func seedDemoLikeFailure(t *testing.T, store *db.Store, srv *n8ntest.Server, ws model.Workspace) {
 	t.Helper()
-	tpl := demoCampaigns[0]
-	wf, err := srv.AddWorkflow(n8n.Workflow{Name: "ohio · Email 1", Nodes: tpl.nodes("ohio-email-1"), Connections: json.RawMessage(tpl.conns)})
+	tpl := demofleet.Templates[0]
+	wf, err := srv.AddWorkflow(n8n.Workflow{Name: "ohio · Email 1", Nodes: tpl.Nodes("ohio-email-1"), Connections: json.RawMessage(tpl.Connections)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := store.CreateCampaign(context.Background(), db.NewCampaign{WorkspaceID: ws.ID, Name: "Email 1", N8nWorkflowID: wf.ID, Status: model.CampaignPaused}); err != nil {
 		t.Fatal(err)
 	}
-	spec := tpl.fail
+	spec := tpl.Fail
 	spec.WorkflowID, spec.Status = wf.ID, n8n.StatusError
 	if _, err := srv.AddExecution(spec); err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/godmode-console/godmode/db"
+	"github.com/godmode-console/godmode/db/demofleet"
 	"github.com/godmode-console/godmode/model"
 )
 
@@ -60,12 +61,12 @@ func runDemo(ctx context.Context, g *globals, args []string) error {
 	store := db.NewStore(pool, kr)
 	defer store.Close()
 	step("seeding the demo fleet and its n8n instances…")
-	fleet, err := seedDemo(ctx, store, time.Now(), "you@godmode.demo")
+	fleet, err := demofleet.Seed(ctx, store, demofleet.Options{Now: time.Now(), SuperEmail: "you@godmode.demo", N8nMajor: demoN8nMajor()})
 	if err != nil {
 		return err
 	}
-	defer fleet.close()
-	actor, err := store.Actor(ctx, fleet.super, "")
+	defer fleet.Close()
+	actor, err := store.Actor(ctx, fleet.Super, "")
 	if err != nil {
 		return err
 	}
@@ -78,9 +79,9 @@ func runDemo(ctx context.Context, g *globals, args []string) error {
 	}
 	// Someone keeps changing workflows inside n8n behind godmode's back, as
 	// happens on the real platform: sync corrects it and the console says so.
-	stopDrift := fleet.driftNow(ctx, demoDriftEvery)
+	stopDrift := fleet.DriftNow(ctx, demofleet.DriftEvery)
 	defer stopDrift()
-	fleet.takeDown(demoDownInstance)
+	fleet.TakeDown(demofleet.DownInstance)
 	syncEvery := 3 * time.Second
 	if *readOnly {
 		syncEvery = 0
@@ -94,4 +95,14 @@ func randomKey() string {
 		panic(err)
 	}
 	return string(b)
+}
+
+// demoN8nMajor is the n8n major the demo's fake instances behave like:
+// GODMODE_DEMO_N8N_MAJOR=2 for 2.x (the tmux tests run the demo on both),
+// 1.x otherwise.
+func demoN8nMajor() int {
+	if os.Getenv("GODMODE_DEMO_N8N_MAJOR") == "2" {
+		return 2
+	}
+	return 1
 }

@@ -18,6 +18,7 @@ type execution struct {
 	workflowData []byte
 	snapshot     n8n.Workflow // the workflow as it ran, for a retry without loadWorkflow
 	spec         run
+	recorded     []byte // SetExecutionData's answer to a GET with data
 }
 
 // run simulates wf with spec and stores the execution. Caller holds s.mu.
@@ -247,6 +248,10 @@ func (s *Server) getExecution(w http.ResponseWriter, r *http.Request, id string)
 	}
 	shape := shapeGet
 	if include != nil && *include {
+		if e.recorded != nil {
+			writeRaw(w, 200, e.recorded)
+			return
+		}
 		shape = shapeFull
 	}
 	writeRaw(w, 200, renderExecution(e, shape))

@@ -3,6 +3,7 @@ package n8ntest
 import (
 	"crypto/rand"
 	"encoding/hex"
+	mrand "math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -42,6 +43,7 @@ type Server struct {
 	unpublishing    map[string]int    // workflow id → deletes still refused
 	registering     map[string]int    // webhook key → requests still refused
 	releasing       map[string]string // webhook key → the unpublishing workflow that still holds it
+	idRand          *mrand.Rand       // WithIDSeed's source of workflow ids (nil: random)
 }
 
 // Option configures a Server.

@@ -274,9 +274,9 @@ func (s *Server) createWorkflow(w http.ResponseWriter, r *http.Request) {
 // s.mu.
 func (s *Server) store(in n8n.Workflow) *workflow {
 	now := s.timestamp()
-	in.ID = newID()
+	in.ID = s.workflowID()
 	for s.workflows[in.ID] != nil {
-		in.ID = newID()
+		in.ID = s.workflowID()
 	}
 	in.Active, in.ActiveVersionID, in.IsArchived = false, nil, false
 	in.VersionID = newUUID()

@@ -15,27 +15,49 @@ import (
 	"github.com/godmode-console/godmode/ui/uitest"
 )
 
+func TestMain(m *testing.M) { uitest.Main(m) }
+
 const wait = 300 * time.Millisecond
 
-var superAdmin = model.Actor{UserID: 1, Name: "alice@platform.io", SuperAdmin: true}
+// small is the demo fleet's first five workspaces (ohio, kentucky, indiana
+// on the legacy n8n, texas and florida on their own): florida comes first
+// on screen, and its first campaign, Email 1, is active.
+var small = uitest.Options{Workspaces: 5}
 
-// newFleet returns a fleet over 12 workspaces and 80 campaigns, loaded and
-// focused on the campaigns of the first workspace (acme).
-func newFleet(t testing.TB, b *uitest.Backend, o Options) *Model {
+// newFixture is the small fleet and its super admin's backend.
+func newFixture(t testing.TB, opt uitest.Options) (*uitest.Fleet, *uitest.Backend) {
+	t.Helper()
+	f := uitest.New(t, opt)
+	return f, f.As(f.Super())
+}
+
+// newFleet returns the fleet screen over b, loaded and focused on the
+// campaigns of the first workspace (florida), on Email 1.
+func newFleet(t testing.TB, f *uitest.Fleet, b fleetBackend, o Options) *Model {
 	t.Helper()
 	if o.Theme == nil {
 		o.Theme = themes.MustLoad("dark")
 	}
-	o.Now = uitest.FixedClock
+	o.Now = f.Clock
 	m := New(b, o)
 	m.SetSize(160, 42)
 	deliver(m, m.Update(m.Fetch()(context.Background())))
 	m.SetFocus(Campaigns)
-	if c, ok := m.SelectedCampaign(); !ok || c.ID != 1 {
-		t.Fatalf("setup: selected campaign %v, want campaign 1 of acme", c.ID)
+	if c, ok := m.SelectedCampaign(); !ok || c.ID != emailOne(t, f).ID {
+		t.Fatalf("setup: selected campaign %+v, want florida's Email 1", c)
 	}
 	return m
 }
+
+// fleetBackend is what the tests hand the screen: uitest's backend, or a
+// test's wrapper of it.
+type fleetBackend interface {
+	Backend
+	Calls(method string) int
+}
+
+// emailOne is florida's Email 1, the campaign the screen starts on.
+func emailOne(t testing.TB, f *uitest.Fleet) model.Campaign { return f.Campaign("florida", "Email 1") }
 
 // deliver runs cmd and feeds every message back, as the program would,
 // returning the status messages seen. Spinner frames are dropped: the
@@ -87,10 +109,12 @@ func campaignLine(t *testing.T, m *Model, name string) string {
 }
 
 func TestToggleFlipsInTheSameUpdate(t *testing.T) {
-	b := uitest.Seeded(uitest.FixedClock, 12, 80)
-	m := newFleet(t, b, Options{Actor: superAdmin})
-	if l := campaignLine(t, m, "Ohio Email 1 #1"); !strings.Contains(l, "◉ on") {
-		t.Fatalf("campaign 1 should start on: %q", l)
+	t.Parallel()
+	f, b := newFixture(t, small)
+	m := newFleet(t, f, b, Options{Actor: b.Actor()})
+	id := emailOne(t, f).ID
+	if l := campaignLine(t, m, "Email 1"); !strings.Contains(l, "◉ on") {
+		t.Fatalf("Email 1 should start on: %q", l)
 	}
 
 	cmd := m.Update(press("space"))
@@ -99,10 +123,10 @@ func TestToggleFlipsInTheSameUpdate(t *testing.T) {
 	if n := b.Calls("Toggle"); n != 0 {
 		t.Fatalf("Update itself called the backend %d times", n)
 	}
-	if want, ok := m.Pending(1); !ok || want != model.CampaignPaused {
+	if want, ok := m.Pending(id); !ok || want != model.CampaignPaused {
 		t.Fatalf("pending = %v %v, want paused", want, ok)
 	}
-	l := campaignLine(t, m, "Ohio Email 1 #1")
+	l := campaignLine(t, m, "Email 1")
 	if !strings.Contains(l, " off") || strings.Contains(l, "◉ on") || strings.Contains(l, "○ off") {
 		t.Errorf("switch should show off with a spinner before the Cmd runs: %q", l)
 	}
@@ -111,14 +135,17 @@ func TestToggleFlipsInTheSameUpdate(t *testing.T) {
 	}
 
 	statuses := deliver(m, cmd)
-	if _, ok := m.Pending(1); ok {
+	if _, ok := m.Pending(id); ok {
 		t.Fatal("toggle still pending after the backend answered")
 	}
-	if l := campaignLine(t, m, "Ohio Email 1 #1"); !strings.Contains(l, "○ off") {
+	if l := campaignLine(t, m, "Email 1"); !strings.Contains(l, "○ off") {
 		t.Errorf("switch did not settle off: %q", l)
 	}
-	if c, _ := b.Campaign(1); c.Status != model.CampaignPaused {
-		t.Errorf("backend has %s", c.Status)
+	if c := f.CampaignByID(id); c.Status != model.CampaignPaused {
+		t.Errorf("Postgres has %s", c.Status)
+	}
+	if wf, _ := f.N8n("florida").Workflow(emailOne(t, f).N8nWorkflowID); wf.Active {
+		t.Error("the workflow is still active in n8n")
 	}
 	if len(statuses) != 1 || statuses[0].Level != common.Success || !strings.Contains(statuses[0].Text, "paused") {
 		t.Errorf("status = %+v, want one success saying paused", statuses)
@@ -127,28 +154,28 @@ func TestToggleFlipsInTheSameUpdate(t *testing.T) {
 
 func TestToggleRollsBackWithTheReason(t *testing.T) {
 	cases := map[string]struct {
-		setup  func(b *uitest.Backend)
+		setup  func(f *uitest.Fleet)
 		reason string
 	}{
-		"n8n 500": {func(b *uitest.Backend) { b.ToggleErr[1] = uitest.ErrN8n500 }, "500 Internal Server Error"},
-		"timeout": {func(b *uitest.Backend) {
-			b.ToggleGate = make(chan struct{}) // n8n never answers
+		"n8n 500": {func(f *uitest.Fleet) { f.N8n("florida").FailNext(1, 500) }, "500"},
+		"timeout": {func(f *uitest.Fleet) {
+			f.N8n("florida").HangNext(1) // n8n never answers
 			ToggleTimeout = 50 * time.Millisecond
-		}, "did not answer in time"},
+		}, "did not answer"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			defer func(d time.Duration) { ToggleTimeout = d }(ToggleTimeout)
-			b := uitest.Seeded(uitest.FixedClock, 12, 80)
-			tc.setup(b)
-			m := newFleet(t, b, Options{Actor: superAdmin})
+			f, b := newFixture(t, small)
+			m := newFleet(t, f, b, Options{Actor: b.Actor()})
+			tc.setup(f)
 
 			statuses := deliver(m, m.Update(press("space")))
 
-			if l := campaignLine(t, m, "Ohio Email 1 #1"); !strings.Contains(l, "◉ on") {
+			if l := campaignLine(t, m, "Email 1"); !strings.Contains(l, "◉ on") {
 				t.Errorf("switch did not roll back to on: %q", l)
 			}
-			if _, ok := m.Pending(1); ok {
+			if _, ok := m.Pending(emailOne(t, f).ID); ok {
 				t.Error("still pending after failure")
 			}
 			if len(statuses) != 1 || statuses[0].Level != common.Failure {
@@ -157,19 +184,21 @@ func TestToggleRollsBackWithTheReason(t *testing.T) {
 			if s := statuses[0].Text; !strings.Contains(s, "rolled back to active") || !strings.Contains(s, tc.reason) {
 				t.Errorf("status %q should say it rolled back and why (%q)", s, tc.reason)
 			}
+			if c := emailOne(t, f); c.Status != model.CampaignActive {
+				t.Errorf("a failed toggle left the campaign %s", c.Status)
+			}
 		})
 	}
 }
 
 func TestDoublePressSendsOneRequest(t *testing.T) {
-	b := uitest.Seeded(uitest.FixedClock, 12, 80)
-	b.ToggleGate = make(chan struct{})
-	m := newFleet(t, b, Options{Actor: superAdmin})
+	t.Parallel()
+	f, b := newFixture(t, small)
+	m := newFleet(t, f, b, Options{Actor: b.Actor()})
 
 	first := m.Update(press("space"))
 	second := m.Update(press("space"))
 
-	go func() { b.ToggleGate <- struct{}{} }() // let exactly one answer through
 	statuses := deliver(m, tea.Batch(first, second))
 	if n := b.Calls("Toggle"); n != 1 {
 		t.Fatalf("backend saw %d toggles for a double press, want 1", n)
@@ -181,7 +210,7 @@ func TestDoublePressSendsOneRequest(t *testing.T) {
 	if !sawBusy {
 		t.Errorf("second press should say the campaign is already switching; got %+v", statuses)
 	}
-	if c, _ := b.Campaign(1); c.Status != model.CampaignPaused {
+	if c := emailOne(t, f); c.Status != model.CampaignPaused {
 		t.Errorf("campaign ended %s, want paused (one flip, not two)", c.Status)
 	}
 }
@@ -203,32 +232,41 @@ func hasBinding(m *Model, keyName string) bool {
 }
 
 func TestToggleRefusedForViewerAndReadOnly(t *testing.T) {
-	viewer := model.Actor{UserID: 7, Name: "vic@client.io", Roles: map[int64]model.Role{1: model.RoleViewer}}
+	t.Parallel()
 	cases := map[string]struct {
-		o    Options
+		opt  uitest.Options
+		who  func(f *uitest.Fleet) model.Actor
 		want string
 	}{
-		"viewer":    {Options{Actor: viewer}, "a viewer may not toggle"},
-		"read-only": {Options{Actor: superAdmin, ReadOnly: true}, "read-only"},
+		"viewer":    {small, func(f *uitest.Fleet) model.Actor { return f.Member("florida", model.RoleViewer) }, "a viewer may not toggle"},
+		"read-only": {uitest.Options{Workspaces: 5, ReadOnly: true}, (*uitest.Fleet).Super, "read-only"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			b := uitest.Seeded(uitest.FixedClock, 12, 80)
-			b.ReadOnly = tc.o.ReadOnly
-			m := newFleet(t, b, tc.o)
+			f := uitest.New(t, tc.opt)
+			actor := tc.who(f)
+			b := f.As(actor)
+			m := newFleet(t, f, b, Options{Actor: actor, ReadOnly: tc.opt.ReadOnly})
 			if hasBinding(m, "space") || hasBinding(m, "m") {
 				t.Error("toggle or mark key is offered in the footer/help")
 			}
+			seen := len(f.Audit())
 			statuses := deliver(m, m.Update(press("space")))
 			// The attempt still reaches the model, which refuses and records it.
 			if n := b.Calls("Toggle"); n != 1 {
 				t.Errorf("backend was asked to toggle %d times, want the one attempt", n)
 			}
-			if _, ok := m.Pending(1); ok {
+			if rows := f.Audit()[seen:]; len(rows) != 1 || rows[0].Action != "toggle" || rows[0].Outcome != model.OutcomeFailed {
+				t.Errorf("want one failed toggle on the record, got %+v", rows)
+			}
+			if _, ok := m.Pending(emailOne(t, f).ID); ok {
 				t.Error("switch flipped although refused")
 			}
-			if l := campaignLine(t, m, "Ohio Email 1 #1"); !strings.Contains(l, "◉ on") {
+			if l := campaignLine(t, m, "Email 1"); !strings.Contains(l, "◉ on") {
 				t.Errorf("switch changed: %q", l)
+			}
+			if c := emailOne(t, f); c.Status != model.CampaignActive {
+				t.Errorf("a refused toggle left the campaign %s", c.Status)
 			}
 			if len(statuses) != 1 || !strings.Contains(statuses[0].Text, tc.want) {
 				t.Errorf("status = %+v, want it to say %q", statuses, tc.want)
@@ -241,34 +279,40 @@ func TestToggleRefusedForViewerAndReadOnly(t *testing.T) {
 }
 
 func TestMemberMayToggleOnlyInOwnWorkspace(t *testing.T) {
-	member := model.Actor{UserID: 8, Name: "mo@client.io", Roles: map[int64]model.Role{1: model.RoleMember}}
-	b := uitest.Seeded(uitest.FixedClock, 12, 80)
-	m := newFleet(t, b, Options{Actor: member})
+	t.Parallel()
+	f := uitest.New(t, small)
+	member := f.Member("florida", model.RoleMember)
+	b := f.As(member)
+	m := newFleet(t, f, b, Options{Actor: member})
 	if !hasBinding(m, "space") {
-		t.Fatal("a member of acme should see the toggle key on acme's campaigns")
+		t.Fatal("a member of florida should see the toggle key on florida's campaigns")
 	}
 	deliver(m, m.Update(press("space")))
 	if b.Calls("Toggle") != 1 {
 		t.Fatalf("member toggle not sent")
 	}
+	if c := emailOne(t, f); c.Status != model.CampaignPaused {
+		t.Errorf("the member's toggle left Email 1 %s", c.Status)
+	}
 }
 
 func TestBulkToggleAboveFiveNeedsTheCountTyped(t *testing.T) {
-	b := uitest.Seeded(uitest.FixedClock, 12, 80)
-	m := newFleet(t, b, Options{Actor: superAdmin})
-	// acme holds 7 campaigns; mark the first 6 (archived #13 is skipped).
-	for range 7 {
+	t.Parallel()
+	f, b := newFixture(t, small)
+	m := newFleet(t, f, b, Options{Actor: b.Actor()})
+	// florida holds 8 campaigns; Research Report is archived and skipped.
+	for range 8 {
 		m.Update(press("m"))
 	}
-	if got := len(m.Marked()); got != 7 {
-		t.Fatalf("marked %d, want 7", got)
+	if got := len(m.Marked()); got != 8 {
+		t.Fatalf("marked %d, want 8", got)
 	}
 	deliver(m, m.Update(press("space")))
 	if m.dialog == nil {
 		t.Fatal("no confirmation asked for a toggle of more than five campaigns")
 	}
-	if !strings.Contains(m.View(), "Type 6 to confirm") {
-		t.Errorf("dialog should ask for the count of switchable campaigns (6):\n%s", m.View())
+	if !strings.Contains(m.View(), "Type 7 to confirm") {
+		t.Errorf("dialog should ask for the count of switchable campaigns (7):\n%s", m.View())
 	}
 	typeText(m, "yes")
 	deliver(m, m.Update(press("enter")))
@@ -278,36 +322,41 @@ func TestBulkToggleAboveFiveNeedsTheCountTyped(t *testing.T) {
 	for range 3 {
 		m.Update(tea.KeyPressMsg{Code: tea.KeyBackspace})
 	}
-	typeText(m, "6")
+	typeText(m, "7")
 	deliver(m, m.Update(press("enter")))
 	if m.dialog != nil {
 		t.Fatal("dialog still open after the right count")
 	}
-	if n := b.Calls("Toggle"); n != 6 {
-		t.Errorf("backend saw %d toggles, want 6", n)
+	if n := b.Calls("Toggle"); n != 7 {
+		t.Errorf("backend saw %d toggles, want 7", n)
 	}
-	// Mixed set (some paused): everything goes to paused.
-	for _, id := range []int64{1, 13, 25, 37, 49, 73} {
-		if c, _ := b.Campaign(id); c.Status != model.CampaignPaused {
-			t.Errorf("campaign %d is %s, want paused", id, c.Status)
+	// Mixed set (one already paused): everything that n8n still holds goes
+	// to paused; Follow-up Wait, deleted in n8n, stays in error.
+	for _, name := range []string{"Email 1", "Email 2", "Email 3", "Email Preparation", "Opt-Out", "Reply Tracker"} {
+		if c := f.Campaign("florida", name); c.Status != model.CampaignPaused {
+			t.Errorf("%s is %s, want paused", name, c.Status)
 		}
+	}
+	if c := f.Campaign("florida", "Follow-up Wait"); c.Status != model.CampaignError {
+		t.Errorf("Follow-up Wait is %s, want error", c.Status)
 	}
 }
 
 func TestFreezeNeedsSlugAndReason(t *testing.T) {
-	b := uitest.Seeded(uitest.FixedClock, 12, 80)
-	m := newFleet(t, b, Options{Actor: superAdmin})
+	t.Parallel()
+	f, b := newFixture(t, small)
+	m := newFleet(t, f, b, Options{Actor: b.Actor()})
 	m.SetFocus(Workspaces)
 	deliver(m, m.Update(press("F")))
-	if m.dialog == nil || !strings.Contains(m.View(), "Freeze workspace acme?") {
+	if m.dialog == nil || !strings.Contains(m.View(), "Freeze workspace florida?") {
 		t.Fatalf("no freeze dialog:\n%s", m.View())
 	}
-	typeText(m, "acm")
+	typeText(m, "flor")
 	deliver(m, m.Update(press("enter")))
-	if !strings.Contains(m.View(), "that is not acme") {
+	if !strings.Contains(m.View(), "that is not florida") {
 		t.Errorf("wrong slug not refused:\n%s", m.View())
 	}
-	typeText(m, "e")
+	typeText(m, "ida")
 	deliver(m, m.Update(press("enter")))
 	deliver(m, m.Update(press("enter"))) // empty reason
 	if !strings.Contains(m.View(), "a reason is required") {
@@ -318,48 +367,60 @@ func TestFreezeNeedsSlugAndReason(t *testing.T) {
 	if b.Calls("Freeze") != 1 {
 		t.Fatal("Freeze not called")
 	}
-	if len(statuses) == 0 || statuses[0].Text != "froze acme" {
+	if len(statuses) == 0 || statuses[0].Text != "froze florida" {
 		t.Errorf("statuses %+v", statuses)
 	}
-	es := b.AuditEntries()
+	if ws := f.Workspace("florida"); ws.Status != model.WorkspaceSuspended || ws.FreezeReason != "bounce storm" {
+		t.Errorf("florida after the freeze: %s %q", ws.Status, ws.FreezeReason)
+	}
+	if c := emailOne(t, f); c.Status != model.CampaignPaused {
+		t.Errorf("the freeze left Email 1 %s", c.Status)
+	}
+	es := f.Audit()
 	if last := es[len(es)-1]; last.Action != "freeze" || !strings.Contains(string(last.After), "bounce storm") {
 		t.Errorf("audit %+v", last)
 	}
 }
 
 func TestUnfreezeOfferedOnSuspendedWorkspace(t *testing.T) {
-	b := uitest.Seeded(uitest.FixedClock, 12, 80)
-	m := newFleet(t, b, Options{Actor: superAdmin})
-	m.SetFocus(Workspaces)
-	for range 3 { // umbrella, the 4th, is suspended
-		deliver(m, m.Update(press("down")))
+	t.Parallel()
+	f, b := newFixture(t, small)
+	// Someone froze florida elsewhere.
+	if err := f.Console.Freeze(context.Background(), b.Actor(), f.Workspace("florida").ID, "invoice unpaid"); err != nil {
+		t.Fatal(err)
 	}
+	m := newFleet(t, f, b, Options{Actor: b.Actor()})
+	m.SetFocus(Workspaces)
 	if !hasBinding(m, "F") {
 		t.Fatal("F not offered to a super admin")
 	}
 	deliver(m, m.Update(press("F")))
-	if !strings.Contains(m.View(), "Unfreeze workspace umbrella?") {
+	if !strings.Contains(m.View(), "Unfreeze workspace florida?") {
 		t.Fatalf("no unfreeze dialog:\n%s", m.View())
 	}
-	typeText(m, "umbrella")
+	typeText(m, "florida")
 	deliver(m, m.Update(press("enter")))
 	typeText(m, "customer paid")
 	deliver(m, m.Update(press("enter")))
 	if b.Calls("Unfreeze") != 1 {
 		t.Error("Unfreeze not called")
 	}
+	if ws := f.Workspace("florida"); ws.Status != model.WorkspaceActive {
+		t.Errorf("florida is %s after the unfreeze", ws.Status)
+	}
 }
 
 func TestSelectionFollowsIDAcrossRefresh(t *testing.T) {
-	b := uitest.Seeded(uitest.FixedClock, 12, 80)
-	m := newFleet(t, b, Options{Actor: superAdmin})
+	t.Parallel()
+	f, b := newFixture(t, small)
+	m := newFleet(t, f, b, Options{Actor: b.Actor()})
 	for range 3 {
 		deliver(m, m.Update(press("down")))
 	}
 	before, _ := m.SelectedCampaign()
 	// A campaign appears at the top of the list (another admin created it).
 	snap := m.Fetch()(context.Background())
-	snap.Campaigns = append([]model.Campaign{{ID: 999, WorkspaceID: 1, Name: "Aaa new", Status: model.CampaignPaused}}, snap.Campaigns...)
+	snap.Campaigns = append([]model.Campaign{{ID: 999, WorkspaceID: before.WorkspaceID, Name: "Aaa new", Status: model.CampaignPaused}}, snap.Campaigns...)
 	deliver(m, m.Update(snap))
 	after, _ := m.SelectedCampaign()
 	if after.ID != before.ID {
@@ -367,12 +428,20 @@ func TestSelectionFollowsIDAcrossRefresh(t *testing.T) {
 	}
 }
 
+// A poll whose reads of Postgres fail (here: cut off by its context, as a
+// poll past its deadline is) leaves the panes as they were.
 func TestFailedPollKeepsTheRows(t *testing.T) {
-	b := uitest.Seeded(uitest.FixedClock, 12, 80)
-	m := newFleet(t, b, Options{Actor: superAdmin})
-	b.FailWorkspaces = context.DeadlineExceeded
-	deliver(m, m.Update(m.Fetch()(context.Background())))
-	if !strings.Contains(m.View(), "Ohio Email 1 #1") || !strings.Contains(m.View(), "acme") {
+	t.Parallel()
+	f, b := newFixture(t, small)
+	m := newFleet(t, f, b, Options{Actor: b.Actor()})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	snap := m.Fetch()(ctx)
+	if snap.Err == nil {
+		t.Fatal("setup: a poll with its context cancelled did not fail")
+	}
+	deliver(m, m.Update(snap))
+	if !strings.Contains(m.View(), "Email 1") || !strings.Contains(m.View(), "florida") {
 		t.Error("a failed poll blanked the panes")
 	}
 }

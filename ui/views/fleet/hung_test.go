@@ -2,7 +2,6 @@ package fleet
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -10,7 +9,6 @@ import (
 	"charm.land/bubbles/v2/spinner"
 
 	"github.com/godmode-console/godmode/model"
-	"github.com/godmode-console/godmode/themes"
 	"github.com/godmode-console/godmode/ui/common"
 	"github.com/godmode-console/godmode/ui/uitest"
 )
@@ -33,15 +31,14 @@ func (h hungToggle) Toggle(ctx context.Context, a model.Actor, id int64, want mo
 func TestHungToggleSpinnerStopsAtItsDeadline(t *testing.T) {
 	defer func(d time.Duration) { ToggleTimeout = d }(ToggleTimeout)
 	ToggleTimeout = 50 * time.Millisecond
-	b := hungToggle{uitest.Seeded(uitest.FixedClock, 12, 80), make(chan struct{})}
+	f, real := newFixture(t, small)
+	b := hungToggle{real, make(chan struct{})}
 	defer close(b.release)
-	m := New(b, Options{Actor: superAdmin, Theme: themes.MustLoad("dark"), Now: uitest.FixedClock})
-	m.SetSize(160, 42)
-	deliver(m, m.Update(m.Fetch()(context.Background())))
-	m.SetFocus(Campaigns)
+	m := newFleet(t, f, b, Options{Actor: real.Actor()})
+	id := emailOne(t, f).ID
 
 	cmd := m.Update(press("space"))
-	if _, ok := m.Pending(1); !ok {
+	if _, ok := m.Pending(id); !ok {
 		t.Fatal("space did not start the switch")
 	}
 	var statuses []common.StatusMsg
@@ -64,7 +61,7 @@ func TestHungToggleSpinnerStopsAtItsDeadline(t *testing.T) {
 			}
 		}
 	}
-	if _, ok := m.Pending(1); ok {
+	if _, ok := m.Pending(id); ok {
 		t.Fatal("the switch is still spinning after its deadline")
 	}
 	if len(statuses) != 1 || statuses[0].Level != common.Failure || !strings.Contains(statuses[0].Text, "n8n did not answer in 50ms") {
@@ -78,11 +75,12 @@ func TestHungToggleSpinnerStopsAtItsDeadline(t *testing.T) {
 // The model's bound on a toggle's n8n call says so in its error; the
 // rollback shows that reason as it is.
 func TestRollbackShowsTheModelsDeadline(t *testing.T) {
-	b := uitest.Seeded(uitest.FixedClock, 12, 80)
-	b.ToggleErr[1] = errors.New("n8n did not answer in 5s")
-	m := newFleet(t, b, Options{Actor: superAdmin})
+	t.Parallel()
+	f, b := newFixture(t, uitest.Options{Workspaces: 5, ToggleTimeout: 100 * time.Millisecond})
+	m := newFleet(t, f, b, Options{Actor: b.Actor(), ToggleBound: 100 * time.Millisecond})
+	f.N8n("florida").HangNext(1)
 	statuses := deliver(m, m.Update(press("space")))
-	if len(statuses) != 1 || !strings.Contains(statuses[0].Text, "rolled back to active: n8n did not answer in 5s") {
+	if len(statuses) != 1 || !strings.Contains(statuses[0].Text, "rolled back to active: n8n did not answer in 100ms") {
 		t.Errorf("statuses = %+v", statuses)
 	}
 }

@@ -1,15 +1,19 @@
 package fleet
 
 import (
+	"context"
+	"strings"
 	"testing"
-	"time"
 
 	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/themes"
 	"github.com/godmode-console/godmode/ui/uitest"
 )
 
 func TestEnterOnAnExecutionAsksForForensics(t *testing.T) {
-	m := newFleet(t, uitest.Seeded(uitest.FixedClock, 12, 80), Options{Actor: superAdmin})
+	t.Parallel()
+	f, b := newFixture(t, small)
+	m := newFleet(t, f, b, Options{Actor: b.Actor()})
 	m.SetFocus(Executions)
 	deliver(m, m.Update(press("j")))
 	var got []OpenExecutionMsg
@@ -18,35 +22,36 @@ func TestEnterOnAnExecutionAsksForForensics(t *testing.T) {
 			got = append(got, o)
 		}
 	}
-	// Campaign 1's executions, newest first: 9000, 8999, 8998.
-	if len(got) != 1 || got[0].Execution.ID != "8999" || got[0].Campaign.ID != 1 || got[0].Workspace != "acme" {
+	// The second of Email 1's executions, newest first.
+	second := f.Executions("florida", "Email 1")[1].ID
+	if len(got) != 1 || got[0].Execution.ID != second || got[0].Campaign.ID != emailOne(t, f).ID || got[0].Workspace != "florida" {
 		t.Fatalf("enter on the second execution asked to open %+v", got)
 	}
 }
 
 func TestEnterOnAnExecutionIsRefusedOutsideTheWorkspace(t *testing.T) {
-	// A viewer of globex only: acme's executions are not theirs to read.
-	outsider := model.Actor{UserID: 9, Name: "gus@globex.io", Roles: map[int64]model.Role{2: model.RoleViewer}}
-	m := newFleet(t, uitest.Seeded(uitest.FixedClock, 12, 80), Options{Actor: outsider})
+	t.Parallel()
+	// A viewer of texas only: florida's executions are not theirs to read.
+	// The model shows them no florida at all; a screen that still holds
+	// florida's rows (fetched for someone else, or before a revocation)
+	// must not open them either.
+	f, super := newFixture(t, small)
+	m := newFleet(t, f, super, Options{Actor: super.Actor()})
+	outsider := f.Member("texas", model.RoleViewer)
+	m.actor = outsider
 	m.SetFocus(Executions)
 	for _, msg := range uitest.Run(m.Update(press("enter")), wait) {
 		if _, ok := msg.(OpenExecutionMsg); ok {
-			t.Fatal("an outsider's enter asked to open acme's execution")
+			t.Fatal("an outsider's enter asked to open florida's execution")
 		}
 	}
 }
 
 func TestStatusFilterCyclesTheExecutionsList(t *testing.T) {
-	b := uitest.Seeded(uitest.FixedClock, 12, 80)
-	b.SetInstanceHealth(3, true, time.Time{}, "") // initech's n8n answers here
-	m := newFleet(t, b, Options{Actor: superAdmin})
-	// initech's first campaign (3) has failures: one error, two successes.
-	m.SetFocus(Workspaces)
-	deliver(m, m.Update(press("j")))
-	deliver(m, m.Update(press("j")))
-	if c, _ := m.SelectedCampaign(); c.ID != 3 {
-		t.Fatalf("setup: campaign %d selected, want 3", c.ID)
-	}
+	t.Parallel()
+	f, b := newFixture(t, small)
+	m := newFleet(t, f, b, Options{Actor: b.Actor()})
+	// florida's Email 1 has failures and successes.
 	m.SetFocus(Executions)
 	seen := map[string]int{}
 	for _, want := range StatusFilters[1:] {
@@ -67,5 +72,26 @@ func TestStatusFilterCyclesTheExecutionsList(t *testing.T) {
 	deliver(m, m.Update(press("f")))
 	if m.ExecutionFilter() != "" || len(m.execs.Rows()) != seen["error"]+seen["success"]+seen["running"]+seen["canceled"] {
 		t.Errorf("after a full cycle: filter %q, %d rows (%v)", m.ExecutionFilter(), len(m.execs.Rows()), seen)
+	}
+}
+
+// The real rule behind the one above: the model shows a viewer of texas
+// no other workspace, so florida's executions never reach their screen.
+func TestAnOutsiderIsShownOnlyTheirWorkspace(t *testing.T) {
+	t.Parallel()
+	f := uitest.New(t, small)
+	outsider := f.Member("texas", model.RoleViewer)
+	m := New(f.As(outsider), Options{Actor: outsider, Theme: themes.MustLoad("dark"), Now: f.Clock})
+	m.SetSize(160, 42)
+	deliver(m, m.Update(m.Fetch()(context.Background())))
+	var slugs []string
+	for _, w := range m.Workspaces() {
+		slugs = append(slugs, w.Slug)
+	}
+	if len(slugs) != 1 || slugs[0] != "texas" {
+		t.Errorf("a viewer of texas is shown workspaces %v", slugs)
+	}
+	if strings.Contains(m.View(), "florida") {
+		t.Error("the screen names florida to a viewer of texas")
 	}
 }

@@ -1,0 +1,12 @@
+// Package demofleet seeds the demo fleet: the real platform's shape (one
+// shared legacy n8n holding the oldest clients, one n8n per newer tenant),
+// every workspace status, every campaign status, and executions whose
+// failures look like the real fixtures. It writes Postgres through db.Store
+// and n8n through fresh n8ntest fakes, the way production state comes to
+// be, so `godmode demo` and the UI tests drive the real model over it.
+//
+// It lives under db because what it mostly does is fill a database; it
+// imports n8n/n8ntest because the fleet's workflows and executions must
+// exist in an n8n for the model to read them. Only cmd (the demo) and
+// tests import it.
+package demofleet
