@@ -102,7 +102,9 @@ func TestScreenRollback(t *testing.T) {
 	f := fleetFixture(t)
 	b := f.As(f.Super())
 	out := screen(t, b, 160, 45, func(tm *teatest.TestModel) {
-		f.N8n("florida").FailNext(1, 500)
+		// The toggle's call fails; the executions pane, which may still be
+		// loading, is read as usual.
+		f.N8n("florida").FailNextWrite(1, 500)
 		tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
 		tm.Send(tea.KeyPressMsg{Code: ' ', Text: " "})
 	}, "rolled")

@@ -13,6 +13,7 @@ type faults struct {
 	mu       sync.Mutex
 	latency  time.Duration
 	fail     []int // statuses for the next requests, one each
+	failW    []int // statuses for the next requests that change something
 	hang     int
 	close    int
 	released chan struct{} // closed by Close to free hanging requests
@@ -31,6 +32,17 @@ func (s *Server) FailNext(n int, status int) {
 	s.faults.mu.Lock()
 	for range n {
 		s.faults.fail = append(s.faults.fail, status)
+	}
+	s.faults.mu.Unlock()
+}
+
+// FailNextWrite answers the next n API requests that change something
+// (any method but GET) with status, and lets reads through: a screen test
+// can fail a toggle while the panes around it keep loading.
+func (s *Server) FailNextWrite(n int, status int) {
+	s.faults.mu.Lock()
+	for range n {
+		s.faults.failW = append(s.faults.failW, status)
 	}
 	s.faults.mu.Unlock()
 }
@@ -54,7 +66,7 @@ func (s *Server) CloseNext(n int) {
 // ClearFaults removes every pending fault and the latency.
 func (s *Server) ClearFaults() {
 	s.faults.mu.Lock()
-	s.faults.latency, s.faults.fail, s.faults.hang, s.faults.close = 0, nil, 0, 0
+	s.faults.latency, s.faults.fail, s.faults.failW, s.faults.hang, s.faults.close = 0, nil, nil, 0, 0
 	s.faults.mu.Unlock()
 }
 
@@ -83,6 +95,8 @@ func (f *faults) apply(w http.ResponseWriter, r *http.Request) bool {
 	switch {
 	case len(f.fail) > 0:
 		status, f.fail = f.fail[0], f.fail[1:]
+	case len(f.failW) > 0 && r.Method != http.MethodGet:
+		status, f.failW = f.failW[0], f.failW[1:]
 	case f.hang > 0:
 		f.hang--
 		hang = true

@@ -93,3 +93,28 @@ func TestSetExecutionDataServesTheRecording(t *testing.T) {
 		t.Error("data for an execution that does not exist was accepted")
 	}
 }
+
+// FailNextWrite fails the next change and lets reads through, so a test
+// can fail a toggle while the reads around it go on.
+func TestFailNextWriteLetsReadsThrough(t *testing.T) {
+	s := n8ntest.New()
+	defer s.Close()
+	wf, err := s.AddWorkflow(n8n.Workflow{Name: "scheduled", Connections: json.RawMessage(`{}`),
+		Nodes: []n8n.Node{{Name: "Every 5 minutes", Type: "n8n-nodes-base.scheduleTrigger", TypeVersion: 1.2, Position: []float64{0, 0},
+			Parameters: json.RawMessage(`{"rule":{"interval":[{"field":"minutes","minutesInterval":5}]}}`)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s.Client(n8n.WithRetryPolicy(n8n.RetryPolicy{MaxAttempts: 1}))
+	ctx := context.Background()
+	s.FailNextWrite(1, 500)
+	if _, err := c.GetWorkflow(ctx, wf.ID); err != nil {
+		t.Fatalf("a read after FailNextWrite: %v", err)
+	}
+	if _, err := c.Activate(ctx, wf.ID); err == nil {
+		t.Fatal("the write after FailNextWrite was not failed")
+	}
+	if _, err := c.Activate(ctx, wf.ID); err != nil {
+		t.Fatalf("the second write: %v", err)
+	}
+}
