@@ -137,6 +137,9 @@ func runServe(ctx context.Context, g *globals, args []string) error {
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, ssh.ErrServerClosed) {
 		_ = srv.Close()
 	}
+	// Shutdown closes only the listeners Serve has registered: one that
+	// had not got that far yet would accept for ever. Closing ours ends it.
+	_ = ln.Close()
 	<-done
 	logger.Info("stopped serving", "addr", ln.Addr().String())
 	return nil

@@ -63,3 +63,39 @@ func startServeWithKey(t *testing.T, path string) string {
 	t.Fatalf("serve did not start:\n%s", log.String())
 	return ""
 }
+
+// cancelOnServing is a log that ends serve's context the moment serve
+// says it is serving: before its SSH server has started accepting.
+type cancelOnServing struct {
+	syncBuffer
+	cancel func()
+}
+
+func (c *cancelOnServing) Write(p []byte) (int, error) {
+	if strings.Contains(string(p), `"msg":"serving"`) {
+		c.cancel()
+	}
+	return c.syncBuffer.Write(p)
+}
+
+// A stop that comes as serve starts (a restart, a SIGTERM during a
+// deploy) ends it: the SSH library's Shutdown closes only the listeners
+// its Serve has registered, and one stopped before that kept accepting,
+// so serve never returned (seen in CI: the host key test hung 10 min).
+func TestServeStoppedAsItStartsReturns(t *testing.T) {
+	newScriptFleet(t)
+	for i := range 5 {
+		ctx, cancel := context.WithCancel(context.Background())
+		log := &cancelOnServing{cancel: cancel}
+		done := make(chan int, 1)
+		go func() {
+			done <- run(ctx, []string{"serve", "--listen", "127.0.0.1:0", "--host-key", filepath.Join(t.TempDir(), "k"), "--log-format", "json", "--no-sync"}, strings.NewReader(""), io.Discard, log)
+		}()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			t.Fatalf("round %d: serve stopped as it started did not return within 15s:\n%s", i, log.String())
+		}
+		cancel()
+	}
+}
