@@ -146,8 +146,11 @@ start() {
 	local db_env=(DB_SQLITE_POOL_SIZE=2)
 	if [[ $MAJOR == 2 ]]; then
 		start_pg
+		# The task broker listens on 5679 by default: a port of its own lets
+		# two 2.x peers (two state folders) run side by side.
 		db_env=(DB_TYPE=postgresdb DB_POSTGRESDB_HOST=127.0.0.1 DB_POSTGRESDB_PORT="$PG_PORT"
-			DB_POSTGRESDB_DATABASE=n8n DB_POSTGRESDB_USER=n8n DB_POSTGRESDB_PASSWORD=)
+			DB_POSTGRESDB_DATABASE=n8n DB_POSTGRESDB_USER=n8n DB_POSTGRESDB_PASSWORD=
+			N8N_RUNNERS_BROKER_PORT="$(free_port)")
 	fi
 	log "starting n8n $N8N_VERSION on $base (folder $STATE_DIR/home, log $STATE_DIR/n8n.log)"
 	(
