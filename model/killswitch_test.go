@@ -31,7 +31,8 @@ func TestToggleAndFreezeNeverInterleave(t *testing.T) {
 	kr, _ := db.NewKeyring(masterKey)
 	store2 := db.NewStore(pool2, kr)
 	defer store2.Close()
-	other := model.NewConsole(store2, dial(), model.ConsoleOptions{})
+	other := model.NewConsole(store2, relaxedDial(), model.ConsoleOptions{})
+	w.console = model.NewConsole(w.store, relaxedDial(), model.ConsoleOptions{Context: "test"})
 	w.n8n.SetLatency(40 * time.Millisecond)
 	for i := range 50 {
 		var wg sync.WaitGroup

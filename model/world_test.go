@@ -52,6 +52,13 @@ func newWorld(t testing.TB, opts ...n8ntest.Option) *world {
 	return w
 }
 
+// relaxedDial makes real n8n clients with the production client's bounds,
+// for tests of ordering rather than of faults: a loaded machine (CI under
+// -race) must not turn a slow answer into a failure they do not test.
+func relaxedDial() model.Dialer {
+	return func(base, key string) model.N8n { return n8n.New(base, key) }
+}
+
 // dial makes real n8n clients with short timeouts so fault tests are quick.
 func dial() model.Dialer {
 	return func(base, key string) model.N8n {

@@ -129,18 +129,20 @@ func runServe(ctx context.Context, g *globals, args []string) error {
 		return fmt.Errorf("serving on %s: %w", o.listen, err)
 	case <-ctx.Done():
 	}
-	// /healthz says 503 from now, new sessions are refused, and the open
-	// ones get a moment to end on their own, then are cut.
+	// /healthz says 503 from now and new sessions are refused. The listener
+	// is closed first and Serve awaited: the SSH library's Shutdown closes
+	// only the listeners Serve has registered (one stopped as it started
+	// would accept for ever), and running it beside a Serve still starting
+	// is a data race in the library. The open sessions then get a moment
+	// to end on their own, and are cut.
 	guard.Drain()
+	_ = ln.Close()
+	<-done
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, ssh.ErrServerClosed) {
 		_ = srv.Close()
 	}
-	// Shutdown closes only the listeners Serve has registered: one that
-	// had not got that far yet would accept for ever. Closing ours ends it.
-	_ = ln.Close()
-	<-done
 	logger.Info("stopped serving", "addr", ln.Addr().String())
 	return nil
 }
