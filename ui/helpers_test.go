@@ -74,7 +74,7 @@ func newRootOn(b Backend, actor model.Actor, o Options) *Root {
 // deliverWait bounds how long deliver waits for a command: long enough for
 // real work on a loaded machine, short enough that timers meant for people
 // (poll ticks, status timeouts) are dropped.
-var deliverWait = 300 * time.Millisecond
+var deliverWait = time.Second
 
 // deliver runs cmd, feeds its messages back to the root as the program
 // would, and stops at timers (poll ticks, spinner frames).

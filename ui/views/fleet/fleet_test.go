@@ -17,7 +17,7 @@ import (
 
 func TestMain(m *testing.M) { uitest.Main(m) }
 
-const wait = 300 * time.Millisecond
+const wait = time.Second
 
 // small is the demo fleet's first five workspaces (ohio, kentucky, indiana
 // on the legacy n8n, texas and florida on their own): florida comes first
