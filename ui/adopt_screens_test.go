@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/n8n"
 	"github.com/godmode-console/godmode/n8n/n8ntest"
+	"github.com/godmode-console/godmode/ui/common"
 	"github.com/godmode-console/godmode/ui/uitest"
 	"github.com/godmode-console/godmode/ui/views/drift"
 )
@@ -159,5 +161,46 @@ func TestUnmanagedAdoptKeysAreHiddenInReadOnly(t *testing.T) {
 	keys(r, "a", "A", "enter")
 	if b.Calls("Adopt")+b.Calls("AdoptTagged") != 0 || strings.Contains(plain(r.Render()), "Adopt 1") {
 		t.Errorf("read-only: adoption asked (%d, %d)", b.Calls("Adopt"), b.Calls("AdoptTagged"))
+	}
+}
+
+func TestUnmanagedAdoptMarkedSaysWhichFailed(t *testing.T) {
+	t.Parallel()
+	f := adoptFixture(t, false)
+	b := f.AsSuper()
+	r := newRoot(b, Options{})
+	sized(r, 160, 45)
+	deliver(r, r.Init())
+	keys(r, ":", "unmanaged", "enter")
+	v := unmanagedView(t, r)
+	n := v.Len()
+	if n < 2 {
+		t.Fatalf("the fleet has %d unmanaged workflows, want texas' and ohio's", n)
+	}
+	for range n {
+		keys(r, "m") // marks the row and moves down
+	}
+	mustContain(t, plain(r.Render()), fmt.Sprintf("Unmanaged workflows [%d] · %d marked", n, n))
+	keys(r, "a")
+	// Their tags name different workspaces: nothing is proposed.
+	mustContain(t, plain(r.Render()), fmt.Sprintf("Adopt %d workflow(s)?", n))
+	keys(r, "enter")
+	mustContain(t, plain(r.Render()), "a workspace slug")
+	keys(r, "ohio")
+	_, cmd := r.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	deliverSlow(r, cmd, 10*time.Second)
+	st := r.Status()
+	mustContain(t, st.Text, fmt.Sprintf("adopted 1 of %d into ohio; failed ", n), "is not in n8n on workspace ohio's instance", "adopted "+ohioManual)
+	if st.Level != common.Failure {
+		t.Errorf("status level %v, want a failure", st.Level)
+	}
+	var refused int
+	for _, e := range f.Audit() {
+		if e.Action == model.ActionNameAdopt && e.Outcome == model.OutcomeFailed {
+			refused++
+		}
+	}
+	if refused != n-1 {
+		t.Errorf("%d failed adoptions audited, want %d", refused, n-1)
 	}
 }
