@@ -110,6 +110,9 @@ func (s *Store) ApplySync(ctx context.Context, w model.SyncWrite) (model.SyncApp
 		if out.Summaries, err = summarise(ctx, tx, inst, touched, w.FailuresSince, w.At); err != nil {
 			return err
 		}
+		if err := upsertWatermarks(ctx, tx, inst, w.Watermarks, w.At); err != nil {
+			return err
+		}
 		_, err = tx.Exec(ctx, `INSERT INTO sync_state (instance_id, last_execution_id, last_cycle_at, last_ok_at, last_error, last_cycle_ms, leader)
 			VALUES ($1, $2, $3, $3, '', $4, $5)
 			ON CONFLICT (instance_id) DO UPDATE SET last_execution_id = EXCLUDED.last_execution_id, last_cycle_at = EXCLUDED.last_cycle_at,

@@ -37,12 +37,13 @@ const (
 	ActionManageUsers     Action = "manage_users"     // people and their SSH keys
 	ActionMigrate         Action = "migrate"          // schema migrations, with the owner's credentials
 	ActionVerifyAudit     Action = "verify_audit"     // recompute the audit trail's hash chain
+	ActionAdopt           Action = "adopt"            // n8n workflows become campaigns; re-link, archive
 )
 
 // Actions lists every action.
 var Actions = []Action{ActionView, ActionViewExecutions, ActionToggle, ActionRetry, ActionImportLeads,
 	ActionManageMembers, ActionManageKeys, ActionDeleteWorkspace, ActionFreeze, ActionProvision,
-	ActionEditBlueprint, ActionManageInstances, ActionManageUsers, ActionMigrate, ActionVerifyAudit}
+	ActionEditBlueprint, ActionManageInstances, ActionManageUsers, ActionMigrate, ActionVerifyAudit, ActionAdopt}
 
 // capability groups actions the way the platform's own role matrix does:
 // owner read/write/manage/keys/delete; admin read/write/manage; member
@@ -74,6 +75,7 @@ var actionCap = map[Action]capability{
 	ActionManageUsers:     capSuper,
 	ActionMigrate:         capSuper,
 	ActionVerifyAudit:     capSuper,
+	ActionAdopt:           capSuper,
 }
 
 var roleCaps = map[Role][]capability{

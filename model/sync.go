@@ -41,6 +41,11 @@ type SyncOptions struct {
 	// (default 24 h and 4 pages of 250).
 	FirstWindow time.Duration
 	FirstPages  int
+	// BackfillPerCycle bounds how many campaigns without an execution
+	// watermark (created or re-linked outside adoption) a cycle backfills
+	// by workflow id, one request or more each (default 20); the others
+	// wait for the next cycles.
+	BackfillPerCycle int
 	// MaxExecutionPages bounds later cycles (default 40 pages): past it the
 	// oldest new executions are not stored; summaries use what was read.
 	MaxExecutionPages int
@@ -102,6 +107,9 @@ func (o *SyncOptions) defaults() {
 	}
 	if o.FirstPages <= 0 {
 		o.FirstPages = 4
+	}
+	if o.BackfillPerCycle <= 0 {
+		o.BackfillPerCycle = 20
 	}
 	if o.MaxExecutionPages <= 0 {
 		o.MaxExecutionPages = 40
@@ -373,6 +381,11 @@ func (s *Syncer) cycleLed(ctx context.Context, in Instance, lease SyncLease) (re
 		rep.Err = err
 		return rep
 	}
+	marks, err := s.store.ExecutionWatermarks(ctx, in.ID)
+	if err != nil {
+		rep.Err = err
+		return rep
+	}
 	rep.Campaigns = len(campaigns)
 	cl, err := s.client(ctx, in.ID)
 	if err != nil {
@@ -397,6 +410,12 @@ func (s *Syncer) cycleLed(ctx context.Context, in Instance, lease SyncLease) (re
 		rep.Err = err
 		return rep
 	}
+	backfilled, err := s.backfill(ctx, cl, campaigns, marks, &lst, now, state.LastExecutionID == "")
+	if err != nil {
+		rep.Requests = lst.requests
+		rep.Err = err
+		return rep
+	}
 	rep.Requests = lst.requests
 	rep.Workflows, rep.NewExecutions = len(lst.workflows), len(lst.executions)
 	p := plan(planInput{now: now, inst: in, campaigns: campaigns, workspaces: workspaces, workflows: lst.workflows,
@@ -409,6 +428,7 @@ func (s *Syncer) cycleLed(ctx context.Context, in Instance, lease SyncLease) (re
 		w.LastExecutionID = state.LastExecutionID
 	}
 	w.FailuresSince = now.Add(-24 * time.Hour)
+	w.Watermarks = watermarks(campaigns, w.Executions, backfilled)
 	w.FindingRefresh = s.opt.FindingRefresh
 	applied, err := s.store.ApplySync(ctx, w)
 	if err != nil {

@@ -18,6 +18,10 @@ type SyncStore interface {
 	// InstanceWorkspaces lists the workspaces living on an instance, so an
 	// unmanaged workflow's tag can name its workspace.
 	InstanceWorkspaces(ctx context.Context, instanceID int64) ([]Workspace, error)
+	// ExecutionWatermarks returns the newest execution read of each
+	// workflow of an instance that has been backfilled; a workflow missing
+	// from the map never was.
+	ExecutionWatermarks(ctx context.Context, instanceID int64) (map[string]string, error)
 	// InstanceSyncState says where the instance's last cycle stopped.
 	InstanceSyncState(ctx context.Context, instanceID int64) (InstanceSyncState, error)
 	// ApplySync writes one cycle's outcome in one transaction, only while
@@ -88,6 +92,10 @@ type SyncWrite struct {
 	Executions []SyncExecution
 	// LastExecutionID is the newest execution id read, for the next cycle.
 	LastExecutionID string
+	// Watermarks are the newest execution id stored per workflow this
+	// cycle ("" for a workflow backfilled with nothing run): they never
+	// move back.
+	Watermarks map[string]string
 	// FailuresSince bounds the failure count of the summaries (24 h back).
 	FailuresSince time.Time
 	// FindingRefresh: an unchanged open finding's last_seen_at moves at

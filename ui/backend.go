@@ -27,6 +27,10 @@ type Backend interface {
 	MayRetry(ctx context.Context, actor model.Actor, campaignID int64, executionID string) error
 	// Findings lists what the sync loop found (":drift", ":unmanaged").
 	Findings(ctx context.Context, f model.FindingFilter) ([]model.Finding, error)
+	// Adopt and AdoptTagged turn unmanaged workflows into campaigns
+	// (":unmanaged", a and A).
+	Adopt(ctx context.Context, actor model.Actor, slug string, workflowIDs []string) ([]model.AdoptResult, error)
+	AdoptTagged(ctx context.Context, actor model.Actor, slug string) ([]model.AdoptResult, error)
 	// Changes delivers what changed anywhere (Postgres NOTIFY) gathered
 	// into sets. nil when nothing feeds it: the console then has only its
 	// poll.

@@ -97,7 +97,10 @@ func (instancesScreen) Concerns(cs model.ChangeSet) bool { return cs.Has(model.T
 type driftScreen struct{ *drift.Model }
 
 func newDriftScreen(mode drift.Mode) func(Env) Screen {
-	return func(e Env) Screen { return driftScreen{drift.New(e.Backend, mode, e.Options.Theme, e.Options.Now)} }
+	return func(e Env) Screen {
+		o := e.Options
+		return driftScreen{drift.New(e.Backend, mode, o.Theme, o.Now).SetActor(o.Actor, o.ReadOnly)}
+	}
 }
 
 func (s driftScreen) Init() tea.Cmd                  { return s.Load() }

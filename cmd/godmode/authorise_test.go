@@ -38,6 +38,9 @@ func writeExamples(pubFile, executionID string) map[string][]string {
 		"users revoke":       {"users", "revoke", "member@ohio.io", "--workspace", "ohio"},
 		"workspace freeze":   {"workspace", "freeze", "ohio", "--reason", "test"},
 		"workspace unfreeze": {"workspace", "unfreeze", "ohio", "--reason", "test"},
+		"adopt":              {"adopt", "--workspace", "texas", "--tagged"},
+		"campaign relink":    {"campaign", "relink", "texas/Blast", "--workflow", "1"},
+		"campaign archive":   {"campaign", "archive", "texas/Blast"},
 	}
 }
 

@@ -105,3 +105,15 @@ func (b *Backend) Findings(ctx context.Context, f model.FindingFilter) ([]model.
 	b.calls.add("Findings")
 	return b.ActorConsole.Findings(ctx, f)
 }
+
+// Adopt is the model's, counted.
+func (b *Backend) Adopt(ctx context.Context, actor model.Actor, slug string, workflowIDs []string) ([]model.AdoptResult, error) {
+	b.calls.add("Adopt")
+	return b.ActorConsole.Adopt(ctx, actor, slug, workflowIDs)
+}
+
+// AdoptTagged is the model's, counted.
+func (b *Backend) AdoptTagged(ctx context.Context, actor model.Actor, slug string) ([]model.AdoptResult, error) {
+	b.calls.add("AdoptTagged")
+	return b.ActorConsole.AdoptTagged(ctx, actor, slug)
+}

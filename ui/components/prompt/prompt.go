@@ -19,6 +19,7 @@ import (
 type Field struct {
 	Label       string
 	Placeholder string
+	Value       string // typed already (a proposal the user may change)
 	// Check returns a message saying what is wrong with the value, or "".
 	Check func(string) string
 }
@@ -54,6 +55,9 @@ func New(th *themes.Theme, title, body string, fields ...Field) *Model {
 	for _, f := range fields {
 		in := common.NewInput(th, "> ")
 		in.Placeholder = f.Placeholder
+		if f.Value != "" {
+			in.SetValue(f.Value)
+		}
 		in.SetWidth(40)
 		m.inputs = append(m.inputs, in)
 	}

@@ -12,18 +12,23 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/godmode-console/godmode/forensics/safetext"
 	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/themes"
 	"github.com/godmode-console/godmode/ui/common"
+	"github.com/godmode-console/godmode/ui/components/prompt"
 	"github.com/godmode-console/godmode/ui/components/table"
 )
 
 // Backend is the part of ui.Backend these views call.
 type Backend interface {
 	Findings(ctx context.Context, f model.FindingFilter) ([]model.Finding, error)
+	// Adopt and AdoptTagged serve the unmanaged view's a and A.
+	Adopt(ctx context.Context, actor model.Actor, slug string, workflowIDs []string) ([]model.AdoptResult, error)
+	AdoptTagged(ctx context.Context, actor model.Actor, slug string) ([]model.AdoptResult, error)
 }
 
 // Mode says which of the two views a Model is.
@@ -56,8 +61,9 @@ type LoadedMsg struct {
 }
 
 type keyMap struct {
-	Table             table.KeyMap
-	Kind, Clear, Back key.Binding
+	Table                    table.KeyMap
+	Kind, Clear, Back        key.Binding
+	Mark, Adopt, AdoptTagged key.Binding
 }
 
 // Model is one of the two views.
@@ -73,22 +79,46 @@ type Model struct {
 	err     error
 	table   table.Model[model.Finding]
 	w, h    int
+
+	// The unmanaged view's adoption (adopt.go).
+	actor     model.Actor
+	readOnly  bool
+	marks     map[int64]bool // finding ids
+	dialog    *prompt.Model
+	onConfirm func([]string) tea.Cmd
 }
 
 // New builds a view of the given mode; it loads when first shown.
 func New(b Backend, mode Mode, th *themes.Theme, now common.Clock) *Model {
-	m := &Model{backend: b, mode: mode, theme: th, now: now}
+	m := &Model{backend: b, mode: mode, theme: th, now: now, marks: map[int64]bool{}}
 	m.keys = keyMap{
-		Table: table.DefaultKeyMap(),
-		Kind:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "cycle kind")),
-		Clear: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "all kinds")),
-		Back:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to fleet")),
+		Table:       table.DefaultKeyMap(),
+		Kind:        key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "cycle kind")),
+		Clear:       key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "all kinds")),
+		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to fleet")),
+		Mark:        key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mark")),
+		Adopt:       key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "adopt")),
+		AdoptTagged: key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "adopt all tagged")),
 	}
 	if mode == Unmanaged {
 		m.keys.Kind.SetEnabled(false)
 		m.keys.Clear.SetEnabled(false)
 	}
+	m.SetActor(model.Actor{}, true)
 	m.build()
+	return m
+}
+
+// SetActor says who works the view and whether the session may change
+// anything: the adoption keys are there for a super admin in a session
+// that is not read-only, in the unmanaged view only (the model decides
+// again).
+func (m *Model) SetActor(a model.Actor, readOnly bool) *Model {
+	m.actor, m.readOnly = a, readOnly
+	on := m.mayAdopt()
+	m.keys.Mark.SetEnabled(on)
+	m.keys.Adopt.SetEnabled(on)
+	m.keys.AdoptTagged.SetEnabled(on)
 	return m
 }
 
@@ -100,6 +130,7 @@ func (m *Model) build() {
 	old := m.table
 	m.table = table.New(m.theme, cols, func(f model.Finding) string { return strconv.FormatInt(f.ID, 10) }, haystack)
 	m.table.SetFocused(true)
+	m.table.SetRowStyle(func(f model.Finding) (*lipgloss.Style, bool) { return &m.theme.RowMarked, m.marks[f.ID] })
 	m.table.Empty = m.empty()
 	if rows := old.Rows(); rows != nil {
 		m.table.SetRows(rows)
@@ -160,10 +191,22 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.loaded = true
 		m.table.Empty = m.empty()
 		m.table.SetRows(msg.Findings)
+		m.pruneMarks()
 		return nil
+	case AdoptedMsg:
+		return m.adopted(msg)
 	case tea.KeyPressMsg:
+		if m.dialog != nil {
+			return m.updateDialog(msg)
+		}
 		if !m.table.Filtering() {
 			switch {
+			case key.Matches(msg, m.keys.Mark):
+				return m.markKey()
+			case key.Matches(msg, m.keys.Adopt):
+				return m.adoptKey()
+			case key.Matches(msg, m.keys.AdoptTagged):
+				return m.adoptTaggedKey()
 			case key.Matches(msg, m.keys.Kind):
 				m.kind = common.Cycle(m.kind, model.DriftKinds)
 				m.table.Empty = m.empty()
@@ -199,16 +242,16 @@ func (m *Model) SetTheme(th *themes.Theme) {
 }
 
 // Capturing reports whether the filter input has the keyboard.
-func (m *Model) Capturing() bool { return m.table.Filtering() }
+func (m *Model) Capturing() bool { return m.dialog != nil || m.table.Filtering() }
 
 // ShortHelp is the footer.
 func (m *Model) ShortHelp() []key.Binding {
-	return m.table.Help(m.keys.Kind, m.keys.Back)
+	return m.table.Help(m.keys.Adopt, m.keys.AdoptTagged, m.keys.Mark, m.keys.Kind, m.keys.Back)
 }
 
 // FullHelp is the "?" help.
 func (m *Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{m.keys.Table.Bindings(), {m.keys.Kind, m.keys.Clear, m.keys.Back}}
+	return [][]key.Binding{m.keys.Table.Bindings(), {m.keys.Adopt, m.keys.AdoptTagged, m.keys.Mark, m.keys.Kind, m.keys.Clear, m.keys.Back}}
 }
 
 // View draws the findings in a pane. Its title says first what is shown,
@@ -217,7 +260,13 @@ func (m *Model) View() string {
 	var title, hint string
 	if m.mode == Unmanaged {
 		title = fmt.Sprintf("Unmanaged workflows [%d]", m.table.Len())
+		if n := len(m.marks); n > 0 {
+			title += fmt.Sprintf(" · %d marked", n)
+		}
 		hint = "in n8n, owned by no campaign: delete them in n8n or record them as campaigns"
+		if m.mayAdopt() {
+			hint = "in n8n, owned by no campaign: a adopts as campaigns, A adopts all tagged for a workspace"
+		}
 	} else {
 		needs := 0
 		for _, f := range m.table.Rows() {
@@ -236,7 +285,11 @@ func (m *Model) View() string {
 	}
 	title += " · " + hint
 	body := m.table.View() + "\n" + m.detail()
-	return common.Box(m.theme.PaneFocused, m.theme.PaneTitleFocused, title, body, m.w, m.h)
+	out := common.Box(m.theme.PaneFocused, m.theme.PaneTitleFocused, title, body, m.w, m.h)
+	if m.dialog != nil {
+		out = common.Overlay(out, m.dialog.View(), m.w, m.h)
+	}
+	return out
 }
 
 // detailLines is the height of the selected finding's full text under
