@@ -39,10 +39,13 @@ const (
 	ActionVerifyAudit     Action = "verify_audit"     // recompute the audit trail's hash chain
 )
 
+// ActionManageWorkspaces creates and archives workspaces (onboarding).
+const ActionManageWorkspaces Action = "manage_workspaces"
+
 // Actions lists every action.
 var Actions = []Action{ActionView, ActionViewExecutions, ActionToggle, ActionRetry, ActionImportLeads,
 	ActionManageMembers, ActionManageKeys, ActionDeleteWorkspace, ActionFreeze, ActionProvision,
-	ActionEditBlueprint, ActionManageInstances, ActionManageUsers, ActionMigrate, ActionVerifyAudit}
+	ActionEditBlueprint, ActionManageInstances, ActionManageUsers, ActionMigrate, ActionVerifyAudit, ActionManageWorkspaces}
 
 // capability groups actions the way the platform's own role matrix does:
 // owner read/write/manage/keys/delete; admin read/write/manage; member
@@ -74,6 +77,8 @@ var actionCap = map[Action]capability{
 	ActionManageUsers:     capSuper,
 	ActionMigrate:         capSuper,
 	ActionVerifyAudit:     capSuper,
+	// Creating or archiving a tenant is the platform's call.
+	ActionManageWorkspaces: capSuper,
 }
 
 var roleCaps = map[Role][]capability{
