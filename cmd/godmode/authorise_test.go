@@ -38,6 +38,8 @@ func writeExamples(pubFile, executionID string) map[string][]string {
 		"users revoke":       {"users", "revoke", "member@ohio.io", "--workspace", "ohio"},
 		"workspace freeze":   {"workspace", "freeze", "ohio", "--reason", "test"},
 		"workspace unfreeze": {"workspace", "unfreeze", "ohio", "--reason", "test"},
+		"workspace create":   {"workspace", "create", "utah", "--name", "Utah Roofing", "--instance", "ohio"},
+		"workspace archive":  {"workspace", "archive", "ohio"},
 	}
 }
 
