@@ -105,3 +105,9 @@ func (b *Backend) Findings(ctx context.Context, f model.FindingFilter) ([]model.
 	b.calls.add("Findings")
 	return b.ActorConsole.Findings(ctx, f)
 }
+
+// CreateWorkspace is the model's, counted.
+func (b *Backend) CreateWorkspace(ctx context.Context, actor model.Actor, in model.NewWorkspace) (model.Workspace, error) {
+	b.calls.add("CreateWorkspace")
+	return b.ActorConsole.CreateWorkspace(ctx, actor, in)
+}
