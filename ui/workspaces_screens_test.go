@@ -73,7 +73,7 @@ func TestNewWorkspaceFormCreatesItAwaitingSetup(t *testing.T) {
 	if w, ok := r.Fleet().SelectedWorkspace(); !ok || w.Slug != "utah" {
 		t.Errorf("the fleet came back on %+v, want utah", w)
 	}
-	mustContain(t, plain(r.Render()), "Campaigns of utah", "awaiting setup: adopt its workflows from :unmanaged (a), or provision it from a blueprint")
+	mustContain(t, plain(r.Render()), "Campaigns of utah", "awaiting setup: adopt workflows from :unmanaged (a) or provision a blueprint")
 	var rows []string
 	for _, e := range f.Audit() {
 		if e.Action == model.AuditWorkspaceCreate {
@@ -85,14 +85,22 @@ func TestNewWorkspaceFormCreatesItAwaitingSetup(t *testing.T) {
 	}
 }
 
-// esc leaves the form and changes nothing.
+// The form fits a small terminal; esc leaves it and changes nothing.
 func TestNewWorkspaceFormEscCancels(t *testing.T) {
 	t.Parallel()
-	f := fleetFixture(t)
+	f := uitest.New(t, uitest.Options{}) // all ten instances: a long select
+	if n := len(f.Seed.Instances); n < 10 {
+		t.Fatalf("the demo fleet has %d instances", n)
+	}
 	r := newRoot(f.AsSuper(), Options{})
 	sized(r, 80, 24)
 	deliver(r, r.Init())
 	keys(r, "n")
+	// The form fits 80×24: the status line and the footer stay on screen.
+	lines := strings.Split(plain(r.Render()), "\n")
+	if len(lines) > 24 || !strings.Contains(lines[len(lines)-1], "esc back to fleet") {
+		t.Errorf("the form at 80×24 draws %d lines, the last %q", len(lines), lines[len(lines)-1])
+	}
 	typeText(r, "half")
 	keys(r, "esc")
 	if r.topID() != "fleet" || !strings.Contains(r.Status().Text, "cancelled") {

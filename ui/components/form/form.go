@@ -120,9 +120,8 @@ func (s *Screen) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if msg.Err != nil {
-			cmd := s.build(s.loaded) // the bound values are kept
 			s.problem = safetext.Line(msg.Err.Error())
-			return cmd
+			return s.build(s.loaded) // the bound values are kept
 		}
 		return tea.Batch(back, msg.Then)
 	case tea.KeyPressMsg:
@@ -166,7 +165,11 @@ func (s *Screen) View() string {
 	case open:
 		out += s.form.View()
 	}
-	return th.Dialog.Width(min(s.w, 80)).Render(out)
+	d := th.Dialog.Width(min(s.w, 80))
+	if s.h > 0 {
+		d = d.MaxHeight(s.h) // a long problem must not push the footer off
+	}
+	return d.Render(out)
 }
 
 // SetSize gives the form the width it may use.
@@ -176,9 +179,19 @@ func (s *Screen) SetSize(w, h int) {
 }
 
 func (s *Screen) resize() {
-	if s.form != nil && s.w > 0 {
-		s.form = s.form.WithWidth(min(s.w, 80) - 4)
+	if s.form != nil && s.w > 0 && s.h > 0 {
+		s.form = s.form.WithWidth(min(s.w, 80) - 4).WithHeight(max(3, s.h-s.chrome()))
 	}
+}
+
+// chrome is the lines the dialog draws around the form: its border, the
+// title and the problem line with their gaps.
+func (s *Screen) chrome() int {
+	n := 2 + 2
+	if s.problem != "" {
+		n += 2
+	}
+	return n
 }
 
 // SetTheme restyles the screen; an open form takes it when next built.

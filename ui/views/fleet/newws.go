@@ -16,7 +16,8 @@ const NewWorkspaceScreen = "workspace.new"
 
 // awaitingSetup is the campaigns pane of a workspace created and not yet
 // set up: what to do next, since an empty list says nothing.
-const awaitingSetup = "awaiting setup: adopt its workflows from :unmanaged (a), or provision it from a blueprint"
+// It fits an 80-column pane.
+const awaitingSetup = "awaiting setup: adopt workflows from :unmanaged (a) or provision a blueprint"
 
 func (m *Model) whyNoCreate() string {
 	if m.readOnly {
