@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -137,4 +138,23 @@ func TestNewWorkspaceIsForSuperAdminsOnly(t *testing.T) {
 			t.Errorf("%s: refused create rows %+v", role, rows)
 		}
 	}
+}
+
+// An archived workspace says so in its row and in its campaigns pane.
+func TestArchivedWorkspaceSaysSo(t *testing.T) {
+	t.Parallel()
+	f := fleetFixture(t)
+	ctx := context.Background()
+	ws, err := f.Console.CreateWorkspace(ctx, f.Super(), model.NewWorkspace{Slug: "wyoming", Name: "Wyoming", Instance: "n8n-florida"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.Console.ArchiveWorkspace(ctx, f.Super(), "wyoming"); err != nil {
+		t.Fatal(err)
+	}
+	r := newRoot(f.AsSuper(), Options{})
+	sized(r, 160, 45)
+	deliver(r, r.Init())
+	deliver(r, r.Fleet().SelectWorkspace(ws.ID))
+	mustContain(t, plain(r.Render()), "▫ archived", "Campaigns of wyoming", "archived: nothing in this workspace runs any more")
 }
