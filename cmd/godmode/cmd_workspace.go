@@ -36,7 +36,7 @@ func runWorkspace(ctx context.Context, g *globals, args []string) error {
 	want := map[string]int{"create": 1, "list": 0, "show": 1, "archive": 1, "freeze": 1, "unfreeze": 1}
 	n, known := want[action]
 	if !known {
-		return usageError{fmt.Sprintf("workspace %q: say one of create, list, show, archive, freeze, unfreeze: %s", safetext.Line(action), workspaceUsage)}
+		return usageError{fmt.Sprintf("%q is not a workspace action: say create, list, show, archive, freeze or unfreeze: %s", safetext.Line(action), workspaceUsage)}
 	}
 	if len(rest) != n {
 		if n == 0 {

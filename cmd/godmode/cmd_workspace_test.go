@@ -67,7 +67,7 @@ func TestWorkspaceCreateListShowArchive(t *testing.T) {
 		{[]string{"create", "utah", "--name", "Utah", "--instance", "mars"}, 1, `no n8n instance "mars": the instances are ohio`},
 		{[]string{"create", "utah", "--instance", "ohio"}, 2, "needs --name NAME and --instance NAME"},
 		{[]string{"show", "nowhere"}, 1, `no workspace "nowhere"`},
-		{[]string{"launch", "ohio"}, 2, `workspace "launch": say one of create, list, show, archive`},
+		{[]string{"launch", "ohio"}, 2, `"launch" is not a workspace action: say create, list, show, archive, freeze or unfreeze`},
 	} {
 		out, errOut, code := godmode(t, "", append([]string{"workspace"}, tc.args...)...)
 		if code != tc.code || out != "" || !strings.Contains(errOut, tc.says) {
