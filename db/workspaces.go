@@ -3,6 +3,9 @@ package db
 import (
 	"context"
 	"fmt"
+	"sort"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/godmode-console/godmode/model"
 )
@@ -103,4 +106,45 @@ func (s *Store) WorkspaceSummaries(ctx context.Context) ([]model.WorkspaceSummar
 		out = append(out, ws)
 	}
 	return out, dbErr("workspaces", rows.Err())
+}
+
+// WorkspaceMembers lists the people of a workspace with their roles, by
+// email.
+func (s *Store) WorkspaceMembers(ctx context.Context, workspaceID int64) ([]model.WorkspaceMember, error) {
+	rows, err := s.pool.Query(ctx, `SELECT u.id AS user_id, u.email, u.name, m.role FROM workspace_members m
+		JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 ORDER BY lower(u.email)`, workspaceID)
+	return collect[model.WorkspaceMember](fmt.Sprintf("members of workspace %d", workspaceID), rows, err)
+}
+
+// ArchiveWorkspace archives a workspace and every campaign of it not
+// archived yet, in one transaction, and returns the workspace and the names
+// of the campaigns it archived. The caller has checked none is active.
+func (s *Store) ArchiveWorkspace(ctx context.Context, id int64) (model.Workspace, []string, error) {
+	what := fmt.Sprintf("workspace %d", id)
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return model.Workspace{}, nil, dbErr(what, err)
+	}
+	defer tx.Rollback(ctx)
+	rows, err := tx.Query(ctx, `UPDATE campaigns SET status = 'archived', resume_on_unfreeze = false, version = version + 1
+		WHERE workspace_id = $1 AND status <> 'archived' RETURNING name`, id)
+	if err != nil {
+		return model.Workspace{}, nil, dbErr(what, err)
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return model.Workspace{}, nil, dbErr(what, err)
+	}
+	rows, err = tx.Query(ctx, `UPDATE workspaces w SET status = 'archived', freeze_reason = '', frozen_at = NULL,
+			freezing_since = NULL, freezing_by = ''
+		WHERE id = $1 RETURNING `+workspaceCols, id)
+	ws, err := one[model.Workspace](what, rows, err)
+	if err != nil {
+		return ws, nil, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return ws, nil, dbErr(what, err)
+	}
+	sort.Strings(names)
+	return ws, names, nil
 }

@@ -47,7 +47,8 @@ func NewAdmin(store AdminStore, log *slog.Logger) *Admin {
 
 // attempt is one audited admin action: begin authorises, finish records.
 type attempt struct {
-	a      *Admin
+	store  AuditAppender
+	log    *slog.Logger
 	actor  Actor
 	action string
 	state  map[string]any
@@ -55,7 +56,7 @@ type attempt struct {
 }
 
 func (a *Admin) begin(ctx context.Context, actor Actor, action string, need Action, state map[string]any) (*attempt, error) {
-	at := &attempt{a: a, actor: actor, action: action, state: state}
+	at := &attempt{store: a.store, log: a.log, actor: actor, action: action, state: state}
 	if err := Authorize(actor, need, 0); err != nil {
 		return at, at.fail(ctx, err)
 	}
@@ -78,7 +79,7 @@ func (at *attempt) record(ctx context.Context, outcome Outcome, err error) {
 	if at.wsID != nil {
 		e.WorkspaceID = at.wsID
 	}
-	recordAudit(ctx, at.a.store, at.a.log, e)
+	recordAudit(ctx, at.store, at.log, e)
 }
 
 func jsonObject(m map[string]any) json.RawMessage {

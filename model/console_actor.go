@@ -61,25 +61,7 @@ func (c *ActorConsole) Actor() Actor { return c.actor }
 
 // Workspaces lists the workspaces the actor may view (a super admin: all).
 func (c *ActorConsole) Workspaces(ctx context.Context) ([]WorkspaceSummary, error) {
-	_, ids, err := c.visible(ctx, c.actor)
-	if err != nil {
-		return nil, err
-	}
-	wss, err := c.Console.Workspaces(ctx)
-	if err != nil || ids == nil {
-		return wss, err
-	}
-	may := make(map[int64]bool, len(ids))
-	for _, id := range ids {
-		may[id] = true
-	}
-	out := make([]WorkspaceSummary, 0, len(ids))
-	for _, ws := range wss {
-		if may[ws.ID] {
-			out = append(out, ws)
-		}
-	}
-	return out, nil
+	return c.ListWorkspaces(ctx, c.actor)
 }
 
 // Campaigns lists a workspace's campaigns if the actor may view it.

@@ -160,6 +160,9 @@ func (c *Console) killSwitchAllowed(ctx context.Context, actor Actor, workspaceI
 	if err := checkReason(action, reason); err != nil {
 		return refuse(err)
 	}
+	if ws.Status == WorkspaceArchived {
+		return refuse(fmt.Errorf("%w: %s has nothing to %s", ErrArchived, ws.Slug, action))
+	}
 	return ws, nil
 }
 

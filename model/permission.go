@@ -40,10 +40,14 @@ const (
 	ActionAdopt           Action = "adopt"            // n8n workflows become campaigns; re-link, archive
 )
 
+// ActionManageWorkspaces creates and archives workspaces (onboarding).
+const ActionManageWorkspaces Action = "manage_workspaces"
+
 // Actions lists every action.
 var Actions = []Action{ActionView, ActionViewExecutions, ActionToggle, ActionRetry, ActionImportLeads,
 	ActionManageMembers, ActionManageKeys, ActionDeleteWorkspace, ActionFreeze, ActionProvision,
-	ActionEditBlueprint, ActionManageInstances, ActionManageUsers, ActionMigrate, ActionVerifyAudit, ActionAdopt}
+	ActionEditBlueprint, ActionManageInstances, ActionManageUsers, ActionMigrate, ActionVerifyAudit, ActionAdopt,
+	ActionManageWorkspaces}
 
 // capability groups actions the way the platform's own role matrix does:
 // owner read/write/manage/keys/delete; admin read/write/manage; member
@@ -76,6 +80,8 @@ var actionCap = map[Action]capability{
 	ActionMigrate:         capSuper,
 	ActionVerifyAudit:     capSuper,
 	ActionAdopt:           capSuper,
+	// Creating or archiving a tenant is the platform's call.
+	ActionManageWorkspaces: capSuper,
 }
 
 var roleCaps = map[Role][]capability{

@@ -52,7 +52,7 @@ func TestSuperAdminMayDoEverythingEverywhere(t *testing.T) {
 
 func TestSuperAdminOnlyActions(t *testing.T) {
 	owner := Actor{Name: "o@example.com", Roles: map[int64]Role{1: RoleOwner}}
-	for _, action := range []Action{ActionProvision, ActionEditBlueprint, ActionFreeze, ActionManageInstances, ActionManageUsers, ActionMigrate, ActionVerifyAudit} {
+	for _, action := range []Action{ActionProvision, ActionEditBlueprint, ActionFreeze, ActionManageInstances, ActionManageUsers, ActionMigrate, ActionVerifyAudit, ActionManageWorkspaces} {
 		err := Authorize(owner, action, 1)
 		if err == nil {
 			t.Errorf("an owner may %s", action)

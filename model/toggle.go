@@ -52,6 +52,10 @@ func (c *Console) Toggle(ctx context.Context, actor Actor, campaignID int64, wan
 					res = fail(fmt.Errorf("%w (%s): unfreeze it first", ErrFrozen, ws.FreezeReason))
 					return nil
 				}
+				if ws.Status == WorkspaceArchived {
+					res = fail(fmt.Errorf("%w: %s is kept for the record, nothing in it runs again", ErrArchived, ws.Slug))
+					return nil
+				}
 			}
 			res = c.toggleLocked(ctx, actor, campaignID, want, "toggle")
 			return nil

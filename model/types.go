@@ -16,10 +16,11 @@ const (
 	WorkspaceActive        WorkspaceStatus = "active"
 	WorkspaceSuspended     WorkspaceStatus = "suspended"
 	WorkspaceError         WorkspaceStatus = "error"
+	WorkspaceArchived      WorkspaceStatus = "archived" // kept, no longer run (migration 00012)
 )
 
 // WorkspaceStatuses lists every workspace status in display order.
-var WorkspaceStatuses = []WorkspaceStatus{WorkspaceAwaitingSetup, WorkspaceProvisioning, WorkspaceActive, WorkspaceSuspended, WorkspaceError}
+var WorkspaceStatuses = []WorkspaceStatus{WorkspaceAwaitingSetup, WorkspaceProvisioning, WorkspaceActive, WorkspaceSuspended, WorkspaceError, WorkspaceArchived}
 
 // CampaignStatus says whether a campaign's workflow runs in n8n.
 type CampaignStatus string

@@ -25,6 +25,9 @@ type Backend interface {
 	FindRetry(ctx context.Context, campaignID int64, originalID string) (*model.Execution, error)
 	// MayRetry records a retry the console refused at the key press.
 	MayRetry(ctx context.Context, actor model.Actor, campaignID int64, executionID string) error
+	// CreateWorkspace records a new workspace, awaiting setup (the "n"
+	// form); a refused n is put on the record through it too.
+	CreateWorkspace(ctx context.Context, actor model.Actor, in model.NewWorkspace) (model.Workspace, error)
 	// Findings lists what the sync loop found (":drift", ":unmanaged").
 	Findings(ctx context.Context, f model.FindingFilter) ([]model.Finding, error)
 	// Adopt and AdoptTagged turn unmanaged workflows into campaigns

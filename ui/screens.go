@@ -4,11 +4,14 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/ui/common"
+	"github.com/godmode-console/godmode/ui/components/form"
 	"github.com/godmode-console/godmode/ui/views/audit"
 	"github.com/godmode-console/godmode/ui/views/drift"
 	"github.com/godmode-console/godmode/ui/views/fleet"
 	fxview "github.com/godmode-console/godmode/ui/views/forensics"
 	"github.com/godmode-console/godmode/ui/views/instances"
+	"github.com/godmode-console/godmode/ui/views/workspaces"
 )
 
 // Screen ids the root itself names: the bottom of the stack, and the
@@ -49,6 +52,11 @@ func builtinScreens() []ScreenSpec {
 		{ID: "unmanaged", Title: "unmanaged", New: newDriftScreen(drift.Unmanaged), Commands: []Command{
 			{Name: "unmanaged", Aliases: []string{"orphans"}, Help: "n8n workflows no campaign owns", SuperAdmin: true, Run: showDrift("unmanaged", drift.Unmanaged)},
 		}},
+		{ID: fleet.NewWorkspaceScreen, Title: "new workspace", New: func(e Env) Screen {
+			return form.New(e.Options.Theme, workspaces.NewCreate(e.Backend, e.Options.Actor, func(c workspaces.Created) tea.Msg {
+				return common.OpenMsg{Screen: screenFleet, Arg: c}
+			}))
+		}},
 		{ID: screenForensics, Title: "execution", New: func(e Env) Screen {
 			o := e.Options
 			return executionScreen{fxview.New(e.Backend, fxview.Options{Actor: o.Actor, ReadOnly: o.ReadOnly, Theme: o.Theme, Now: o.Now, SaveDir: o.SaveDir, NoSave: o.NoSave})}
@@ -70,6 +78,14 @@ func (fleetScreen) Concerns(s model.ChangeSet) bool {
 }
 
 func (fleetScreen) Reload() tea.Cmd { return nil }
+
+// Open brings the fleet back on something: the workspace a form created.
+func (s fleetScreen) Open(arg any) tea.Cmd {
+	if c, ok := arg.(workspaces.Created); ok {
+		return s.SelectWorkspace(c.Workspace.ID)
+	}
+	return nil
+}
 
 type auditScreen struct{ *audit.Model }
 

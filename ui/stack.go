@@ -150,6 +150,12 @@ func (r *Root) routeAddressed(m addressedMsg) tea.Cmd {
 	if f == nil || (m.req != 0 && m.req < f.req) {
 		return nil
 	}
+	if _, ok := m.msg.(common.BackMsg); ok {
+		if f == r.top() {
+			r.pop()
+		}
+		return nil
+	}
 	return r.updateScreen(f, m.msg)
 }
 

@@ -41,6 +41,8 @@ func writeExamples(pubFile, executionID string) map[string][]string {
 		"adopt":              {"adopt", "--workspace", "texas", "--tagged"},
 		"campaign relink":    {"campaign", "relink", "texas/Blast", "--workflow", "1"},
 		"campaign archive":   {"campaign", "archive", "texas/Blast"},
+		"workspace create":   {"workspace", "create", "utah", "--name", "Utah Roofing", "--instance", "ohio"},
+		"workspace archive":  {"workspace", "archive", "ohio"},
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"syscall"
 
 	"github.com/godmode-console/godmode/forensics/safetext"
+	"github.com/godmode-console/godmode/model"
 )
 
 // command is one subcommand; the table below is the whole CLI.
@@ -78,9 +79,19 @@ func init() {
 		{name: "keys", summary: "manage the master key that encrypts n8n API keys", run: runKeys,
 			args: "generate | rotate | id", access: map[string]access{"generate": reads, "rotate": writes, "id": reads},
 			help: "generate  print a new random master key (put it in GODMODE_MASTER_KEY or a key file)\nrotate    re-encrypt every stored API key under the current key (and bind keys stored\n          before godmode bound them to their instance); older keys must be\n          listed in GODMODE_OLD_MASTER_KEYS (or later lines of the key file) to be read\nid        print the id of the current key"},
-		{name: "workspace", summary: "freeze or unfreeze a workspace (kill switch)", run: runWorkspace,
-			args: "freeze|unfreeze SLUG --reason TEXT [--json]", access: map[string]access{"freeze": writes, "unfreeze": writes},
-			help: "Prints \"workspace SLUG frozen\" (or unfrozen); with --json {workspace, action, status}, the status being\nthe workspace's after it (suspended, active). Super admins only; every attempt is audited."},
+		{name: "workspace", summary: "create, list, show and archive workspaces; freeze or unfreeze one (kill switch)", run: runWorkspace,
+			args:   "create SLUG --name NAME --instance NAME | list | show SLUG | archive SLUG | freeze|unfreeze SLUG --reason TEXT [--json]",
+			access: map[string]access{"create": writes, "list": reads, "show": reads, "archive": writes, "freeze": writes, "unfreeze": writes},
+			help: "create   record a workspace on an n8n instance, status awaiting setup: nothing is provisioned; adopt\n" +
+				"         its workflows from the console's :unmanaged view, or provision it from a blueprint. A slug is\n" +
+				"         " + model.SlugRule + ".\n" +
+				"list     the workspaces you may see, with status, instance and campaign counts\n" +
+				"show     one workspace: instance, status, campaign counts and members\n" +
+				"archive  retire a workspace and its campaigns for good (kept, with their audit trail); refused while\n" +
+				"         a campaign is active or switching: pause them or freeze the workspace first\n" +
+				"freeze   prints \"workspace SLUG frozen\" (or unfrozen); with --json {workspace, action, status}, the\n" +
+				"         status being the workspace's after it (suspended, active)\n" +
+				"create, archive, freeze and unfreeze are for super admins only; every attempt is audited."},
 		{name: "campaigns", summary: "list the campaigns you may see", run: runCampaigns,
 			args: "[--workspace SLUG] [--json]", access: map[string]access{"": reads},
 			help: "Prints one line per campaign: WORKSPACE/CAMPAIGN, its status (and a toggle still pending), its\ninstance, failures in 24h, last execution and last error; --json prints the same fields.\nA member or viewer sees their workspaces only; asking for another is refused and audited."},

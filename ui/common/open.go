@@ -7,3 +7,8 @@ type OpenMsg struct {
 	Screen string
 	Arg    any
 }
+
+// BackMsg asks the console to close the screen that sent it and go back
+// to the one before (a form done or cancelled). It is obeyed only while
+// that screen is in front.
+type BackMsg struct{}

@@ -117,3 +117,9 @@ func (b *Backend) AdoptTagged(ctx context.Context, actor model.Actor, slug strin
 	b.calls.add("AdoptTagged")
 	return b.ActorConsole.AdoptTagged(ctx, actor, slug)
 }
+
+// CreateWorkspace is the model's, counted.
+func (b *Backend) CreateWorkspace(ctx context.Context, actor model.Actor, in model.NewWorkspace) (model.Workspace, error) {
+	b.calls.add("CreateWorkspace")
+	return b.ActorConsole.CreateWorkspace(ctx, actor, in)
+}

@@ -14,4 +14,6 @@ type Backend interface {
 	Toggle(ctx context.Context, actor model.Actor, campaignID int64, want model.CampaignStatus) model.ToggleResult
 	Freeze(ctx context.Context, actor model.Actor, workspaceID int64, reason string) error
 	Unfreeze(ctx context.Context, actor model.Actor, workspaceID int64, reason string) error
+	// CreateWorkspace is called here only to put a refused n on the record.
+	CreateWorkspace(ctx context.Context, actor model.Actor, in model.NewWorkspace) (model.Workspace, error)
 }

@@ -79,6 +79,8 @@ func badge(s model.WorkspaceStatus) string {
 		return "◌ provis."
 	case model.WorkspaceError:
 		return "✗ error"
+	case model.WorkspaceArchived:
+		return "▫ archived"
 	}
 	return string(s)
 }

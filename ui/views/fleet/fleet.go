@@ -67,6 +67,8 @@ type Model struct {
 	execErr            error // why the executions shown are not fresh
 	loaded             bool
 
+	wantWS int64 // a workspace to select once a snapshot lists it
+
 	dialog    *prompt.Model
 	onConfirm func([]string) tea.Cmd
 
@@ -266,6 +268,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case Workspaces:
 		if key.Matches(msg, k.Freeze) {
 			return m.freezeKey()
+		}
+		if key.Matches(msg, k.NewWorkspace) {
+			return m.newWorkspaceKey()
 		}
 	case Campaigns:
 		switch {

@@ -18,6 +18,7 @@ func (m *Model) keysNow() KeyMap {
 	k.Mark.SetEnabled(canToggle)
 	k.Unmark.SetEnabled(canToggle && len(m.st.marks) > 0)
 	k.Freeze.SetEnabled(m.whyNoFreeze() == "")
+	k.NewWorkspace.SetEnabled(m.whyNoCreate() == "")
 	if w, ok := m.ws.Selected(); ok && w.Status == "suspended" {
 		k.Freeze.SetHelp("F", "unfreeze")
 	} else {
@@ -39,7 +40,7 @@ func (m *Model) ShortHelp() []key.Binding {
 		if m.ws.Filtering() {
 			return m.ws.ShortHelp()
 		}
-		return append([]key.Binding{k.Open, k.Freeze}, m.ws.ShortHelp()...)
+		return append([]key.Binding{k.Open, k.NewWorkspace, k.Freeze}, m.ws.ShortHelp()...)
 	case Campaigns:
 		if m.camps.Filtering() {
 			return m.camps.ShortHelp()
@@ -58,6 +59,6 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		k.Table.Bindings(),
 		{k.Next, k.Prev, k.Open, k.Back},
-		{k.Toggle, k.Mark, k.Unmark, k.Freeze, k.ErrorsOnly, k.StatusFilter},
+		{k.Toggle, k.Mark, k.Unmark, k.NewWorkspace, k.Freeze, k.ErrorsOnly, k.StatusFilter},
 	}
 }

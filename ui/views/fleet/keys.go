@@ -15,6 +15,7 @@ type KeyMap struct {
 	Freeze, ErrorsOnly     key.Binding
 	StatusFilter           key.Binding
 	ExecOpen               key.Binding // enter on an execution: forensics
+	NewWorkspace           key.Binding // n: the new-workspace form, for super admins
 }
 
 func defaultKeys() KeyMap {
@@ -30,5 +31,6 @@ func defaultKeys() KeyMap {
 		Freeze:       key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "freeze/unfreeze")),
 		ErrorsOnly:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "errors only")),
 		StatusFilter: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "status filter")),
+		NewWorkspace: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new workspace")),
 	}
 }

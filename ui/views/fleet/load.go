@@ -84,6 +84,13 @@ func (m *Model) apply(s SnapshotMsg) tea.Cmd {
 	}
 	m.ws.SetRows(s.Workspaces)
 	m.loaded = true
+	if m.wantWS != 0 {
+		return tea.Batch(m.selectWanted(), m.applyPanes(s))
+	}
+	return m.applyPanes(s)
+}
+
+func (m *Model) applyPanes(s SnapshotMsg) tea.Cmd {
 	if s.WorkspaceID == m.shownWS && s.Gen == m.gen && s.Err == nil {
 		m.camps.SetRows(s.Campaigns)
 		m.pruneMarks()
@@ -97,6 +104,7 @@ func (m *Model) apply(s SnapshotMsg) tea.Cmd {
 // follow loads the panes to the right when the selection moved to another
 // workspace or campaign than the one they show.
 func (m *Model) follow() tea.Cmd {
+	m.setCampaignsEmpty()
 	var cmds []tea.Cmd
 	wsID := int64(0)
 	if w, ok := m.ws.Selected(); ok {
