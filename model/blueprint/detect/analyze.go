@@ -178,8 +178,8 @@ func (a *analysis) str(p Place, n *nodeCtx, key, s string) {
 		return
 	}
 	a.variables(p, s)
-	a.hardcoded(p, n, s)
-	a.scanSecrets(p, key, s)
+	found := a.scanSecrets(p, key, s)
+	a.hardcoded(p, n, s, found)
 	if n != nil && isCodeNode(n.shortType()) && isCodeField(p.Path) {
 		for _, t := range codeTables(s) {
 			a.addHard(HardTable, t, p)

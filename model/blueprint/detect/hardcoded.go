@@ -15,14 +15,18 @@ var (
 // hardcoded records literal values a workspace would have to change. Sticky
 // notes are documentation: only their e-mail addresses count (a personal
 // address in a note is still one to review), not their links.
-func (a *analysis) hardcoded(p Place, n *nodeCtx, s string) {
+//
+// secrets are the values scanSecrets found in s: a candidate never repeats
+// one (a bot URL keeps its shape with the token replaced, an "address" that
+// is a password@host is dropped).
+func (a *analysis) hardcoded(p Place, n *nodeCtx, s string, secrets []string) {
 	if n == nil {
 		return // pinData and other top-level fields hold run data, not settings
 	}
 	note := n.shortType() == "stickyNote"
 	if strings.Contains(s, "@") {
 		for _, e := range emailRe.FindAllString(s, -1) {
-			if isDocDomain(e[strings.LastIndexByte(e, '@')+1:]) {
+			if isDocDomain(e[strings.LastIndexByte(e, '@')+1:]) || holdsSecret(e, secrets) {
 				continue
 			}
 			a.addHard(HardEmail, strings.ToLower(e), p)
@@ -42,10 +46,10 @@ func (a *analysis) hardcoded(p Place, n *nodeCtx, s string) {
 				continue
 			}
 			host := strings.ToLower(pu.Hostname())
-			if isDocDomain(host) {
+			if isDocDomain(host) || holdsSecret(host, secrets) {
 				continue
 			}
-			a.addHard(HardURL, u, p)
+			a.addHard(HardURL, redact(u, secrets), p)
 			a.addHard(HardHost, host, p)
 			if isN8nURL(host, pu.Path) {
 				a.addHard(HardN8nURL, pu.Scheme+"://"+pu.Host, p)
@@ -88,4 +92,20 @@ func isDocDomain(host string) bool {
 		}
 	}
 	return strings.HasSuffix(host, ".example") || strings.HasSuffix(host, ".invalid") || strings.HasSuffix(host, ".test")
+}
+
+func holdsSecret(v string, secrets []string) bool {
+	for _, s := range secrets {
+		if strings.Contains(v, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func redact(v string, secrets []string) string {
+	for _, s := range secrets {
+		v = strings.ReplaceAll(v, s, "[secret]")
+	}
+	return v
 }

@@ -43,10 +43,11 @@ func (a *analysis) addSecret(p Place, ruleID, value string) {
 	a.secrets[Secret{File: p.File, Node: p.Node, Path: p.Path, Rule: ruleID, Masked: Mask(value)}] = true
 }
 
-// scanSecrets runs gitleaks' rules and godmode's on one string value.
-func (a *analysis) scanSecrets(p Place, key, s string) {
+// scanSecrets runs gitleaks' rules and godmode's on one string value and
+// returns the secrets it found, so no other list repeats them.
+func (a *analysis) scanSecrets(p Place, key, s string) []string {
 	if len(s) < 8 {
-		return
+		return nil
 	}
 	// n8n expressions are "=" then text; the text is what would be sent.
 	s = strings.TrimPrefix(s, "=")
@@ -86,9 +87,15 @@ func (a *analysis) scanSecrets(p Place, key, s string) {
 			a.addSecret(p, "gitleaks:"+fd.rule, fd.secret)
 		}
 	}
-	if v, ok := sensitiveValue(key, s); ok && !seen[v] {
+	if v, ok := sensitiveValue(key, s); ok && !overlaps(seen, v) {
 		a.addSecret(p, "sensitive-field", v)
+		seen[v] = true
 	}
+	out := make([]string, 0, len(seen))
+	for v := range seen {
+		out = append(out, v)
+	}
+	return out
 }
 
 func plausibleSecret(r rule, f string, m []int, v string) bool {
