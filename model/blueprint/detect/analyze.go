@@ -33,6 +33,7 @@ type analysis struct {
 	cols    map[string]bool
 	secrets map[Secret]bool
 	skipped []Skip
+	pending []pendingStr // this file's strings, for flush
 }
 
 func newAnalysis() *analysis {
@@ -90,6 +91,7 @@ func (a *analysis) file(f File) {
 		}
 		a.walk(f.Name, "", nil, k, k, obj[k])
 	}
+	a.flush()
 }
 
 // whatIsIt names the kind of non-workflow JSON, so the importer's message
@@ -172,14 +174,14 @@ func (a *analysis) walk(file, node string, n *nodeCtx, path, key string, v any) 
 	}
 }
 
-// str runs every string-level detector on one value.
+// str runs the detectors that need nothing else on one value and queues
+// it for the secret scan, which runs once per file (flush).
 func (a *analysis) str(p Place, n *nodeCtx, key, s string) {
 	if s == "" {
 		return
 	}
 	a.variables(p, s)
-	found := a.scanSecrets(p, key, s)
-	a.hardcoded(p, n, s, found)
+	a.pending = append(a.pending, pendingStr{place: p, node: n, key: key, forms: secretForms(s)})
 	if n != nil && isCodeNode(n.shortType()) && isCodeField(p.Path) {
 		for _, t := range codeTables(s) {
 			a.addHard(HardTable, t, p)

@@ -26,7 +26,7 @@ func detector() *detect.Detector {
 		if err != nil {
 			return // the kept rules in secrets.go still run
 		}
-		d.MaxDecodeDepth = 2 // gitleaks decodes base64/hex/percent segments itself
+		d.MaxDecodeDepth = 1 // one pass of gitleaks' own base64/hex/percent decoding
 		glDetector = d
 	})
 	return glDetector
@@ -34,17 +34,11 @@ func detector() *detect.Detector {
 
 type glFinding struct{ rule, secret string }
 
-// gitleaksFind scans one value. The field's name goes in front, as it would
-// stand in a config file, so gitleaks' keyword-anchored rules (generic API
-// keys, passwords) see their context.
-func gitleaksFind(key, value string) []glFinding {
+// gitleaksFind scans one fragment.
+func gitleaksFind(frag string) []glFinding {
 	d := detector()
-	if d == nil {
+	if d == nil || frag == "" {
 		return nil
-	}
-	frag := value
-	if key != "" {
-		frag = key + ": " + value
 	}
 	var out []glFinding
 	for _, f := range d.DetectString(frag) {
