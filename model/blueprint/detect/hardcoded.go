@@ -26,7 +26,7 @@ func (a *analysis) hardcoded(p Place, n *nodeCtx, s string, secrets []string) {
 	note := n.shortType() == "stickyNote"
 	if strings.Contains(s, "@") {
 		for _, e := range emailRe.FindAllString(s, -1) {
-			if isDocDomain(e[strings.LastIndexByte(e, '@')+1:]) || holdsSecret(e, secrets) {
+			if isDocDomain(e[strings.LastIndexByte(e, '@')+1:]) || redact(e, secrets) != e {
 				continue
 			}
 			a.addHard(HardEmail, strings.ToLower(e), p)
@@ -103,7 +103,20 @@ func holdsSecret(v string, secrets []string) bool {
 	return false
 }
 
+// redact replaces the secrets in v; when a secret sits URL-encoded in v
+// (found in a decoded form), the candidate becomes that decoded form,
+// redacted, so no encoding of the secret survives either.
 func redact(v string, secrets []string) string {
+	if len(secrets) == 0 {
+		return v
+	}
+	forms := secretForms(v)
+	for i := len(forms) - 1; i >= 0; i-- {
+		if holdsSecret(forms[i], secrets) {
+			v = forms[i]
+			break
+		}
+	}
 	for _, s := range secrets {
 		v = strings.ReplaceAll(v, s, "[secret]")
 	}

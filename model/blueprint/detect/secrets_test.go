@@ -131,3 +131,16 @@ func TestMaskShowsHeadAndLengthOnly(t *testing.T) {
 		}
 	}
 }
+
+// A bot URL passed as a URL-encoded parameter hides the token's ":" as %3A:
+// godmode's rules see it in the decoded form.
+func TestSecretInsideURLEncodedParameter(t *testing.T) {
+	wf := `{"nodes":[{"name":"Relay","type":"n8n-nodes-base.httpRequest","parameters":{"url":"https://relay.acme.io/?to=https%3A%2F%2Fapi.telegram.org%2Fbot994466728%3AAABdNfQ2xK7pLm9Zr3Wt8Vy1Hc5Jn0Gs4Ue%2FsendMessage"}}]}`
+	r := Analyze([]File{{Name: "w.json", Workflow: []byte(wf)}})
+	if len(r.Secrets) != 1 || r.Secrets[0].Rule != "telegram-bot-token" || r.Secrets[0].Node != "Relay" || r.Secrets[0].Path != "parameters.url" {
+		t.Fatalf("secrets %+v", r.Secrets)
+	}
+	if out, _ := json.Marshal(r); strings.Contains(string(out), "AABdNfQ2") {
+		t.Errorf("the token survives in the report: %s", out)
+	}
+}
