@@ -117,3 +117,20 @@ func TestHardcodedCandidates(t *testing.T) {
 		"url|https://n8n.io/workflows", "host|n8n.io",
 	})
 }
+
+// Analyze is called from several sessions at once (the importer in one
+// console, a capture in another): the shared gitleaks detector holds no
+// per-call state. Run with -race.
+func TestAnalyzeConcurrently(t *testing.T) {
+	fs := []File{loadFile(t, "planted-secrets.json"), loadFile(t, "public-workflows/nishchith--Opt-Out.json")}
+	want := Analyze(fs)
+	done := make(chan Report)
+	for i := 0; i < 4; i++ {
+		go func() { done <- Analyze(fs) }()
+	}
+	for i := 0; i < 4; i++ {
+		if got := <-done; !reflect.DeepEqual(got, want) {
+			t.Error("concurrent report differs")
+		}
+	}
+}
