@@ -187,6 +187,9 @@ func TestPublicWorkflowsSecrets(t *testing.T) {
 	if (Place{s.File, s.Node, s.Path}) != want {
 		t.Errorf("secret at %+v, want %+v", s, want)
 	}
+	if s.Key() != "HTTP Request:parameters.headerParameters.parameters[0].value" {
+		t.Errorf("key %q", s.Key())
+	}
 	if s.Masked != "6de5…(57 chars)" {
 		t.Errorf("masked %q", s.Masked)
 	}

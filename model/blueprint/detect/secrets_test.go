@@ -144,3 +144,20 @@ func TestSecretInsideURLEncodedParameter(t *testing.T) {
 		t.Errorf("the token survives in the report: %s", out)
 	}
 }
+
+// gitleaks' default configuration loads (its rules, not a hand-copied
+// subset) and its findings come through: a GitHub token only gitleaks knows.
+func TestGitleaksDefaultRulesLoad(t *testing.T) {
+	d := detector()
+	if d == nil {
+		t.Fatal("gitleaks' default config did not load")
+	}
+	if n := len(d.Config.Rules); n < 200 {
+		t.Errorf("gitleaks has %d rules, want its 200-odd defaults", n)
+	}
+	wf := `{"nodes":[{"name":"GH","type":"n8n-nodes-base.github","parameters":{"token":"ghp_Un2ZVjqShDnR8vLw3Kp0Tq7Xy5Mb1Nc6Fh4J"}}]}`
+	r := Analyze([]File{{Name: "g.json", Workflow: []byte(wf)}})
+	if len(r.Secrets) != 1 || r.Secrets[0].Rule != "gitleaks:github-pat" {
+		t.Errorf("secrets %+v", r.Secrets)
+	}
+}

@@ -97,3 +97,7 @@ type Report struct {
 	// them. The importer's validation refuses them with its own message.
 	Skipped []Skip
 }
+
+// Key is how an operator names a reviewed exception: NODE:FIELD, the form
+// `--allow-secret` takes (e.g. "HTTP Request:parameters.headerParameters.parameters[0].value").
+func (s Secret) Key() string { return s.Node + ":" + s.Path }
