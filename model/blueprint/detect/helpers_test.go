@@ -1,0 +1,60 @@
+package detect
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+)
+
+// loadDir reads every *.json of a testdata folder as one set of files.
+func loadDir(t testing.TB, dir string) []File {
+	t.Helper()
+	ms, err := filepath.Glob(filepath.Join("testdata", dir, "*.json"))
+	if err != nil || len(ms) == 0 {
+		t.Fatalf("no fixtures in testdata/%s: %v", dir, err)
+	}
+	sort.Strings(ms)
+	var fs []File
+	for _, m := range ms {
+		b, err := os.ReadFile(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs = append(fs, File{Name: filepath.Base(m), Workflow: b})
+	}
+	return fs
+}
+
+func loadFile(t testing.TB, path string) File {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return File{Name: filepath.Base(path), Workflow: b}
+}
+
+func diffStrings(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	g, w := map[string]bool{}, map[string]bool{}
+	for _, s := range got {
+		g[s] = true
+	}
+	for _, s := range want {
+		w[s] = true
+	}
+	for _, s := range want {
+		if !g[s] {
+			t.Errorf("%s: missing %q", what, s)
+		}
+	}
+	for _, s := range got {
+		if !w[s] {
+			t.Errorf("%s: unexpected %q", what, s)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%s: got %d entries, want %d", what, len(got), len(want))
+	}
+}
