@@ -82,7 +82,8 @@ func Prepare(sources []Source, opt Options) (Prepared, error) {
 	allowed, refused, unused := splitSecrets(out.Report.Secrets, opt.AllowSecrets)
 	for _, s := range refused {
 		errs = append(errs, Problem{File: s.File, Node: s.Node, Message: fmt.Sprintf("a secret (%s) at %s: %s; remove it, or after review pass --allow-secret %s:%s",
-			s.Rule, s.Path, s.Masked, s.Node, s.Path)})
+			s.Rule, s.Path, s.Masked, s.Node, s.Path),
+			audit: fmt.Sprintf("a secret (%s) at %s", s.Rule, s.Path)})
 	}
 	for _, a := range unused {
 		errs = append(errs, Problem{File: "(command line)", Message: fmt.Sprintf("--allow-secret %s matches no secret found (want NODE:FIELD as the refusal names it)", a)})

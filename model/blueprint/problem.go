@@ -18,6 +18,9 @@ type Problem struct {
 	Node    string `json:"node,omitempty"`
 	Line    int    `json:"line,omitempty"`
 	Message string `json:"message"`
+	// audit replaces Message in the audit trail when Message shows part
+	// of a secret (even masked, a secret's prefix stays out of the trail).
+	audit string
 }
 
 // String reads "file F, node "N", line L: message", cleaned of control
@@ -47,6 +50,18 @@ func (e *RefusedError) Error() string {
 }
 
 func (e *RefusedError) Unwrap() error { return ErrRefused }
+
+// AuditText is Error without any part of a secret, for the audit trail.
+func (e *RefusedError) AuditText() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		if p.audit != "" {
+			p.Message = p.audit
+		}
+		lines[i] = "  " + p.String()
+	}
+	return fmt.Sprintf("%s (%d problem(s), nothing stored):\n%s", ErrRefused, len(e.Problems), strings.Join(lines, "\n"))
+}
 
 // lineCol turns a byte offset of data into a 1-based line.
 func lineOf(data []byte, off int64) int {
