@@ -38,6 +38,8 @@ func writeExamples(pubFile, executionID string) map[string][]string {
 		"users revoke":       {"users", "revoke", "member@ohio.io", "--workspace", "ohio"},
 		"workspace freeze":   {"workspace", "freeze", "ohio", "--reason", "test"},
 		"workspace unfreeze": {"workspace", "unfreeze", "ohio", "--reason", "test"},
+		"blueprint import":   {"blueprint", "import", "base-cold-email", "../../model/blueprint/testdata/base/Email 1.json"},
+		"blueprint export":   {"blueprint", "export", "base-cold-email@1", os.TempDir()},
 	}
 }
 
