@@ -11,7 +11,7 @@ import (
 )
 
 const versionCols = `v.id, v.blueprint_id, v.version, v.workflows, v.variables, v.credential_slots, v.webhook_nodes, v.lead_schema,
-	v.content_hash, v.created_by, v.created_at, v.files, v.report, v.allowed_secrets, v.origin`
+	v.content_hash, v.created_by, v.created_at, v.files, v.report, v.allowed_secrets, v.origin, v.substitutions`
 
 // StoreBlueprintVersion stores v as the next version of the blueprint named
 // name, creating the blueprint on its first version, in one transaction so
@@ -48,11 +48,11 @@ func (s *Store) StoreBlueprintVersion(ctx context.Context, name string, v model.
 			origin = "import"
 		}
 		rows, err = tx.Query(ctx, `INSERT INTO blueprint_versions AS v (blueprint_id, version, workflows, variables, credential_slots, webhook_nodes,
-				lead_schema, content_hash, created_by, files, report, allowed_secrets, origin)
-			SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM blueprint_versions WHERE blueprint_id = $1
+				lead_schema, content_hash, created_by, files, report, allowed_secrets, origin, substitutions)
+			SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 FROM blueprint_versions WHERE blueprint_id = $1
 			RETURNING `+versionCols,
 			id, def(v.Workflows, "[]"), def(v.Variables, "[]"), def(v.CredentialSlots, "[]"), def(v.WebhookNodes, "[]"),
-			def(v.LeadSchema, "{}"), v.ContentHash, v.CreatedBy, def(v.Files, "[]"), def(v.Report, "{}"), def(v.AllowedSecrets, "[]"), origin)
+			def(v.LeadSchema, "{}"), v.ContentHash, v.CreatedBy, def(v.Files, "[]"), def(v.Report, "{}"), def(v.AllowedSecrets, "[]"), origin, def(v.Substitutions, "[]"))
 		out, err = one[model.BlueprintVersion]("blueprint version", rows, err)
 		created = err == nil
 		return err

@@ -16,13 +16,13 @@ func TestBlueprintCommands(t *testing.T) {
 	t.Setenv(envDatabaseURL, dbtest.URL(t))
 
 	out, errOut, code := godmode(t, "", "blueprint", "import", "base-cold-email", fixtureBase)
-	if code != 0 || out != "blueprint base-cold-email: version 1 stored (6 workflows, 141 nodes, content 8531db8fa546)\n" {
+	if code != 0 || out != "blueprint base-cold-email: version 1 stored (6 workflows, 141 nodes, content f45a84b881dc)\n" {
 		t.Fatalf("import: exit %d\n%s\n%s", code, out, errOut)
 	}
 	if !strings.Contains(errOut, "godmode: warning: file Email 1.json: dropped top-level fields n8n's create call rejects: active, id, meta, pinData, tags, versionId\n") {
 		t.Fatalf("warnings: %s", errOut)
 	}
-	if out, _, code = godmode(t, "", "blueprint", "import", "base-cold-email", fixtureBase); code != 0 || out != "blueprint base-cold-email: unchanged, still version 1 (content 8531db8fa546)\n" {
+	if out, _, code = godmode(t, "", "blueprint", "import", "base-cold-email", fixtureBase); code != 0 || out != "blueprint base-cold-email: unchanged, still version 1 (content f45a84b881dc)\n" {
 		t.Fatalf("re-import: exit %d %q", code, out)
 	}
 
@@ -53,7 +53,7 @@ func TestBlueprintCommands(t *testing.T) {
 		t.Fatalf("export over files: exit %d %s", code, errOut)
 	}
 	// What export wrote imports back as the same content.
-	if out, _, _ = godmode(t, "", "blueprint", "import", "base-cold-email", exported); out != "blueprint base-cold-email: unchanged, still version 1 (content 8531db8fa546)\n" {
+	if out, _, _ = godmode(t, "", "blueprint", "import", "base-cold-email", exported); out != "blueprint base-cold-email: unchanged, still version 1 (content f45a84b881dc)\n" {
 		t.Fatalf("export round trip: %q", out)
 	}
 	ents, _ := os.ReadDir(exported)

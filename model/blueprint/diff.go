@@ -169,6 +169,12 @@ func diffValue(path string, a, b any, out []PathChange) []PathChange {
 		}
 		return out
 	}
+	if sa, ok := a.(string); ok {
+		if sb, ok := b.(string); ok && sa != sb {
+			from, to := excerpt(sa, sb)
+			return append(out, PathChange{Path: path, From: from, To: to})
+		}
+	}
 	as, bs := show(a), show(b)
 	if as != bs {
 		out = append(out, PathChange{Path: path, From: as, To: bs})
@@ -215,4 +221,35 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// excerptContext is how much unchanged text an excerpt keeps either side of
+// a change inside a long string (SQL, Code node source).
+const excerptContext = 24
+
+// excerpt shows where two strings differ: the changed middle with some
+// context, JSON-quoted, "…" marking what is cut.
+func excerpt(a, b string) (string, string) {
+	ra, rb := []rune(a), []rune(b)
+	p := 0
+	for p < len(ra) && p < len(rb) && ra[p] == rb[p] {
+		p++
+	}
+	s := 0
+	for s < len(ra)-p && s < len(rb)-p && ra[len(ra)-1-s] == rb[len(rb)-1-s] {
+		s++
+	}
+	cut := func(r []rune) string {
+		start, end := max(0, p-excerptContext), min(len(r), len(r)-s+excerptContext)
+		q, _ := canonical(string(r[start:end]))
+		out := string(q)
+		if start > 0 {
+			out = "…" + out
+		}
+		if end < len(r) {
+			out += "…"
+		}
+		return out
+	}
+	return cut(ra), cut(rb)
 }

@@ -77,3 +77,16 @@ func TestExportSafeNamesAndNoOverwrite(t *testing.T) {
 		t.Fatalf("round trip: %v\n%+v\n%s", err, back.Workflows, ws[1])
 	}
 }
+
+func TestCompareShowsWhereALongStringChanged(t *testing.T) {
+	code := strings.Repeat("const a = 1;\n", 20)
+	v1 := prepared(t, map[string]string{"a.json": `{"name":"W","nodes":[{"name":"Code","type":"code","id":"1","parameters":{"jsCode":` + quote(code+"ws = 'YOUR_WORKSPACE_ID';\n"+code) + `}}]}`})
+	v2 := prepared(t, map[string]string{"a.json": `{"name":"W","nodes":[{"name":"Code","type":"code","id":"1","parameters":{"jsCode":` + quote(code+"ws = 'YOUR_WORKSPACE_SLUG';\n"+code) + `}}]}`})
+	d, _ := Compare(v1, v2)
+	p := d.Changed[0].Nodes[0].Paths[0]
+	if p.Path != "parameters.jsCode" || p.From != `…"1;\nws = 'YOUR_WORKSPACE_ID';\nconst a = 1;\nconst a "…` || p.To != `…"1;\nws = 'YOUR_WORKSPACE_SLUG';\nconst a = 1;\nconst a "…` {
+		t.Fatalf("%+v", p)
+	}
+}
+
+func quote(s string) string { b, _ := json.Marshal(s); return string(b) }

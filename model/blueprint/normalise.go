@@ -17,7 +17,12 @@ var (
 		"position", "parameters", "credentials"}
 	keptSettings = []string{"saveExecutionProgress", "saveManualExecutions", "saveDataErrorExecution",
 		"saveDataSuccessExecution", "executionTimeout", "errorWorkflow", "timezone", "executionOrder", "callerPolicy",
-		"callerIds", "timeSavedPerExecution"}
+		"callerIds", "timeSavedPerExecution", "availableInMCP"}
+	// Values n8n fills in itself (on create, or by leaving a flag out):
+	// dropped, so a workflow read back from n8n normalises as the file
+	// it was made from did and a capture differs only where values do.
+	defaultNodeFlags = []string{"disabled", "notesInFlow", "executeOnce", "alwaysOutputData", "retryOnFail", "continueOnFail"}
+	defaultSettings  = map[string]any{"callerPolicy": "workflowsFromSameOwner", "availableInMCP": false}
 )
 
 // normalise checks one workflow and returns it reduced to what n8n's create
@@ -94,6 +99,17 @@ func normalise(p piece) (doc map[string]any, nodes int, errs, warns []Problem) {
 				out[k] = v
 			}
 		}
+		for _, f := range defaultNodeFlags {
+			if out[f] == false {
+				delete(out, f)
+			}
+		}
+		if out["notes"] == "" {
+			delete(out, "notes")
+		}
+		if _, has := out["parameters"]; !has {
+			out["parameters"] = map[string]any{}
+		}
 		if dropped := droppedKeys(n, keptNodeField); len(dropped) > 0 {
 			warnf(name, "dropped node fields n8n's create call rejects: %s", strings.Join(dropped, ", "))
 		}
@@ -138,6 +154,9 @@ func normalise(p piece) (doc map[string]any, nodes int, errs, warns []Problem) {
 	case nil:
 	case map[string]any:
 		for k, v := range s {
+			if d, isDefault := defaultSettings[k]; isDefault && d == v {
+				continue
+			}
 			if slices.Contains(keptSettings, k) {
 				settings[k] = v
 			}

@@ -27,6 +27,8 @@ type Prepared struct {
 	// covers; they are recorded with the version (masked).
 	Allowed []Secret
 	Hash    string // sha256 of the canonical workflows, in file order
+	// Substitutions are where Tokens replaced values.
+	Substitutions []Substitution
 }
 
 // Options are what an import is given beyond its files.
@@ -36,6 +38,9 @@ type Options struct {
 	// found in that node at that field path (or below it) does not refuse
 	// the import.
 	AllowSecrets []string
+	// Tokens turn values into variables (capture); applied after
+	// normalising, before hashing and detection.
+	Tokens []Token
 }
 
 // Prepare runs the import pipeline: split each file into workflows, check
@@ -53,6 +58,7 @@ func Prepare(sources []Source, opt Options) (Prepared, error) {
 			if len(e) > 0 {
 				continue
 			}
+			out.Substitutions = append(out.Substitutions, substitute(p.label, doc, opt.Tokens)...)
 			b, err := canonical(doc)
 			if err != nil {
 				errs = append(errs, Problem{File: p.label, Message: err.Error()})

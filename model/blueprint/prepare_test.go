@@ -144,7 +144,7 @@ func TestWarningsNameFileAndNodeAndFieldsAreDropped(t *testing.T) {
 		t.Fatalf("zie619 rewiring %v, scrubbed credentials %v:\n%s", zie, scrubbed, strings.Join(w, "\n"))
 	}
 	for _, wf := range p.Workflows {
-		if wf.File == "settings.json" && string(wf.JSON) != `{"connections":{"A":{"main":[[{"index":0,"node":"Gone","type":"main"}]]}},"name":"s","nodes":[{"id":"1","name":"A","type":"t"}],"settings":{"executionOrder":"v1"}}` {
+		if wf.File == "settings.json" && string(wf.JSON) != `{"connections":{"A":{"main":[[{"index":0,"node":"Gone","type":"main"}]]}},"name":"s","nodes":[{"id":"1","name":"A","parameters":{},"type":"t"}],"settings":{"executionOrder":"v1"}}` {
 			t.Fatalf("normalised: %s", wf.JSON)
 		}
 	}
@@ -164,7 +164,7 @@ func TestShapes(t *testing.T) {
 			t.Fatal(c.name, err)
 		}
 		// Key order and spacing do not change the hash; numbers stay as written.
-		if len(p.Workflows) != 1 || string(p.Workflows[0].JSON) != `{"connections":{},"name":"w1","nodes":[{"id":"1","name":"A","position":[1.50,2],"type":"t"}],"settings":{}}` {
+		if len(p.Workflows) != 1 || string(p.Workflows[0].JSON) != `{"connections":{},"name":"w1","nodes":[{"id":"1","name":"A","parameters":{},"position":[1.50,2],"type":"t"}],"settings":{}}` {
 			t.Fatalf("%s: %+v", c.name, p.Workflows)
 		}
 	}
