@@ -12,10 +12,13 @@ import (
 // AuditBlueprintCapture is the audit action of a capture.
 const AuditBlueprintCapture = "blueprints.capture"
 
-// CapturedWorkflow is one campaign's workflow as n8n holds it.
+// CapturedWorkflow is one campaign's workflow as n8n holds it; Gone says
+// its workflow no longer exists in n8n (JSON is then empty): it is left
+// out of the capture, and said.
 type CapturedWorkflow struct {
 	Campaign string
 	JSON     []byte
+	Gone     bool
 }
 
 // WorkspaceWorkflows reads the workflow of every campaign of a workspace
@@ -37,6 +40,10 @@ func (c *Console) WorkspaceWorkflows(ctx context.Context, ws Workspace) ([]Captu
 		rctx, cancel := c.readBound(ctx)
 		err := c.clients.call(rctx, *ws.InstanceID, func(cl N8n) error {
 			wf, err := cl.GetWorkflow(rctx, camp.N8nWorkflowID)
+			if isGone(err) {
+				out = append(out, CapturedWorkflow{Campaign: camp.Name, Gone: true})
+				return nil
+			}
 			if err != nil {
 				return err
 			}
@@ -49,9 +56,6 @@ func (c *Console) WorkspaceWorkflows(ctx context.Context, ws Workspace) ([]Captu
 			return nil, fmt.Errorf("campaign %s (workflow %s): %w", camp.Name, camp.N8nWorkflowID, err)
 		}
 	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%w: workspace %s has no campaign to capture", ErrInvalid, ws.Slug)
-	}
 	return out, nil
 }
 
@@ -60,6 +64,7 @@ func (c *Console) WorkspaceWorkflows(ctx context.Context, ws Workspace) ([]Captu
 type CaptureResult struct {
 	ImportResult
 	Tokens []blueprint.Token
+	Gone   []string // campaigns whose workflow is gone from n8n, left out
 }
 
 // CaptureBlueprint stores a workspace's live workflows (read by read, after
@@ -89,10 +94,21 @@ func (v *Vault) CaptureBlueprint(ctx context.Context, actor Actor, name string, 
 	if err != nil {
 		return CaptureResult{}, fail(err)
 	}
-	sources := make([]blueprint.Source, len(wfs))
-	raw := make([][]byte, len(wfs))
-	for i, w := range wfs {
-		sources[i], raw[i] = blueprint.Source{Name: w.Campaign + ".json", Data: w.JSON}, w.JSON
+	var sources []blueprint.Source
+	var raw [][]byte
+	var gone []string
+	for _, w := range wfs {
+		if w.Gone {
+			gone = append(gone, w.Campaign)
+			continue
+		}
+		sources, raw = append(sources, blueprint.Source{Name: w.Campaign + ".json", Data: w.JSON}), append(raw, w.JSON)
+	}
+	if len(gone) > 0 {
+		state["gone"] = gone
+	}
+	if len(sources) == 0 {
+		return CaptureResult{}, fail(fmt.Errorf("%w: workspace %s has no campaign whose workflow n8n still holds", ErrInvalid, ws.Slug))
 	}
 	tokens := append(blueprint.ProposeTokens(ws.Slug, raw), given...)
 	p, err := blueprint.Prepare(sources, blueprint.Options{Analyze: v.analyze, Tokens: tokens})
@@ -121,5 +137,5 @@ func (v *Vault) CaptureBlueprint(ctx context.Context, actor Actor, name string, 
 	e.WorkspaceID = &ws.ID
 	e.After = jsonObject(state)
 	recordAudit(ctx, v.store, v.log, e)
-	return CaptureResult{ImportResult: ImportResult{Version: stored, Created: created, Prepared: p}, Tokens: tokens}, nil
+	return CaptureResult{ImportResult: ImportResult{Version: stored, Created: created, Prepared: p}, Tokens: tokens, Gone: gone}, nil
 }

@@ -6,8 +6,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/godmode-console/godmode/db"
+	"github.com/godmode-console/godmode/db/dbtest"
+	"github.com/godmode-console/godmode/db/demofleet"
 	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/model/blueprint"
 	"github.com/godmode-console/godmode/n8n"
@@ -56,7 +59,9 @@ func TestCaptureTurnsTheWorkspacesValuesIntoVariables(t *testing.T) {
 	}
 
 	sender, _ := blueprint.ParseTokenize("sales@ohio-roofing.com=YOUR_SENDER_EMAIL")
-	read := func(ctx context.Context) ([]model.CapturedWorkflow, error) { return w.console.WorkspaceWorkflows(ctx, w.ws) }
+	read := func(ctx context.Context) ([]model.CapturedWorkflow, error) {
+		return w.console.WorkspaceWorkflows(ctx, w.ws)
+	}
 	got, err := v.CaptureBlueprint(w.ctx, w.super, "ohio-template", w.ws, read, []blueprint.Token{sender})
 	if err != nil {
 		t.Fatal(err)
@@ -111,5 +116,59 @@ func TestCaptureTurnsTheWorkspacesValuesIntoVariables(t *testing.T) {
 	}
 	if _, err := v.CaptureBlueprint(w.ctx, w.member, "ohio-template", w.ws, read, nil); err == nil || !slices.Contains([]int{2}, len(w.auditRows(model.AuditBlueprintCapture))) {
 		t.Fatalf("a member captured: %v", err)
+	}
+}
+
+// Capture from a workspace of the demo fleet: its webhook paths, which
+// carry its slug, become the slug's variable; a campaign whose workflow is
+// gone from n8n is left out and said.
+func TestCaptureFromADemoWorkspace(t *testing.T) {
+	ctx := context.Background()
+	kr, _ := db.NewKeyring(masterKey)
+	store := db.NewStore(dbtest.New(t), kr)
+	t.Cleanup(store.Close)
+	fleet, err := demofleet.Seed(ctx, store, demofleet.Options{Now: time.Now(), SuperEmail: "root@example.com", Workspaces: 4, NoLarge: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(fleet.Close)
+	super, err := store.Actor(ctx, fleet.Super, "SHA256:root")
+	if err != nil {
+		t.Fatal(err)
+	}
+	console := model.NewConsole(store, dial(), model.ConsoleOptions{Context: "demo"})
+	ws, err := console.WorkspaceBySlug(ctx, "texas")
+	if err != nil {
+		t.Fatal(err)
+	}
+	camps, _ := store.Campaigns(ctx, ws.ID)
+	v := model.NewVault(store, nil, nil)
+	read := func(ctx context.Context) ([]model.CapturedWorkflow, error) { return console.WorkspaceWorkflows(ctx, ws) }
+	got, err := v.CaptureBlueprint(ctx, super, "texas-template", ws, read, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := 0
+	for _, c := range camps {
+		if c.Status != model.CampaignArchived {
+			live++
+		}
+	}
+	if len(got.Prepared.Workflows)+len(got.Gone) != live || len(got.Prepared.Workflows) == 0 {
+		t.Fatalf("%d campaigns not archived, %d captured, gone %v", live, len(got.Prepared.Workflows), got.Gone)
+	}
+	slugAt := 0
+	for _, s := range got.Prepared.Substitutions {
+		if s.Name == "YOUR_WORKSPACE_SLUG" && s.Path == "parameters.path" && s.Value == "texas" {
+			slugAt++
+		}
+	}
+	for _, w := range got.Prepared.Workflows {
+		if strings.Contains(string(w.JSON), `"path":"texas-`) {
+			t.Errorf("%s keeps the slug in a webhook path: %s", w.Name, w.JSON)
+		}
+	}
+	if slugAt == 0 {
+		t.Fatalf("no webhook path made a variable: %+v", got.Prepared.Substitutions)
 	}
 }

@@ -40,6 +40,7 @@ func writeExamples(pubFile, executionID string) map[string][]string {
 		"workspace unfreeze": {"workspace", "unfreeze", "ohio", "--reason", "test"},
 		"blueprint import":   {"blueprint", "import", "base-cold-email", "../../model/blueprint/testdata/base/Email 1.json"},
 		"blueprint export":   {"blueprint", "export", "base-cold-email@1", os.TempDir()},
+		"blueprint capture":  {"blueprint", "capture", "ohio-template", "--workspace", "ohio"},
 	}
 }
 

@@ -24,6 +24,9 @@ const blueprintHelp = `import   read each FILE (or every *.json directly in DIR;
          missing nodes, nodes without ids, fields n8n's create call rejects, which are dropped),
          and store a new version only when the normalised content changed. A secret found
          refuses the import unless --allow-secret NODE:FIELD names it (after review; recorded).
+capture  read the live workflows of a workspace's campaigns from n8n and store them as a
+         version, the workspace's own values turned into variables on the JSON tree: its
+         leads_<slug> table, its slug, its credential ids, and each --tokenize VALUE=NAME
 list     every blueprint with its newest version
 show     a version's workflows and what was found in them (newest without @V)
 diff     node level: workflows added or removed; per workflow nodes added, removed, and
@@ -41,6 +44,9 @@ func runBlueprint(ctx context.Context, g *globals, args []string) error {
 	fs := g.flags("blueprint")
 	var allow multiFlag
 	fs.Var(&allow, "allow-secret", "import: a reviewed secret to let through, as `NODE:FIELD` the refusal names (repeatable)")
+	var tokenize multiFlag
+	fs.Var(&tokenize, "tokenize", "capture: turn a value of the workspace into a variable, as `VALUE=NAME` (repeatable)")
+	workspace := fs.String("workspace", "", "capture: the `SLUG` of the workspace whose live workflows are captured")
 	force := fs.Bool("force", false, "export: overwrite files already in DIR")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	pos, err := parse(fs, args)
@@ -48,7 +54,7 @@ func runBlueprint(ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	if len(pos) == 0 {
-		return usageError{"say import, list, show, diff or export (see godmode blueprint --help)"}
+		return usageError{"say import, capture, list, show, diff or export (see godmode blueprint --help)"}
 	}
 	action, rest := pos[0], pos[1:]
 	// Every argument is checked before the database is reached.
@@ -68,6 +74,21 @@ func runBlueprint(ctx context.Context, g *globals, args []string) error {
 		for _, p := range rest[1:] {
 			if err := g.localPath("blueprint import", p); err != nil {
 				return err
+			}
+		}
+	case "capture":
+		if len(rest) != 1 || *workspace == "" {
+			return usageError{"usage: godmode blueprint capture NAME --workspace SLUG [--tokenize VALUE=NAME]…"}
+		}
+		if err := model.CheckBlueprintName(rest[0]); err != nil {
+			return err
+		}
+		if !slugPattern.MatchString(*workspace) {
+			return fmt.Errorf("%q is not a workspace slug (lowercase letters, digits and dashes)", *workspace)
+		}
+		for _, t := range tokenize {
+			if _, err := blueprint.ParseTokenize(t); err != nil {
+				return usageError{err.Error()}
 			}
 		}
 	case "list":
@@ -90,7 +111,7 @@ func runBlueprint(ctx context.Context, g *globals, args []string) error {
 			return fmt.Errorf("blueprint export writes files on the server: over SSH, use blueprint show --json")
 		}
 	default:
-		return usageError{fmt.Sprintf("unknown action %q (want import, list, show, diff or export)", action)}
+		return usageError{fmt.Sprintf("unknown action %q (want import, capture, list, show, diff or export)", action)}
 	}
 	for _, ref := range rest {
 		if action == "show" || action == "diff" || (action == "export" && ref == rest[0]) {
@@ -105,7 +126,7 @@ func runBlueprint(ctx context.Context, g *globals, args []string) error {
 			return err
 		}
 	}
-	s, err := g.open(ctx, false)
+	s, err := g.open(ctx, action == "capture") // capture reads n8n, with the instance's key
 	if err != nil {
 		return err
 	}
@@ -118,6 +139,25 @@ func runBlueprint(ctx context.Context, g *globals, args []string) error {
 			return err
 		}
 		return printImport(g, rest[0], r, *asJSON)
+	case "capture":
+		var given []blueprint.Token
+		for _, t := range tokenize {
+			tok, _ := blueprint.ParseTokenize(t)
+			given = append(given, tok)
+		}
+		console := model.NewConsole(s.store, dialN8n, model.ConsoleOptions{Context: s.cfg.Name})
+		ws, err := console.WorkspaceBySlug(ctx, *workspace)
+		if err != nil {
+			return err
+		}
+		read := func(ctx context.Context) ([]model.CapturedWorkflow, error) {
+			return console.WorkspaceWorkflows(ctx, ws)
+		}
+		r, err := vault.CaptureBlueprint(ctx, s.actor, rest[0], ws, read, given)
+		if err != nil {
+			return err
+		}
+		return printCapture(g, rest[0], ws.Slug, r, *asJSON)
 	case "list":
 		list, err := vault.Blueprints(ctx, s.actor)
 		if err != nil {
@@ -219,16 +259,47 @@ func printImport(g *globals, name string, r model.ImportResult, asJSON bool) err
 	return nil
 }
 
+func printCapture(g *globals, name, slug string, r model.CaptureResult, asJSON bool) error {
+	count := map[string]int{}
+	for _, sub := range r.Prepared.Substitutions {
+		count[sub.Value+"\x00"+sub.Name]++
+	}
+	if asJSON {
+		return writeJSON(g.stdout, map[string]any{"blueprint": name, "workspace": slug, "version": r.Version.Version, "created": r.Created,
+			"content_hash": r.Version.ContentHash, "workflows": r.Prepared.Workflows, "tokens": r.Tokens, "substitutions": r.Prepared.Substitutions, "gone": r.Gone,
+			"hardcoded": r.Prepared.Report.Hardcoded})
+	}
+	l := func(format string, args ...any) { fmt.Fprintln(g.stdout, safetext.Line(fmt.Sprintf(format, args...))) }
+	if r.Created {
+		l("blueprint %s: version %d captured from workspace %s (%d workflows, %d substitutions)", name, r.Version.Version, slug, len(r.Prepared.Workflows), len(r.Prepared.Substitutions))
+	} else {
+		l("blueprint %s: unchanged, still version %d (captured from workspace %s)", name, r.Version.Version, slug)
+	}
+	for _, t := range r.Tokens {
+		if n := count[t.Value+"\x00"+t.Name]; n > 0 {
+			l("  %s <- %s (%s): %d place(s)", t.Name, t.Value, t.Why, n)
+		}
+	}
+	for _, c := range r.Gone {
+		l("  left out: campaign %s, whose workflow is gone from n8n", c)
+	}
+	for _, c := range r.Prepared.Report.Hardcoded {
+		l("  still hardcoded: %s %s (--tokenize %s=NAME makes it a variable)", c.Kind, c.Value, c.Value)
+	}
+	return nil
+}
+
 // shownVersion is show's --json form.
 type shownVersion struct {
-	Blueprint      string             `json:"blueprint"`
-	Version        int                `json:"version"`
-	Origin         string             `json:"origin"`
-	ContentHash    string             `json:"content_hash"`
-	CreatedAt      string             `json:"created_at"`
-	Workflows      []shownWorkflow    `json:"workflows"`
-	Report         blueprint.Report   `json:"report"`
-	AllowedSecrets []blueprint.Secret `json:"allowed_secrets"`
+	Blueprint      string                   `json:"blueprint"`
+	Version        int                      `json:"version"`
+	Origin         string                   `json:"origin"`
+	ContentHash    string                   `json:"content_hash"`
+	CreatedAt      string                   `json:"created_at"`
+	Workflows      []shownWorkflow          `json:"workflows"`
+	Report         blueprint.Report         `json:"report"`
+	AllowedSecrets []blueprint.Secret       `json:"allowed_secrets"`
+	Substitutions  []blueprint.Substitution `json:"substitutions"`
 }
 
 type shownWorkflow struct {
@@ -257,6 +328,7 @@ func printShow(w io.Writer, ref string, v model.BlueprintVersion, asJSON bool) e
 	}
 	_ = json.Unmarshal(v.Report, &out.Report)
 	_ = json.Unmarshal(v.AllowedSecrets, &out.AllowedSecrets)
+	_ = json.Unmarshal(v.Substitutions, &out.Substitutions)
 	if asJSON {
 		return writeJSON(w, out)
 	}
@@ -288,6 +360,12 @@ func printShow(w io.Writer, ref string, v model.BlueprintVersion, asJSON bool) e
 		l("  %-7s %s  %s", x.Kind, x.Value, places(x.Where))
 	}
 	l("lead columns (%d): %s", len(r.LeadColumns), strings.Join(r.LeadColumns, ", "))
+	if len(out.Substitutions) > 0 {
+		l("captured values made variables (%d places):", len(out.Substitutions))
+		for _, x := range out.Substitutions {
+			l("  %s / %s: %s: %s <- %s", x.File, x.Node, x.Path, x.Name, x.Value)
+		}
+	}
 	if len(out.AllowedSecrets) > 0 {
 		l("secrets allowed after review (%d):", len(out.AllowedSecrets))
 		for _, x := range out.AllowedSecrets {
