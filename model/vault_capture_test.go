@@ -143,7 +143,9 @@ func TestCaptureFromADemoWorkspace(t *testing.T) {
 	}
 	camps, _ := store.Campaigns(ctx, ws.ID)
 	v := model.NewVault(store, nil, nil)
-	read := func(ctx context.Context) ([]model.CapturedWorkflow, error) { return console.WorkspaceWorkflows(ctx, ws) }
+	read := func(ctx context.Context) ([]model.CapturedWorkflow, error) {
+		return console.WorkspaceWorkflows(ctx, ws)
+	}
 	got, err := v.CaptureBlueprint(ctx, super, "texas-template", ws, read, nil)
 	if err != nil {
 		t.Fatal(err)
