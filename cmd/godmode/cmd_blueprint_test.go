@@ -1,12 +1,18 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/godmode-console/godmode/db"
 	"github.com/godmode-console/godmode/db/dbtest"
+	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/n8n"
+	"github.com/godmode-console/godmode/n8n/n8ntest"
 )
 
 const fixtureBase = "../../model/blueprint/testdata/base"
@@ -85,5 +91,55 @@ func TestBlueprintCommands(t *testing.T) {
 		if _, errOut, code := godmode(t, "", c.args...); code == 0 || !strings.Contains(errOut, c.want) {
 			t.Errorf("%v: exit %d %s", c.args, code, errOut)
 		}
+	}
+}
+
+func TestBlueprintCaptureCommand(t *testing.T) {
+	isolate(t)
+	url := dbtest.URL(t)
+	t.Setenv(envDatabaseURL, url)
+	t.Setenv(db.EnvMasterKey, db.GenerateKey())
+	store := testStore(t, url)
+	ctx := context.Background()
+	fake := n8ntest.New()
+	t.Cleanup(fake.Close)
+	inst, err := store.AddInstance(ctx, db.NewInstance{Name: "fake", BaseURL: fake.URL, APIKey: fake.APIKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := store.CreateWorkspace(ctx, "ohio", "Ohio Roofing", &inst.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wf, err := fake.AddWorkflow(n8n.Workflow{Name: "Email 1", Connections: json.RawMessage(`{}`), Nodes: []n8n.Node{
+		{Name: "Select Leads", Type: "n8n-nodes-base.postgres", TypeVersion: 2.6, Position: []float64{0, 0},
+			Parameters: json.RawMessage(`{"query":"SELECT * FROM leads_ohio WHERE email_1_sent = false"}`)},
+		{Name: "Gmail", Type: "n8n-nodes-base.gmail", TypeVersion: 2.1, Position: []float64{200, 0},
+			Parameters: json.RawMessage(`{"sendTo":"={{ $json.email_address }}","options":{"replyTo":"sales@ohio-roofing.com"}}`)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.CreateCampaign(ctx, db.NewCampaign{WorkspaceID: ws.ID, Name: "Email 1", N8nWorkflowID: wf.ID, Status: model.CampaignPaused}); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := godmode(t, "", "blueprint", "capture", "ohio-template", "--workspace", "ohio", "--tokenize", "sales@ohio-roofing.com=YOUR_SENDER_EMAIL")
+	if code != 0 || !strings.HasPrefix(out, "blueprint ohio-template: version 1 captured from workspace ohio (1 workflows, 2 substitutions)\n") ||
+		!strings.Contains(out, "  YOUR_LEADS_TABLE <- leads_ohio (the workspace's leads table): 1 place(s)\n") ||
+		!strings.Contains(out, "  YOUR_SENDER_EMAIL <- sales@ohio-roofing.com (--tokenize): 1 place(s)\n") {
+		t.Fatalf("capture: exit %d\n%s\n%s", code, out, errOut)
+	}
+	out, _, _ = godmode(t, "", "blueprint", "show", "ohio-template")
+	if !strings.Contains(out, "blueprint ohio-template version 1 (capture, ") ||
+		!strings.Contains(out, "  Email 1.json / Select Leads: parameters.query: YOUR_LEADS_TABLE <- leads_ohio\n") ||
+		!strings.Contains(out, "  Email 1.json / Gmail: parameters.options.replyTo: YOUR_SENDER_EMAIL <- sales@ohio-roofing.com\n") {
+		t.Fatalf("show:\n%s", out)
+	}
+	for _, section := range []string{"variables (", "credential slots (", "webhooks (", "triggers (", "hardcoded candidates (", "lead columns ("} {
+		if !strings.Contains(out, "\n"+section) {
+			t.Errorf("show has no %q section:\n%s", section, out)
+		}
+	}
+	if _, errOut, code := godmode(t, "", "blueprint", "capture", "x", "--workspace", "ohio", "--tokenize", "a=lower"); code != 2 || !strings.Contains(errOut, "upper-case letters") {
+		t.Errorf("bad --tokenize: exit %d %s", code, errOut)
 	}
 }
