@@ -108,6 +108,11 @@ func TestRefusalsNameFileNodeAndLine(t *testing.T) {
 			mustContainLine(t, refusals(t, err), c.want)
 		})
 	}
+	// Two workflows of one name: diff and export tell workflows by name.
+	one := `{"name":"Email 1","nodes":[{"name":"A","type":"t","id":"1"}]}`
+	_, err := Prepare([]Source{{Name: "a.json", Data: []byte(one)}, {Name: "b.json", Data: []byte(one)}}, Options{})
+	mustContainLine(t, refusals(t, err), `file b.json: workflow name "Email 1" is also the name of the workflow in a.json: a version's workflows need distinct names`)
+
 	// One bad file refuses the whole import, the good one included.
 	good := `{"name":"ok","nodes":[{"name":"A","type":"t","id":"1"}]}`
 	p, err := Prepare([]Source{{Name: "good.json", Data: []byte(good)}, {Name: "none.json", Data: []byte(`{}`)}}, Options{})
