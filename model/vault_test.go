@@ -3,6 +3,7 @@ package model_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -104,5 +105,36 @@ func TestSecretRefusalKeepsTheValueOutOfTheAudit(t *testing.T) {
 	rows = w.auditRows(model.AuditBlueprintImport)
 	if !strings.Contains(string(rows[0].After), `"allowed_secrets": [{"file": "Email 1.json", "node": "Gmail", "path": "parameters.sendTo", "rule": "jwt"}]`) || strings.Contains(string(rows[0].After), "eyJh") {
 		t.Fatalf("audit after %s", rows[0].After)
+	}
+}
+
+// Every real fixture file imports as a blueprint of its own (the one with
+// duplicate node names is refused), and importing it again makes no new
+// version.
+func TestEveryFixtureImportsOnceOnly(t *testing.T) {
+	w := newWorld(t)
+	v := model.NewVault(w.store, nil, nil)
+	paths, _ := filepath.Glob("blueprint/testdata/*/*.json")
+	for i, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := []blueprint.Source{{Name: filepath.Base(p), Data: b}}
+		name := fmt.Sprintf("fixture-%d", i)
+		first, err := v.ImportBlueprint(w.ctx, w.super, name, src, nil)
+		if strings.Contains(p, "scrapernode--2833") {
+			if !errors.Is(err, blueprint.ErrRefused) {
+				t.Errorf("%s: %v", p, err)
+			}
+			continue
+		}
+		if err != nil || !first.Created {
+			t.Fatalf("%s: %v", p, err)
+		}
+		again, err := v.ImportBlueprint(w.ctx, w.super, name, src, nil)
+		if err != nil || again.Created || again.Version.Version != 1 {
+			t.Errorf("%s: re-import %+v %v", p, again.Version, err)
+		}
 	}
 }
