@@ -21,10 +21,11 @@ type CapturedWorkflow struct {
 	Gone     bool
 }
 
-// WorkspaceWorkflows reads the workflow of every campaign of a workspace
+// workspaceWorkflows reads the workflow of every campaign of a workspace
 // from its n8n instance (the published version of an active one), each
-// read bounded by the console's read timeout.
-func (c *Console) WorkspaceWorkflows(ctx context.Context, ws Workspace) ([]CapturedWorkflow, error) {
+// read bounded by the console's read timeout. Only CaptureBlueprint calls
+// it, once the actor is authorised.
+func (c *Console) workspaceWorkflows(ctx context.Context, ws Workspace) ([]CapturedWorkflow, error) {
 	if ws.InstanceID == nil {
 		return nil, fmt.Errorf("%w: workspace %s has no n8n instance yet", ErrInvalid, ws.Slug)
 	}
@@ -67,11 +68,12 @@ type CaptureResult struct {
 	Gone   []string // campaigns whose workflow is gone from n8n, left out
 }
 
-// CaptureBlueprint stores a workspace's live workflows (read by read, after
-// the actor is authorised) as the next version of the blueprint name, the
+// CaptureBlueprint stores a workspace's live workflows (read through the
+// console's n8n clients once the actor is authorised) as the next version
+// of the blueprint name, the
 // workspace's own values turned into variables: those ProposeTokens finds
 // and those given. A secret refuses it, as an import.
-func (v *Vault) CaptureBlueprint(ctx context.Context, actor Actor, name string, ws Workspace, read func(context.Context) ([]CapturedWorkflow, error), given []blueprint.Token) (CaptureResult, error) {
+func (v *Vault) CaptureBlueprint(ctx context.Context, actor Actor, name string, c *Console, ws Workspace, given []blueprint.Token) (CaptureResult, error) {
 	state := map[string]any{"blueprint": name, "workspace": ws.Slug}
 	fail := func(err error) error {
 		e := actor.auditEntry(AuditBlueprintCapture, OutcomeFailed, err)
@@ -90,7 +92,7 @@ func (v *Vault) CaptureBlueprint(ctx context.Context, actor Actor, name string, 
 	if err := CheckBlueprintName(name); err != nil {
 		return CaptureResult{}, fail(err)
 	}
-	wfs, err := read(ctx)
+	wfs, err := c.workspaceWorkflows(ctx, ws)
 	if err != nil {
 		return CaptureResult{}, fail(err)
 	}

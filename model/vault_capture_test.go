@@ -59,10 +59,7 @@ func TestCaptureTurnsTheWorkspacesValuesIntoVariables(t *testing.T) {
 	}
 
 	sender, _ := blueprint.ParseTokenize("sales@ohio-roofing.com=YOUR_SENDER_EMAIL")
-	read := func(ctx context.Context) ([]model.CapturedWorkflow, error) {
-		return w.console.WorkspaceWorkflows(ctx, w.ws)
-	}
-	got, err := v.CaptureBlueprint(w.ctx, w.super, "ohio-template", w.ws, read, []blueprint.Token{sender})
+	got, err := v.CaptureBlueprint(w.ctx, w.super, "ohio-template", w.console, w.ws, []blueprint.Token{sender})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +111,7 @@ func TestCaptureTurnsTheWorkspacesValuesIntoVariables(t *testing.T) {
 		strings.Contains(string(rows[0].After), "sales@ohio-roofing.com") {
 		t.Fatalf("audit %+v", rows)
 	}
-	if _, err := v.CaptureBlueprint(w.ctx, w.member, "ohio-template", w.ws, read, nil); err == nil || !slices.Contains([]int{2}, len(w.auditRows(model.AuditBlueprintCapture))) {
+	if _, err := v.CaptureBlueprint(w.ctx, w.member, "ohio-template", w.console, w.ws, nil); err == nil || !slices.Contains([]int{2}, len(w.auditRows(model.AuditBlueprintCapture))) {
 		t.Fatalf("a member captured: %v", err)
 	}
 }
@@ -143,10 +140,7 @@ func TestCaptureFromADemoWorkspace(t *testing.T) {
 	}
 	camps, _ := store.Campaigns(ctx, ws.ID)
 	v := model.NewVault(store, nil, nil)
-	read := func(ctx context.Context) ([]model.CapturedWorkflow, error) {
-		return console.WorkspaceWorkflows(ctx, ws)
-	}
-	got, err := v.CaptureBlueprint(ctx, super, "texas-template", ws, read, nil)
+	got, err := v.CaptureBlueprint(ctx, super, "texas-template", console, ws, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -150,10 +150,7 @@ func runBlueprint(ctx context.Context, g *globals, args []string) error {
 		if err != nil {
 			return err
 		}
-		read := func(ctx context.Context) ([]model.CapturedWorkflow, error) {
-			return console.WorkspaceWorkflows(ctx, ws)
-		}
-		r, err := vault.CaptureBlueprint(ctx, s.actor, rest[0], ws, read, given)
+		r, err := vault.CaptureBlueprint(ctx, s.actor, rest[0], console, ws, given)
 		if err != nil {
 			return err
 		}
