@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -286,103 +285,15 @@ func printCapture(g *globals, name, slug string, r model.CaptureResult, asJSON b
 	return nil
 }
 
-// shownVersion is show's --json form.
-type shownVersion struct {
-	Blueprint      string                   `json:"blueprint"`
-	Version        int                      `json:"version"`
-	Origin         string                   `json:"origin"`
-	ContentHash    string                   `json:"content_hash"`
-	CreatedAt      string                   `json:"created_at"`
-	Workflows      []shownWorkflow          `json:"workflows"`
-	Report         blueprint.Report         `json:"report"`
-	AllowedSecrets []blueprint.Secret       `json:"allowed_secrets"`
-	Substitutions  []blueprint.Substitution `json:"substitutions"`
-}
-
-type shownWorkflow struct {
-	Name  string `json:"name"`
-	File  string `json:"file"`
-	Nodes int    `json:"nodes"`
-}
-
 func printShow(w io.Writer, ref string, v model.BlueprintVersion, asJSON bool) error {
 	name, _, _ := model.ParseBlueprintRef(ref)
-	out := shownVersion{Blueprint: name, Version: v.Version, Origin: v.Origin, ContentHash: v.ContentHash,
-		CreatedAt: v.CreatedAt.UTC().Format("2006-01-02 15:04 UTC")}
-	var files []string
-	_ = json.Unmarshal(v.Files, &files)
-	var ws []struct {
-		Name  string
-		Nodes []json.RawMessage
-	}
-	_ = json.Unmarshal(v.Workflows, &ws)
-	for i, x := range ws {
-		f := ""
-		if i < len(files) {
-			f = files[i]
-		}
-		out.Workflows = append(out.Workflows, shownWorkflow{Name: x.Name, File: f, Nodes: len(x.Nodes)})
-	}
-	_ = json.Unmarshal(v.Report, &out.Report)
-	_ = json.Unmarshal(v.AllowedSecrets, &out.AllowedSecrets)
-	_ = json.Unmarshal(v.Substitutions, &out.Substitutions)
 	if asJSON {
-		return writeJSON(w, out)
+		return writeJSON(w, model.ShowBlueprintVersion(name, v))
 	}
-	l := func(format string, args ...any) { fmt.Fprintln(w, safetext.Line(fmt.Sprintf(format, args...))) }
-	l("blueprint %s version %d (%s, %s, content %s)", out.Blueprint, out.Version, out.Origin, out.CreatedAt, out.ContentHash[:12])
-	l("workflows (%d):", len(out.Workflows))
-	for _, x := range out.Workflows {
-		l("  %-32s %4d nodes  %s", x.Name, x.Nodes, x.File)
-	}
-	r := out.Report
-	l("variables (%d):", len(r.Variables))
-	for _, x := range r.Variables {
-		l("  %-32s %-11s %s", x.Name, x.Kind, places(x.Where))
-	}
-	l("credential slots (%d):", len(r.Credentials))
-	for _, x := range r.Credentials {
-		l("  %s / %s: %s %s", x.File, x.Node, x.Type, x.Ref)
-	}
-	l("webhooks (%d):", len(r.Webhooks))
-	for _, x := range r.Webhooks {
-		l("  %s / %s: %s %s", x.File, x.Node, x.Method, x.Path)
-	}
-	l("triggers (%d):", len(r.Triggers))
-	for _, x := range r.Triggers {
-		l("  %s / %s: %s", x.File, x.Node, x.Kind)
-	}
-	l("hardcoded candidates (%d):", len(r.Hardcoded))
-	for _, x := range r.Hardcoded {
-		l("  %-7s %s  %s", x.Kind, x.Value, places(x.Where))
-	}
-	l("lead columns (%d): %s", len(r.LeadColumns), strings.Join(r.LeadColumns, ", "))
-	if len(out.Substitutions) > 0 {
-		l("captured values made variables (%d places):", len(out.Substitutions))
-		for _, x := range out.Substitutions {
-			l("  %s / %s: %s: %s <- %s", x.File, x.Node, x.Path, x.Name, x.Value)
-		}
-	}
-	if len(out.AllowedSecrets) > 0 {
-		l("secrets allowed after review (%d):", len(out.AllowedSecrets))
-		for _, x := range out.AllowedSecrets {
-			l("  %s / %s: %s at %s: %s", x.File, x.Node, x.Rule, x.Path, x.Masked)
-		}
+	for _, l := range model.ShowBlueprintVersion(name, v).Lines() {
+		fmt.Fprintln(w, l)
 	}
 	return nil
-}
-
-// places names where a value was found, the first three and a count.
-func places(ps []blueprint.Place) string {
-	var s []string
-	for i, p := range ps {
-		if i == 3 {
-			s = append(s, fmt.Sprintf("and %d more", len(ps)-3))
-			break
-		}
-		s = append(s, p.File+" / "+p.Node)
-	}
-	return strings.Join(s, "; ")
 }
 
 func printDiff(w io.Writer, d blueprint.Diff) {
