@@ -5,6 +5,7 @@ import (
 
 	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/ui/views/audit"
+	"github.com/godmode-console/godmode/ui/views/blueprints"
 	"github.com/godmode-console/godmode/ui/views/drift"
 	"github.com/godmode-console/godmode/ui/views/fleet"
 	fxview "github.com/godmode-console/godmode/ui/views/forensics"
@@ -48,6 +49,15 @@ func builtinScreens() []ScreenSpec {
 		}},
 		{ID: "unmanaged", Title: "unmanaged", New: newDriftScreen(drift.Unmanaged), Commands: []Command{
 			{Name: "unmanaged", Aliases: []string{"orphans"}, Help: "n8n workflows no campaign owns", SuperAdmin: true, Run: showDrift("unmanaged", drift.Unmanaged)},
+		}},
+		{ID: "blueprints", Title: "blueprints", New: func(e Env) Screen {
+			b, _ := e.Backend.(blueprints.Backend) // nil: the screen says there is no vault
+			return blueprintsScreen{blueprints.New(b, e.Options.Theme)}
+		}, Commands: []Command{
+			{Name: "blueprints", Aliases: []string{"bp"}, Help: "blueprint vault: versions and what was found in them", SuperAdmin: true},
+		}},
+		{ID: blueprints.VersionScreen, Title: "blueprint version", New: func(e Env) Screen {
+			return blueprintVersionScreen{blueprints.NewVersion(e.Options.Theme)}
 		}},
 		{ID: screenForensics, Title: "execution", New: func(e Env) Screen {
 			o := e.Options
@@ -93,6 +103,18 @@ type instancesScreen struct{ *instances.Model }
 func (s instancesScreen) Init() tea.Cmd                  { return s.Load() }
 func (s instancesScreen) Reload() tea.Cmd                { return s.Load() }
 func (instancesScreen) Concerns(cs model.ChangeSet) bool { return cs.Has(model.TableInstances) }
+
+type blueprintsScreen struct{ *blueprints.Model }
+
+func (s blueprintsScreen) Init() tea.Cmd               { return s.Load() }
+func (s blueprintsScreen) Reload() tea.Cmd             { return s.Load() }
+func (blueprintsScreen) Concerns(model.ChangeSet) bool { return false }
+
+// blueprintVersionScreen is one version: versions are immutable.
+type blueprintVersionScreen struct{ *blueprints.Version }
+
+func (blueprintVersionScreen) Concerns(model.ChangeSet) bool { return false }
+func (blueprintVersionScreen) Reload() tea.Cmd               { return nil }
 
 type driftScreen struct{ *drift.Model }
 
