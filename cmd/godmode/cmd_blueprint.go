@@ -31,7 +31,7 @@ show     a version's workflows and what was found in them (newest without @V)
 diff     node level: workflows added or removed; per workflow nodes added, removed, and
          changed fields as paths (positions are layout and ignored)
 export   one file per workflow into DIR; refuses to overwrite unless --force
-Super admins only; imports, exports and refusals are audited.`
+Super admins only; imports, captures, exports and refusals are audited.`
 
 // multiFlag is a flag that may be given several times.
 type multiFlag []string
