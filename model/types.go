@@ -185,6 +185,15 @@ type BlueprintVersion struct {
 	ContentHash     string
 	CreatedBy       *int64
 	CreatedAt       time.Time
+	// Files names the file each workflow came from, Report is the
+	// detector's report, AllowedSecrets the reviewed exceptions (masked),
+	// Origin "import" or "capture", Substitutions where a capture turned
+	// the workspace's values into variables (migration 00011).
+	Files          json.RawMessage
+	Report         json.RawMessage
+	AllowedSecrets json.RawMessage
+	Origin         string
+	Substitutions  json.RawMessage
 }
 
 // RunStatus is the state of a provisioning run.

@@ -119,14 +119,14 @@ func TestThemeCommandRestyles(t *testing.T) {
 func TestExtraCommandsJoinTheTable(t *testing.T) {
 	t.Parallel()
 	ran := false
-	r := loadedRoot(t, Options{Commands: []Command{{Name: "blueprints", Aliases: []string{"bp"}, Help: "blueprints",
+	r := loadedRoot(t, Options{Commands: []Command{{Name: "genesis", Aliases: []string{"gn"}, Help: "provisioning",
 		Run: func(*Root, []string) tea.Cmd { ran = true; return nil }}}})
-	keys(r, ":", "bp", "enter")
+	keys(r, ":", "gn", "enter")
 	if !ran {
 		t.Error("an added command did not run")
 	}
 	keys(r, "?")
-	mustContain(t, plain(r.Render()), ":blueprints (bp)")
+	mustContain(t, plain(r.Render()), ":genesis (gn)")
 }
 
 func TestReadOnlyShowsNoChangingKeys(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"github.com/godmode-console/godmode/ui/common"
 	"github.com/godmode-console/godmode/ui/components/form"
 	"github.com/godmode-console/godmode/ui/views/audit"
+	"github.com/godmode-console/godmode/ui/views/blueprints"
 	"github.com/godmode-console/godmode/ui/views/drift"
 	"github.com/godmode-console/godmode/ui/views/fleet"
 	fxview "github.com/godmode-console/godmode/ui/views/forensics"
@@ -56,6 +57,15 @@ func builtinScreens() []ScreenSpec {
 			return form.New(e.Options.Theme, workspaces.NewCreate(e.Backend, e.Options.Actor, func(c workspaces.Created) tea.Msg {
 				return common.OpenMsg{Screen: screenFleet, Arg: c}
 			}))
+		}},
+		{ID: "blueprints", Title: "blueprints", New: func(e Env) Screen {
+			b, _ := e.Backend.(blueprints.Backend) // nil: the screen says there is no vault
+			return blueprintsScreen{blueprints.New(b, e.Options.Theme)}
+		}, Commands: []Command{
+			{Name: "blueprints", Aliases: []string{"bp"}, Help: "blueprint vault: versions and what was found in them", SuperAdmin: true},
+		}},
+		{ID: blueprints.VersionScreen, Title: "blueprint version", New: func(e Env) Screen {
+			return blueprintVersionScreen{blueprints.NewVersion(e.Options.Theme)}
 		}},
 		{ID: screenForensics, Title: "execution", New: func(e Env) Screen {
 			o := e.Options
@@ -109,6 +119,18 @@ type instancesScreen struct{ *instances.Model }
 func (s instancesScreen) Init() tea.Cmd                  { return s.Load() }
 func (s instancesScreen) Reload() tea.Cmd                { return s.Load() }
 func (instancesScreen) Concerns(cs model.ChangeSet) bool { return cs.Has(model.TableInstances) }
+
+type blueprintsScreen struct{ *blueprints.Model }
+
+func (s blueprintsScreen) Init() tea.Cmd               { return s.Load() }
+func (s blueprintsScreen) Reload() tea.Cmd             { return s.Load() }
+func (blueprintsScreen) Concerns(model.ChangeSet) bool { return false }
+
+// blueprintVersionScreen is one version: versions are immutable.
+type blueprintVersionScreen struct{ *blueprints.Version }
+
+func (blueprintVersionScreen) Concerns(model.ChangeSet) bool { return false }
+func (blueprintVersionScreen) Reload() tea.Cmd               { return nil }
 
 type driftScreen struct{ *drift.Model }
 

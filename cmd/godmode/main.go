@@ -92,6 +92,10 @@ func init() {
 				"freeze   prints \"workspace SLUG frozen\" (or unfrozen); with --json {workspace, action, status}, the\n" +
 				"         status being the workspace's after it (suspended, active)\n" +
 				"create, archive, freeze and unfreeze are for super admins only; every attempt is audited."},
+		{name: "blueprint", summary: "import, capture, list, show, diff and export blueprints (versioned sets of workflows)", run: runBlueprint,
+			args:   "import NAME FILE…|DIR|- [--allow-secret NODE:FIELD]… | capture NAME --workspace SLUG [--tokenize VALUE=NAME]… | list | show NAME[@V] | diff NAME@V1 NAME@V2 | export NAME[@V] DIR [--force]  [--json]",
+			access: map[string]access{"import": writes, "capture": writes, "list": reads, "show": reads, "diff": reads, "export": writes},
+			help:   blueprintHelp},
 		{name: "campaigns", summary: "list the campaigns you may see", run: runCampaigns,
 			args: "[--workspace SLUG] [--json]", access: map[string]access{"": reads},
 			help: "Prints one line per campaign: WORKSPACE/CAMPAIGN, its status (and a toggle still pending), its\ninstance, failures in 24h, last execution and last error; --json prints the same fields.\nA member or viewer sees their workspaces only; asking for another is refused and audited."},

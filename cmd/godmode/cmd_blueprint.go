@@ -1,0 +1,342 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"sort"
+	"strings"
+
+	"github.com/godmode-console/godmode/forensics/safetext"
+	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/model/blueprint"
+	"github.com/godmode-console/godmode/model/blueprint/detect"
+)
+
+// blueprintAnalyze is the detector imports and captures run.
+var blueprintAnalyze blueprint.AnalyzeFunc = detect.Analyze
+
+const blueprintHelp = `import   read each FILE (or every *.json directly in DIR; - reads one from standard input),
+         refuse what n8n would refuse or could not run (invalid JSON, not an object, no nodes,
+         duplicate node names) naming file, node and line, warn about the rest (connections to
+         missing nodes, nodes without ids, fields n8n's create call rejects, which are dropped),
+         and store a new version only when the normalised content changed. A secret found
+         refuses the import unless --allow-secret NODE:FIELD names it (after review; recorded).
+capture  read the live workflows of a workspace's campaigns from n8n and store them as a
+         version, the workspace's own values turned into variables on the JSON tree: its
+         leads_<slug> table, its slug, its credential ids, and each --tokenize VALUE=NAME
+list     every blueprint with its newest version
+show     a version's workflows and what was found in them (newest without @V)
+diff     node level: workflows added or removed; per workflow nodes added, removed, and
+         changed fields as paths (positions are layout and ignored)
+export   one file per workflow into DIR; refuses to overwrite unless --force
+Super admins only; imports, captures, exports and refusals are audited.`
+
+// multiFlag is a flag that may be given several times.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
+
+func runBlueprint(ctx context.Context, g *globals, args []string) error {
+	fs := g.flags("blueprint")
+	var allow multiFlag
+	fs.Var(&allow, "allow-secret", "import: a reviewed secret to let through, as `NODE:FIELD` the refusal names (repeatable)")
+	var tokenize multiFlag
+	fs.Var(&tokenize, "tokenize", "capture: turn a value of the workspace into a variable, as `VALUE=NAME` (repeatable)")
+	workspace := fs.String("workspace", "", "capture: the `SLUG` of the workspace whose live workflows are captured")
+	force := fs.Bool("force", false, "export: overwrite files already in DIR")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usageError{"say import, capture, list, show, diff or export (see godmode blueprint --help)"}
+	}
+	action, rest := pos[0], pos[1:]
+	// Every argument is checked before the database is reached.
+	switch action {
+	case "import":
+		if len(rest) < 2 {
+			return usageError{"usage: godmode blueprint import NAME FILE…|DIR"}
+		}
+		if err := model.CheckBlueprintName(rest[0]); err != nil {
+			return err
+		}
+		for _, a := range allow {
+			if _, _, err := blueprint.ParseAllow(a); err != nil {
+				return usageError{err.Error()}
+			}
+		}
+		for _, p := range rest[1:] {
+			if err := g.localPath("blueprint import", p); err != nil {
+				return err
+			}
+		}
+	case "capture":
+		if len(rest) != 1 || *workspace == "" {
+			return usageError{"usage: godmode blueprint capture NAME --workspace SLUG [--tokenize VALUE=NAME]…"}
+		}
+		if err := model.CheckBlueprintName(rest[0]); err != nil {
+			return err
+		}
+		if !slugPattern.MatchString(*workspace) {
+			return fmt.Errorf("%q is not a workspace slug (lowercase letters, digits and dashes)", *workspace)
+		}
+		for _, t := range tokenize {
+			if _, err := blueprint.ParseTokenize(t); err != nil {
+				return usageError{err.Error()}
+			}
+		}
+	case "list":
+		if len(rest) != 0 {
+			return usageError{"usage: godmode blueprint list (takes no arguments)"}
+		}
+	case "show":
+		if len(rest) != 1 {
+			return usageError{"usage: godmode blueprint show NAME[@VERSION]"}
+		}
+	case "diff":
+		if len(rest) != 2 {
+			return usageError{"usage: godmode blueprint diff NAME@V1 NAME@V2"}
+		}
+	case "export":
+		if len(rest) != 2 {
+			return usageError{"usage: godmode blueprint export NAME[@VERSION] DIR [--force]"}
+		}
+		if g.remote != nil {
+			return fmt.Errorf("blueprint export writes files on the server: over SSH, use blueprint show --json")
+		}
+	default:
+		return usageError{fmt.Sprintf("unknown action %q (want import, capture, list, show, diff or export)", action)}
+	}
+	for _, ref := range rest {
+		if action == "show" || action == "diff" || (action == "export" && ref == rest[0]) {
+			if _, _, err := model.ParseBlueprintRef(ref); err != nil {
+				return err
+			}
+		}
+	}
+	var sources []blueprint.Source
+	if action == "import" {
+		if sources, err = readBlueprintSources(g, rest[1:]); err != nil {
+			return err
+		}
+	}
+	s, err := g.open(ctx, action == "capture") // capture reads n8n, with the instance's key
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	vault := model.NewVault(s.store, blueprintAnalyze, slog.New(slog.NewTextHandler(g.stderr, safetext.Options(nil))))
+	switch action {
+	case "import":
+		r, err := vault.ImportBlueprint(ctx, s.actor, rest[0], sources, allow)
+		if err != nil {
+			return err
+		}
+		return printImport(g, rest[0], r, *asJSON)
+	case "capture":
+		var given []blueprint.Token
+		for _, t := range tokenize {
+			tok, _ := blueprint.ParseTokenize(t)
+			given = append(given, tok)
+		}
+		console := model.NewConsole(s.store, dialN8n, model.ConsoleOptions{Context: s.cfg.Name})
+		ws, err := console.WorkspaceBySlug(ctx, *workspace)
+		if err != nil {
+			return err
+		}
+		r, err := vault.CaptureBlueprint(ctx, s.actor, rest[0], console, ws, given)
+		if err != nil {
+			return err
+		}
+		return printCapture(g, rest[0], ws.Slug, r, *asJSON)
+	case "list":
+		list, err := vault.Blueprints(ctx, s.actor)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(g.stdout, list)
+		}
+		t := newTable(g.stdout, "BLUEPRINT", "NEWEST", "VERSIONS", "UPDATED")
+		for _, b := range list {
+			at := "-"
+			if b.LatestAt != nil {
+				at = b.LatestAt.UTC().Format("2006-01-02 15:04 UTC")
+			}
+			t.row(b.Name, fmt.Sprint(b.Latest), fmt.Sprint(b.Versions), at)
+		}
+		return t.flush()
+	case "show":
+		v, err := vault.BlueprintVersion(ctx, s.actor, rest[0])
+		if err != nil {
+			return err
+		}
+		return printShow(g.stdout, rest[0], v, *asJSON)
+	case "diff":
+		d, err := vault.DiffBlueprints(ctx, s.actor, rest[0], rest[1])
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(g.stdout, d)
+		}
+		printDiff(g.stdout, d)
+	case "export":
+		written, err := vault.ExportBlueprint(ctx, s.actor, rest[0], rest[1], *force)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(g.stdout, map[string]any{"blueprint": rest[0], "files": written})
+		}
+		for _, w := range written {
+			fmt.Fprintln(g.stdout, "wrote", safetext.Line(w))
+		}
+	}
+	return nil
+}
+
+// readBlueprintSources reads the files, "-" being one workflow file on
+// standard input (the way over SSH), capped as files are.
+func readBlueprintSources(g *globals, args []string) ([]blueprint.Source, error) {
+	var paths []string
+	var out []blueprint.Source
+	for _, a := range args {
+		if a != "-" {
+			paths = append(paths, a)
+			continue
+		}
+		data, err := io.ReadAll(io.LimitReader(g.stdin, blueprint.MaxFileBytes+1))
+		if err != nil {
+			return nil, err
+		}
+		if len(data) > blueprint.MaxFileBytes {
+			return nil, fmt.Errorf("%w: standard input is larger than %d MiB", blueprint.ErrRefused, blueprint.MaxFileBytes>>20)
+		}
+		out = append(out, blueprint.Source{Name: "stdin.json", Data: data})
+	}
+	if len(paths) > 0 {
+		files, err := blueprint.ReadSources(paths)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, files...)
+	}
+	return out, nil
+}
+
+func printImport(g *globals, name string, r model.ImportResult, asJSON bool) error {
+	nodes := 0
+	for _, w := range r.Prepared.Workflows {
+		nodes += w.Nodes
+	}
+	if asJSON {
+		warn := make([]string, len(r.Prepared.Warnings))
+		for i, w := range r.Prepared.Warnings {
+			warn[i] = w.String()
+		}
+		return writeJSON(g.stdout, map[string]any{"blueprint": name, "version": r.Version.Version, "created": r.Created,
+			"content_hash": r.Version.ContentHash, "workflows": r.Prepared.Workflows, "warnings": warn})
+	}
+	for _, w := range r.Prepared.Warnings {
+		fmt.Fprintln(g.stderr, "godmode: warning:", w.String())
+	}
+	if r.Created {
+		fmt.Fprintf(g.stdout, "blueprint %s: version %d stored (%d workflows, %d nodes, content %s)\n",
+			name, r.Version.Version, len(r.Prepared.Workflows), nodes, r.Version.ContentHash[:12])
+	} else {
+		fmt.Fprintf(g.stdout, "blueprint %s: unchanged, still version %d (content %s)\n", name, r.Version.Version, r.Version.ContentHash[:12])
+	}
+	return nil
+}
+
+func printCapture(g *globals, name, slug string, r model.CaptureResult, asJSON bool) error {
+	count := map[string]int{}
+	for _, sub := range r.Prepared.Substitutions {
+		count[sub.Value+"\x00"+sub.Name]++
+	}
+	if asJSON {
+		return writeJSON(g.stdout, map[string]any{"blueprint": name, "workspace": slug, "version": r.Version.Version, "created": r.Created,
+			"content_hash": r.Version.ContentHash, "workflows": r.Prepared.Workflows, "tokens": r.Tokens, "substitutions": r.Prepared.Substitutions, "gone": r.Gone,
+			"hardcoded": r.Prepared.Report.Hardcoded})
+	}
+	l := func(format string, args ...any) { fmt.Fprintln(g.stdout, safetext.Line(fmt.Sprintf(format, args...))) }
+	if r.Created {
+		l("blueprint %s: version %d captured from workspace %s (%d workflows, %d substitutions)", name, r.Version.Version, slug, len(r.Prepared.Workflows), len(r.Prepared.Substitutions))
+	} else {
+		l("blueprint %s: unchanged, still version %d (captured from workspace %s)", name, r.Version.Version, slug)
+	}
+	for _, t := range r.Tokens {
+		if n := count[t.Value+"\x00"+t.Name]; n > 0 {
+			l("  %s <- %s (%s): %d place(s)", t.Name, t.Value, t.Why, n)
+		}
+	}
+	for _, c := range r.Gone {
+		l("  left out: campaign %s, whose workflow is gone from n8n", c)
+	}
+	for _, c := range r.Prepared.Report.Hardcoded {
+		l("  still hardcoded: %s %s (--tokenize %s=NAME makes it a variable)", c.Kind, c.Value, c.Value)
+	}
+	return nil
+}
+
+func printShow(w io.Writer, ref string, v model.BlueprintVersion, asJSON bool) error {
+	name, _, _ := model.ParseBlueprintRef(ref)
+	if asJSON {
+		return writeJSON(w, model.ShowBlueprintVersion(name, v))
+	}
+	for _, l := range model.ShowBlueprintVersion(name, v).Lines() {
+		fmt.Fprintln(w, l)
+	}
+	return nil
+}
+
+func printDiff(w io.Writer, d blueprint.Diff) {
+	l := func(format string, args ...any) { fmt.Fprintln(w, safetext.Line(fmt.Sprintf(format, args...))) }
+	if d.Empty() {
+		l("no differences")
+		return
+	}
+	sort.Strings(d.WorkflowsAdded)
+	for _, x := range d.WorkflowsAdded {
+		l("+ workflow %s", x)
+	}
+	for _, x := range d.WorkflowsRemoved {
+		l("- workflow %s", x)
+	}
+	for _, c := range d.Changed {
+		l("~ workflow %s", c.Workflow)
+		for _, n := range c.NodesAdded {
+			l("    + node %s", n)
+		}
+		for _, n := range c.NodesRemoved {
+			l("    - node %s", n)
+		}
+		for _, n := range c.Nodes {
+			for _, p := range n.Paths {
+				l("    ~ node %s: %s: %s -> %s", n.Node, p.Path, orAbsent(p.From), orAbsent(p.To))
+			}
+		}
+		if c.ConnectionsChanged {
+			l("    ~ connections")
+		}
+		if c.SettingsChanged {
+			l("    ~ settings")
+		}
+	}
+}
+
+func orAbsent(s string) string {
+	if s == "" {
+		return "(absent)"
+	}
+	if r := []rune(s); len(r) > 120 {
+		return string(r[:117]) + "..."
+	}
+	return s
+}

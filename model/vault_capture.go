@@ -1,0 +1,143 @@
+package model
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/godmode-console/godmode/model/blueprint"
+)
+
+// AuditBlueprintCapture is the audit action of a capture.
+const AuditBlueprintCapture = "blueprints.capture"
+
+// CapturedWorkflow is one campaign's workflow as n8n holds it; Gone says
+// its workflow no longer exists in n8n (JSON is then empty): it is left
+// out of the capture, and said.
+type CapturedWorkflow struct {
+	Campaign string
+	JSON     []byte
+	Gone     bool
+}
+
+// workspaceWorkflows reads the workflow of every campaign of a workspace
+// from its n8n instance (the published version of an active one), each
+// read bounded by the console's read timeout. Only CaptureBlueprint calls
+// it, once the actor is authorised.
+func (c *Console) workspaceWorkflows(ctx context.Context, ws Workspace) ([]CapturedWorkflow, error) {
+	if ws.InstanceID == nil {
+		return nil, fmt.Errorf("%w: workspace %s has no n8n instance yet", ErrInvalid, ws.Slug)
+	}
+	camps, err := c.store.Campaigns(ctx, ws.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []CapturedWorkflow
+	for _, camp := range camps {
+		if camp.Status == CampaignArchived {
+			continue
+		}
+		rctx, cancel := c.readBound(ctx)
+		err := c.clients.call(rctx, *ws.InstanceID, func(cl N8n) error {
+			wf, err := cl.GetWorkflow(rctx, camp.N8nWorkflowID)
+			if isGone(err) {
+				out = append(out, CapturedWorkflow{Campaign: camp.Name, Gone: true})
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			b, err := json.Marshal(wf.Published())
+			out = append(out, CapturedWorkflow{Campaign: camp.Name, JSON: b})
+			return err
+		})
+		cancel()
+		if err != nil {
+			return nil, fmt.Errorf("campaign %s (workflow %s): %w", camp.Name, camp.N8nWorkflowID, err)
+		}
+	}
+	return out, nil
+}
+
+// CaptureResult is what a capture did: the import's result and the tokens
+// applied (those proposed from the workspace and those given).
+type CaptureResult struct {
+	ImportResult
+	Tokens []blueprint.Token
+	Gone   []string // campaigns whose workflow is gone from n8n, left out
+}
+
+// CaptureBlueprint stores a workspace's live workflows (read through the
+// console's n8n clients once the actor is authorised) as the next version
+// of the blueprint name, the
+// workspace's own values turned into variables: those ProposeTokens finds
+// and those given. A secret refuses it, as an import.
+func (v *Vault) CaptureBlueprint(ctx context.Context, actor Actor, name string, c *Console, ws Workspace, given []blueprint.Token) (CaptureResult, error) {
+	state := map[string]any{"blueprint": name, "workspace": ws.Slug}
+	fail := func(err error) error {
+		e := actor.auditEntry(AuditBlueprintCapture, OutcomeFailed, err)
+		var re *blueprint.RefusedError
+		if errors.As(err, &re) {
+			e.Error = re.AuditText()
+		}
+		e.WorkspaceID = &ws.ID
+		e.After = jsonObject(state)
+		recordAudit(ctx, v.store, v.log, e)
+		return err
+	}
+	if err := Authorize(actor, ActionEditBlueprint, 0); err != nil {
+		return CaptureResult{}, fail(err)
+	}
+	if err := CheckBlueprintName(name); err != nil {
+		return CaptureResult{}, fail(err)
+	}
+	wfs, err := c.workspaceWorkflows(ctx, ws)
+	if err != nil {
+		return CaptureResult{}, fail(err)
+	}
+	var sources []blueprint.Source
+	var raw [][]byte
+	var gone []string
+	for _, w := range wfs {
+		if w.Gone {
+			gone = append(gone, w.Campaign)
+			continue
+		}
+		sources, raw = append(sources, blueprint.Source{Name: w.Campaign + ".json", Data: w.JSON}), append(raw, w.JSON)
+	}
+	if len(gone) > 0 {
+		state["gone"] = gone
+	}
+	if len(sources) == 0 {
+		return CaptureResult{}, fail(fmt.Errorf("%w: workspace %s has no campaign whose workflow n8n still holds", ErrInvalid, ws.Slug))
+	}
+	tokens := append(blueprint.ProposeTokens(ws.Slug, raw), given...)
+	p, err := blueprint.Prepare(sources, blueprint.Options{Analyze: v.analyze, Tokens: tokens})
+	if err != nil {
+		return CaptureResult{}, fail(fmt.Errorf("%w: %w", ErrInvalid, err))
+	}
+	bv, err := versionOf(p, actor)
+	if err != nil {
+		return CaptureResult{}, fail(err)
+	}
+	bv.Origin = "capture"
+	if bv.Substitutions, err = json.Marshal(nonNil(p.Substitutions)); err != nil {
+		return CaptureResult{}, fail(err)
+	}
+	stored, created, err := v.store.StoreBlueprintVersion(ctx, name, bv)
+	if err != nil {
+		return CaptureResult{}, fail(err)
+	}
+	var names []string
+	for _, t := range tokens {
+		names = append(names, t.Name)
+	}
+	state["version"], state["created"], state["content_hash"], state["variables"] = stored.Version, created, stored.ContentHash, names
+	state["substitutions"] = len(p.Substitutions)
+	e := actor.auditEntry(AuditBlueprintCapture, OutcomeOK, nil)
+	e.WorkspaceID = &ws.ID
+	e.After = jsonObject(state)
+	recordAudit(ctx, v.store, v.log, e)
+	return CaptureResult{ImportResult: ImportResult{Version: stored, Created: created, Prepared: p}, Tokens: tokens, Gone: gone}, nil
+}
