@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"charm.land/bubbles/v2/cursor"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -80,7 +81,10 @@ var deliverWait = time.Second
 // would, and stops at timers (poll ticks, spinner frames).
 func deliver(r *Root, cmd tea.Cmd) {
 	for _, msg := range uitest.Run(cmd, deliverWait) {
-		if _, ok := unaddressed(msg).(spinner.TickMsg); ok {
+		// Timers that re-arm themselves (a spinner's frames, a text
+		// field's blinking cursor) would keep deliver going for ever.
+		switch unaddressed(msg).(type) {
+		case spinner.TickMsg, cursor.BlinkMsg:
 			continue
 		}
 		_, next := r.Update(msg)
