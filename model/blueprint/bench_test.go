@@ -58,8 +58,11 @@ func BenchmarkImport20WorkflowDirectory(b *testing.B) {
 		n += int64(len(s.Data))
 	}
 	b.SetBytes(n)
+	// The Opt-Out template carries a real-looking x-webhook-token (the one
+	// secret of the public fixtures): allowed here, as after a review.
+	opt := Options{Analyze: benchAnalyze, AllowSecrets: []string{"HTTP Request:parameters.headerParameters.parameters[0].value"}}
 	for b.Loop() {
-		if _, err := Prepare(src, Options{Analyze: benchAnalyze}); err != nil {
+		if _, err := Prepare(src, opt); err != nil {
 			b.Fatal(err)
 		}
 	}
