@@ -139,6 +139,9 @@ func (c *Console) adoptAllowed(ctx context.Context, actor Actor, slug string, id
 	if err != nil {
 		return refuse(nil, fmt.Errorf("workspace %s: %w", slug, err))
 	}
+	if ws.Status == WorkspaceArchived {
+		return refuse(&ws, fmt.Errorf("%w: workspace %s is archived; its campaigns are retired for good", ErrArchived, slug))
+	}
 	if ws.InstanceID == nil {
 		return refuse(&ws, fmt.Errorf("workspace %s lives on no n8n instance: it has no workflows to adopt", slug))
 	}

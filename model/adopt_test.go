@@ -298,3 +298,20 @@ func TestSyncBackfillsACampaignWithoutAWatermarkOnce(t *testing.T) {
 		t.Errorf("next cycle: %d requests, want the idle %d (backfilled once)", again, idle)
 	}
 }
+
+// An archived workspace is retired for good: nothing is adopted into it,
+// and the refusal is on the record.
+func TestAdoptIntoAnArchivedWorkspaceIsRefused(t *testing.T) {
+	w := newWorld(t)
+	w.legacy("Tagged", false, []string{"ws:ohio"}, nil, nil)
+	if _, _, err := w.console.ArchiveWorkspace(w.ctx, w.super, "ohio"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.console.AdoptTagged(w.ctx, w.super, "ohio"); !errors.Is(err, model.ErrArchived) {
+		t.Fatalf("adopting into an archived workspace: %v", err)
+	}
+	rows, err := w.store.Audit(w.ctx, model.AuditFilter{})
+	if err != nil || len(rows) == 0 || rows[0].Action != model.ActionNameAdopt || rows[0].Outcome != model.OutcomeFailed {
+		t.Errorf("the refused adoption is not the newest audit row: %+v %v", rows[:min(1, len(rows))], err)
+	}
+}
