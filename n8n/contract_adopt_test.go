@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/godmode-console/godmode/db"
-	"github.com/godmode-console/godmode/db/dbtest"
 	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/n8n"
 )
@@ -21,16 +19,7 @@ import (
 func TestContractAdoptBackfillsTheRealLastRun(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg target) {
 		ctx := context.Background()
-		kr, err := db.NewKeyring([]byte("0123456789abcdef0123456789abcdef"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		store := db.NewStore(dbtest.New(t), kr)
-		t.Cleanup(store.Close)
-		inst, err := store.AddInstance(ctx, db.NewInstance{Name: "contract", BaseURL: tg.url, APIKey: tg.key})
-		if err != nil {
-			t.Fatal(err)
-		}
+		store, inst := tg.store(t)
 		ws, err := store.CreateWorkspace(ctx, "acme", "Acme", &inst.ID)
 		if err != nil {
 			t.Fatal(err)

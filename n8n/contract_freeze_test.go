@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/godmode-console/godmode/db"
-	"github.com/godmode-console/godmode/db/dbtest"
 	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/n8n"
 )
@@ -18,16 +17,7 @@ func TestContractSyncDeactivatesAWorkflowActivatedBehindAFreeze(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg target) {
 		ctx := context.Background()
 		wf := tg.create(t, webhookWorkflow(tg.unique("frozen"), tg.unique("path")))
-		kr, err := db.NewKeyring([]byte("0123456789abcdef0123456789abcdef"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		store := db.NewStore(dbtest.New(t), kr)
-		t.Cleanup(store.Close)
-		inst, err := store.AddInstance(ctx, db.NewInstance{Name: "contract", BaseURL: tg.url, APIKey: tg.key})
-		if err != nil {
-			t.Fatal(err)
-		}
+		store, inst := tg.store(t)
 		ws, err := store.CreateWorkspace(ctx, "contract", "Contract", &inst.ID)
 		if err != nil {
 			t.Fatal(err)

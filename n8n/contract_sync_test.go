@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/godmode-console/godmode/db"
-	"github.com/godmode-console/godmode/db/dbtest"
 	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/n8n"
 )
@@ -20,16 +19,7 @@ func TestContractSyncCorrectsDeactivationBehindGodmodesBack(t *testing.T) {
 		if _, err := tg.client.Activate(ctx, wf.ID); err != nil {
 			t.Fatalf("activate: %v", err)
 		}
-		kr, err := db.NewKeyring([]byte("0123456789abcdef0123456789abcdef"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		store := db.NewStore(dbtest.New(t), kr)
-		t.Cleanup(store.Close)
-		inst, err := store.AddInstance(ctx, db.NewInstance{Name: "contract", BaseURL: tg.url, APIKey: tg.key})
-		if err != nil {
-			t.Fatal(err)
-		}
+		store, inst := tg.store(t)
 		ws, err := store.CreateWorkspace(ctx, "contract", "Contract", &inst.ID)
 		if err != nil {
 			t.Fatal(err)

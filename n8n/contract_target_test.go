@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/godmode-console/godmode/db"
+	"github.com/godmode-console/godmode/db/dbtest"
+	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/n8n"
 	"github.com/godmode-console/godmode/n8n/n8ntest"
 )
@@ -194,3 +197,20 @@ func (tg target) createMany(t *testing.T, n int, name func(i int) string) []stri
 }
 
 func has(s, sub string) bool { return strings.Contains(s, sub) }
+
+// store is a fresh godmode database with the target registered as the
+// instance "contract", for the cases that drive godmode's own use cases.
+func (tg target) store(t *testing.T) (*db.Store, model.Instance) {
+	t.Helper()
+	kr, err := db.NewKeyring([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := db.NewStore(dbtest.New(t), kr)
+	t.Cleanup(store.Close)
+	inst, err := store.AddInstance(context.Background(), db.NewInstance{Name: "contract", BaseURL: tg.url, APIKey: tg.key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store, inst
+}
