@@ -33,8 +33,14 @@ func screen(t *testing.T, b *uitest.Backend, w, h int, steps func(tm *teatest.Te
 		// workspaces on a down n8n, and every screen fleet has one. (The
 		// output is a stream: what one wait reads, the next does not see
 		// again.)
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("on a down n8n")) },
-			teatest.WithDuration(5*time.Second))
+		// A fleet that opens on florida waits for its executions pane too
+		// (the whole demo opens on alaska, which has no n8n): a step's screen
+		// is compared whole, and executions landing after the step would
+		// differ from run to run.
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+			return bytes.Contains(b, []byte("on a down n8n")) &&
+				(!bytes.Contains(b, []byte("Campaigns of florida")) || bytes.Contains(b, []byte(executionsDrawn)))
+		}, teatest.WithDuration(10*time.Second))
 	}
 	if steps != nil {
 		steps(tm)
