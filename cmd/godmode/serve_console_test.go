@@ -28,14 +28,14 @@ func TestAKnownKeyGetsTheConsoleAndItsKeys(t *testing.T) {
 	sc.resize(200, 50)
 	sc.waitScreen(5*time.Second, strings.Repeat("━", 150))
 	fp := gossh.FingerprintSHA256(mustSigner(t, f.member).PublicKey())
-	sv.waitLog(t, "ssh connect", map[string]string{"user": "member@ohio.io", "key": fp, "remote": c.LocalAddr().String()})
+	sv.waitLog(t, "ssh session opened", map[string]string{"user": "member@ohio.io", "fingerprint": fp, "remote": c.LocalAddr().String()})
 	sc.typeKeys(":q\r")
 	select {
 	case <-sc.ended:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the session did not end within 5s of :q")
 	}
-	sv.waitLog(t, "ssh disconnect", map[string]string{"user": "member@ohio.io", "key": fp, "remote": c.LocalAddr().String()})
+	sv.waitLog(t, "ssh session closed", map[string]string{"user": "member@ohio.io", "fingerprint": fp, "remote": c.LocalAddr().String()})
 }
 
 func mustSigner(t *testing.T, key any) gossh.Signer {

@@ -88,7 +88,7 @@ func (sv *server) commands(next ssh.Handler) ssh.Handler {
 			g := &globals{stdin: s, stdout: s, stderr: s.Stderr(), cfg: sv.proc.cfg, remote: &remote{proc: sv.proc, actor: sess.actor}}
 			code := runAs(s.Context(), g, args)
 			if code != 0 {
-				sv.log.Info("ssh command failed", "user", sess.actor.Name, "key", sess.actor.KeyFingerprint, "remote", sess.remote,
+				sv.log.Info("ssh command failed", "user", sess.actor.Name, "key", sess.actor.KeyFingerprint, "remote", s.RemoteAddr().String(),
 					"command", commandName(args), "exit", code)
 			}
 			_ = s.Exit(code)

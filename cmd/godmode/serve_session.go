@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
@@ -17,12 +16,10 @@ import (
 
 // sshSession is what one SSH session owns; the process owns the rest.
 type sshSession struct {
-	sv      *server
-	actor   model.Actor
-	view    *model.ActorConsole // the process's use cases as actor sees them
-	remote  string
-	started time.Time
-	env     []string // the client's environment (TERM, COLORTERM, NO_COLOR …)
+	sv    *server
+	actor model.Actor
+	view  *model.ActorConsole // the process's use cases as actor sees them
+	env   []string            // the client's environment (TERM, COLORTERM, NO_COLOR …)
 }
 
 type sessionCtxKey struct{}
@@ -34,11 +31,10 @@ func sessionOf(s ssh.Session) *sshSession {
 }
 
 // identify checks again that the key the session authenticated with is
-// the one the public-key callback accepted, builds its actor, logs the
-// connection, and tears the session down when the chain returns.
+// the one the public-key callback accepted, builds its actor, and tears
+// the session down when the chain returns.
 func (sv *server) identify(next ssh.Handler) ssh.Handler {
 	return func(s ssh.Session) {
-		remote := s.RemoteAddr().String()
 		authFP, _ := s.Context().Permissions().Extensions[extKeyFingerprint]
 		fp, err := checkSessionKey(authFP, s.PublicKey())
 		if err != nil {
@@ -50,10 +46,10 @@ func (sv *server) identify(next ssh.Handler) ssh.Handler {
 			sv.refuse(s, "unknown key", err, "key", fp)
 			return
 		}
-		_, _, pty := s.Pty()
-		sess := &sshSession{sv: sv, actor: actor, view: sv.proc.console.As(actor), remote: remote, started: time.Now(), env: s.Environ()}
+		// The guard logs the session's opening and closing (user, key,
+		// address, command, duration).
+		sess := &sshSession{sv: sv, actor: actor, view: sv.proc.console.As(actor), env: s.Environ()}
 		s.Context().SetValue(sessionCtxKey{}, sess)
-		sv.log.Info("ssh connect", "user", actor.Name, "key", fp, "remote", remote, "pty", pty, "command", commandName(s.Command()))
 		defer sess.close()
 		next(s)
 	}
@@ -70,8 +66,6 @@ func (sv *server) refuse(s ssh.Session, reason string, err error, kv ...any) {
 // holds of the process is let go here.
 func (sess *sshSession) close() {
 	sess.view.Close() // its change feed subscription
-	sess.sv.log.Info("ssh disconnect", "user", sess.actor.Name, "key", sess.actor.KeyFingerprint, "remote", sess.remote,
-		"duration", time.Since(sess.started).Round(time.Millisecond).String())
 }
 
 // commandName is the subcommand for the log: its name only, since later
