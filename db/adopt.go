@@ -20,10 +20,26 @@ func (s *Store) AdoptCampaign(ctx context.Context, w model.AdoptWrite) (model.Ca
 	what := fmt.Sprintf("adopting workflow %s as campaign %q", w.WorkflowID, w.Name)
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `INSERT INTO campaigns (workspace_id, instance_id, name, n8n_workflow_id, status)
-			SELECT w.id, w.instance_id, $2, $3, $4 FROM workspaces w WHERE w.id = $1 AND w.instance_id = $5
+			SELECT w.id, w.instance_id, $2, $3, $4 FROM workspaces w WHERE w.id = $1 AND w.instance_id = $5 AND w.status <> 'archived'
 			RETURNING `+campaignCols, w.WorkspaceID, w.Name, w.WorkflowID, w.Status, w.InstanceID)
 		if camp, err = one[model.Campaign]("campaign", rows, err); err != nil {
 			return err
+		}
+		// The row lock makes one of two adoptions racing into a new
+		// workspace the one that sets it up.
+		rows, err = tx.Query(ctx, `UPDATE workspaces w SET status = 'active' WHERE id = $1 AND status = 'awaiting_setup'
+			RETURNING `+workspaceCols, w.WorkspaceID)
+		if err != nil {
+			return err
+		}
+		set, err := pgx.CollectRows(rows, pgx.RowToStructByNameLax[model.Workspace])
+		if err != nil {
+			return err
+		}
+		if len(set) == 1 && w.SetUp != nil {
+			if _, err := appendAudit(ctx, tx, w.SetUp(set[0])); err != nil {
+				return err
+			}
 		}
 		if camp, err = backfill(ctx, tx, camp, w.Backfill); err != nil {
 			return err
@@ -78,7 +94,7 @@ func (s *Store) ArchiveCampaign(ctx context.Context, w model.ArchiveWrite) (mode
 	var camp model.Campaign
 	what := fmt.Sprintf("archiving campaign %q", w.Before.Name)
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `UPDATE campaigns SET status = 'archived', pending_status = NULL, pending_since = NULL,
+		rows, err := tx.Query(ctx, `UPDATE campaigns SET status = 'archived', archived_from = NULL, pending_status = NULL, pending_since = NULL,
 				pending_actor = '', pending_actor_user_id = NULL, pending_action = '', version = version + 1
 			WHERE id = $1 AND version = $2 RETURNING `+campaignCols, w.Before.ID, w.Before.Version)
 		if camp, err = one[model.Campaign]("campaign", rows, err); err != nil {

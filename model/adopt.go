@@ -140,7 +140,7 @@ func (c *Console) adoptAllowed(ctx context.Context, actor Actor, slug string, id
 		return refuse(nil, fmt.Errorf("workspace %s: %w", slug, err))
 	}
 	if ws.Status == WorkspaceArchived {
-		return refuse(&ws, fmt.Errorf("%w: workspace %s is archived; its campaigns are retired for good", ErrArchived, slug))
+		return refuse(&ws, archivedError(slug))
 	}
 	if ws.InstanceID == nil {
 		return refuse(&ws, fmt.Errorf("workspace %s lives on no n8n instance: it has no workflows to adopt", slug))
@@ -202,10 +202,23 @@ func (c *Console) adoptOne(ctx context.Context, actor Actor, ws Workspace, cl N8
 		name = "workflow " + id
 	}
 	as, _ := c.adoptStore()
-	camp, err := as.AdoptCampaign(ctx, AdoptWrite{WorkspaceID: ws.ID, InstanceID: *ws.InstanceID, Name: name, WorkflowID: id,
-		Status: statusOf(wf.Active), Backfill: b, Audit: func(camp Campaign) AuditEntry {
-			return onboardingAudit(actor, ActionNameAdopt, Campaign{}, camp, map[string]any{"workflow_id": id, "backfilled": len(b.Executions)})
-		}})
+	var camp Campaign
+	// Shared, as a toggle: an archive (exclusive) never interleaves, so
+	// no campaign lands in a workspace archived meanwhile.
+	err = c.store.WithWorkspaceLock(ctx, ws.ID, LockShared, func(ctx context.Context) error {
+		cur, err := c.store.Workspace(ctx, ws.ID)
+		if err != nil {
+			return err
+		}
+		if cur.Status == WorkspaceArchived {
+			return archivedError(cur.Slug)
+		}
+		camp, err = as.AdoptCampaign(ctx, AdoptWrite{WorkspaceID: ws.ID, InstanceID: *ws.InstanceID, Name: name, WorkflowID: id,
+			Status: statusOf(wf.Active), Backfill: b, Audit: func(camp Campaign) AuditEntry {
+				return onboardingAudit(actor, ActionNameAdopt, Campaign{}, camp, map[string]any{"workflow_id": id, "backfilled": len(b.Executions)})
+			}, SetUp: func(after Workspace) AuditEntry { return setUpAudit(actor, after, name) }})
+		return err
+	})
 	if err != nil {
 		return fail(err)
 	}
@@ -277,5 +290,15 @@ func onboardingAudit(actor Actor, action string, before, after Campaign, detail 
 		st[k] = v
 	}
 	e.After = jsonObject(st)
+	return e
+}
+
+// setUpAudit is the row of a workspace set up by adopting its first
+// campaign: awaiting_setup to active.
+func setUpAudit(actor Actor, ws Workspace, campaign string) AuditEntry {
+	e := actor.auditEntry(AuditWorkspaceSetUp, OutcomeOK, nil)
+	e.WorkspaceID = &ws.ID
+	e.Before = jsonObject(map[string]any{"workspace": ws.Slug, "status": WorkspaceAwaitingSetup})
+	e.After = jsonObject(map[string]any{"workspace": ws.Slug, "status": ws.Status, "set_up_by": "adoption", "campaign": campaign})
 	return e
 }

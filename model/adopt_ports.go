@@ -12,8 +12,10 @@ type AdoptStore interface {
 	// AdoptCampaign records a workflow as a campaign of a workspace in one
 	// transaction: the campaign, its backfilled executions and summary,
 	// the workflow's execution watermark, its orphan_workflow finding
-	// resolved, and the audit row. ErrConflict when a campaign owns the
-	// workflow already or has the name in the workspace.
+	// resolved, and the audit row; a workspace awaiting setup turns active
+	// in the same transaction, with its own audit row (SetUp). ErrConflict
+	// when a campaign owns the workflow already or has the name in the
+	// workspace; ErrNotFound when the workspace is archived meanwhile.
 	AdoptCampaign(ctx context.Context, w AdoptWrite) (Campaign, error)
 	// RelinkCampaign points a campaign at another workflow if it is still
 	// at Before's version: the old workflow's executions go, the new one's
@@ -43,6 +45,10 @@ type AdoptWrite struct {
 	Backfill    Backfill
 	// Audit is the ok row for the campaign as written.
 	Audit func(Campaign) AuditEntry
+	// SetUp is the row of the workspace's move from awaiting_setup to
+	// active, written when this adoption is its first campaign: adopting a
+	// client's running workflows is its setup.
+	SetUp func(Workspace) AuditEntry
 }
 
 // RelinkWrite is a campaign moved to another workflow.
