@@ -118,7 +118,9 @@ func (s *Store) WorkspaceMembers(ctx context.Context, workspaceID int64) ([]mode
 
 // ArchiveWorkspace archives a workspace and every campaign of it not
 // archived yet, in one transaction, and returns the workspace and the names
-// of the campaigns it archived. The caller has checked none is active.
+// of the campaigns it archived. Each keeps the status it had (and a frozen
+// workspace its reason) for RestoreWorkspace. The caller has checked none
+// is active.
 func (s *Store) ArchiveWorkspace(ctx context.Context, id int64) (model.Workspace, []string, error) {
 	what := fmt.Sprintf("workspace %d", id)
 	tx, err := s.pool.Begin(ctx)
@@ -126,7 +128,16 @@ func (s *Store) ArchiveWorkspace(ctx context.Context, id int64) (model.Workspace
 		return model.Workspace{}, nil, dbErr(what, err)
 	}
 	defer tx.Rollback(ctx)
-	rows, err := tx.Query(ctx, `UPDATE campaigns SET status = 'archived', resume_on_unfreeze = false, version = version + 1
+	// The workspace row first: an adoption writing meanwhile holds it, so
+	// its campaign is either archived below or refused.
+	rows, err := tx.Query(ctx, `UPDATE workspaces w SET archived_from = status, archived_freeze_reason = freeze_reason,
+			status = 'archived', freeze_reason = '', frozen_at = NULL, freezing_since = NULL, freezing_by = ''
+		WHERE id = $1 RETURNING `+workspaceCols, id)
+	ws, err := one[model.Workspace](what, rows, err)
+	if err != nil {
+		return ws, nil, err
+	}
+	rows, err = tx.Query(ctx, `UPDATE campaigns SET archived_from = status, status = 'archived', resume_on_unfreeze = false, version = version + 1
 		WHERE workspace_id = $1 AND status <> 'archived' RETURNING name`, id)
 	if err != nil {
 		return model.Workspace{}, nil, dbErr(what, err)
@@ -135,16 +146,45 @@ func (s *Store) ArchiveWorkspace(ctx context.Context, id int64) (model.Workspace
 	if err != nil {
 		return model.Workspace{}, nil, dbErr(what, err)
 	}
-	rows, err = tx.Query(ctx, `UPDATE workspaces w SET status = 'archived', freeze_reason = '', frozen_at = NULL,
-			freezing_since = NULL, freezing_by = ''
-		WHERE id = $1 RETURNING `+workspaceCols, id)
-	ws, err := one[model.Workspace](what, rows, err)
-	if err != nil {
-		return ws, nil, err
-	}
 	if err := tx.Commit(ctx); err != nil {
 		return ws, nil, dbErr(what, err)
 	}
 	sort.Strings(names)
 	return ws, names, nil
+}
+
+// RestoreWorkspace undoes ArchiveWorkspace in one transaction: the
+// workspace goes back to the status it had (suspended with its freeze
+// reason), except that one awaiting setup, or archived before godmode
+// remembered, is active when a campaign comes back; and the campaigns its
+// archive retired to theirs, never active (one archived then was paused
+// or in error). Campaigns archived on their own stay archived. It returns
+// the workspace as restored and the names of the campaigns restored.
+func (s *Store) RestoreWorkspace(ctx context.Context, id int64) (model.Workspace, []string, error) {
+	what := fmt.Sprintf("workspace %d", id)
+	var ws model.Workspace
+	var names []string
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `UPDATE campaigns SET status = CASE WHEN archived_from = 'active' THEN 'paused' ELSE archived_from END,
+				archived_from = NULL, version = version + 1
+			WHERE workspace_id = $1 AND status = 'archived' AND archived_from IS NOT NULL RETURNING name`, id)
+		if err != nil {
+			return err
+		}
+		if names, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+			return err
+		}
+		rows, err = tx.Query(ctx, `UPDATE workspaces w SET
+				status = CASE WHEN coalesce(archived_from, 'awaiting_setup') <> 'awaiting_setup' THEN archived_from
+					WHEN EXISTS (SELECT 1 FROM campaigns c WHERE c.workspace_id = w.id AND c.status <> 'archived') THEN 'active'
+					ELSE 'awaiting_setup' END,
+				freeze_reason = CASE WHEN archived_from = 'suspended' THEN archived_freeze_reason ELSE '' END,
+				frozen_at = CASE WHEN archived_from = 'suspended' THEN now() END,
+				archived_from = NULL, archived_freeze_reason = ''
+			WHERE id = $1 AND status = 'archived' RETURNING `+workspaceCols, id)
+		ws, err = one[model.Workspace](what, rows, err)
+		return err
+	})
+	sort.Strings(names)
+	return ws, names, dbErr(what, err)
 }

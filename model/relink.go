@@ -135,6 +135,10 @@ func (c *Console) onboardingCampaign(ctx context.Context, actor Actor, action, s
 		return camp, nil, fail, fail(fmt.Errorf("workspace %s: %w", slug, err))
 	}
 	wsID = &ws.ID
+	if ws.Status == WorkspaceArchived && action == ActionNameRelink {
+		// A new workflow would be one to run: the workspace comes back first.
+		return camp, nil, fail, fail(archivedError(slug))
+	}
 	camps, err := c.store.Campaigns(ctx, ws.ID)
 	if err != nil {
 		return camp, nil, fail, fail(err)

@@ -57,10 +57,14 @@ func plan(in planInput) syncPlan {
 	owned := make(map[string]int64, len(in.campaigns))
 	wsSlug := map[int64]string{}
 	frozen := map[int64]Workspace{}
+	archived := map[int64]bool{} // nothing of theirs is switched on by sync
 	for _, ws := range in.workspaces {
 		wsSlug[ws.ID] = ws.Slug
 		if ws.Status == WorkspaceSuspended {
 			frozen[ws.ID] = ws
+		}
+		if ws.Status == WorkspaceArchived {
+			archived[ws.ID] = true
 		}
 	}
 	busy := map[int64]bool{} // frozen workspaces with a toggle in flight
@@ -107,6 +111,15 @@ func plan(in planInput) syncPlan {
 				continue // archived on purpose: its workflow may go
 			}
 			p.gone(c, find)
+			continue
+		}
+		if archived[c.WorkspaceID] && wf.Active && c.Status != CampaignActive {
+			// An archived workspace runs nothing: n8n is not followed into
+			// switching one of its campaigns on. A person says what is meant.
+			p.write.Findings = append(p.write.Findings, find(DriftStateMismatch, false,
+				fmt.Sprintf("workspace %s is archived but this workflow is active in n8n: deactivate it there, or restore the workspace (godmode workspace restore %s)",
+					wsSlug[c.WorkspaceID], wsSlug[c.WorkspaceID])))
+			p.needsPerson++
 			continue
 		}
 		switch c.Status {

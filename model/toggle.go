@@ -53,7 +53,7 @@ func (c *Console) Toggle(ctx context.Context, actor Actor, campaignID int64, wan
 					return nil
 				}
 				if ws.Status == WorkspaceArchived {
-					res = fail(fmt.Errorf("%w: %s is kept for the record, nothing in it runs again", ErrArchived, ws.Slug))
+					res = fail(archivedError(ws.Slug))
 					return nil
 				}
 			}
@@ -104,11 +104,17 @@ func (c *Console) toggleLocked(ctx context.Context, actor Actor, id int64, want 
 	if err != nil {
 		return finish(c.settleFailure(ctx, before, err), OutcomeFailed, explain(before, err))
 	}
+	// Pausing an archived campaign stops its workflow in n8n (stopping is
+	// always allowed) and leaves it archived: it is still retired.
+	settleAs := want
+	if before.Status == CampaignArchived && want == CampaignPaused {
+		settleAs = CampaignArchived
+	}
 	if active == (want == CampaignActive) {
 		after := before
 		// n8n is the truth: if Postgres disagreed, it learns it here.
-		if before.Status != want || before.PendingStatus != nil {
-			if after, err = c.store.Settle(ctx, id, want, ""); err != nil {
+		if before.Status != settleAs || before.PendingStatus != nil {
+			if after, err = c.store.Settle(ctx, id, settleAs, ""); err != nil {
 				return finish(before, OutcomeFailed, err)
 			}
 		}
@@ -124,7 +130,7 @@ func (c *Console) toggleLocked(ctx context.Context, actor Actor, id int64, want 
 	if err := bounded(c.setActive(nctx, before, want == CampaignActive)); err != nil {
 		return finish(c.settleFailure(ctx, before, err), OutcomeFailed, explain(before, err))
 	}
-	after, err := c.store.Settle(ctx, id, want, "")
+	after, err := c.store.Settle(ctx, id, settleAs, "")
 	if err == nil {
 		return finish(after, OutcomeOK, nil)
 	}

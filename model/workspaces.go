@@ -21,6 +21,10 @@ const (
 	AuditWorkspaceCreate  = "workspaces.create"
 	AuditWorkspaceArchive = "workspaces.archive"
 	AuditWorkspaceShow    = "workspaces.show" // refused reads only
+	AuditWorkspaceRestore = "workspaces.restore"
+	// AuditWorkspaceSetUp is a workspace awaiting setup turning active
+	// because its first campaign was adopted.
+	AuditWorkspaceSetUp = "workspaces.setup"
 )
 
 // NewWorkspace is what creating a workspace records: nothing is
@@ -54,6 +58,10 @@ type WorkspaceStore interface {
 	// ArchiveWorkspace archives the workspace and its campaigns in one
 	// transaction, returning the names of the campaigns it archived.
 	ArchiveWorkspace(ctx context.Context, id int64) (Workspace, []string, error)
+	// RestoreWorkspace puts an archived workspace back to the status it
+	// had and the campaigns its archive retired back to theirs (never
+	// active), returning the names of the campaigns restored.
+	RestoreWorkspace(ctx context.Context, id int64) (Workspace, []string, error)
 }
 
 // MaxSlug and MaxWorkspaceName bound what a new workspace is called: a
@@ -324,6 +332,48 @@ func (c *Console) ArchiveWorkspace(ctx context.Context, actor Actor, slug string
 	return ws, names, nil
 }
 
+// RestoreWorkspace brings an archived workspace back: to the status it
+// had when archived (a frozen one comes back frozen, with its reason; one
+// awaiting setup is active if campaigns come back), and the campaigns its
+// archive retired back to paused or error, as they were.
+// Nothing is switched on: each campaign is activated again by a toggle,
+// and a workflow someone activated in n8n meanwhile is adopted by the
+// next sync as n8n's truth. Campaigns archived on their own stay archived.
+// Super admins only; every attempt is audited.
+func (c *Console) RestoreWorkspace(ctx context.Context, actor Actor, slug string) (Workspace, []string, error) {
+	at, err := c.beginWorkspace(ctx, actor, AuditWorkspaceRestore, map[string]any{"workspace": slug})
+	if err != nil {
+		return Workspace{}, nil, err
+	}
+	ws, err := c.WorkspaceBySlug(ctx, slug)
+	if err != nil {
+		return ws, nil, at.fail(ctx, err)
+	}
+	at.wsID = &ws.ID
+	store, err := c.workspaceStore()
+	if err != nil {
+		return ws, nil, at.fail(ctx, err)
+	}
+	var names []string
+	err = c.store.WithWorkspaceLock(ctx, ws.ID, LockExclusive, func(ctx context.Context) error {
+		if ws, err = c.store.Workspace(ctx, ws.ID); err != nil {
+			return err
+		}
+		if ws.Status != WorkspaceArchived {
+			return fmt.Errorf("%w: workspace %s is not archived (it is %s): there is nothing to restore", ErrInvalid, ws.Slug, ws.Status)
+		}
+		ws, names, err = store.RestoreWorkspace(ctx, ws.ID)
+		return err
+	})
+	if err != nil {
+		return ws, nil, at.fail(ctx, err)
+	}
+	at.state["status"] = ws.Status
+	at.state["campaigns_restored"] = append([]string{}, names...)
+	at.ok(ctx)
+	return ws, names, nil
+}
+
 // archivable says why a workspace cannot be archived in its state.
 func archivable(ws Workspace) error {
 	switch {
@@ -339,3 +389,17 @@ func archivable(ws Workspace) error {
 
 // ErrArchived is wrapped when an action meets an archived workspace.
 var ErrArchived = errors.New("the workspace is archived")
+
+// archivedError is what starting anything in an archived workspace
+// answers: what is wrong, and the way back.
+func archivedError(slug string) error {
+	return &archivedErr{slug: slug}
+}
+
+type archivedErr struct{ slug string }
+
+func (e *archivedErr) Error() string {
+	return fmt.Sprintf("workspace %s is archived: restore it first with godmode workspace restore %s", e.slug, e.slug)
+}
+
+func (e *archivedErr) Is(target error) bool { return target == ErrArchived }

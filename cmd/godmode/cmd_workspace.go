@@ -14,7 +14,7 @@ import (
 // what a lookup accepts. A new slug follows model.CheckSlug, stricter.
 var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 
-const workspaceUsage = "godmode workspace create SLUG --name NAME --instance NAME | list | show SLUG | archive SLUG | freeze|unfreeze SLUG --reason TEXT"
+const workspaceUsage = "godmode workspace create SLUG --name NAME --instance NAME | list | show SLUG | archive SLUG | restore SLUG | freeze|unfreeze SLUG --reason TEXT"
 
 // nextStep is what to do with a workspace awaiting setup.
 const nextStep = "adopt its workflows from the console's :unmanaged view (a), or provision it from a blueprint"
@@ -33,10 +33,10 @@ func runWorkspace(ctx context.Context, g *globals, args []string) error {
 		return usageError{"say what to do: " + workspaceUsage}
 	}
 	action, rest := pos[0], pos[1:]
-	want := map[string]int{"create": 1, "list": 0, "show": 1, "archive": 1, "freeze": 1, "unfreeze": 1}
+	want := map[string]int{"create": 1, "list": 0, "show": 1, "archive": 1, "restore": 1, "freeze": 1, "unfreeze": 1}
 	n, known := want[action]
 	if !known {
-		return usageError{fmt.Sprintf("%q is not a workspace action: say create, list, show, archive, freeze or unfreeze: %s", safetext.Line(action), workspaceUsage)}
+		return usageError{fmt.Sprintf("%q is not a workspace action: say create, list, show, archive, restore, freeze or unfreeze: %s", safetext.Line(action), workspaceUsage)}
 	}
 	if len(rest) != n {
 		if n == 0 {
@@ -53,7 +53,7 @@ func runWorkspace(ctx context.Context, g *globals, args []string) error {
 		if strings.TrimSpace(*name) == "" || *instance == "" {
 			return usageError{"workspace create needs --name NAME and --instance NAME (godmode instances list names the instances)"}
 		}
-	case "show", "archive", "freeze", "unfreeze":
+	case "show", "archive", "restore", "freeze", "unfreeze":
 		if !slugPattern.MatchString(rest[0]) {
 			return usageError{fmt.Sprintf("%q is not a workspace slug (lowercase letters, digits and dashes, as godmode's panes show it)", safetext.Line(rest[0]))}
 		}
@@ -92,6 +92,12 @@ func runWorkspace(ctx context.Context, g *globals, args []string) error {
 			return err
 		}
 		return out.archived(ws, archived)
+	case "restore":
+		ws, restored, err := console.RestoreWorkspace(ctx, actor, rest[0])
+		if err != nil {
+			return err
+		}
+		return out.restored(ws, restored)
 	}
 	return killSwitch(ctx, out, actor, action, rest[0], *reason)
 }
@@ -228,6 +234,19 @@ func (o workspaceOut) archived(ws model.Workspace, campaigns []string) error {
 	fmt.Fprintf(o.g.stdout, "workspace %s archived", ws.Slug)
 	if len(campaigns) > 0 {
 		fmt.Fprintf(o.g.stdout, " with its %d campaign(s): %s", len(campaigns), safetext.Line(strings.Join(campaigns, ", ")))
+	}
+	fmt.Fprintln(o.g.stdout)
+	return nil
+}
+
+func (o workspaceOut) restored(ws model.Workspace, campaigns []string) error {
+	if o.json {
+		return writeJSON(o.g.stdout, map[string]any{"workspace": ws.Slug, "action": "restore", "status": string(ws.Status),
+			"campaigns_restored": append([]string{}, campaigns...)})
+	}
+	fmt.Fprintf(o.g.stdout, "workspace %s restored: %s", ws.Slug, statusWords(ws.Status))
+	if len(campaigns) > 0 {
+		fmt.Fprintf(o.g.stdout, ", with its %d campaign(s) back as they were, none switched on: %s", len(campaigns), safetext.Line(strings.Join(campaigns, ", ")))
 	}
 	fmt.Fprintln(o.g.stdout)
 	return nil

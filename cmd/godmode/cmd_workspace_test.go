@@ -67,7 +67,7 @@ func TestWorkspaceCreateListShowArchive(t *testing.T) {
 		{[]string{"create", "utah", "--name", "Utah", "--instance", "mars"}, 1, `no n8n instance "mars": the instances are ohio`},
 		{[]string{"create", "utah", "--instance", "ohio"}, 2, "needs --name NAME and --instance NAME"},
 		{[]string{"show", "nowhere"}, 1, `no workspace "nowhere"`},
-		{[]string{"launch", "ohio"}, 2, `"launch" is not a workspace action: say create, list, show, archive, freeze or unfreeze`},
+		{[]string{"launch", "ohio"}, 2, `"launch" is not a workspace action: say create, list, show, archive, restore, freeze or unfreeze`},
 	} {
 		out, errOut, code := godmode(t, "", append([]string{"workspace"}, tc.args...)...)
 		if code != tc.code || out != "" || !strings.Contains(errOut, tc.says) {
@@ -121,5 +121,25 @@ func TestWorkspaceCreateListShowArchive(t *testing.T) {
 	}
 	if want := "workspaces.create:ok workspaces.create:failed workspaces.create:failed workspaces.archive:failed workspaces.archive:ok workspaces.archive:ok"; strings.Join(got, " ") != want {
 		t.Errorf("audit trail:\n%s\nwant\n%s", strings.Join(got, " "), want)
+	}
+
+	// Archived, nothing starts; restored, it is back as it was, nothing on.
+	if out, errOut, code := godmode(t, "", "toggle", "ohio/Email 1", "--on"); code != 1 || out != "" ||
+		!strings.Contains(errOut, "workspace ohio is archived: restore it first with godmode workspace restore ohio") {
+		t.Errorf("toggle on in an archived workspace: exit %d %q %q", code, out, errOut)
+	}
+	if out, errOut, code := godmode(t, "", "workspace", "restore", "ohio"); code != 0 ||
+		out != "workspace ohio restored: active, with its 1 campaign(s) back as they were, none switched on: Email 1\n" {
+		t.Errorf("restore ohio: exit %d %q %q", code, out, errOut)
+	}
+	if c, _ := f.store.Campaign(ctx, f.camp.ID); c.Status != model.CampaignPaused {
+		t.Errorf("Email 1 is %s after the restore, want paused", c.Status)
+	}
+	out, _, code = godmode(t, "", "workspace", "restore", "texas", "--json")
+	if code != 0 || !strings.Contains(out, `"status": "awaiting_setup"`) || !strings.Contains(out, `"campaigns_restored": []`) {
+		t.Errorf("restore texas --json: exit %d\n%s", code, out)
+	}
+	if _, errOut, code := godmode(t, "", "workspace", "restore", "texas"); code != 1 || !strings.Contains(errOut, "workspace texas is not archived (it is awaiting_setup): there is nothing to restore") {
+		t.Errorf("restore texas twice: exit %d %q", code, errOut)
 	}
 }

@@ -79,19 +79,22 @@ func init() {
 		{name: "keys", summary: "manage the master key that encrypts n8n API keys", run: runKeys,
 			args: "generate | rotate | id", access: map[string]access{"generate": reads, "rotate": writes, "id": reads},
 			help: "generate  print a new random master key (put it in GODMODE_MASTER_KEY or a key file)\nrotate    re-encrypt every stored API key under the current key (and bind keys stored\n          before godmode bound them to their instance); older keys must be\n          listed in GODMODE_OLD_MASTER_KEYS (or later lines of the key file) to be read\nid        print the id of the current key"},
-		{name: "workspace", summary: "create, list, show and archive workspaces; freeze or unfreeze one (kill switch)", run: runWorkspace,
-			args:   "create SLUG --name NAME --instance NAME | list | show SLUG | archive SLUG | freeze|unfreeze SLUG --reason TEXT [--json]",
-			access: map[string]access{"create": writes, "list": reads, "show": reads, "archive": writes, "freeze": writes, "unfreeze": writes},
+		{name: "workspace", summary: "create, list, show, archive and restore workspaces; freeze or unfreeze one (kill switch)", run: runWorkspace,
+			args:   "create SLUG --name NAME --instance NAME | list | show SLUG | archive SLUG | restore SLUG | freeze|unfreeze SLUG --reason TEXT [--json]",
+			access: map[string]access{"create": writes, "list": reads, "show": reads, "archive": writes, "restore": writes, "freeze": writes, "unfreeze": writes},
 			help: "create   record a workspace on an n8n instance, status awaiting setup: nothing is provisioned; adopt\n" +
 				"         its workflows from the console's :unmanaged view, or provision it from a blueprint. A slug is\n" +
 				"         " + model.SlugRule + ".\n" +
 				"list     the workspaces you may see, with status, instance and campaign counts\n" +
 				"show     one workspace: instance, status, campaign counts and members\n" +
 				"archive  retire a workspace and its campaigns for good (kept, with their audit trail); refused while\n" +
-				"         a campaign is active or switching: pause them or freeze the workspace first\n" +
+				"         a campaign is active or switching: pause them or freeze the workspace first. Activating a\n" +
+				"         campaign of an archived workspace is refused; pausing one is not\n" +
+				"restore  bring an archived workspace back to the status it had (a frozen one stays frozen), and the\n" +
+				"         campaigns its archive retired back to paused or error; nothing is switched on\n" +
 				"freeze   prints \"workspace SLUG frozen\" (or unfrozen); with --json {workspace, action, status}, the\n" +
 				"         status being the workspace's after it (suspended, active)\n" +
-				"create, archive, freeze and unfreeze are for super admins only; every attempt is audited."},
+				"create, archive, restore, freeze and unfreeze are for super admins only; every attempt is audited."},
 		{name: "blueprint", summary: "import, capture, list, show, diff and export blueprints (versioned sets of workflows)", run: runBlueprint,
 			args:   "import NAME FILE…|DIR|- [--allow-secret NODE:FIELD]… | capture NAME --workspace SLUG [--tokenize VALUE=NAME]… | list | show NAME[@V] | diff NAME@V1 NAME@V2 | export NAME[@V] DIR [--force]  [--json]",
 			access: map[string]access{"import": writes, "capture": writes, "list": reads, "show": reads, "diff": reads, "export": writes},
