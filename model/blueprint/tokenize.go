@@ -174,17 +174,4 @@ func ProposeTokens(slug string, workflows [][]byte) []Token {
 	return out
 }
 
-// credentialWord names a credential type as the platform's templates do:
-// gmailOAuth2 → GMAIL, openAiApi → OPENAI, googleSheetsOAuth2Api → GOOGLESHEETS.
-func credentialWord(typ string) string {
-	t := typ
-	for _, suffix := range []string{"Api", "OAuth2", "OAuth"} {
-		t = strings.TrimSuffix(t, suffix)
-	}
-	if t == "" {
-		t = typ
-	}
-	return strings.ToUpper(t)
-}
-
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
