@@ -170,7 +170,7 @@ func runAs(ctx context.Context, g *globals, args []string) int {
 	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			usage(stdout, fs)
+			g.usage(stdout, fs)
 			return 0
 		}
 		fmt.Fprintf(stderr, "godmode: %v (see godmode --help)\n", err)
@@ -183,7 +183,7 @@ func runAs(ctx context.Context, g *globals, args []string) int {
 			if len(rest) > 1 {
 				rest = []string{rest[1], "--help"}
 			} else {
-				usage(stdout, fs)
+				g.usage(stdout, fs)
 				return 0
 			}
 		}
@@ -238,6 +238,15 @@ func (e usageError) Is(target error) bool { return target == errUsage }
 // helpOut is where each subcommand's --help goes: its stdout. Its usage
 // printed for a mistake goes to its stderr (the flag set's output).
 var helpOut sync.Map // *flag.FlagSet → io.Writer
+
+// usage is godmode's own help: over SSH, what an SSH session may run.
+func (g *globals) usage(w io.Writer, fs *flag.FlagSet) {
+	if g.remote != nil {
+		sshUsage(w)
+		return
+	}
+	usage(w, fs)
+}
 
 func usage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintln(w, "godmode: the console of a multi-tenant n8n platform.")

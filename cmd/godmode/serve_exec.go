@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 
 	"charm.land/ssh"
@@ -34,6 +35,26 @@ var notOverSSH = map[string]string{
 	"console": "ssh without a command opens the console (ssh -t HOST)",
 	"keys":    "the master key stays on the server: its operator manages it there",
 	"sync":    "the sync loop runs on the server (godmode serve runs one unless --no-sync)",
+}
+
+// sshUsage is `ssh HOST help`: the commands an SSH session may run, and
+// none of those it may not (nor the global flags, which it may not set).
+func sshUsage(w io.Writer) {
+	fmt.Fprintln(w, "godmode: the console of a multi-tenant n8n platform, served over SSH.")
+	fmt.Fprintln(w, "\nUsage: ssh -t HOST              open the console")
+	fmt.Fprintln(w, "       ssh HOST COMMAND [ARGS]  run one command as you (your key says who)")
+	fmt.Fprintln(w, "\nCommands:")
+	width := 0
+	for _, c := range commands {
+		width = max(width, len(c.name))
+	}
+	for _, c := range commands {
+		if _, refused := notOverSSH[c.name]; !refused {
+			fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, c.summary)
+		}
+	}
+	fmt.Fprintln(w, "\nA file is sent on standard input: say - where a command takes one (ssh HOST … - < FILE).")
+	fmt.Fprintln(w, "Run 'ssh HOST help COMMAND' for a command's own flags.")
 }
 
 // refuseOverSSH says why a command may not run in an SSH session; nil

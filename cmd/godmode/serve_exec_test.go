@@ -184,3 +184,54 @@ func TestAReadOnlyServeRefusesChangesInEverySession(t *testing.T) {
 		t.Error("a toggle on a read-only serve reached n8n")
 	}
 }
+
+// ssh HOST help lists what an SSH session may run: none of the commands
+// refused over SSH, none of the global flags it may not set.
+func TestSSHHelpListsOnlyWhatAnSSHSessionMayRun(t *testing.T) {
+	f := newScriptFleet(t)
+	sv := startServe(t)
+	c := sv.dial(t, f.member)
+	for _, args := range [][]string{{"help"}, {"--help"}} {
+		out, errOut, code := sshRun(t, c, "", args...)
+		if code != 0 {
+			t.Fatalf("ssh HOST %v: exit %d %q", args, code, errOut)
+		}
+		listed := map[string]bool{}
+		inCommands := false
+		for _, line := range strings.Split(out, "\n") {
+			switch {
+			case line == "Commands:":
+				inCommands = true
+			case inCommands && strings.HasPrefix(line, "  "):
+				listed[strings.Fields(line)[0]] = true
+			case inCommands:
+				inCommands = false
+			}
+		}
+		for name := range notOverSSH {
+			if listed[name] {
+				t.Errorf("ssh HOST %v lists %s, which an SSH session may not run", args, name)
+			}
+		}
+		for _, cmd := range commands {
+			if _, refused := notOverSSH[cmd.name]; !refused && !listed[cmd.name] {
+				t.Errorf("ssh HOST %v does not list %s", args, cmd.name)
+			}
+		}
+		for _, flagName := range []string{"--config", "-config", "--context", "-context"} {
+			if strings.Contains(out, flagName) {
+				t.Errorf("ssh HOST %v offers %s, refused over SSH:\n%s", args, flagName, out)
+			}
+		}
+		if !strings.Contains(out, "ssh HOST COMMAND") || strings.Contains(out, "Usage: godmode") {
+			t.Errorf("ssh HOST %v: the usage is not said as ssh:\n%s", args, out)
+		}
+	}
+	// Locally, the whole table is still there.
+	out, _, _ := godmode(t, "", "help")
+	for name := range notOverSSH {
+		if !strings.Contains(out, "\n  "+name+" ") {
+			t.Errorf("godmode help lacks %s locally", name)
+		}
+	}
+}
