@@ -228,3 +228,31 @@ func TestRelinkInAnArchivedWorkspaceIsRefused(t *testing.T) {
 		t.Errorf("relink on the record: %+v", rows)
 	}
 }
+
+// The console's re-link pick list: the instance's workflows no campaign
+// owns, the workspace's tagged first; refused and audited for others.
+func TestRelinkChoicesAreTheUnmanagedWorkflowsTaggedFirst(t *testing.T) {
+	w := newWorld(t)
+	c := w.campaign("Email-1", false)
+	w.campaign("Owned", false)
+	w.legacy("Zeta tagged", true, []string{"ws:ohio"}, nil, nil)
+	w.legacy("Alpha", false, nil, nil, nil)
+	w.n8n.Delete(c.N8nWorkflowID)
+	got, err := w.console.RelinkChoices(w.ctx, w.super, "ohio", "Email-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shown []string
+	for _, ch := range got {
+		shown = append(shown, ch.Name)
+	}
+	if strings.Join(shown, ", ") != "Zeta tagged, Alpha" || !got[0].Tagged || !got[0].Active {
+		t.Errorf("choices: %+v", got)
+	}
+	if _, err := w.console.RelinkChoices(w.ctx, w.member, "ohio", "Email-1"); !errors.Is(err, model.ErrForbidden) {
+		t.Errorf("a member reads the choices: %v", err)
+	}
+	if rows := w.auditRows(model.ActionNameRelinkChoices); len(rows) != 1 || rows[0].Outcome != model.OutcomeFailed || rows[0].ActorName != "member@example.com" {
+		t.Errorf("refused choices on the record: %+v", rows)
+	}
+}

@@ -10,6 +10,7 @@ import (
 // from tea.Cmds, never from Update or View. model.Console implements it; tests
 // use an in-memory one.
 type Backend interface {
+	onboardingBackend
 	Health(ctx context.Context) model.Health
 	Workspaces(ctx context.Context) ([]model.WorkspaceSummary, error)
 	Campaigns(ctx context.Context, workspaceID int64) ([]model.Campaign, error)

@@ -16,4 +16,9 @@ type Backend interface {
 	Unfreeze(ctx context.Context, actor model.Actor, workspaceID int64, reason string) error
 	// CreateWorkspace is called here only to put a refused n on the record.
 	CreateWorkspace(ctx context.Context, actor model.Actor, in model.NewWorkspace) (model.Workspace, error)
+	// RelinkChoices, Relink and Archive answer a campaign whose workflow
+	// is gone (L and X on the campaigns pane).
+	RelinkChoices(ctx context.Context, actor model.Actor, slug, name string) ([]model.WorkflowChoice, error)
+	Relink(ctx context.Context, actor model.Actor, slug, name, workflowID string) (model.Campaign, error)
+	Archive(ctx context.Context, actor model.Actor, slug, name string) (model.Campaign, error)
 }

@@ -72,6 +72,11 @@ type Model struct {
 	dialog    *prompt.Model
 	onConfirm func([]string) tea.Cmd
 
+	pick    *pickList // the re-link's choice of workflow
+	onPick  func(int) tea.Cmd
+	work    *work // a re-link or archive in flight
+	workSeq int
+
 	width, height int
 	rects         [3]rect
 }
@@ -157,7 +162,7 @@ func (m *Model) Loaded() bool { return m.loaded }
 // Capturing reports whether keys must go to this view untouched (a
 // dialog or a filter has the keyboard), so the root's shortcuts stand back.
 func (m *Model) Capturing() bool {
-	return m.dialog != nil || m.active().filtering()
+	return m.dialog != nil || m.pick != nil || m.active().filtering()
 }
 
 type filterer interface{ filtering() bool }
@@ -210,8 +215,16 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.overruled(msg)
 	case FrozenMsg:
 		return m.frozen(msg)
+	case RelinkChoicesMsg:
+		return m.choices(msg)
+	case RelinkedMsg:
+		return m.relinked(msg)
+	case CampaignArchivedMsg:
+		return m.campaignArchived(msg)
+	case onboardExpiredMsg:
+		return m.onboardExpired(msg)
 	case spinner.TickMsg:
-		if len(m.st.pending) == 0 {
+		if len(m.st.pending) == 0 && m.work == nil {
 			return nil
 		}
 		var cmd tea.Cmd
@@ -221,6 +234,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		if m.dialog != nil {
 			return m.updateDialog(msg)
+		}
+		if m.pick != nil {
+			return m.updatePick(msg)
 		}
 		return m.key(msg)
 	case tea.MouseClickMsg:
@@ -281,6 +297,10 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, k.Unmark):
 			clear(m.st.marks)
 			return nil
+		case key.Matches(msg, k.Relink):
+			return m.onboardKey(true)
+		case key.Matches(msg, k.ArchiveCampaign):
+			return m.onboardKey(false)
 		}
 	case Executions:
 		switch {
@@ -319,7 +339,7 @@ func (m *Model) routeTable(msg tea.Msg) tea.Cmd {
 // mouse focuses the pane under the pointer and lets its table handle the
 // event with coordinates made relative to the table.
 func (m *Model) mouse(msg tea.Msg, mo tea.Mouse) tea.Cmd {
-	if m.dialog != nil {
+	if m.dialog != nil || m.pick != nil {
 		return nil
 	}
 	for i, r := range m.rects {

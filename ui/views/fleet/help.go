@@ -19,6 +19,8 @@ func (m *Model) keysNow() KeyMap {
 	k.Unmark.SetEnabled(canToggle && len(m.st.marks) > 0)
 	k.Freeze.SetEnabled(m.whyNoFreeze() == "")
 	k.NewWorkspace.SetEnabled(m.whyNoCreate() == "")
+	k.Relink.SetEnabled(m.mayOnboard())
+	k.ArchiveCampaign.SetEnabled(m.mayOnboard())
 	if w, ok := m.ws.Selected(); ok && w.Status == "suspended" {
 		k.Freeze.SetHelp("F", "unfreeze")
 	} else {
@@ -45,7 +47,7 @@ func (m *Model) ShortHelp() []key.Binding {
 		if m.camps.Filtering() {
 			return m.camps.ShortHelp()
 		}
-		return append([]key.Binding{k.Toggle, k.Mark, k.Back}, m.camps.ShortHelp()...)
+		return append([]key.Binding{k.Toggle, k.Mark, k.Relink, k.ArchiveCampaign, k.Back}, m.camps.ShortHelp()...)
 	}
 	if m.execs.Filtering() {
 		return m.execs.ShortHelp()
@@ -59,6 +61,6 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		k.Table.Bindings(),
 		{k.Next, k.Prev, k.Open, k.Back},
-		{k.Toggle, k.Mark, k.Unmark, k.NewWorkspace, k.Freeze, k.ErrorsOnly, k.StatusFilter},
+		{k.Toggle, k.Mark, k.Unmark, k.Relink, k.ArchiveCampaign, k.NewWorkspace, k.Freeze, k.ErrorsOnly, k.StatusFilter},
 	}
 }

@@ -16,21 +16,26 @@ type KeyMap struct {
 	StatusFilter           key.Binding
 	ExecOpen               key.Binding // enter on an execution: forensics
 	NewWorkspace           key.Binding // n: the new-workspace form, for super admins
+	// Relink and ArchiveCampaign answer a campaign whose workflow is gone,
+	// for super admins.
+	Relink, ArchiveCampaign key.Binding
 }
 
 func defaultKeys() KeyMap {
 	return KeyMap{
-		Table:        table.DefaultKeyMap(),
-		Next:         key.NewBinding(key.WithKeys("tab", "l", "right"), key.WithHelp("tab/l", "next pane")),
-		Prev:         key.NewBinding(key.WithKeys("shift+tab", "h", "left"), key.WithHelp("S-tab/h", "previous pane")),
-		Open:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
-		Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Toggle:       key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "activate/pause")),
-		Mark:         key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mark")),
-		Unmark:       key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "clear marks")),
-		Freeze:       key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "freeze/unfreeze")),
-		ErrorsOnly:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "errors only")),
-		StatusFilter: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "status filter")),
-		NewWorkspace: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new workspace")),
+		Table:           table.DefaultKeyMap(),
+		Next:            key.NewBinding(key.WithKeys("tab", "l", "right"), key.WithHelp("tab/l", "next pane")),
+		Prev:            key.NewBinding(key.WithKeys("shift+tab", "h", "left"), key.WithHelp("S-tab/h", "previous pane")),
+		Open:            key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		Back:            key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Toggle:          key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "activate/pause")),
+		Mark:            key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mark")),
+		Unmark:          key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "clear marks")),
+		Freeze:          key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "freeze/unfreeze")),
+		ErrorsOnly:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "errors only")),
+		StatusFilter:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "status filter")),
+		NewWorkspace:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new workspace")),
+		Relink:          key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "re-link workflow")),
+		ArchiveCampaign: key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "archive campaign")),
 	}
 }

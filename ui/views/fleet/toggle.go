@@ -178,7 +178,7 @@ func title(s string) string { return string(s[0]-32) + s[1:] }
 // commands that ask the backend; nothing is sent for a pending campaign.
 func (m *Model) startToggles(cs []model.Campaign, want model.CampaignStatus) tea.Cmd {
 	var cmds []tea.Cmd
-	wasIdle := len(m.st.pending) == 0
+	wasIdle := len(m.st.pending) == 0 && m.work == nil
 	for _, c := range cs {
 		if _, busy := m.st.pending[c.ID]; busy {
 			continue

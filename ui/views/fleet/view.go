@@ -69,6 +69,9 @@ func (m *Model) campaignsTitle() string {
 	if n := len(m.st.pending); n > 0 {
 		t += fmt.Sprintf(" · %d switching", n)
 	}
+	if m.work != nil {
+		t += " · " + m.spin.View() + " " + m.work.what
+	}
 	if note := m.reachNote(); note != "" {
 		t += " · " + note
 	}
@@ -121,6 +124,9 @@ func (m *Model) View() string {
 	}
 	if m.dialog != nil {
 		out = common.Overlay(out, m.dialog.View(), m.width, m.height)
+	}
+	if m.pick != nil {
+		out = common.Overlay(out, m.pick.view(), m.width, m.height)
 	}
 	return out
 }
