@@ -43,6 +43,7 @@ func writeExamples(pubFile, executionID string) map[string][]string {
 		"campaign archive":   {"campaign", "archive", "texas/Blast"},
 		"workspace create":   {"workspace", "create", "utah", "--name", "Utah Roofing", "--instance", "ohio"},
 		"workspace archive":  {"workspace", "archive", "ohio"},
+		"workspace restore":  {"workspace", "restore", "ohio"},
 		"blueprint import":   {"blueprint", "import", "base-cold-email", "../../model/blueprint/testdata/base/Email 1.json"},
 		"blueprint export":   {"blueprint", "export", "base-cold-email@1", os.TempDir()},
 		"blueprint capture":  {"blueprint", "capture", "ohio-template", "--workspace", "ohio"},

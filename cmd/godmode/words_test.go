@@ -108,8 +108,8 @@ func TestCommandLineMistakesAreSaidOnStderrInOneLine(t *testing.T) {
 	}{
 		{[]string{"--bogus"}, "godmode: flag provided but not defined: -bogus (see godmode --help)\n"},
 		{[]string{"sync", "--every", "abc"}, "godmode sync: invalid value \"abc\" for flag -every: parse error (see godmode sync --help)\n"},
-		{[]string{"workspace", "thaw", "ohio"}, "godmode workspace: \"thaw\" is not a workspace action: say create, list, show, archive, freeze or unfreeze: " +
-			"godmode workspace create SLUG --name NAME --instance NAME | list | show SLUG | archive SLUG | freeze|unfreeze SLUG --reason TEXT\n"},
+		{[]string{"workspace", "thaw", "ohio"}, "godmode workspace: \"thaw\" is not a workspace action: say create, list, show, archive, restore, freeze or unfreeze: " +
+			"godmode workspace create SLUG --name NAME --instance NAME | list | show SLUG | archive SLUG | restore SLUG | freeze|unfreeze SLUG --reason TEXT\n"},
 	} {
 		out, errOut, code := godmode(t, "", tc.args...)
 		if code != 2 || out != "" || errOut != tc.want {
