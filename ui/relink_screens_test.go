@@ -200,3 +200,65 @@ func keyPress(k string) tea.KeyPressMsg {
 // fake n8n, one write): every wait lasts it whole, since the work's
 // watchdog is a timer that outlasts it.
 const onboardWait = 3 * time.Second
+
+// A workspace created for an existing client waits for setup; adopting
+// its running workflow from :unmanaged sets it up: the campaigns pane
+// shows the campaign instead of "awaiting setup", and the workspace is
+// active.
+func TestAdoptingIntoANewWorkspaceSetsItUp(t *testing.T) {
+	t.Parallel()
+	f := adoptFixture(t, false)
+	b := f.AsSuper()
+	ohio := f.Workspace("ohio")
+	insts, err := b.Instances(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst := ""
+	for _, in := range insts {
+		if in.ID == *ohio.InstanceID {
+			inst = in.Name
+		}
+	}
+	if _, err := b.CreateWorkspace(t.Context(), b.Actor(), model.NewWorkspace{Slug: "newco", Name: "New Co", Instance: inst}); err != nil {
+		t.Fatal(err)
+	}
+	r := newRoot(b, Options{})
+	sized(r, 160, 45)
+	deliver(r, r.Init())
+	keys(r, "/", "newco", "enter")
+	s := plain(r.Render())
+	mustContain(t, s, "Campaigns of newco [0]", "awaiting setup: adopt workflows")
+	mustContain(t, s, "Workspaces [1/", "○ setup")
+
+	keys(r, "esc", "esc", ":", "unmanaged", "enter")
+	v := unmanagedView(t, r)
+	for i := 0; i < v.Len(); i++ {
+		if sel, _ := v.Selected(); sel.WorkflowName == ohioManual {
+			break
+		}
+		keys(r, "j")
+	}
+	keys(r, "a")
+	for range len("ohio") {
+		_, cmd := r.Update(tea.KeyPressMsg{Code: tea.KeyBackspace})
+		deliver(r, cmd)
+	}
+	keys(r, "newco")
+	_, cmd := r.Update(keyPress("enter"))
+	deliverSlow(r, cmd, onboardWait)
+	if st := r.Status(); !strings.HasPrefix(st.Text, "adopted into newco: "+ohioManual) {
+		t.Fatalf("status line: %q", st.Text)
+	}
+	if ws := f.Workspace("newco"); ws.Status != model.WorkspaceActive {
+		t.Errorf("newco is %s after its first adoption", ws.Status)
+	}
+
+	keys(r, "esc") // back on the fleet, filtered on newco still
+	s = plain(r.Render())
+	if strings.Contains(s, "awaiting setup") {
+		t.Errorf("the pane still says awaiting setup:\n%s", s)
+	}
+	mustContain(t, s, "Campaigns of newco [1]", ohioManual)
+	mustContain(t, s, "Workspaces [1/", "● active")
+}
