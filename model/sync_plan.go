@@ -103,7 +103,9 @@ func plan(in planInput) syncPlan {
 			continue
 		}
 		if c.PendingStatus != nil {
-			p.settle(c, wf, find, now)
+			// In an archived workspace a settled wish never switches a
+			// campaign on: it keeps its status.
+			p.settle(c, wf, find, now, archived[c.WorkspaceID] && c.Status != CampaignActive)
 			continue
 		}
 		if wf == nil {
@@ -157,7 +159,7 @@ func plan(in planInput) syncPlan {
 }
 
 // settle turns a stale wish into the status n8n shows.
-func (p *syncPlan) settle(c Campaign, wf *n8n.Workflow, find func(DriftKind, bool, string) Finding, now time.Time) {
+func (p *syncPlan) settle(c Campaign, wf *n8n.Workflow, find func(DriftKind, bool, string) Finding, now time.Time, keep bool) {
 	want := *c.PendingStatus
 	since := c.PendingSince.UTC().Format(time.RFC3339)
 	if wf == nil {
@@ -167,7 +169,7 @@ func (p *syncPlan) settle(c Campaign, wf *n8n.Workflow, find func(DriftKind, boo
 	to := statusOf(wf.Active)
 	corr := SyncCorrection{Before: c, Status: to, Action: "sync.settle",
 		Reason: fmt.Sprintf("a toggle to %s left pending since %s was settled from n8n: the workflow is %s", want, since, wordFor(wf.Active))}
-	if c.Status == CampaignArchived || c.Status == CampaignError {
+	if keep || c.Status == CampaignArchived || c.Status == CampaignError {
 		corr.Status, corr.LastError = c.Status, c.LastError
 	} else if to != c.Status {
 		f := find(DriftStateMismatch, true, fmt.Sprintf("%s in n8n, was %s (a toggle to %s was left pending)", wordFor(wf.Active), c.Status, want))

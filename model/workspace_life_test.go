@@ -256,3 +256,20 @@ func TestRelinkChoicesAreTheUnmanagedWorkflowsTaggedFirst(t *testing.T) {
 		t.Errorf("refused choices on the record: %+v", rows)
 	}
 }
+
+// A pause cut off in an archived workspace is settled by sync without
+// switching the campaign on, whatever n8n shows.
+func TestSyncSettlesAStaleWishInAnArchivedWorkspaceWithoutActivating(t *testing.T) {
+	w := newWorld(t)
+	c := w.campaign("Email-1", false)
+	archiveOhio(t, w)
+	w.exec(`UPDATE campaigns SET status = 'paused', pending_status = 'paused', pending_since = now() - interval '1 hour' WHERE id = $1`, c.ID)
+	if err := w.n8n.SetActive(c.N8nWorkflowID, true); err != nil {
+		t.Fatal(err)
+	}
+	w.cycle(w.syncer("a", model.SyncOptions{}))
+	got := w.reload(c)
+	if got.Status != model.CampaignPaused || got.PendingStatus != nil {
+		t.Errorf("after sync settled the wish: %s (pending %v), want paused and settled", got.Status, got.PendingStatus)
+	}
+}
