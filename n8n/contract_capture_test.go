@@ -96,13 +96,19 @@ func TestContractCaptureGivesBackTheImportedBlueprint(t *testing.T) {
 			t.Fatalf("capture: created %v, gone %v, %d workflows", captured.Created, captured.Gone, len(captured.Prepared.Workflows))
 		}
 
-		// The workspace's values are variables of the captured version.
+		// The workspace's values are variables of the captured version, as
+		// stored.
+		stored, err := vault.BlueprintVersion(ctx, actor, "acme-captured@1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		shown := model.ShowBlueprintVersion("acme-captured", stored)
 		vars := map[string]bool{}
-		for _, v := range captured.Prepared.Report.Variables {
+		for _, v := range shown.Report.Variables {
 			vars[v.Name] = true
 		}
 		values := map[string]string{} // captured name -> acme's value
-		for _, s := range captured.Prepared.Substitutions {
+		for _, s := range shown.Substitutions {
 			values[s.Name] = s.Value
 		}
 		for name, value := range map[string]string{"YOUR_WORKSPACE_SLUG": "acme", "YOUR_LEADS_TABLE": "leads_acme", "YOUR_SENDER_EMAIL": acmeValues["YOUR_SENDER_EMAIL"]} {
@@ -127,7 +133,7 @@ func TestContractCaptureGivesBackTheImportedBlueprint(t *testing.T) {
 			t.Fatalf("workflows added %v, removed %v", d.WorkflowsAdded, d.WorkflowsRemoved)
 		}
 		substituted := map[string]bool{}
-		for _, s := range captured.Prepared.Substitutions {
+		for _, s := range shown.Substitutions {
 			substituted[strings.TrimSuffix(s.File, ".json")+"|"+s.Node+"|"+s.Path] = true
 		}
 		for _, c := range d.Changed {
@@ -150,7 +156,10 @@ func TestContractCaptureGivesBackTheImportedBlueprint(t *testing.T) {
 			back[name] = v
 		}
 		var got []json.RawMessage
-		_ = json.Unmarshal(captured.Version.Workflows, &got)
+		_ = json.Unmarshal(stored.Workflows, &got)
+		if len(got) != 6 {
+			t.Fatalf("%d workflows stored", len(got))
+		}
 		want := map[string][]byte{}
 		for _, raw := range base {
 			r, _ := blueprint.Render(raw, acmeValues)
