@@ -12,8 +12,12 @@ ALTER TABLE blueprint_versions
     ADD CONSTRAINT blueprint_versions_lead_schema_check CHECK (
         jsonb_typeof(lead_schema) = 'object'
         AND (NOT lead_schema ? 'columns' OR jsonb_typeof(lead_schema -> 'columns') = 'array'));
+-- A user's deletion sets the column to NULL: the index keeps that from
+-- scanning every version.
+CREATE INDEX blueprint_versions_lead_schema_edited_by_idx ON blueprint_versions (lead_schema_edited_by);
 
 -- +goose Down
+DROP INDEX blueprint_versions_lead_schema_edited_by_idx;
 ALTER TABLE blueprint_versions
     DROP CONSTRAINT blueprint_versions_lead_schema_check,
     DROP COLUMN lead_schema_edited_at,
