@@ -11,7 +11,8 @@ import (
 )
 
 const versionCols = `v.id, v.blueprint_id, v.version, v.workflows, v.variables, v.credential_slots, v.webhook_nodes, v.lead_schema,
-	v.content_hash, v.created_by, v.created_at, v.files, v.report, v.allowed_secrets, v.origin, v.substitutions`
+	v.content_hash, v.created_by, v.created_at, v.files, v.report, v.allowed_secrets, v.origin, v.substitutions,
+	v.lead_schema_edited_by, v.lead_schema_edited_at`
 
 // StoreBlueprintVersion stores v as the next version of the blueprint named
 // name, creating the blueprint on its first version, in one transaction so
@@ -79,4 +80,31 @@ func (s *Store) BlueprintVersionByName(ctx context.Context, name string, version
 	rows, err := s.pool.Query(ctx, `SELECT `+versionCols+` FROM blueprint_versions v JOIN blueprints b ON b.id = v.blueprint_id
 		WHERE b.name = $1 AND ($2 = 0 OR v.version = $2) ORDER BY v.version DESC LIMIT 1`, name, version)
 	return one[model.BlueprintVersion](what, rows, err)
+}
+
+// SetBlueprintLeadSchema replaces the lead schema's columns of one version,
+// recording who did it, only if they are still before: two edits at once
+// do not lose one (the second is refused, model.ErrConflict, and can be
+// tried again on what the first left).
+func (s *Store) SetBlueprintLeadSchema(ctx context.Context, versionID int64, before, after []string, by *int64) (model.BlueprintVersion, error) {
+	b, err := json.Marshal(before)
+	if err != nil {
+		return model.BlueprintVersion{}, err
+	}
+	a, err := json.Marshal(after)
+	if err != nil {
+		return model.BlueprintVersion{}, err
+	}
+	rows, err := s.pool.Query(ctx, `UPDATE blueprint_versions AS v
+		SET lead_schema = jsonb_set(v.lead_schema, '{columns}', $3::jsonb), lead_schema_edited_by = $4, lead_schema_edited_at = now()
+		WHERE v.id = $1 AND coalesce(v.lead_schema -> 'columns', '[]') = $2::jsonb
+		RETURNING `+versionCols, versionID, string(b), string(a), by)
+	out, err := collect[model.BlueprintVersion]("blueprint version", rows, err)
+	if err != nil {
+		return model.BlueprintVersion{}, err
+	}
+	if len(out) == 0 {
+		return model.BlueprintVersion{}, fmt.Errorf("%w: the lead schema changed meanwhile (or the version is gone): read it again and retry", model.ErrConflict)
+	}
+	return out[0], nil
 }

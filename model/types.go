@@ -194,6 +194,10 @@ type BlueprintVersion struct {
 	AllowedSecrets json.RawMessage
 	Origin         string
 	Substitutions  json.RawMessage
+	// Who last edited the lead schema and when (nil: as detected;
+	// migration 00014).
+	LeadSchemaEditedBy *int64
+	LeadSchemaEditedAt *time.Time
 }
 
 // RunStatus is the state of a provisioning run.

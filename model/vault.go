@@ -26,6 +26,7 @@ type VaultStore interface {
 	StoreBlueprintVersion(ctx context.Context, name string, v BlueprintVersion) (BlueprintVersion, bool, error)
 	BlueprintSummaries(ctx context.Context) ([]BlueprintSummary, error)
 	BlueprintVersionByName(ctx context.Context, name string, version int) (BlueprintVersion, error)
+	SetBlueprintLeadSchema(ctx context.Context, versionID int64, before, after []string, by *int64) (BlueprintVersion, error)
 	AuditAppender
 }
 

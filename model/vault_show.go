@@ -21,6 +21,10 @@ type ShownVersion struct {
 	Report         blueprint.Report         `json:"report"`
 	AllowedSecrets []blueprint.Secret       `json:"allowed_secrets"`
 	Substitutions  []blueprint.Substitution `json:"substitutions"`
+	// LeadSchema is the leads table's columns kept with the version: the
+	// detected lead columns until edited (blueprint lead-schema).
+	LeadSchema         []string `json:"lead_schema"`
+	LeadSchemaEditedAt string   `json:"lead_schema_edited_at,omitempty"`
 }
 
 // ShownWorkflow is one workflow of a shown version.
@@ -52,6 +56,10 @@ func ShowBlueprintVersion(name string, v BlueprintVersion) ShownVersion {
 	_ = json.Unmarshal(v.Report, &out.Report)
 	_ = json.Unmarshal(v.AllowedSecrets, &out.AllowedSecrets)
 	_ = json.Unmarshal(v.Substitutions, &out.Substitutions)
+	out.LeadSchema = LeadSchema(v)
+	if v.LeadSchemaEditedAt != nil {
+		out.LeadSchemaEditedAt = v.LeadSchemaEditedAt.UTC().Format("2006-01-02 15:04 UTC")
+	}
 	return out
 }
 
@@ -87,6 +95,7 @@ func (out ShownVersion) Lines() []string {
 		l("  %-7s %s  %s", x.Kind, x.Value, places(x.Where))
 	}
 	l("lead columns (%d): %s", len(r.LeadColumns), strings.Join(r.LeadColumns, ", "))
+	lines = append(lines, out.LeadSchemaLines()...)
 	if len(out.Substitutions) > 0 {
 		l("captured values made variables (%d places):", len(out.Substitutions))
 		for _, x := range out.Substitutions {
@@ -113,4 +122,22 @@ func places(ps []blueprint.Place) string {
 		s = append(s, p.File+" / "+p.Node)
 	}
 	return strings.Join(s, "; ")
+}
+
+// LeadSchemaLines are the lead schema as text: where it comes from, then
+// one column a line, a column SQL must quote marked so.
+func (out ShownVersion) LeadSchemaLines() []string {
+	from := "the detected lead columns"
+	if out.LeadSchemaEditedAt != "" {
+		from = "edited " + out.LeadSchemaEditedAt
+	}
+	lines := []string{safetext.Line(fmt.Sprintf("lead schema (%d columns, %s):", len(out.LeadSchema), from))}
+	for _, c := range out.LeadSchema {
+		if why := LeadColumnProblem(c); why != "" {
+			lines = append(lines, safetext.Line(fmt.Sprintf("  %-32s (SQL must quote it: %s)", c, why)))
+			continue
+		}
+		lines = append(lines, safetext.Line("  "+c))
+	}
+	return lines
 }

@@ -83,6 +83,16 @@
 //     is an unknown key on 1.x and `request/body/versionId is read-only`
 //     on 2.x; pinData is refused by 1.x and accepted by 2.x. The client
 //     sends neither.
+//   - What create keeps: both majors store the nodes, parameters,
+//     credential references (even to credentials that do not exist, such
+//     as a template's YOUR_CREDENTIAL_POSTGRES_ID) and webhookIds as sent,
+//     and give an id to a node without one. 1.x adds settings.callerPolicy
+//     "workflowsFromSameOwner" and settings.availableInMCP false when they
+//     are missing; 2.41.1 keeps the settings as sent. Those two defaults,
+//     and node flags left false, are dropped by the blueprint normaliser
+//     (model/blueprint/normalise.go), so a workflow created from a
+//     blueprint and captured back differs from it only where the capture
+//     substituted values (contract_capture_test.go).
 //   - Lists: 1.x refuses limit=251 and a status filter outside
 //     FilterStatuses with 400; 2.x accepts both, so the client keeps its
 //     own bounds. A bad active filter is `request/query/active must be

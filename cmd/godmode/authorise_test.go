@@ -112,6 +112,7 @@ func TestEveryWritingCommandIsAuthorisedAndAudited(t *testing.T) {
 	t.Setenv(envUser, "member@ohio.io")
 	serveAgent(t, priv)
 	examples := writeExamples(pubFile, ex.ID)
+	examples["blueprint lead-schema"] = []string{"blueprint", "lead-schema", "base-cold-email", "--add", "company_domain"}
 	refused := func() int {
 		rows, err := store.Audit(ctx, model.AuditFilter{Actor: "member@ohio.io", Outcome: model.OutcomeFailed})
 		if err != nil {

@@ -31,7 +31,10 @@ show     a version's workflows and what was found in them (newest without @V)
 diff     node level: workflows added or removed; per workflow nodes added, removed, and
          changed fields as paths (positions are layout and ignored)
 export   one file per workflow into DIR; refuses to overwrite unless --force
-Super admins only; imports, captures, exports and refusals are audited.`
+lead-schema  the leads table's columns kept with a version (the detected lead columns until
+         edited); --add COL appends a column (a lowercase letter or _, then lowercase letters,
+         digits and _, at most 63, not a reserved SQL word), --remove COL drops one
+Super admins only; imports, captures, exports, lead schema edits and refusals are audited.`
 
 // multiFlag is a flag that may be given several times.
 type multiFlag []string
@@ -46,6 +49,9 @@ func runBlueprint(ctx context.Context, g *globals, args []string) error {
 	var tokenize multiFlag
 	fs.Var(&tokenize, "tokenize", "capture: turn a value of the workspace into a variable, as `VALUE=NAME` (repeatable)")
 	workspace := fs.String("workspace", "", "capture: the `SLUG` of the workspace whose live workflows are captured")
+	var addCols, removeCols multiFlag
+	fs.Var(&addCols, "add", "lead-schema: a `COLUMN` to append to the version's lead schema (repeatable)")
+	fs.Var(&removeCols, "remove", "lead-schema: a `COLUMN` to drop from the version's lead schema (repeatable)")
 	force := fs.Bool("force", false, "export: overwrite files already in DIR")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	pos, err := parse(fs, args)
@@ -53,7 +59,7 @@ func runBlueprint(ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	if len(pos) == 0 {
-		return usageError{"say import, capture, list, show, diff or export (see godmode blueprint --help)"}
+		return usageError{"say import, capture, list, show, diff, export or lead-schema (see godmode blueprint --help)"}
 	}
 	action, rest := pos[0], pos[1:]
 	// Every argument is checked before the database is reached.
@@ -98,6 +104,15 @@ func runBlueprint(ctx context.Context, g *globals, args []string) error {
 		if len(rest) != 1 {
 			return usageError{"usage: godmode blueprint show NAME[@VERSION]"}
 		}
+	case "lead-schema":
+		if len(rest) != 1 {
+			return usageError{"usage: godmode blueprint lead-schema NAME[@VERSION] [--add COL]… [--remove COL]…"}
+		}
+		for _, c := range addCols {
+			if why := model.LeadColumnProblem(c); why != "" {
+				return usageError{fmt.Sprintf("--add %q: %s", c, why)}
+			}
+		}
 	case "diff":
 		if len(rest) != 2 {
 			return usageError{"usage: godmode blueprint diff NAME@V1 NAME@V2"}
@@ -110,10 +125,10 @@ func runBlueprint(ctx context.Context, g *globals, args []string) error {
 			return fmt.Errorf("blueprint export writes files on the server: over SSH, use blueprint show --json")
 		}
 	default:
-		return usageError{fmt.Sprintf("unknown action %q (want import, capture, list, show, diff or export)", action)}
+		return usageError{fmt.Sprintf("unknown action %q (want import, capture, list, show, diff, export or lead-schema)", action)}
 	}
 	for _, ref := range rest {
-		if action == "show" || action == "diff" || (action == "export" && ref == rest[0]) {
+		if action == "show" || action == "diff" || action == "lead-schema" || (action == "export" && ref == rest[0]) {
 			if _, _, err := model.ParseBlueprintRef(ref); err != nil {
 				return err
 			}
@@ -177,6 +192,26 @@ func runBlueprint(ctx context.Context, g *globals, args []string) error {
 			return err
 		}
 		return printShow(g.stdout, rest[0], v, *asJSON)
+	case "lead-schema":
+		var v model.BlueprintVersion
+		if len(addCols) == 0 && len(removeCols) == 0 {
+			v, err = vault.BlueprintVersion(ctx, s.actor, rest[0])
+		} else {
+			v, err = vault.EditLeadSchema(ctx, s.actor, rest[0], addCols, removeCols)
+		}
+		if err != nil {
+			return err
+		}
+		name, _, _ := model.ParseBlueprintRef(rest[0])
+		shown := model.ShowBlueprintVersion(name, v)
+		if *asJSON {
+			return writeJSON(g.stdout, map[string]any{"blueprint": name, "version": v.Version, "columns": shown.LeadSchema,
+				"detected": nonNilStrings(shown.Report.LeadColumns), "edited_at": shown.LeadSchemaEditedAt})
+		}
+		fmt.Fprintln(g.stdout, safetext.Line(fmt.Sprintf("blueprint %s version %d", name, v.Version)))
+		for _, l := range shown.LeadSchemaLines() {
+			fmt.Fprintln(g.stdout, l)
+		}
 	case "diff":
 		d, err := vault.DiffBlueprints(ctx, s.actor, rest[0], rest[1])
 		if err != nil {
@@ -337,6 +372,13 @@ func orAbsent(s string) string {
 	}
 	if r := []rune(s); len(r) > 120 {
 		return string(r[:117]) + "..."
+	}
+	return s
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
 	}
 	return s
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -141,5 +142,86 @@ func TestBlueprintCaptureCommand(t *testing.T) {
 	}
 	if _, errOut, code := godmode(t, "", "blueprint", "capture", "x", "--workspace", "ohio", "--tokenize", "a=lower"); code != 2 || !strings.Contains(errOut, "upper-case letters") {
 		t.Errorf("bad --tokenize: exit %d %s", code, errOut)
+	}
+}
+
+// blueprint show prints every YOUR_* variable, every credential slot and
+// the lead columns of the base templates (the lists the detector's and the
+// vault's tests check, from one file), and no secret; lead-schema edits
+// the schema kept with the version.
+func TestBlueprintShowListsAndLeadSchemaCommand(t *testing.T) {
+	isolate(t)
+	t.Setenv(envDatabaseURL, dbtest.URL(t))
+	if _, errOut, code := godmode(t, "", "blueprint", "import", "base-cold-email", fixtureBase); code != 0 {
+		t.Fatalf("import: %s", errOut)
+	}
+	b, err := os.ReadFile("../../model/blueprint/testdata/base-expected.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want struct {
+		YourTokens      []string                                 `json:"your_tokens"`
+		CredentialSlots []struct{ File, Node, Type, Ref string } `json:"credential_slots"`
+		LeadColumns     []string                                 `json:"lead_columns"`
+	}
+	if err := json.Unmarshal(b, &want); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := godmode(t, "", "blueprint", "show", "base-cold-email")
+	if code != 0 {
+		t.Fatalf("show: exit %d", code)
+	}
+	if !strings.Contains(out, fmt.Sprintf("\nvariables (%d):\n", len(want.YourTokens))) ||
+		!strings.Contains(out, fmt.Sprintf("\ncredential slots (%d):\n", len(want.CredentialSlots))) {
+		t.Errorf("show counts:\n%s", out)
+	}
+	for _, tok := range want.YourTokens {
+		if !strings.Contains(out, fmt.Sprintf("\n  %-32s %-11s ", tok, "your_token")) {
+			t.Errorf("show lists no variable %s", tok)
+		}
+	}
+	for _, c := range want.CredentialSlots {
+		if !strings.Contains(out, fmt.Sprintf("\n  %s / %s: %s %s\n", c.File, c.Node, c.Type, c.Ref)) {
+			t.Errorf("show lists no slot %+v", c)
+		}
+	}
+	if !strings.Contains(out, fmt.Sprintf("\nlead columns (%d): %s\n", len(want.LeadColumns), strings.Join(want.LeadColumns, ", "))) ||
+		!strings.Contains(out, fmt.Sprintf("\nlead schema (%d columns, the detected lead columns):\n", len(want.LeadColumns))) {
+		t.Errorf("show lead columns:\n%s", out)
+	}
+	if strings.Contains(out, "secrets allowed") {
+		t.Errorf("show has allowed secrets:\n%s", out)
+	}
+
+	out, errOut, code := godmode(t, "", "blueprint", "lead-schema", "base-cold-email@1", "--add", "company_domain", "--remove", "token")
+	if code != 0 || !strings.HasPrefix(out, "blueprint base-cold-email version 1\nlead schema (22 columns, edited ") ||
+		!strings.HasSuffix(out, "\n  sender_email\n  company_domain\n") || strings.Contains(out, "  token\n") {
+		t.Fatalf("lead-schema: exit %d\n%s%s", code, out, errOut)
+	}
+	out, _, _ = godmode(t, "", "blueprint", "lead-schema", "base-cold-email", "--json")
+	var js struct {
+		Columns, Detected []string
+		EditedAt          string `json:"edited_at"`
+	}
+	if err := json.Unmarshal([]byte(out), &js); err != nil || len(js.Columns) != 22 || js.Columns[21] != "company_domain" ||
+		strings.Join(js.Detected, ",") != strings.Join(want.LeadColumns, ",") || js.EditedAt == "" {
+		t.Errorf("lead-schema --json: %v %s", err, out)
+	}
+	if out, _, _ = godmode(t, "", "blueprint", "show", "base-cold-email"); !strings.Contains(out, "\nlead schema (22 columns, edited ") {
+		t.Errorf("show after the edit:\n%s", out)
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--add", "Company Domain"}, 2, `--add "Company Domain": not a plain identifier`},
+		{[]string{"--add", "select"}, 2, "a reserved SQL key word"},
+		{[]string{"--remove", "nosuch"}, 1, `--remove "nosuch": no such column`},
+	} {
+		args := append([]string{"blueprint", "lead-schema", "base-cold-email"}, c.args...)
+		if _, errOut, code := godmode(t, "", args...); code != c.code || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: exit %d %s", c.args, code, errOut)
+		}
 	}
 }

@@ -18,9 +18,11 @@ var (
 	keptSettings = []string{"saveExecutionProgress", "saveManualExecutions", "saveDataErrorExecution",
 		"saveDataSuccessExecution", "executionTimeout", "errorWorkflow", "timezone", "executionOrder", "callerPolicy",
 		"callerIds", "timeSavedPerExecution", "availableInMCP"}
-	// Values n8n fills in itself (on create, or by leaving a flag out):
-	// dropped, so a workflow read back from n8n normalises as the file
-	// it was made from did and a capture differs only where values do.
+	// Values n8n fills in itself or leaves out: dropped, so a workflow
+	// read back from n8n normalises as the file it was made from did and a
+	// capture differs only where values do. n8n 1.x adds the two settings
+	// on create (2.41.1 does not); godmode's client omits false flags.
+	// Both seen on the real majors (n8n/doc.go, "What create keeps").
 	defaultNodeFlags = []string{"disabled", "notesInFlow", "executeOnce", "alwaysOutputData", "retryOnFail", "continueOnFail"}
 	defaultSettings  = map[string]any{"callerPolicy": "workflowsFromSameOwner", "availableInMCP": false}
 )

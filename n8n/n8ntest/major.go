@@ -173,7 +173,7 @@ func (s *Server) EditDraft(id string, edit func(*n8n.Workflow)) error {
 	next.Nodes = append([]n8n.Node(nil), wf.w.Nodes...)
 	edit(&next)
 	next.VersionID, next.UpdatedAt = newUUID(), s.timestamp()
-	normalize(&next)
+	normalize(&next, s.major)
 	next.Active, next.ActiveVersionID, next.TriggerCount = wf.w.Active, wf.w.ActiveVersionID, wf.w.TriggerCount
 	wf.w, wf.json = next, nil
 	return nil

@@ -282,7 +282,7 @@ func (s *Server) store(in n8n.Workflow) *workflow {
 	in.VersionID = newUUID()
 	in.CreatedAt, in.UpdatedAt = now, now
 	in.Tags, in.Shared, in.ActiveVersion = nil, nil, nil
-	normalize(&in)
+	normalize(&in, s.major)
 	wf := &workflow{w: in, project: projectID}
 	s.workflows[in.ID] = wf
 	if n := len(s.ids); n > 0 && s.ids[n-1] > in.ID {
@@ -292,7 +292,10 @@ func (s *Server) store(in n8n.Workflow) *workflow {
 	return wf
 }
 
-func normalize(w *n8n.Workflow) {
+// normalize fills in what n8n fills in on create and update. Only 1.x
+// adds settings of its own (callerPolicy, availableInMCP); 2.41.1 keeps
+// the settings it is given (seen on both, see n8n/doc.go).
+func normalize(w *n8n.Workflow, major int) {
 	for i := range w.Nodes {
 		if w.Nodes[i].ID == "" {
 			w.Nodes[i].ID = newUUID()
@@ -304,10 +307,10 @@ func normalize(w *n8n.Workflow) {
 	if w.Settings == nil {
 		w.Settings = map[string]json.RawMessage{}
 	}
-	if _, ok := w.Settings["callerPolicy"]; !ok {
+	if _, ok := w.Settings["callerPolicy"]; !ok && major < 2 {
 		w.Settings["callerPolicy"] = json.RawMessage(`"workflowsFromSameOwner"`)
 	}
-	if _, ok := w.Settings["availableInMCP"]; !ok {
+	if _, ok := w.Settings["availableInMCP"]; !ok && major < 2 {
 		w.Settings["availableInMCP"] = json.RawMessage(`false`)
 	}
 	if len(w.Connections) == 0 {
@@ -347,7 +350,7 @@ func (s *Server) replace(wf *workflow, in n8n.Workflow) string {
 	}
 	next.VersionID = newUUID()
 	next.UpdatedAt = s.timestamp()
-	normalize(&next)
+	normalize(&next, s.major)
 	if next.Active {
 		if _, problem := s.register(wf, next); problem != "" {
 			return problem

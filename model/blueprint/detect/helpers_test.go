@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"sort"
@@ -56,5 +57,31 @@ func diffStrings(t *testing.T, what string, got, want []string) {
 	}
 	if len(got) != len(want) {
 		t.Errorf("%s: got %d entries, want %d", what, len(got), len(want))
+	}
+}
+
+// baseExpected is ../testdata/base-expected.json: what the base templates
+// hold, read by hand; the vault's and the CLI's tests read the same file.
+type baseExpected struct {
+	YourTokens      []string   `json:"your_tokens"`
+	CredentialSlots []CredSlot `json:"credential_slots"`
+	LeadColumns     []string   `json:"lead_columns"`
+}
+
+// plantedExpected is ../testdata/planted-secrets-expected.json: every
+// secret planted in the fixtures, as the import must name it.
+type plantedExpected struct {
+	Secrets []Secret `json:"secrets"`
+	Leaks   []string `json:"leaks"`
+}
+
+func readGolden(t testing.TB, name string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", name, err)
 	}
 }
