@@ -25,10 +25,10 @@ import (
 
 // renderer fills one workflow's strings.
 type renderer struct {
-	file    string
-	vals    map[string]Value
-	reveal  bool // false: secret values are masked (the preview)
-	probs   []Problem
+	file   string
+	vals   map[string]Value
+	reveal bool // false: secret values are masked (the preview)
+	probs  []Problem
 }
 
 // escapeProblem says why a value cannot go at a place; "" when it can.
