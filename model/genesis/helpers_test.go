@@ -90,3 +90,34 @@ func newFake(t testing.TB) (*n8ntest.Server, *n8n.Client) {
 	t.Cleanup(f.Close)
 	return f, f.Client()
 }
+
+// versionOfJSON imports workflow documents given inline, as the vault does.
+func versionOfJSON(t testing.TB, docs map[string]string) Version {
+	t.Helper()
+	var srcs []blueprint.Source
+	for _, name := range sortedKeys(docs) {
+		srcs = append(srcs, blueprint.Source{Name: name, Data: []byte(docs[name])})
+	}
+	p, err := blueprint.Prepare(srcs, blueprint.Options{Analyze: detect.Analyze})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := make([]json.RawMessage, len(p.Workflows))
+	files := make([]string, len(p.Workflows))
+	for i, w := range p.Workflows {
+		ws[i], files[i] = w.JSON, w.File
+	}
+	return Version{Blueprint: "t", Number: 1, Hash: p.Hash, Files: files, Workflows: ws, Report: p.Report}
+}
+
+func valuesOf(vars map[string]string) Values {
+	v := Values{File: "v.toml", Variables: map[string]Value{}, Credentials: map[string]CredentialValue{}}
+	for k, s := range vars {
+		v.Variables[k] = Value{V: NewSecret(s, "test"), Line: 1}
+	}
+	return v
+}
+
+type noHooks struct{ taken []TakenWebhook }
+
+func (n noHooks) TakenWebhooks(context.Context) ([]TakenWebhook, error) { return n.taken, nil }
