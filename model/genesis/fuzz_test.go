@@ -54,10 +54,10 @@ func FuzzRenderValue(f *testing.F) {
 			t.Fatalf("%q: plain field %q", v, set["plain"])
 		}
 		var jb map[string]any
-		if err := json.Unmarshal([]byte(blankSegments(strings.TrimPrefix(set["body"], "="))), &jb); err != nil || jb["a"] != v || len(jb) != 3 {
+		if err := json.Unmarshal([]byte(evalSegments(t, strings.TrimPrefix(set["body"], "="))), &jb); err != nil || jb["a"] != v || jb["e2"] != v || jb["e3"] != v || len(jb) != 5 {
 			t.Fatalf("%q: JSON body %q: %v", v, set["body"], err)
 		}
-		if strings.Count(set["body"], "{{") != 2 || strings.Count(set["env"], "{{") != 1 || strings.Count(set["env"], "}}") != 1 {
+		if strings.Count(set["body"], "{{") != 4 || strings.Count(set["env"], "{{") != 1 || strings.Count(set["env"], "}}") != 1 {
 			t.Fatalf("%q: an expression was opened or closed: %q %q", v, set["body"], set["env"])
 		}
 		for _, c := range []struct {

@@ -100,6 +100,11 @@ func insert(s string, m detect.Match, v, lang string) (string, escapeProblem) {
 	}
 	if strings.HasPrefix(s, "=") {
 		if start, end, in := segmentAt(s, m.Start); in && m.Kind != detect.KindPlaceholder {
+			// A {{ }} part inside a JSON body's string: what it yields
+			// lands in that string, so the value is JSON-escaped first.
+			if jsonish(s[1:]) && jsonStringAt(s, 1, start-2, true) {
+				v = jsonInner(v, false)
+			}
 			return inJS(s[start:end], m.Start-start, m.Kind, v, true)
 		}
 		if jsonish(s[1:]) {
@@ -198,6 +203,18 @@ func jsonish(s string) bool {
 // expression the {{ }} parts are skipped over, and braces in the value
 // are written \u007b and \u007d so they cannot open one.
 func inJSON(s string, from, pos int, v string, expr bool) (string, escapeProblem) {
+	if !jsonStringAt(s, from, pos, expr) {
+		if literalValue.MatchString(v) {
+			return v, ""
+		}
+		return "", "it sits in a JSON body outside a string: only a number, true, false or null goes there"
+	}
+	return jsonInner(v, expr), ""
+}
+
+// jsonStringAt says whether pos of s's JSON text (from 'from') is inside
+// a JSON string; in an expression, {{ }} parts are opaque.
+func jsonStringAt(s string, from, pos int, expr bool) bool {
 	inStr := false
 	for i := from; i < pos; i++ {
 		if expr && strings.HasPrefix(s[i:], "{{") {
@@ -215,22 +232,22 @@ func inJSON(s string, from, pos int, v string, expr bool) (string, escapeProblem
 			inStr = !inStr
 		}
 	}
-	if !inStr {
-		if literalValue.MatchString(v) {
-			return v, ""
-		}
-		return "", "it sits in a JSON body outside a string: only a number, true, false or null goes there"
-	}
+	return inStr
+}
+
+// jsonInner is v JSON-escaped, without the quotes; braces as \u007b and
+// \u007d when it lands in an expression.
+func jsonInner(v string, braces bool) string {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v)
 	out := strings.TrimSuffix(b.String(), "\n")
 	out = out[1 : len(out)-1]
-	if expr {
+	if braces {
 		out = strings.NewReplacer("{", `\u007b`, "}", `\u007d`).Replace(out)
 	}
-	return out, ""
+	return out
 }
 
 // walkStrings replaces every string under v (at path) with f's answer.

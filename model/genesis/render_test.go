@@ -14,7 +14,7 @@ import (
 // literal, and $env in an expression.
 const hostileFlow = `{"name":"Hostile","nodes":[
  {"id":"1","name":"Hook","type":"n8n-nodes-base.webhook","typeVersion":2,"position":[0,0],"webhookId":"11111111-1111-4111-8111-111111111111","parameters":{"path":"Unsubscribe","httpMethod":"POST"}},
- {"id":"2","name":"Set","type":"n8n-nodes-base.set","typeVersion":3,"position":[200,0],"parameters":{"plain":"YOUR_V","mixed":"a YOUR_V b","body":"={\"a\": \"YOUR_V\", \"n\": {{ $json.n }}, \"e\": \"{{ $json.email }}\"}","env":"={{ $env.V_ENV }}"}},
+ {"id":"2","name":"Set","type":"n8n-nodes-base.set","typeVersion":3,"position":[200,0],"parameters":{"plain":"YOUR_V","mixed":"a YOUR_V b","body":"={\"a\": \"YOUR_V\", \"n\": {{ $json.n }}, \"e\": \"{{ $json.email }}\", \"e2\": \"{{ 'YOUR_V' }}\", \"e3\": \"{{ $env.V_ENV }}\"}","env":"={{ $env.V_ENV }}"}},
  {"id":"3","name":"Code","type":"n8n-nodes-base.code","typeVersion":2,"position":[400,0],"parameters":{"jsCode":"const a = 'YOUR_V';\nconst b = \"YOUR_V\";\nconst c = ` + "`YOUR_V`" + `;\nreturn [{json: {a, b, c}}];"}}
 ],"connections":{"Hook":{"main":[[{"node":"Set","type":"main","index":0}]]},"Set":{"main":[[{"node":"Code","type":"main","index":0}]]}}}`
 
@@ -107,14 +107,14 @@ func TestRenderHostileValueStaysOneString(t *testing.T) {
 	}
 	// The JSON body still parses once n8n fills its {{ }}, and "a" is the value.
 	var jb map[string]any
-	if err := json.Unmarshal([]byte(blankSegments(strings.TrimPrefix(set["body"], "="))), &jb); err != nil {
+	if err := json.Unmarshal([]byte(evalSegments(t, strings.TrimPrefix(set["body"], "="))), &jb); err != nil {
 		t.Fatalf("JSON body: %v\n%s", err, set["body"])
 	}
-	if jb["a"] != hostile || len(jb) != 3 {
-		t.Fatalf("JSON body's a: %q (keys %d)", jb["a"], len(jb))
+	if jb["a"] != hostile || jb["e2"] != hostile || jb["e3"] != hostile || len(jb) != 5 {
+		t.Fatalf("JSON body: a %q, e2 %q, e3 %q (keys %d)", jb["a"], jb["e2"], jb["e3"], len(jb))
 	}
 	// Expressions: one {{ }} part holding one string literal, the value.
-	if strings.Count(set["env"], "{{") != 1 || strings.Count(set["env"], "}}") != 1 || strings.Count(set["body"], "{{") != 2 {
+	if strings.Count(set["env"], "{{") != 1 || strings.Count(set["env"], "}}") != 1 || strings.Count(set["body"], "{{") != 4 {
 		t.Fatalf("the value opened or closed an n8n expression: env %q body %q", set["env"], set["body"])
 	}
 	lit := strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(set["env"], "={{"), "}}"))
@@ -178,5 +178,29 @@ func TestRenderRefusesWhatCannotBeEscaped(t *testing.T) {
 	// What was refused is left in place, so the leftover check names it too.
 	if !strings.Contains(err.Error(), "placeholder YOUR_A is left") {
 		t.Errorf("%v", err)
+	}
+}
+
+// evalSegments does what n8n does to an expression's text, for the {{ }}
+// parts a test can evaluate: one string literal yields its value, anything
+// else yields 0.
+func evalSegments(t *testing.T, s string) string {
+	t.Helper()
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "{{")
+		j := strings.Index(s, "}}")
+		if i < 0 || j < i {
+			b.WriteString(s)
+			return b.String()
+		}
+		x := strings.TrimSpace(s[i+2 : j])
+		b.WriteString(s[:i])
+		if len(x) >= 2 && strings.ContainsRune(`'"`+"`", rune(x[0])) && x[len(x)-1] == x[0] && jsStateAt(x, len(x)) == jsCode {
+			b.WriteString(jsUnquote(t, x))
+		} else {
+			b.WriteString("0")
+		}
+		s = s[j+2:]
 	}
 }

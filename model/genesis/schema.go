@@ -174,7 +174,7 @@ func (s *CredentialSchema) check(n node, data map[string]any, when string, out *
 	if n.If != nil {
 		var sub []FieldProblem
 		s.check(*n.If, data, "", &sub)
-		cond := describeIf(*n.If)
+		cond := describeIf(*n.If, data)
 		if len(sub) == 0 {
 			if n.Then != nil {
 				s.check(*n.Then, data, " when "+cond, out)
@@ -186,13 +186,18 @@ func (s *CredentialSchema) check(n node, data map[string]any, when string, out *
 }
 
 // describeIf names an if of n8n's shape: {properties: {p: {enum: [v]}}}.
-func describeIf(n node) string {
+// An absent p makes the if hold, which surprises: the message says so.
+func describeIf(n node, data map[string]any) string {
 	var parts []string
 	for _, name := range sortedKeys(n.Properties) {
 		p := n.Properties[name]
-		if len(p.Enum) == 1 {
+		_, given := data[name]
+		switch {
+		case len(p.Enum) == 1 && given:
 			parts = append(parts, fmt.Sprintf("%s is %v", name, p.Enum[0]))
-		} else {
+		case len(p.Enum) == 1:
+			parts = append(parts, fmt.Sprintf("%s is %v or left out (give %s to choose)", name, p.Enum[0], name))
+		default:
 			parts = append(parts, name+" matches its condition")
 		}
 	}

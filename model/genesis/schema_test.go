@@ -44,7 +44,7 @@ func TestValidateAgainstRealSchemas(t *testing.T) {
 		{"openAiApi", map[string]any{"apiKey": sec("sk-1"), "header": false}, ""},
 		// An if on an absent property holds (JSON Schema's meaning, and
 		// what n8n answered for smtp below): header must be given.
-		{"openAiApi", map[string]any{"apiKey": sec("sk-1")}, "field headerName: required when header is true; field headerValue: required when header is true"},
+		{"openAiApi", map[string]any{"apiKey": sec("sk-1")}, "field headerName: required when header is true or left out (give header to choose); field headerValue: required when header is true or left out (give header to choose)"},
 		{"openAiApi", map[string]any{"header": false}, "field apiKey: required"},
 		{"openAiApi", map[string]any{"apiKey": sec("k"), "header": true}, "field headerName: required when header is true; field headerValue: required when header is true"},
 		{"openAiApi", map[string]any{"apiKey": sec("k"), "header": false, "headerName": "X"}, "field headerName: not allowed unless header is true"},
@@ -52,7 +52,7 @@ func TestValidateAgainstRealSchemas(t *testing.T) {
 		{"openAiApi", map[string]any{"apiKey": sec("k"), "header": false, "apiKye": "x"}, "field apiKye: not a field of credential type openAiApi (it has apiKey, header, headerName, headerValue, organizationId, url)"},
 		// What n8n answered when the smtp data lacked disableStartTls: an
 		// if on an absent "secure" holds.
-		{"smtp", map[string]any{"user": "u", "password": sec("p"), "host": "mail", "port": int64(587)}, "field disableStartTls: required when secure is false"},
+		{"smtp", map[string]any{"user": "u", "password": sec("p"), "host": "mail", "port": int64(587)}, "field disableStartTls: required when secure is false or left out (give secure to choose)"},
 		{"smtp", map[string]any{"host": "mail", "port": int64(465), "secure": true}, ""},
 		{"smtp", map[string]any{"host": "mail", "secure": true, "disableStartTls": false}, "field disableStartTls: not allowed unless secure is false"},
 		{"smtp", map[string]any{"host": "mail", "port": 587.5, "secure": false, "disableStartTls": true}, ""},
