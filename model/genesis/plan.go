@@ -207,7 +207,15 @@ func MakePlan(ctx context.Context, in Input, p Ports) (*Plan, error) {
 	pl := &Plan{Workspace: slug, Blueprint: v.Blueprint, Version: v.Number, Hash: v.Hash}
 	var probs []Problem
 
-	pl.Tags = []string{WorkspaceTagPrefix + slug, fmt.Sprintf("%s%s@v%d", BlueprintTagPrefix, v.Blueprint, v.Number)}
+	// n8n tags are at most 24 characters; adoption reads a workspace from
+	// ws:SLUG or the bare slug, so a slug too long for the prefix is
+	// tagged bare, and one too long for that is refused.
+	wsTag := WorkspaceTagPrefix + slug
+	if utf8.RuneCountInString(wsTag) > MaxTagName && utf8.RuneCountInString(slug) <= MaxTagName {
+		pl.Warnings = append(pl.Warnings, Problem{Message: fmt.Sprintf("tag %q would be over n8n's %d characters: the workflows are tagged %q (adoption reads both)", wsTag, MaxTagName, slug)})
+		wsTag = slug
+	}
+	pl.Tags = []string{wsTag, fmt.Sprintf("%s%s@v%d", BlueprintTagPrefix, v.Blueprint, v.Number)}
 	for _, t := range pl.Tags {
 		if n := utf8.RuneCountInString(t); n > MaxTagName {
 			probs = append(probs, Problem{Message: fmt.Sprintf("tag %q has %d characters; n8n takes at most %d (it answers 409)", t, n, MaxTagName)})

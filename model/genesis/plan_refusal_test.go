@@ -176,6 +176,11 @@ port = "5432"
 func TestPlanRefusesLongTagsAndExpressionPaths(t *testing.T) {
 	_, err := planHook(t, Workspace{Slug: "a-very-long-workspace-slug"}, hookValues(), noHooks{})
 	refusal(t, err, Problem{Message: `tag "ws:a-very-long-workspace-slug" has 29 characters; n8n takes at most 24`})
+	// A slug that fits only without the prefix is tagged bare, as adoption reads it.
+	pl, err := planHook(t, Workspace{Slug: "twenty-two-chars-slug1"}, hookValues(), noHooks{})
+	if err != nil || pl.Tags[0] != "twenty-two-chars-slug1" || len(pl.Warnings) != 1 {
+		t.Fatalf("bare slug tag: %v %+v", err, pl)
+	}
 
 	flow := strings.Replace(hookFlow, `"path":"Unsubscribe"`, `"path":"={{ $json.p }}"`, 1)
 	ver := versionOfJSON(t, map[string]string{"hook.json": flow})
