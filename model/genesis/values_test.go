@@ -155,3 +155,17 @@ func TestReadValuesCapsAndRelativeFiles(t *testing.T) {
 		t.Fatalf("a secret file over the cap: %v", err)
 	}
 }
+
+// Any bytes: a Values or an error naming the file, never a panic, and an
+// error never quotes a value given as env:.
+func FuzzParseValues(f *testing.F) {
+	f.Add([]byte(sampleValues))
+	f.Add([]byte("[variables]\n\"a\\\\b\" = 1\n[credentials.\"x.y\"]\nid = 2\n"))
+	f.Add([]byte("[credentials.S]\ntype = \"smtp\"\ndata = { \"p\\\"q\" = [1] }\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, err := ParseValues("f.toml", data, testEnv(map[string]string{"TEXAS_HOOK": "hook-SECRET-value"}))
+		if err != nil && (!strings.Contains(err.Error(), "values file f.toml") || strings.Contains(err.Error(), "hook-SECRET-value")) {
+			t.Fatalf("%v", err)
+		}
+	})
+}
