@@ -238,10 +238,12 @@ func MakePlan(ctx context.Context, in Input, p Ports) (*Plan, error) {
 	for _, t := range v.Report.Triggers {
 		triggered[t.File] = true
 	}
+	refs := webhookRefs(v.Report.Webhooks, slug)
 	names := map[string]string{}
 	for i, raw := range v.Workflows {
-		w, wp := planWorkflow(v.Files[i], raw, slug, vals, bySlot, p.IDs)
+		w, wp, notes := planWorkflow(v.Files[i], raw, slug, vals, bySlot, refs, p.IDs)
 		probs = append(probs, wp...)
+		pl.Warnings = append(pl.Warnings, notes...)
 		if prev, dup := names[w.Name]; dup && w.Name != "" {
 			probs = append(probs, Problem{Workflow: w.File, Message: fmt.Sprintf("the workflow would be named %q like the one of %s", w.Name, prev)})
 		}

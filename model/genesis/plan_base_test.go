@@ -215,8 +215,19 @@ func TestPlanBaseSteps(t *testing.T) {
 	if !secret["YOUR_WEBHOOK_TOKEN"] || !secret["YOUR_GOOGLE_CSE_API_KEY"] || secret["YOUR_COMPANY_NAME"] || len(pl.Variables) != 28 {
 		t.Fatalf("variables for the audit: %+v", pl.Variables)
 	}
-	// The errorWorkflow of Email 1 points at the source instance.
-	if len(pl.Warnings) != 1 || pl.Warnings[0].Field != "settings.errorWorkflow" {
+	// The errorWorkflow of Email 1 points at the source instance, and the
+	// three tracking Code nodes' unsubscribe links followed the opt-out
+	// webhook to texas/Unsubscribe.
+	var ws []string
+	for _, w := range pl.Warnings {
+		ws = append(ws, w.Workflow+"|"+w.Node+"|"+w.Field)
+	}
+	if strings.Join(ws, "\n") != strings.Join([]string{
+		"Email 1.json|Inject Tracking|parameters.jsCode",
+		"Email 1.json||settings.errorWorkflow",
+		"Email 2.json|Code for Email 2|parameters.jsCode",
+		"Email 3.json|Inject Tracking Email|parameters.jsCode",
+	}, "\n") {
 		t.Fatalf("warnings %+v", pl.Warnings)
 	}
 	// Deterministic with an injected id source.
@@ -355,4 +366,41 @@ func lineEndStates(code string) string {
 	}
 	fmt.Fprintf(&b, "%d", jsStateAt(code, len(code)))
 	return b.String()
+}
+
+// The e-mails' unsubscribe links point at the workspace's own opt-out
+// webhook, which namespacing moved to SLUG/Unsubscribe.
+func TestPlanBaseLinksFollowTheWebhook(t *testing.T) {
+	_, c := newFake(t)
+	for _, ws := range []string{"texas", "ohio"} {
+		pl := basePlan(t, ws, c, NewUUID)
+		var all strings.Builder
+		for _, w := range pl.Workflows {
+			b, _ := w.Body(map[string]string{"YOUR_CREDENTIAL_GOOGLE_CSE_HEADER_ID": "1", "YOUR_CREDENTIAL_GOOGLE_CSE_QUERY_ID": "2", "YOUR_CREDENTIAL_OPENAI_ID": "3", "YOUR_CREDENTIAL_POSTGRES_ID": "4"})
+			all.Write(b)
+		}
+		if n := strings.Count(all.String(), "https://n8n.example.com/webhook/"+ws+"/Unsubscribe"); n != 3 {
+			t.Errorf("%s: %d links to its opt-out webhook, want the 3 tracking nodes'", ws, n)
+		}
+		if strings.Contains(all.String(), "/webhook/Unsubscribe") {
+			t.Errorf("%s: a link still points at the shared path", ws)
+		}
+	}
+}
+
+func TestRewriteHookRefs(t *testing.T) {
+	refs := map[string]string{"Unsubscribe": "acme/Unsubscribe", "in": "acme/in"}
+	for in, want := range map[string]string{
+		"https://h/webhook/Unsubscribe?t=1":     "https://h/webhook/acme/Unsubscribe?t=1",
+		"'X/webhook/Unsubscribe'":               "'X/webhook/acme/Unsubscribe'",
+		"https://h/webhook-test/Unsubscribe":    "https://h/webhook-test/acme/Unsubscribe",
+		"https://h/webhook/UnsubscribeAll":      "https://h/webhook/UnsubscribeAll",
+		"https://h/webhook/acme/Unsubscribe":    "https://h/webhook/acme/Unsubscribe",
+		"https://h/webhook/in/x /webhook/inbox": "https://h/webhook/acme/in/x /webhook/inbox",
+		"no link here":                          "no link here",
+	} {
+		if got, _ := rewriteHookRefs(in, refs); got != want {
+			t.Errorf("%q → %q, want %q", in, got, want)
+		}
+	}
 }

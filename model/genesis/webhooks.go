@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/godmode-console/godmode/model/blueprint/detect"
 )
 
 // isWebhookNode is detect's test: n8n's Webhook node, whose path is
@@ -133,4 +135,65 @@ func overlap(a, b []string) bool {
 		}
 	}
 	return false
+}
+
+// webhookRefs maps each static path of the blueprint's Webhook nodes to
+// its namespaced one, so links to them inside the workflows follow: the
+// base templates put YOUR_N8N_INSTANCE_URL/webhook/Unsubscribe in their
+// e-mails, which would 404 once the opt-out webhook is on SLUG/Unsubscribe.
+func webhookRefs(hooks []detect.Webhook, slug string) map[string]string {
+	out := map[string]string{}
+	for _, h := range hooks {
+		p := strings.Trim(h.Path, "/")
+		if p == "" || strings.HasPrefix(h.Path, "=") || strings.HasPrefix(p, slug+"/") || len(detect.Placeholders(p)) > 0 {
+			continue
+		}
+		out[p] = slug + "/" + p
+	}
+	return out
+}
+
+// rewriteHookRefs points /webhook/PATH and /webhook-test/PATH at the
+// namespaced path, where PATH ends the URL's path (so Unsubscribe does not
+// match UnsubscribeAll); it returns the paths it rewrote.
+func rewriteHookRefs(s string, refs map[string]string) (string, []string) {
+	if len(refs) == 0 || !strings.Contains(s, "/webhook") {
+		return s, nil
+	}
+	olds := sortedKeys(refs)
+	sort.SliceStable(olds, func(i, j int) bool { return len(olds[i]) > len(olds[j]) })
+	var done []string
+	for _, old := range olds {
+		for _, prefix := range []string{"/webhook/", "/webhook-test/"} {
+			needle := prefix + old
+			var b strings.Builder
+			rest, hit := s, false
+			for {
+				i := strings.Index(rest, needle)
+				if i < 0 {
+					break
+				}
+				end := i + len(needle)
+				if end < len(rest) && isPathByte(rest[end]) {
+					b.WriteString(rest[:end])
+					rest = rest[end:]
+					continue
+				}
+				b.WriteString(rest[:i] + prefix + refs[old])
+				rest, hit = rest[end:], true
+			}
+			if hit {
+				b.WriteString(rest)
+				s = b.String()
+				if !contains(done, old) {
+					done = append(done, old)
+				}
+			}
+		}
+	}
+	return s, done
+}
+
+func isPathByte(c byte) bool {
+	return c == '-' || c == '_' || c == '.' || c == '~' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }

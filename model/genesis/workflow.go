@@ -12,16 +12,16 @@ import (
 // planWorkflow renders one workflow: values filled, credentials bound to
 // their slots' resolutions, webhook paths namespaced with fresh ids, the
 // name prefixed; then refuses any placeholder left.
-func planWorkflow(file string, raw json.RawMessage, slug string, vals map[string]Value, creds map[string]CredentialPlan, ids IDSource) (WorkflowPlan, []Problem) {
+func planWorkflow(file string, raw json.RawMessage, slug string, vals map[string]Value, creds map[string]CredentialPlan, refs map[string]string, ids IDSource) (WorkflowPlan, []Problem, []Problem) {
 	w := WorkflowPlan{File: file}
 	doc, err := decodeJSON(raw)
 	if err != nil {
-		return w, []Problem{{Workflow: file, Message: "the stored workflow is not JSON: " + err.Error()}}
+		return w, []Problem{{Workflow: file, Message: "the stored workflow is not JSON: " + err.Error()}}, nil
 	}
 	preview, _ := decodeJSON(raw)
 	real := &renderer{file: file, vals: vals, reveal: true}
 	masked := &renderer{file: file, vals: vals}
-	var probs []Problem
+	var probs, notes []Problem
 
 	render := func(doc map[string]any, r *renderer) {
 		if name, ok := doc["name"].(string); ok {
@@ -40,7 +40,16 @@ func planWorkflow(file string, raw json.RawMessage, slug string, vals map[string
 				case "name", "id", "type", "webhookId", "credentials":
 					continue // identity, or bound below
 				}
-				m[k] = walkStrings(m[k], k, func(path, s string) string { return r.str(name, typ, path, s) })
+				m[k] = walkStrings(m[k], k, func(path, s string) string {
+					out, moved := rewriteHookRefs(r.str(name, typ, path, s), refs)
+					if r == real {
+						for _, old := range moved {
+							notes = append(notes, Problem{Workflow: file, Node: name, Field: path,
+								Message: fmt.Sprintf("the link to the blueprint's webhook path %s now points at %s", old, refs[old])})
+						}
+					}
+					return out
+				})
 			}
 		}
 	}
@@ -119,7 +128,7 @@ func planWorkflow(file string, raw json.RawMessage, slug string, vals map[string
 	}
 	w.body = NewSecret(string(body), "rendered")
 	w.Preview, _ = encodeJSON(preview)
-	return w, probs
+	return w, probs, notes
 }
 
 func credentialRef(v any) string {
