@@ -287,6 +287,7 @@ func (m *Model) View() string {
 	body := m.table.View() + "\n" + m.detail()
 	out := common.Box(m.theme.PaneFocused, m.theme.PaneTitleFocused, title, body, m.w, m.h)
 	if m.dialog != nil {
+		m.dialog.MaxWidth = m.w
 		out = common.Overlay(out, m.dialog.View(), m.w, m.h)
 	}
 	return out
