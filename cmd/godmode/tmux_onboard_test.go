@@ -174,3 +174,39 @@ func selectUnmanaged(t *testing.T, x *tmux, what string) string {
 	}
 	return s
 }
+
+// The same first look at 80x24: the detail under the list still says
+// which workspace the tag asks for (two lines cut it off), and the
+// adoption prompt wraps inside the screen (it ran off the right edge,
+// border and workflow names cut).
+func TestDemoInTmuxOnboardingFitsAt80x24(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := buildBinary(t)
+	c := demofleet.NewClient
+	email, replies := c.Slug+" · "+demofleet.NewClientCampaigns[0], c.Slug+" · "+demofleet.NewClientCampaigns[1]
+	x := startTmux(t, 80, 24, bin+" demo; echo godmode exited $?; sleep 600")
+	x.waitFor("the fleet", contains("Workspaces [14]"))
+	x.keys(":unmanaged", "Enter")
+	x.waitFor("the client's workflows", func(s string) bool { return line(s, email) != "" && line(s, replies) != "" })
+	s := selectUnmanaged(t, x, c.Instance+"/"+email)
+	if want := "its tag names workspace " + c.Slug + ", which does not exist on " + c.Instance + " yet"; !strings.Contains(oneLine(s), want) {
+		t.Fatalf("at 80x24 the detail of %s does not say %q:\n%s", email, want, s)
+	}
+	x.keys("m", "m")
+	x.waitFor("both marked", contains("2 marked"))
+	x.keys("a")
+	s = x.waitFor("the adoption prompt", contains("Adopt 2 workflow(s)?"))
+	if !strings.Contains(line(s, "Adopt 2 workflow(s)?"), "║ ") || !strings.HasSuffix(strings.TrimRight(line(s, "Adopt 2 workflow(s)?"), " ┃"), "║") {
+		t.Fatalf("the prompt's box is cut at the screen's edge:\n%s", s)
+	}
+	if !strings.Contains(oneLine(strings.ReplaceAll(s, "║", " ")), email+", "+replies+".") {
+		t.Fatalf("the prompt does not name both workflows whole:\n%s", s)
+	}
+	// (An esc and a key sent together read as alt+key: one at a time.)
+	x.keys("Escape")
+	x.waitFor("the prompt closed", func(s string) bool { return !strings.Contains(s, "Adopt 2 workflow(s)?") })
+	x.keys("q")
+	x.waitFor("the console to quit cleanly", contains("godmode exited 0"))
+}
