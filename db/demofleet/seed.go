@@ -254,6 +254,8 @@ func importBlueprint(ctx context.Context, store *db.Store, f *Fleet) error {
 // provisions for it.
 func (f *Fleet) Render(w Workspace) ([]n8n.Workflow, error) { return render(f.templates, w) }
 
+// render replaces the tokens on the JSON tree (a Token's Value is what is
+// found, its Name what takes its place: here the token, then the value).
 func render(srcs []blueprint.Source, w Workspace) ([]n8n.Workflow, error) {
 	p, err := blueprint.Prepare(srcs, blueprint.Options{Tokens: []blueprint.Token{
 		{Value: TokenSlug, Name: w.Slug}, {Value: TokenLeads, Name: LeadsTable(w.Slug)}, {Value: TokenSender, Name: w.Sender}}})
