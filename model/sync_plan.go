@@ -230,13 +230,24 @@ func (p *syncPlan) unmanagedWorkflows(in planInput, owned map[string]int64) {
 		f := Finding{Kind: DriftOrphanWorkflow, InstanceID: in.inst.ID, InstanceName: in.inst.Name, WorkflowID: wf.ID,
 			WorkflowName: wf.Name, FirstSeenAt: in.now, LastSeenAt: in.now,
 			Detail: fmt.Sprintf("workflow %q (%s) is in n8n but no campaign owns it", wf.Name, wordFor(wf.Active))}
+		named := ""
 		for _, t := range wf.Tags {
-			ws, ok := bySlug[strings.TrimPrefix(t.Name, WorkspaceTagPrefix)]
+			slug, tagged := strings.CutPrefix(t.Name, WorkspaceTagPrefix)
+			ws, ok := bySlug[slug]
 			if ok {
 				f.WorkspaceID, f.WorkspaceSlug = ptr(ws.ID), ws.Slug
 				f.Detail += fmt.Sprintf("; its tag names workspace %s", ws.Slug)
+				named = ""
 				break
 			}
+			if tagged && named == "" && CheckSlug(slug) == nil {
+				named = slug
+			}
+		}
+		// A client set up in n8n before godmode knew it: say which
+		// workspace the tag asks for, so the operator knows what to create.
+		if named != "" {
+			f.Detail += fmt.Sprintf("; its tag names workspace %s, which does not exist on %s yet", named, in.inst.Name)
 		}
 		p.write.Findings = append(p.write.Findings, f)
 		p.unmanaged++

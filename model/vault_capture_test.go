@@ -13,6 +13,7 @@ import (
 	"github.com/godmode-console/godmode/db/demofleet"
 	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/model/blueprint"
+	"github.com/godmode-console/godmode/model/blueprint/detect"
 	"github.com/godmode-console/godmode/n8n"
 )
 
@@ -116,9 +117,13 @@ func TestCaptureTurnsTheWorkspacesValuesIntoVariables(t *testing.T) {
 	}
 }
 
-// Capture from a workspace of the demo fleet: its webhook paths, which
-// carry its slug, become the slug's variable; a campaign whose workflow is
-// gone from n8n is left out and said.
+// Must show 2, the demo half: the demo renders every workspace's campaigns
+// from the demo blueprint it imports; capturing texas turns its slug, its
+// leads_texas table and its sender address back into the blueprint's
+// variables, provisions nothing, and the diff against the blueprint is
+// empty but for the campaigns left out (archived, or gone from n8n): the
+// only differences between the live workflows and the blueprint were the
+// substitutions. A campaign whose workflow is gone is left out and said.
 func TestCaptureFromADemoWorkspace(t *testing.T) {
 	ctx := context.Background()
 	kr, _ := db.NewKeyring(masterKey)
@@ -138,33 +143,108 @@ func TestCaptureFromADemoWorkspace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	texas := demofleet.Workspaces[3]
+	srv := fleet.Servers[texas.Instance]
 	camps, _ := store.Campaigns(ctx, ws.ID)
-	v := model.NewVault(store, nil, nil)
-	got, err := v.CaptureBlueprint(ctx, super, "texas-template", console, ws, nil)
+	var live []string // the campaigns whose workflows n8n holds and capture reads
+	for _, c := range camps {
+		if c.Status != model.CampaignArchived && c.Status != model.CampaignError {
+			live = append(live, c.Name)
+		}
+	}
+	// The live workflows carry texas' own values, rendered from the blueprint.
+	for _, c := range camps {
+		if wf, ok := srv.Workflow(c.N8nWorkflowID); ok {
+			b, _ := json.Marshal(wf)
+			if !strings.Contains(string(b), texas.Sender) && !strings.Contains(string(b), "leads_texas") || strings.Contains(string(b), "YOUR_") {
+				t.Fatalf("%s is not texas' copy of the blueprint: %s", c.Name, b)
+			}
+		}
+	}
+	before := srv.WorkflowCount()
+
+	v := model.NewVault(store, detect.Analyze, nil)
+	sender, err := blueprint.ParseTokenize(texas.Sender + "=YOUR_SENDER_EMAIL")
 	if err != nil {
 		t.Fatal(err)
 	}
-	live := 0
-	for _, c := range camps {
-		if c.Status != model.CampaignArchived {
-			live++
-		}
+	got, err := v.CaptureBlueprint(ctx, super, "texas-template", console, ws, []blueprint.Token{sender})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if len(got.Prepared.Workflows)+len(got.Gone) != live || len(got.Prepared.Workflows) == 0 {
-		t.Fatalf("%d campaigns not archived, %d captured, gone %v", live, len(got.Prepared.Workflows), got.Gone)
+	if len(got.Prepared.Workflows) != len(live) || len(got.Prepared.Workflows)+len(got.Gone) != len(camps)-countArchived(camps) {
+		t.Fatalf("%d campaigns live, %d captured, gone %v", len(live), len(got.Prepared.Workflows), got.Gone)
 	}
-	slugAt := 0
+	if srv.WorkflowCount() != before {
+		t.Errorf("capture changed n8n: %d workflows, were %d", srv.WorkflowCount(), before)
+	}
+
+	// The values became variables, where each one is.
+	at := map[string]bool{}
 	for _, s := range got.Prepared.Substitutions {
-		if s.Name == "YOUR_WORKSPACE_SLUG" && s.Path == "parameters.path" && s.Value == "texas" {
-			slugAt++
+		at[s.Name+"="+s.Value+" at "+s.Node+"|"+s.Path] = true
+	}
+	for _, want := range []string{
+		"YOUR_WORKSPACE_SLUG=texas at |name",
+		"YOUR_WORKSPACE_SLUG=texas at Webhook|parameters.path",
+		"YOUR_LEADS_TABLE=leads_texas at Enrich Lead|parameters.table.value",
+		"YOUR_SENDER_EMAIL=" + texas.Sender + " at Email Sender|parameters.jsCode",
+	} {
+		if !at[want] {
+			t.Errorf("no substitution %s in %v", want, at)
 		}
 	}
 	for _, w := range got.Prepared.Workflows {
-		if strings.Contains(string(w.JSON), `"path":"texas-`) {
-			t.Errorf("%s keeps the slug in a webhook path: %s", w.Name, w.JSON)
+		for _, value := range []string{`"texas`, "leads_texas", texas.Sender, "texas-"} {
+			if strings.Contains(string(w.JSON), value) {
+				t.Errorf("%s keeps %q: %s", w.Name, value, w.JSON)
+			}
 		}
 	}
-	if slugAt == 0 {
-		t.Fatalf("no webhook path made a variable: %+v", got.Prepared.Substitutions)
+	var vars []blueprint.Variable
+	if err := json.Unmarshal(got.Version.Variables, &vars); err != nil {
+		t.Fatal(err)
 	}
+	found := map[string]bool{}
+	for _, x := range vars {
+		found[x.Name] = true
+	}
+	for _, want := range []string{"YOUR_WORKSPACE_SLUG", "YOUR_LEADS_TABLE", "YOUR_SENDER_EMAIL"} {
+		if !found[want] {
+			t.Errorf("the captured version's variables lack %s: %+v", want, vars)
+		}
+	}
+
+	// Against the blueprint the demo imported: nothing but the campaigns
+	// left out.
+	d, err := v.DiffBlueprints(ctx, super, demofleet.BlueprintName+"@1", "texas-template@1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, tpl := range demofleet.Templates {
+		if !slices.Contains(live, tpl.Name) {
+			out = append(out, "YOUR_WORKSPACE_SLUG · "+tpl.Name)
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("texas has no campaign archived or gone: the left-out check proves nothing")
+	}
+	slices.Sort(out)
+	if len(d.WorkflowsAdded) != 0 || !slices.Equal(d.WorkflowsRemoved, out) {
+		t.Errorf("workflows added %v, removed %v (want removed %v)", d.WorkflowsAdded, d.WorkflowsRemoved, out)
+	}
+	for _, c := range d.Changed {
+		t.Errorf("%s differs from the blueprint by more than the substitutions: %+v", c.Workflow, c)
+	}
+}
+
+func countArchived(camps []model.Campaign) int {
+	n := 0
+	for _, c := range camps {
+		if c.Status == model.CampaignArchived {
+			n++
+		}
+	}
+	return n
 }

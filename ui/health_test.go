@@ -87,7 +87,7 @@ func TestInstancesSaysWhichAreDownAndWhy(t *testing.T) {
 	deliver(r, r.refreshNow())
 	raw := r.Render()
 	s := plain(raw)
-	mustContain(t, s, "n8n instances [10] · 2 down (1 not answering)")
+	mustContain(t, s, "n8n instances [11] · 2 down (1 not answering)")
 	mustContain(t, line(s, "n8n-georgia"), "✗ down", "7m", "connect: connection refused")
 	mustContain(t, line(s, "n8n-maine"), "◔ no answer", "35s")
 	mustContain(t, line(s, "n8n-texas"), "● up")

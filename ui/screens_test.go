@@ -132,9 +132,9 @@ func TestScreenTooSmall(t *testing.T) {
 	teatest.RequireEqualOutput(t, out)
 }
 
-// fiveDown is the whole demo fleet (10 n8n instances) with two down when
-// the sync ran: georgia's refusing connections for 7 minutes, maine's not
-// answering for 35 s.
+// fiveDown is the whole demo fleet (11 n8n instances, one holding only a
+// client not yet onboarded) with two down when the sync ran: georgia's
+// refusing connections for 7 minutes, maine's not answering for 35 s.
 func fiveDown(t *testing.T) *uitest.Backend {
 	opt := uitest.Options{}
 	f := downFixture(t, opt, map[string]time.Duration{"n8n-georgia": 7 * time.Minute})
@@ -146,21 +146,21 @@ func fiveDown(t *testing.T) *uitest.Backend {
 	return f.As(f.Super())
 }
 
-// Must-show: 10 instances, 2 down. The healthy ones' workspaces are live
+// Must-show: 11 instances, 2 down. The healthy ones' workspaces are live
 // (florida's campaigns and executions fresh, no "stale"), the header counts
-// 8/10 up, the status line names the 2 down, and only their workspaces
+// 9/11 up, the status line names the 2 down, and only their workspaces
 // carry a mark (on e26f193: "n8n ✗ stale never loaded" for everyone).
 func TestScreenFiveInstancesTwoDown(t *testing.T) {
 	t.Parallel()
 	b := fiveDown(t)
 	out := screen(t, b, 160, 45, func(tm *teatest.TestModel) { tm.Type("jj") }, executionsDrawn)
 	s := plain(string(out))
-	mustContain(t, s, "db ●", "n8n ▲ 8/10 up", "sync 4s ago",
-		"2 of 10 n8n instances down: n8n-georgia down 7m, n8n-maine not answering 35s",
+	mustContain(t, s, "db ●", "n8n ▲ 9/11 up", "sync 4s ago",
+		"2 of 11 n8n instances down: n8n-georgia down 7m, n8n-maine not answering 35s",
 		"Workspaces [14] · 2 on a down n8n", "Campaigns of florida [8]", firstExecutions)
 	for _, bad := range []string{"stale", "poll failed", "never loaded"} {
 		if strings.Contains(s, bad) {
-			t.Errorf("the screen says %q with 8 of 10 instances up", bad)
+			t.Errorf("the screen says %q with 9 of 11 instances up", bad)
 		}
 	}
 	for ws, mark := range map[string]string{"florida": " ", "arizona": " ", "maine": "◔", "georgia": "✗", "ohio": " ", "alaska": " "} {
@@ -180,9 +180,9 @@ func TestScreenFiveInstancesTwoDownAt80x24(t *testing.T) {
 		tm.Type("jjjjjjj") // maine, on n8n-maine
 	}, "not answering since")
 	s := plain(string(out))
-	mustContain(t, s, "n8n ▲ 8/10 up", "Campaigns of maine", "◔ n8n-maine not answering since 09:29 (35s)")
+	mustContain(t, s, "n8n ▲ 9/11 up", "Campaigns of maine", "◔ n8n-maine not answering since 09:29 (35s)")
 	if strings.Contains(s, "stale") {
-		t.Error("the screen says stale with 8 of 10 instances up")
+		t.Error("the screen says stale with 9 of 11 instances up")
 	}
 	teatest.RequireEqualOutput(t, out)
 }

@@ -89,7 +89,7 @@ func TestNewWorkspaceFormCreatesItAwaitingSetup(t *testing.T) {
 // The form fits a small terminal; esc leaves it and changes nothing.
 func TestNewWorkspaceFormEscCancels(t *testing.T) {
 	t.Parallel()
-	f := uitest.New(t, uitest.Options{}) // all ten instances: a long select
+	f := uitest.New(t, uitest.Options{}) // all eleven instances: a long select
 	if n := len(f.Seed.Instances); n < 10 {
 		t.Fatalf("the demo fleet has %d instances", n)
 	}

@@ -7,11 +7,14 @@ import (
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"time"
 
 	"github.com/godmode-console/godmode/db"
 	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/model/blueprint"
+	"github.com/godmode-console/godmode/model/blueprint/detect"
 	"github.com/godmode-console/godmode/n8n"
 	"github.com/godmode-console/godmode/n8n/n8ntest"
 )
@@ -44,8 +47,12 @@ type Fleet struct {
 	// slug and role (owner.SLUG@SLUG.example.com and so on).
 	Super   model.User
 	Members map[string]map[model.Role]model.User
-	drifty  []string // workflows of the drifting workspace, on its instance
-	runs    []campaignRuns
+	// Blueprint is the demo blueprint's version in the vault, every
+	// campaign's workflow rendered from it.
+	Blueprint model.BlueprintVersion
+	drifty    []string // workflows of the drifting workspace, on its instance
+	runs      []campaignRuns
+	templates []blueprint.Source // the blueprint's workflows, by template
 }
 
 // campaignRuns are one campaign's executions, made in n8n once every
@@ -141,30 +148,27 @@ func seed(ctx context.Context, store *db.Store, opt Options) (*Fleet, error) {
 		major = 2
 	}
 	now := opt.Now
-	for _, w := range wss {
-		if w.Instance == "" || f.Instances[w.Instance] != 0 {
+	full := len(wss) == len(Workspaces)
+	for _, w := range append(slices.Clone(wss), NewClient) { // a clone: wss shares Workspaces' array
+		if w.Instance == "" || f.Instances[w.Instance] != 0 || w.Slug == NewClient.Slug && !full {
 			continue
 		}
-		// Ids follow the instance's name, so the fleet is the same every run.
-		h := fnv.New64a()
-		h.Write([]byte(w.Instance))
 		m := major
 		if v, ok := opt.Majors[w.Instance]; ok {
 			m = v
 		}
-		srv := n8ntest.New(n8ntest.WithClock(func() time.Time { return now }), n8ntest.WithMajor(m), n8ntest.WithIDSeed(h.Sum64()))
-		f.Servers[w.Instance] = srv
-		in, err := store.AddInstance(ctx, db.NewInstance{Name: w.Instance, BaseURL: srv.URL, WebhookBaseURL: srv.URL, APIKey: srv.APIKey})
-		if err != nil {
+		if err := addInstance(ctx, store, f, w.Instance, m, now); err != nil {
 			return f, err
 		}
-		f.Instances[w.Instance] = in.ID
 	}
 	super, err := store.CreateUser(ctx, opt.SuperEmail, "Super Admin", true)
 	if err != nil {
 		return f, err
 	}
 	f.Super = super
+	if err := importBlueprint(ctx, store, f); err != nil {
+		return f, fmt.Errorf("importing the demo blueprint: %w", err)
+	}
 	for wi, w := range wss {
 		var inst *int64
 		if id, ok := f.Instances[w.Instance]; ok {
@@ -196,7 +200,129 @@ func seed(ctx context.Context, store *db.Store, opt Options) (*Fleet, error) {
 			f.Members[w.Slug][role] = u
 		}
 	}
-	return f, addRuns(ctx, store, f.runs, opt.Now)
+	if err := addRuns(ctx, store, f.runs, opt.Now); err != nil {
+		return f, err
+	}
+	if !full {
+		return f, nil
+	}
+	return f, seedNewClient(f, now)
+}
+
+func addInstance(ctx context.Context, store *db.Store, f *Fleet, name string, major int, now time.Time) error {
+	// Ids follow the instance's name, so the fleet is the same every run.
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	srv := n8ntest.New(n8ntest.WithClock(func() time.Time { return now }), n8ntest.WithMajor(major), n8ntest.WithIDSeed(h.Sum64()))
+	f.Servers[name] = srv
+	in, err := store.AddInstance(ctx, db.NewInstance{Name: name, BaseURL: srv.URL, WebhookBaseURL: srv.URL, APIKey: srv.APIKey})
+	if err != nil {
+		return err
+	}
+	f.Instances[name] = in.ID
+	return nil
+}
+
+// importBlueprint puts the demo blueprint in the vault as an operator
+// would (checked, detected, audited as the super admin's import).
+func importBlueprint(ctx context.Context, store *db.Store, f *Fleet) error {
+	actor, err := store.Actor(ctx, f.Super, "")
+	if err != nil {
+		return err
+	}
+	var srcs []blueprint.Source
+	for _, t := range Templates {
+		b, err := json.Marshal(t.Workflow())
+		if err != nil {
+			return err
+		}
+		srcs = append(srcs, blueprint.Source{Name: t.Name + ".json", Data: b})
+	}
+	got, err := model.NewVault(store, detect.Analyze, nil).ImportBlueprint(ctx, actor, BlueprintName, srcs, nil)
+	if err != nil {
+		return err
+	}
+	f.Blueprint = got.Version
+	for i, w := range got.Prepared.Workflows {
+		f.templates = append(f.templates, blueprint.Source{Name: srcs[i].Name, Data: w.JSON})
+	}
+	return nil
+}
+
+// Render is the demo blueprint's workflows with a workspace's own values
+// in place of its tokens, one per template, inactive: what the platform
+// provisions for it.
+func (f *Fleet) Render(w Workspace) ([]n8n.Workflow, error) { return render(f.templates, w) }
+
+// render replaces the tokens on the JSON tree (a Token's Value is what is
+// found, its Name what takes its place: here the token, then the value).
+func render(srcs []blueprint.Source, w Workspace) ([]n8n.Workflow, error) {
+	p, err := blueprint.Prepare(srcs, blueprint.Options{Tokens: []blueprint.Token{
+		{Value: TokenSlug, Name: w.Slug}, {Value: TokenLeads, Name: LeadsTable(w.Slug)}, {Value: TokenSender, Name: w.Sender}}})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]n8n.Workflow, len(p.Workflows))
+	for i, rw := range p.Workflows {
+		if err := json.Unmarshal(rw.JSON, &out[i]); err != nil {
+			return nil, fmt.Errorf("%s: %w", rw.File, err)
+		}
+	}
+	return out, nil
+}
+
+// seedNewClient makes NewClient's workflows in its n8n, tagged for the
+// workspace it does not have yet, with the runs they made before godmode
+// knew them: one failure today on the active one.
+func seedNewClient(f *Fleet, now time.Time) error {
+	srv := f.Servers[NewClient.Instance]
+	all, err := f.Render(NewClient)
+	if err != nil {
+		return err
+	}
+	tag, err := srv.AddTag(model.WorkspaceTagPrefix + NewClient.Slug)
+	if err != nil {
+		return err
+	}
+	rng := rand.New(rand.NewPCG(2026, 12)) // its own: the fleet's draws stay as they were
+	var specs []n8ntest.ExecutionSpec
+	for i, name := range NewClientCampaigns {
+		ti := slices.IndexFunc(Templates, func(t Template) bool { return t.Name == name })
+		tpl, wf := Templates[ti], all[ti]
+		wf.Active = i == 0
+		made, err := srv.AddWorkflow(wf)
+		if err != nil {
+			return err
+		}
+		if err := srv.TagWorkflow(made.ID, tag.ID); err != nil {
+			return err
+		}
+		for _, r := range newClientRuns[i] {
+			spec := n8ntest.ExecutionSpec{WorkflowID: made.ID, StartedAt: now.Add(-r.ago), Mode: "webhook", Items: []map[string]any{lead(rng)}}
+			if r.fails {
+				spec.Status, spec.FailAt, spec.Message, spec.HTTPCode = n8n.StatusError, tpl.Fail.FailAt, tpl.Fail.Message, tpl.Fail.HTTPCode
+			}
+			specs = append(specs, spec)
+		}
+	}
+	// n8n numbers executions as they start, across workflows.
+	sort.SliceStable(specs, func(i, j int) bool { return specs[i].StartedAt.Before(specs[j].StartedAt) })
+	for _, spec := range specs {
+		if _, err := srv.AddExecution(spec); err != nil {
+			return fmt.Errorf("%s: %w", NewClient.Slug, err)
+		}
+	}
+	return nil
+}
+
+// newClientRuns are NewClient's executions by campaign, oldest first (n8n
+// numbers them as they start).
+var newClientRuns = [][]struct {
+	ago   time.Duration
+	fails bool
+}{
+	{{30 * time.Hour, false}, {9 * time.Hour, true}, {2 * time.Hour, false}},
+	{{75 * time.Hour, false}, {51 * time.Hour, false}},
 }
 
 // addRuns makes every campaign's executions, in start order on each
@@ -256,6 +382,10 @@ func addRuns(ctx context.Context, store *db.Store, runs []campaignRuns, now time
 func seedCampaigns(ctx context.Context, store *db.Store, f *Fleet, srv *n8ntest.Server, ws model.Workspace, wi int, rng *rand.Rand, opt Options) error {
 	now := opt.Now
 	frozen := Workspaces[wi].Status == model.WorkspaceSuspended
+	rendered, err := f.Render(Workspaces[wi])
+	if err != nil {
+		return err
+	}
 	for ci, tpl := range Templates {
 		path := fmt.Sprintf("%s-%s", ws.Slug, Slugify(tpl.Name))
 		status := model.CampaignActive
@@ -269,8 +399,9 @@ func seedCampaigns(ctx context.Context, store *db.Store, f *Fleet, srv *n8ntest.
 		case (wi*3+ci)%13 == 5:
 			status = model.CampaignError
 		}
-		wf, err := srv.AddWorkflow(n8n.Workflow{Name: ws.Slug + " · " + tpl.Name, Nodes: tpl.Nodes(path),
-			Connections: json.RawMessage(tpl.Connections), Active: status == model.CampaignActive})
+		wf := rendered[ci]
+		wf.Active = status == model.CampaignActive
+		wf, err := srv.AddWorkflow(wf)
 		if err != nil {
 			return err
 		}
@@ -307,9 +438,20 @@ func seedUnmanaged(srv *n8ntest.Server, ws model.Workspace) error {
 	default:
 		return nil
 	}
+	// A copy made by hand carries the workspace's own values.
 	path := ws.Slug + "-manual-" + Slugify(name)
-	wf, err := srv.AddWorkflow(n8n.Workflow{Name: name, Nodes: emailNodes(path), Connections: json.RawMessage(chain("Webhook", "Enrich Lead", "Email Sender")), Active: true})
+	b, err := json.Marshal(n8n.Workflow{Name: name, Nodes: emailNodes(path), Connections: json.RawMessage(chain("Webhook", "Enrich Lead", "Email Sender"))})
 	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(Workspaces, func(w Workspace) bool { return w.Slug == ws.Slug })
+	made, err := render([]blueprint.Source{{Name: name + ".json", Data: b}}, Workspaces[i])
+	if err != nil {
+		return err
+	}
+	wf := made[0]
+	wf.Active = true
+	if wf, err = srv.AddWorkflow(wf); err != nil {
 		return err
 	}
 	tag, err := srv.AddTag(model.WorkspaceTagPrefix + ws.Slug)

@@ -3,6 +3,8 @@ package demofleet
 import (
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
+	"strings"
 
 	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/n8n"
@@ -17,45 +19,97 @@ type Workspace struct {
 	Instance   string // "" : not on any n8n yet
 	Status     model.WorkspaceStatus
 	Reason     string // why it is frozen
+	Sender     string // the address its campaigns send from
 }
 
 // Workspaces is the whole fleet, in the order it is seeded.
 var Workspaces = []Workspace{
-	{"ohio", "Ohio Roofing Co.", "legacy-shared", model.WorkspaceActive, ""},
-	{"kentucky", "Kentucky Solar", "legacy-shared", model.WorkspaceActive, ""},
-	{"indiana", "Indiana HVAC Pros", "legacy-shared", model.WorkspaceActive, ""},
-	{"texas", "Texas Legal Group", "n8n-texas", model.WorkspaceActive, ""},
-	{"florida", "Florida Pools", "n8n-florida", model.WorkspaceActive, ""},
-	{"georgia", "Georgia Dental", "n8n-georgia", model.WorkspaceActive, ""},
-	{"arizona", "Arizona Movers", "n8n-arizona", model.WorkspaceActive, ""},
-	{"oregon", "Oregon Coffee Roasters", "n8n-oregon", model.WorkspaceActive, ""},
-	{"vermont", "Vermont Maple Supply", "n8n-vermont", model.WorkspaceActive, ""},
-	{"nevada", "Nevada Event Staffing", "n8n-nevada", model.WorkspaceSuspended, "invoice 2026-10 unpaid"},
-	{"maine", "Maine Lobster Direct", "n8n-maine", model.WorkspaceError, ""},
-	{"utah", "Utah Ski Rentals", "n8n-utah", model.WorkspaceProvisioning, ""},
-	{"idaho", "Idaho Landscaping", "", model.WorkspaceAwaitingSetup, ""},
-	{"alaska", "Alaska Charters", "", model.WorkspaceAwaitingSetup, ""},
+	{"ohio", "Ohio Roofing Co.", "legacy-shared", model.WorkspaceActive, "", "sales@ohio-roofing.com"},
+	{"kentucky", "Kentucky Solar", "legacy-shared", model.WorkspaceActive, "", "hello@kysolar.com"},
+	{"indiana", "Indiana HVAC Pros", "legacy-shared", model.WorkspaceActive, "", "service@indianahvacpros.com"},
+	{"texas", "Texas Legal Group", "n8n-texas", model.WorkspaceActive, "", "intake@txlegalgroup.com"},
+	{"florida", "Florida Pools", "n8n-florida", model.WorkspaceActive, "", "info@floridapools.com"},
+	{"georgia", "Georgia Dental", "n8n-georgia", model.WorkspaceActive, "", "smile@georgiadental.com"},
+	{"arizona", "Arizona Movers", "n8n-arizona", model.WorkspaceActive, "", "quotes@azmovers.com"},
+	{"oregon", "Oregon Coffee Roasters", "n8n-oregon", model.WorkspaceActive, "", "beans@oregoncoffee.com"},
+	{"vermont", "Vermont Maple Supply", "n8n-vermont", model.WorkspaceActive, "", "orders@vtmaple.com"},
+	{"nevada", "Nevada Event Staffing", "n8n-nevada", model.WorkspaceSuspended, "invoice 2026-10 unpaid", "crew@nvevents.com"},
+	{"maine", "Maine Lobster Direct", "n8n-maine", model.WorkspaceError, "", "catch@mainelobster.com"},
+	{"utah", "Utah Ski Rentals", "n8n-utah", model.WorkspaceProvisioning, "", "rentals@utahski.com"},
+	{"idaho", "Idaho Landscaping", "", model.WorkspaceAwaitingSetup, "", ""},
+	{"alaska", "Alaska Charters", "", model.WorkspaceAwaitingSetup, "", ""},
 }
+
+// NewClient is a tenant the platform set up in n8n before godmode knew
+// it: its own n8n, registered, running NewClientCampaigns (tagged
+// ws:colorado, with earlier executions) and no workspace yet. It is what
+// a new operator onboards first: create the workspace, adopt its
+// workflows from :unmanaged. Seeded with the whole fleet only.
+var NewClient = Workspace{Slug: "colorado", Name: "Colorado Craft Brewers", Instance: "n8n-colorado", Sender: "taproom@coloradobrewers.com"}
+
+// NewClientCampaigns are the templates NewClient runs, the first active.
+var NewClientCampaigns = []string{"Email 1", "Reply Tracker"}
+
+// The demo blueprint: the platform's templates as an operator imports
+// them, a YOUR_* token wherever each tenant has its own value (the tokens
+// capture proposes, so a workspace captured from the demo differs from
+// the blueprint only by those). Every workspace's campaigns are rendered
+// from it.
+const (
+	BlueprintName = "demo-cold-email"
+	TokenSlug     = "YOUR_WORKSPACE_SLUG"
+	TokenLeads    = "YOUR_LEADS_TABLE"
+	TokenSender   = "YOUR_SENDER_EMAIL"
+)
+
+// LeadsTable is the workspace's leads table, as the legacy platform names
+// it (leads_ohio).
+func LeadsTable(slug string) string { return "leads_" + strings.ReplaceAll(slug, "-", "_") }
 
 // Template is one of the platform's workflow templates: every workspace
 // on an n8n runs one campaign of each.
 type Template struct {
-	Name        string
-	Nodes       func(path string) []n8n.Node // the workflow's nodes, its webhook on path
+	Name string
+	// Nodes are the template's nodes with the webhook on path; the other
+	// tenant values are still YOUR_* tokens.
+	Nodes       func(path string) []n8n.Node
 	Connections string
 	Fail        n8ntest.ExecutionSpec // how its failures look
 	Waits       bool                  // its runs stop at a Wait node
 }
 
+// Workflow is the template as the blueprint holds it: named and pathed by
+// the slug token, as every workspace's copy is named by its slug.
+func (t Template) Workflow() n8n.Workflow {
+	return n8n.Workflow{Name: TokenSlug + " · " + t.Name, Nodes: t.Nodes(TokenSlug + "-" + Slugify(t.Name)),
+		Connections: json.RawMessage(t.Connections), Settings: map[string]json.RawMessage{}}
+}
+
+// stableID is a node's id, the same in every copy of a template (n8n keeps
+// the ids it is given), so a captured workflow matches the blueprint's
+// nodes field by field.
+func stableID(parts ...string) string {
+	h := fnv.New128a()
+	h.Write([]byte(strings.Join(parts, "\x00")))
+	b := h.Sum(nil)
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
 func node(name, typ string, x float64, params string) n8n.Node {
-	return n8n.Node{Name: name, Type: typ, TypeVersion: 1, Position: []float64{x, 0}, Parameters: json.RawMessage(params)}
+	return n8n.Node{ID: stableID(name, typ), Name: name, Type: typ, TypeVersion: 1, Position: []float64{x, 0}, Parameters: json.RawMessage(params)}
 }
 
 func webhook(path string) n8n.Node {
 	n := node("Webhook", n8n.WebhookNodeType, 0, fmt.Sprintf(`{"path":%q,"httpMethod":"POST"}`, path))
-	n.WebhookID = path
+	n.WebhookID = stableID("webhook", path)
 	return n
 }
+
+// leadsTable is a Postgres node's table parameter as n8n's editor writes
+// it (a resource locator).
+const leadsTable = `{"__rl":true,"mode":"list","value":"` + TokenLeads + `","cachedResultName":"` + TokenLeads + `"}`
+
+const publicSchema = `{"__rl":true,"mode":"list","value":"public"}`
 
 func chain(names ...string) string {
 	b, _ := json.Marshal(links(names...))
@@ -106,15 +160,20 @@ var Templates = []Template{
 		Fail: n8ntest.ExecutionSpec{FailAt: "Mark Opted Out", Message: "duplicate key value violates unique constraint \"leads_email_norm_key\""}},
 }
 
+// The e-mails read the lead's row from the workspace's leads table (a
+// Postgres select, as the platform's templates do) and send from its
+// sender address: the line numbers of the sender's code are those its
+// failures name.
 func emailNodes(path string) []n8n.Node {
 	return []n8n.Node{webhook(path),
-		node("Enrich Lead", "n8n-nodes-base.code", 220, `{"jsCode":"return $input.all().map(i => ({json: {...i.json, first_name: i.json.full_name.split(' ')[0]}}));"}`),
-		node("Email Sender", "n8n-nodes-base.code", 440, `{"jsCode":"for (const item of $input.all()) {\n  if (item.json.email_address.startsWith('bounce@')) throw new Error('SMTP 550: mailbox unavailable for ' + item.json.email_address);\n}\nreturn $input.all();"}`)}
+		node("Enrich Lead", "n8n-nodes-base.postgres", 220, `{"operation":"select","schema":`+publicSchema+`,"table":`+leadsTable+
+			`,"where":{"values":[{"column":"email_address","value":"={{ $json.body.email_address }}"}]},"options":{}}`),
+		node("Email Sender", "n8n-nodes-base.code", 440, `{"jsCode":"for (const item of $input.all()) {\n  if (item.json.email_address.startsWith('bounce@')) throw new Error('SMTP 550: mailbox unavailable for ' + item.json.email_address);\n}\nconst SENDER = '`+TokenSender+`';\nreturn $input.all().map(i => ({json: {...i.json, sender_email: SENDER}}));"}`)}
 }
 
 func researchNodes(path string) []n8n.Node {
 	return []n8n.Node{webhook(path),
-		node("Prepare Lead", "n8n-nodes-base.code", 220, `{"jsCode":"return $input.all();"}`),
+		node("Prepare Lead", "n8n-nodes-base.postgres", 220, `{"operation":"executeQuery","query":"SELECT * FROM `+TokenLeads+` WHERE research_report IS NULL AND email_address = $1","options":{"queryReplacement":"={{ $json.body.email_address }}"}}`),
 		node("Attach Brochures", "n8n-nodes-base.code", 440, `{"jsCode":"return $input.all();"}`),
 		node("Loop Over Items", "n8n-nodes-base.splitInBatches", 660, `{"batchSize":50}`),
 		node("OpenAI Agent", "n8n-nodes-base.httpRequest", 880, `{"method":"POST","url":"https://api.openai.com/v1/chat/completions"}`)}
@@ -123,22 +182,25 @@ func researchNodes(path string) []n8n.Node {
 func prepNodes(path string) []n8n.Node {
 	return []n8n.Node{webhook(path),
 		node("Loop Over Items", "n8n-nodes-base.splitInBatches", 220, `{"batchSize":1}`),
-		node("Classify", "n8n-nodes-base.code", 440, `{"jsCode":"// Segment each lead by industry for the email copy.\nreturn $input.all().map(i => {\n  const lead = i.json.lead;\n  const segment = lead.industry.toLowerCase();\n  return {json: {...i.json, segment}};\n});"}`)}
+		node("Classify", "n8n-nodes-base.code", 440, `{"jsCode":"// Segment each lead by industry for the email copy.\nreturn $input.all().map(i => {\n  const lead = i.json.lead;\n  const segment = lead.industry.toLowerCase();\n  return {json: {...i.json, segment, sender_email: '`+TokenSender+`'}};\n});"}`)}
 }
 
+// The reply tracker reads the sender's own mailbox (Gmail's API takes the
+// address as the user id).
 func replyNodes(path string) []n8n.Node {
 	return []n8n.Node{webhook(path),
 		node("Loop Over Items", "n8n-nodes-base.splitInBatches", 220, `{"batchSize":1}`),
-		node("Check Inbox", "n8n-nodes-base.httpRequest", 440, `{"url":"https://gmail.googleapis.com/gmail/v1/users/me/messages"}`),
+		node("Check Inbox", "n8n-nodes-base.httpRequest", 440, `{"url":"https://gmail.googleapis.com/gmail/v1/users/`+TokenSender+`/messages"}`),
 		node("Replied?", "n8n-nodes-base.if", 660, `{}`)}
 }
 
 func waitNodes(path string) []n8n.Node {
 	return []n8n.Node{webhook(path),
 		node("Wait 3 Days", "n8n-nodes-base.wait", 220, `{"amount":3,"unit":"days"}`),
-		node("Done", "n8n-nodes-base.noOp", 440, `{}`)}
+		node("Done", "n8n-nodes-base.postgres", 440, `{"operation":"executeQuery","query":"UPDATE `+TokenLeads+` SET email_2_sent = true, updated_at = now() WHERE email_norm = lower($1)","options":{"queryReplacement":"={{ $json.body.email_address }}"}}`)}
 }
 
 func optOutNodes(path string) []n8n.Node {
-	return []n8n.Node{webhook(path), node("Mark Opted Out", "n8n-nodes-base.postgres", 220, `{"operation":"update","table":"leads"}`)}
+	return []n8n.Node{webhook(path), node("Mark Opted Out", "n8n-nodes-base.postgres", 220,
+		`{"operation":"executeQuery","query":"UPDATE `+TokenLeads+` SET opted_out = true, updated_at = now() WHERE email_norm = lower($1)","options":{"queryReplacement":"={{ $json.body.email_address }}"}}`)}
 }

@@ -54,6 +54,13 @@ func substitute(file string, doc map[string]any, tokens []Token) []Substitution 
 	ts := append([]Token(nil), tokens...)
 	sort.SliceStable(ts, func(i, j int) bool { return len(ts[i].Value) > len(ts[j].Value) })
 	var out []Substitution
+	// The workflow's own name carries the tenant too ("ohio · Email 1"): a
+	// template captured from ohio must not name texas' workflows after ohio.
+	if name, ok := doc["name"].(string); ok {
+		doc["name"] = replaceAll(name, ts, func(t Token) {
+			out = append(out, Substitution{File: file, Path: "name", Value: t.Value, Name: t.Name})
+		})
+	}
 	nodes, _ := doc["nodes"].([]any)
 	for _, n := range nodes {
 		m, _ := n.(map[string]any)

@@ -43,3 +43,21 @@ func TestTokensSubstituteOnTheTree(t *testing.T) {
 		t.Fatal("a lower-case variable name was taken")
 	}
 }
+
+// A workflow's own name carries the tenant ("ohio · Email 1"): captured, it
+// becomes the slug's variable, so a template taken from ohio does not name
+// texas' workflows after ohio.
+func TestTokensSubstituteTheWorkflowsName(t *testing.T) {
+	wf := `{"name":"ohio · Email 1","nodes":[{"name":"ohio step","type":"n8n-nodes-base.noOp","id":"1"}]}`
+	p, err := Prepare([]Source{{Name: "Email 1.json", Data: []byte(wf)}}, Options{Tokens: ProposeTokens("ohio", nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(p.Workflows[0].JSON)
+	if p.Workflows[0].Name != "YOUR_WORKSPACE_SLUG · Email 1" || !strings.Contains(got, `"name":"ohio step"`) {
+		t.Fatalf("name %q, workflow %s", p.Workflows[0].Name, got)
+	}
+	if len(p.Substitutions) != 1 || p.Substitutions[0].Path != "name" || p.Substitutions[0].Node != "" {
+		t.Fatalf("substitutions %+v", p.Substitutions)
+	}
+}

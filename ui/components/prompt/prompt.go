@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/godmode-console/godmode/forensics/safetext"
 	"github.com/godmode-console/godmode/themes"
@@ -46,6 +47,9 @@ type Model struct {
 	step        int
 	problem     string
 	theme       *themes.Theme
+	// MaxWidth bounds the box (0: none): the screen's width, so a long body
+	// (the names of the workflows adopted) wraps instead of running off it.
+	MaxWidth int
 }
 
 // New opens a dialog; the first field has the keyboard.
@@ -105,10 +109,17 @@ func (m *Model) Values() []string {
 // View renders the dialog box.
 func (m *Model) View() string {
 	th := m.theme
+	title, body := m.Title, m.Body
+	if inner := m.MaxWidth - th.Dialog.GetHorizontalFrameSize(); m.MaxWidth > 0 && inner > 0 {
+		title, body = ansi.Wrap(title, inner, " "), ansi.Wrap(body, inner, " ")
+		for i := range m.inputs {
+			m.inputs[i].SetWidth(min(40, max(1, inner-3)))
+		}
+	}
 	var b strings.Builder
-	b.WriteString(th.DialogTitle.Render(m.Title))
-	if m.Body != "" {
-		b.WriteString("\n" + th.Text.Render(m.Body))
+	b.WriteString(th.DialogTitle.Render(title))
+	if body != "" {
+		b.WriteString("\n" + th.Text.Render(body))
 	}
 	for i, f := range m.fields {
 		if i > m.step {

@@ -138,7 +138,7 @@ func (m *Model) build() {
 			m.table.Select(id)
 		}
 	}
-	m.table.SetSize(m.w-2, m.h-2-detailLines)
+	m.table.SetSize(m.w-2, m.h-2-detailLines(m.w))
 }
 
 func (m *Model) empty() string {
@@ -232,7 +232,7 @@ func (m *Model) Len() int { return m.table.Len() }
 // SetSize sets the view's area.
 func (m *Model) SetSize(w, h int) {
 	m.w, m.h = w, h
-	m.table.SetSize(w-2, h-2-detailLines)
+	m.table.SetSize(w-2, h-2-detailLines(w))
 }
 
 // SetTheme restyles the view.
@@ -287,6 +287,7 @@ func (m *Model) View() string {
 	body := m.table.View() + "\n" + m.detail()
 	out := common.Box(m.theme.PaneFocused, m.theme.PaneTitleFocused, title, body, m.w, m.h)
 	if m.dialog != nil {
+		m.dialog.MaxWidth = m.w
 		out = common.Overlay(out, m.dialog.View(), m.w, m.h)
 	}
 	return out
@@ -294,22 +295,28 @@ func (m *Model) View() string {
 
 // detailLines is the height of the selected finding's full text under
 // the table: the detail column is cut on any terminal, and sync's details
-// say what to do.
-const detailLines = 2
+// say what to do. A narrow screen gets a third line, or at 80 columns an
+// unmanaged workflow's detail lost the workspace its tag names.
+func detailLines(w int) int {
+	if w < 120 {
+		return 3
+	}
+	return 2
+}
 
 func (m *Model) detail() string {
-	w := m.w - 2
+	w, n := m.w-2, detailLines(m.w)
 	f, ok := m.table.Selected()
 	if !ok || w < 10 {
-		return strings.Repeat("\n", detailLines-1)
+		return strings.Repeat("\n", n-1)
 	}
 	text := safetext.Line(fmt.Sprintf("%s %s · %s: %s", State(f), kindWord(f.Kind), where(f), detail(f)))
 	lines := strings.Split(ansi.Wordwrap(text, w, " "), "\n")
-	if len(lines) > detailLines {
-		lines = lines[:detailLines]
-		lines[detailLines-1] = ansi.Truncate(lines[detailLines-1]+" …", w, "…")
+	if len(lines) > n {
+		lines = lines[:n]
+		lines[n-1] = ansi.Truncate(lines[n-1]+" …", w, "…")
 	}
-	for len(lines) < detailLines {
+	for len(lines) < n {
 		lines = append(lines, "")
 	}
 	for i, l := range lines {

@@ -123,6 +123,7 @@ func (m *Model) View() string {
 		out = strings.Join([]string{ws, cs, ex}, "\n")
 	}
 	if m.dialog != nil {
+		m.dialog.MaxWidth = m.width
 		out = common.Overlay(out, m.dialog.View(), m.width, m.height)
 	}
 	if m.pick != nil {
