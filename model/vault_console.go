@@ -99,6 +99,15 @@ func (c *ActorConsole) StoreCapture(ctx context.Context, p CaptureProposal, toke
 	return v.StoreCapture(ctx, actor, p, tokens)
 }
 
+// RefuseHostFiles makes this session refuse to read files on the host
+// godmode runs on, saying why: an SSH session's person is not on that
+// host (the CLI over SSH takes the file on standard input instead).
+func (c *ActorConsole) RefuseHostFiles(why string) *ActorConsole { c.noHostFiles = why; return c }
+
+// HostFilesRefused says why this session may not import files from the
+// host ("": it may), so the console does not offer it.
+func (c *ActorConsole) HostFilesRefused() string { return c.noHostFiles }
+
 // ImportBlueprintFiles imports the workflow files at paths (files, or
 // directories standing for the *.json directly in them) on the host
 // godmode runs on, read with the import's caps, as the next version of
@@ -113,6 +122,9 @@ func (c *ActorConsole) ImportBlueprintFiles(ctx context.Context, name string, pa
 	actor, err := c.writer(ctx)
 	if err == nil {
 		err = Authorize(actor, ActionEditBlueprint, 0)
+	}
+	if err == nil && c.noHostFiles != "" {
+		err = fmt.Errorf("%w: %s", ErrForbidden, c.noHostFiles)
 	}
 	if err == nil {
 		var sources []blueprint.Source

@@ -34,6 +34,8 @@ func (w *world) ohioWorkflow(name, extra string) n8n.Workflow {
 	return made
 }
 
+func plainVault(w *world) *model.Vault { return model.NewVault(w.store, nil, nil) }
+
 func proposed(p model.CaptureProposal, value string) (model.ProposedVariable, bool) {
 	for _, pv := range p.Variables {
 		if pv.Value == value {
@@ -207,5 +209,13 @@ func TestConsoleCaptureAndImportRefusedReadOnly(t *testing.T) {
 	}
 	if _, err := w.console.As(w.member).ImportBlueprintFiles(w.ctx, "x", []string{"/etc"}); !errors.Is(err, model.ErrForbidden) {
 		t.Fatalf("a member's import: %v", err)
+	}
+	// A session over SSH reads no file of the server, super admin or not.
+	remote := w.console.As(w.super).RefuseHostFiles("importing files is off over SSH")
+	if _, err := remote.ImportBlueprintFiles(w.ctx, "base-2", []string{"blueprint/testdata/base"}); !errors.Is(err, model.ErrForbidden) || !strings.Contains(err.Error(), "off over SSH") {
+		t.Fatalf("an SSH session's import: %v", err)
+	}
+	if list, _ := plainVault(w).Blueprints(w.ctx, w.super); len(list) != 2 {
+		t.Fatalf("blueprints %+v", list)
 	}
 }

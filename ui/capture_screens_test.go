@@ -288,6 +288,25 @@ func TestCaptureAndImportNotOfferedWhereRefused(t *testing.T) {
 			t.Errorf("%s: refused rows %+v", action, rows)
 		}
 	}
+
+	// A session over SSH captures but does not import: the files would
+	// be the server's.
+	remote := f.AsSuper()
+	remote.RefuseHostFiles("importing files is off over SSH")
+	rs := newRoot(remote, Options{})
+	sized(rs, 160, 45)
+	deliver(rs, rs.Init())
+	keys(rs, ":blueprints", "enter")
+	if footer := plain(rs.footer()); !strings.Contains(footer, "c capture") || strings.Contains(footer, "import") {
+		t.Errorf("an SSH session's footer: %q", footer)
+	}
+	keys(rs, "i")
+	if rs.topID() != "blueprints" || rs.Status().Text != "refused: importing files is off over SSH" {
+		t.Errorf("i over SSH: %q, %+v", rs.topID(), rs.Status())
+	}
+	if rows := failedRows(f.Audit(), uitest.SuperEmail, model.AuditBlueprintImport); len(rows) != 1 || !strings.Contains(rows[0].Error, "off over SSH") {
+		t.Errorf("refused import rows %+v", rows)
+	}
 }
 
 // i imports a directory on this host: the report names what was found and

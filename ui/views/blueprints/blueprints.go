@@ -69,7 +69,7 @@ func New(b Backend, o Options) *Model {
 		capture: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "capture a workspace")),
 		impt:    key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "import files"))}
 	m.capture.SetEnabled(m.whyNoChange() == "")
-	m.impt.SetEnabled(m.whyNoChange() == "")
+	m.impt.SetEnabled(m.whyNoImport() == "")
 	m.build()
 	return m
 }

@@ -65,10 +65,25 @@ func (m *Model) whyNoChange() string {
 	return ""
 }
 
+// whyNoImport is whyNoChange, and a session that may not read the host's
+// files (one over SSH) says so.
+func (m *Model) whyNoImport() string {
+	if why := m.whyNoChange(); why != "" {
+		return why
+	}
+	if h, ok := m.backend.(interface{ HostFilesRefused() string }); ok {
+		return h.HostFilesRefused()
+	}
+	return ""
+}
+
 // changeKey opens a form. Refused, it says why at once, and the model is
 // asked anyway so that it refuses and the attempt is on the record.
 func (m *Model) changeKey(screen string) tea.Cmd {
 	why := m.whyNoChange()
+	if screen == ImportScreen {
+		why = m.whyNoImport()
+	}
 	if why == "" {
 		return func() tea.Msg { return common.OpenMsg{Screen: screen} }
 	}
