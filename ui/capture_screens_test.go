@@ -214,6 +214,10 @@ func TestCaptureProposalEscStoresNothing(t *testing.T) {
 	r := newRoot(b, Options{})
 	sized(r, 80, 24)
 	deliver(r, r.Init())
+	fits80x24(t, r, "the capture form", ":blueprints", "enter", "c")
+	keys(r, "esc")
+	fits80x24(t, r, "the import form", "i")
+	keys(r, "esc")
 	openCapture(t, r, b, "florida-template")
 	lines := strings.Split(plain(r.Render()), "\n")
 	if len(lines) > 24 || !strings.Contains(lines[len(lines)-1], "esc") || !strings.Contains(plain(r.Render()), "[x] YOUR_") {
@@ -235,6 +239,17 @@ func TestCaptureProposalEscStoresNothing(t *testing.T) {
 		if e.Action == model.AuditBlueprintCapture {
 			t.Errorf("a cancelled capture reached the record: %+v", e)
 		}
+	}
+}
+
+// fits80x24 types ks and checks the screen they lead to keeps its footer
+// (with esc) on a terminal of 80×24.
+func fits80x24(t *testing.T, r *Root, what string, ks ...string) {
+	t.Helper()
+	keys(r, ks...)
+	lines := strings.Split(plain(r.Render()), "\n")
+	if len(lines) > 24 || !strings.Contains(lines[len(lines)-1], "esc") {
+		t.Errorf("%s at 80×24 draws %d lines:\n%s", what, len(lines), strings.Join(lines, "\n"))
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/godmode-console/godmode/forensics/safetext"
 	"github.com/godmode-console/godmode/model"
@@ -129,7 +130,7 @@ func (s *Importing) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, s.up):
 			s.top = max(0, s.top-1)
 		case key.Matches(msg, s.down):
-			s.top = min(max(0, len(s.lines)-s.rows()), s.top+1)
+			s.top = min(max(0, len(wrapped(s.lines, max(1, s.w-2)))-s.rows()), s.top+1)
 		}
 	}
 	return nil
@@ -180,6 +181,16 @@ func (s *Importing) report(r model.ImportResult, err error) []string {
 
 func (s *Importing) rows() int { return max(1, s.h-2) }
 
+// wrapped breaks the report's lines to the pane's width: a refusal or a
+// warning names file, node and field, and all of it is to be read.
+func wrapped(lines []string, w int) []string {
+	var out []string
+	for _, l := range lines {
+		out = append(out, strings.Split(ansi.Wrap(l, w, " /,"), "\n")...)
+	}
+	return out
+}
+
 // View draws the report in a pane.
 func (s *Importing) View() string {
 	inner := max(1, s.w-2)
@@ -188,9 +199,11 @@ func (s *Importing) View() string {
 		body := s.spin.View() + " " + s.theme.Muted.Render("reading and checking "+safetext.Line(s.req.Path)+"…")
 		return common.Box(s.theme.PaneFocused, s.theme.PaneTitleFocused, title, common.Fit(body, inner), s.w, s.h)
 	}
-	end := min(len(s.lines), s.top+s.rows())
+	lines := wrapped(s.lines, inner)
+	s.top = min(s.top, max(0, len(lines)-s.rows()))
+	end := min(len(lines), s.top+s.rows())
 	shown := make([]string, 0, end-s.top)
-	for _, l := range s.lines[min(s.top, end):end] {
+	for _, l := range lines[s.top:end] {
 		shown = append(shown, common.Fit(l, inner))
 	}
 	return common.Box(s.theme.PaneFocused, s.theme.PaneTitleFocused, title, strings.Join(shown, "\n"), s.w, s.h)

@@ -308,7 +308,9 @@ func (s *Proposal) ShortHelp() []key.Binding {
 	switch {
 	case s.editing:
 		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "set name")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave name"))}
+			// Two keys (ctrl+[ is esc on a terminal), so the root does not
+			// name this esc "back": here it only leaves the name as it was.
+			key.NewBinding(key.WithKeys("esc", "ctrl+["), key.WithHelp("esc", "leave name"))}
 	case s.phase == deciding:
 		return []key.Binding{s.toggle, s.rename, s.store, s.esc, s.down, s.up}
 	case s.phase == readFailed:
@@ -345,7 +347,7 @@ func (s *Proposal) View() string {
 		addPlain(s.spin.View() + " " + th.Muted.Render("storing the version…"))
 	case readFailed:
 		add(th.StatusError.Render, "nothing was read, nothing stored:")
-		for _, l := range s.problem {
+		for _, l := range wrapped(s.problem, inner) {
 			add(th.Error.Render, l)
 		}
 	case deciding:
@@ -373,7 +375,10 @@ func (s *Proposal) decisionLines(inner int) []string {
 	var tail []string
 	if len(s.choices) > 0 {
 		pv := s.p.Variables[s.cursor]
-		tail = append(tail, common.Fit(th.Muted.Render(safetext.Line(pv.Why+": "+where(pv))), inner))
+		at := wrapped([]string{safetext.Line(pv.Why + ": " + where(pv))}, inner)
+		for _, l := range at[:min(2, len(at))] {
+			tail = append(tail, common.Fit(th.Muted.Render(l), inner))
+		}
 	} else {
 		tail = append(tail, common.Fit(th.Muted.Render("no value of the workspace was found to propose: enter stores the workflows as they are"), inner))
 	}
@@ -383,7 +388,7 @@ func (s *Proposal) decisionLines(inner int) []string {
 	if s.editing {
 		tail = append(tail, common.Fit(s.input.View(), inner))
 	}
-	for _, l := range s.problem {
+	for _, l := range wrapped(s.problem, inner) {
 		tail = append(tail, common.Fit(th.Error.Render(l), inner))
 	}
 	room := max(1, s.h-2-len(out)-len(tail))
@@ -397,7 +402,7 @@ func (s *Proposal) decisionLines(inner int) []string {
 	for _, c := range s.choices {
 		nameW = max(nameW, len(c.name))
 	}
-	nameW = min(nameW, max(8, inner/3))
+	nameW = min(nameW, max(8, inner-46)) // the places and some of the value stay on the row
 	for i := s.top; i < len(s.choices) && i < s.top+room; i++ {
 		c, pv := s.choices[i], s.p.Variables[i]
 		box := "[ ]"
