@@ -7,7 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"charm.land/bubbles/v2/cursor"
+	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/godmode-console/godmode/db"
@@ -50,6 +53,34 @@ func handMade(t *testing.T, f *uitest.Fleet) {
 	}
 }
 
+// slowKey presses a key whose work reads n8n or runs the detector (slow
+// under -race on a loaded machine): its answer is waited for as long as
+// it takes, up to 30 s, and what follows it is delivered as usual.
+func slowKey(r *Root, k string) {
+	msg := tea.KeyPressMsg{Code: tea.KeyEnter}
+	if k != "enter" {
+		msg = tea.KeyPressMsg{Code: rune(k[0]), Text: k}
+	}
+	_, cmd := r.Update(msg)
+	deliverVault(r, cmd)
+}
+
+func deliverVault(r *Root, cmd tea.Cmd) {
+	for _, msg := range uitest.Run(cmd, 30*time.Second) {
+		switch unaddressed(msg).(type) {
+		case spinner.TickMsg, cursor.BlinkMsg:
+			continue
+		}
+		_, next := r.Update(msg)
+		switch unaddressed(msg).(type) {
+		case blueprints.ProposedMsg, blueprints.StoredMsg, blueprints.ImportedMsg:
+			deliver(r, next) // the answer: what follows is quick (and a status line's timer is not waited for)
+		default:
+			deliverVault(r, next)
+		}
+	}
+}
+
 func press(r *Root, code rune) {
 	_, cmd := r.Update(tea.KeyPressMsg{Code: code})
 	deliver(r, cmd)
@@ -86,7 +117,7 @@ func openCapture(t *testing.T, r *Root, b *uitest.Backend, name string) {
 	}
 	keys(r, "enter")
 	typeText(r, name)
-	keys(r, "enter")
+	slowKey(r, "enter")
 	if r.topID() != blueprints.ProposalScreen {
 		t.Fatalf("the form led to %q, want the proposal", r.topID())
 	}
@@ -155,7 +186,7 @@ func TestCaptureFromTheConsoleFollowsTheDecisions(t *testing.T) {
 	cursorTo(t, r, p, &at, floridaSender)
 	keys(r, "space")
 	mustContain(t, plain(r.Render()), "[ ] YOUR_CREDENTIAL_POSTGRES_ID", "[x] YOUR_FL_LEADS", "[x] YOUR_SENDER_EMAIL")
-	keys(r, "enter")
+	slowKey(r, "enter")
 
 	if r.topID() != "blueprints" {
 		t.Fatalf("after enter the console shows %q, want :blueprints", r.topID())
@@ -265,7 +296,7 @@ func TestCaptureProposalSaysWhenN8nIsDown(t *testing.T) {
 	openCapture(t, r, b, "florida-template")
 	mustContain(t, plain(r.Render()), "nothing was read, nothing stored:", "check the instance on :instances, then read again (r)")
 	f.Seed.Servers["n8n-florida"].ClearFaults()
-	keys(r, "r")
+	slowKey(r, "r")
 	mustContain(t, plain(r.Render()), "[x] YOUR_WORKSPACE_SLUG")
 }
 
@@ -342,7 +373,7 @@ func TestImportFromTheConsole(t *testing.T) {
 	typeText(r, "base-cold-email")
 	keys(r, "enter")
 	typeText(r, dir)
-	keys(r, "enter")
+	slowKey(r, "enter")
 	if r.topID() != blueprints.ImportingScreen {
 		t.Fatalf("the form led to %q", r.topID())
 	}
@@ -362,7 +393,7 @@ func TestImportFromTheConsole(t *testing.T) {
 	typeText(r, "base-cold-email")
 	keys(r, "enter")
 	typeText(r, dir)
-	keys(r, "enter")
+	slowKey(r, "enter")
 	mustContain(t, plain(r.Render()), "unchanged: same as v1")
 	keys(r, "esc")
 
@@ -376,7 +407,7 @@ func TestImportFromTheConsole(t *testing.T) {
 	typeText(r, "leaky")
 	keys(r, "enter")
 	typeText(r, secretDir)
-	keys(r, "enter")
+	slowKey(r, "enter")
 	s = plain(r.Render())
 	mustContain(t, s, "refused, nothing stored:", "file leaky.json", `node "Call API"`, "parameters.headerParameters.parameters[0].value",
 		"godmode blueprint import --allow-secret NODE:FIELD leaky FILE…")
