@@ -284,7 +284,8 @@ func fits80x24(t *testing.T, r *Root, what string, ks ...string) {
 	}
 }
 
-// A read that n8n refuses says so and what to do; nothing is stored.
+// A read that n8n refuses says so and what to do; nothing is stored. Read
+// again, it is stored; the same capture again is no new version.
 func TestCaptureProposalSaysWhenN8nIsDown(t *testing.T) {
 	t.Parallel()
 	f := fleetFixture(t)
@@ -298,6 +299,17 @@ func TestCaptureProposalSaysWhenN8nIsDown(t *testing.T) {
 	f.Seed.Servers["n8n-florida"].ClearFaults()
 	slowKey(r, "r")
 	mustContain(t, plain(r.Render()), "[x] YOUR_WORKSPACE_SLUG")
+
+	// As proposed, twice: the second capture is the same content.
+	slowKey(r, "enter")
+	if s := r.Status().Text; !strings.HasPrefix(s, "blueprint florida-template: version 1 stored") {
+		t.Fatalf("first capture: %q", s)
+	}
+	openCapture(t, r, b, "florida-template")
+	slowKey(r, "enter")
+	if s := r.Status().Text; !strings.HasPrefix(s, "blueprint florida-template: unchanged: same as v1 (") {
+		t.Fatalf("second capture: %q", s)
+	}
 }
 
 // Neither a viewer nor a read-only super admin is offered c or i; the
@@ -416,5 +428,39 @@ func TestImportFromTheConsole(t *testing.T) {
 	}
 	if list, _ := b.Blueprints(context.Background()); len(list) != 1 {
 		t.Errorf("blueprints after the refusal: %+v", list)
+	}
+}
+
+// A secret in a live workflow refuses the capture at once, named by node
+// and field, masked, with what to do.
+func TestCaptureProposalRefusesASecret(t *testing.T) {
+	t.Parallel()
+	f := fleetFixture(t)
+	key := "sk-proj-" + strings.Repeat("Qw3rTy8uIo", 5)
+	var nodes []n8n.Node
+	if err := json.Unmarshal([]byte(`[{"id":"s1","name":"Call AI","type":"n8n-nodes-base.httpRequest","typeVersion":4,"position":[0,0],
+		"parameters":{"url":"https://api.openai.com/v1/x","headerParameters":{"parameters":[{"name":"Authorization","value":"Bearer `+key+`"}]}}}]`), &nodes); err != nil {
+		t.Fatal(err)
+	}
+	wf, err := f.Seed.Servers["n8n-florida"].AddWorkflow(n8n.Workflow{Name: "Leaky", Nodes: nodes, Connections: json.RawMessage(`{}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Store.CreateCampaign(context.Background(), db.NewCampaign{WorkspaceID: f.Workspace("florida").ID, Name: "Leaky", N8nWorkflowID: wf.ID, Status: model.CampaignPaused}); err != nil {
+		t.Fatal(err)
+	}
+	b := f.AsSuper()
+	r := newRoot(b, Options{})
+	sized(r, 160, 45)
+	deliver(r, r.Init())
+	openCapture(t, r, b, "florida-template")
+	s := plain(r.Render())
+	mustContain(t, s, "nothing was read, nothing stored:", "file Leaky.json", `node "Call AI"`, "parameters.headerParameters.parameters[0].value",
+		"remove the secret from the workflow in n8n")
+	if strings.Contains(s, "Qw3rTy8uIo") {
+		t.Errorf("the secret is on screen:\n%s", s)
+	}
+	if rows := failedRows(f.Audit(), uitest.SuperEmail, model.AuditBlueprintCapture); len(rows) != 1 || strings.Contains(rows[0].Error, "Qw3rTy8uIo") {
+		t.Errorf("refused capture rows %+v", rows)
 	}
 }
