@@ -24,6 +24,8 @@ type ActorConsole struct {
 	subMu  sync.Mutex
 	sub    *subscription // this session's reader of the change feed
 	closed bool
+
+	noHostFiles string // why this session may not read files on the host (vault_console.go)
 }
 
 // As is the console as actor sees it, for one console session.

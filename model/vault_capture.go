@@ -70,74 +70,31 @@ type CaptureResult struct {
 
 // CaptureBlueprint stores a workspace's live workflows (read through the
 // console's n8n clients once the actor is authorised) as the next version
-// of the blueprint name, the
-// workspace's own values turned into variables: those ProposeTokens finds
-// and those given. A secret refuses it, as an import.
+// of the blueprint name, the workspace's own values turned into variables:
+// those the proposal turns on and those given (a given value the proposal
+// holds too takes the given name). A secret refuses it, as an import. It
+// is ProposeCapture then StoreCapture, n8n read once.
 func (v *Vault) CaptureBlueprint(ctx context.Context, actor Actor, name string, c *Console, ws Workspace, given []blueprint.Token) (CaptureResult, error) {
-	state := map[string]any{"blueprint": name, "workspace": ws.Slug}
-	fail := func(err error) error {
-		e := actor.auditEntry(AuditBlueprintCapture, OutcomeFailed, err)
-		var re *blueprint.RefusedError
-		if errors.As(err, &re) {
-			e.Error = re.AuditText()
-		}
+	p, err := v.ProposeCapture(ctx, actor, name, c, ws)
+	if err != nil {
+		return CaptureResult{}, err
+	}
+	return v.StoreCapture(ctx, actor, p, MergeTokens(p.Applied(nil), given))
+}
+
+// refuseCapture records a capture attempt that failed, and returns err.
+// The audit row names the blueprint, the workspace and what was decided,
+// never a value of the workspace.
+func (v *Vault) refuseCapture(ctx context.Context, actor Actor, ws Workspace, state map[string]any, err error) error {
+	e := actor.auditEntry(AuditBlueprintCapture, OutcomeFailed, err)
+	var re *blueprint.RefusedError
+	if errors.As(err, &re) {
+		e.Error = re.AuditText()
+	}
+	if ws.ID != 0 {
 		e.WorkspaceID = &ws.ID
-		e.After = jsonObject(state)
-		recordAudit(ctx, v.store, v.log, e)
-		return err
 	}
-	if err := Authorize(actor, ActionEditBlueprint, 0); err != nil {
-		return CaptureResult{}, fail(err)
-	}
-	if err := CheckBlueprintName(name); err != nil {
-		return CaptureResult{}, fail(err)
-	}
-	wfs, err := c.workspaceWorkflows(ctx, ws)
-	if err != nil {
-		return CaptureResult{}, fail(err)
-	}
-	var sources []blueprint.Source
-	var raw [][]byte
-	var gone []string
-	for _, w := range wfs {
-		if w.Gone {
-			gone = append(gone, w.Campaign)
-			continue
-		}
-		sources, raw = append(sources, blueprint.Source{Name: w.Campaign + ".json", Data: w.JSON}), append(raw, w.JSON)
-	}
-	if len(gone) > 0 {
-		state["gone"] = gone
-	}
-	if len(sources) == 0 {
-		return CaptureResult{}, fail(fmt.Errorf("%w: workspace %s has no campaign whose workflow n8n still holds", ErrInvalid, ws.Slug))
-	}
-	tokens := append(blueprint.ProposeTokens(ws.Slug, raw), given...)
-	p, err := blueprint.Prepare(sources, blueprint.Options{Analyze: v.analyze, Tokens: tokens})
-	if err != nil {
-		return CaptureResult{}, fail(fmt.Errorf("%w: %w", ErrInvalid, err))
-	}
-	bv, err := versionOf(p, actor)
-	if err != nil {
-		return CaptureResult{}, fail(err)
-	}
-	bv.Origin = "capture"
-	if bv.Substitutions, err = json.Marshal(nonNil(p.Substitutions)); err != nil {
-		return CaptureResult{}, fail(err)
-	}
-	stored, created, err := v.store.StoreBlueprintVersion(ctx, name, bv)
-	if err != nil {
-		return CaptureResult{}, fail(err)
-	}
-	var names []string
-	for _, t := range tokens {
-		names = append(names, t.Name)
-	}
-	state["version"], state["created"], state["content_hash"], state["variables"] = stored.Version, created, stored.ContentHash, names
-	state["substitutions"] = len(p.Substitutions)
-	e := actor.auditEntry(AuditBlueprintCapture, OutcomeOK, nil)
-	e.WorkspaceID = &ws.ID
 	e.After = jsonObject(state)
 	recordAudit(ctx, v.store, v.log, e)
-	return CaptureResult{ImportResult: ImportResult{Version: stored, Created: created, Prepared: p}, Tokens: tokens, Gone: gone}, nil
+	return err
 }

@@ -60,9 +60,29 @@ func builtinScreens() []ScreenSpec {
 		}},
 		{ID: "blueprints", Title: "blueprints", New: func(e Env) Screen {
 			b, _ := e.Backend.(blueprints.Backend) // nil: the screen says there is no vault
-			return blueprintsScreen{blueprints.New(b, e.Options.Theme)}
+			o := e.Options
+			return blueprintsScreen{blueprints.New(b, blueprints.Options{Actor: o.Actor, ReadOnly: o.ReadOnly, Theme: o.Theme})}
 		}, Commands: []Command{
 			{Name: "blueprints", Aliases: []string{"bp"}, Help: "blueprint vault: versions and what was found in them", SuperAdmin: true},
+		}},
+		{ID: blueprints.CaptureScreen, Title: "capture", New: func(e Env) Screen {
+			b, _ := e.Backend.(blueprints.WriteBackend) // the list offers c only when it is one
+			return form.New(e.Options.Theme, blueprints.NewCaptureForm(b, func(r blueprints.CaptureRequest) tea.Msg {
+				return common.OpenMsg{Screen: "blueprints", Arg: r}
+			}))
+		}},
+		{ID: blueprints.ProposalScreen, Title: "capture proposal", New: func(e Env) Screen {
+			b, _ := e.Backend.(blueprints.WriteBackend)
+			return blueprints.NewProposal(b, e.Options.Theme) // Open, Close, Concerns, Reload its own
+		}},
+		{ID: blueprints.ImportScreen, Title: "import", New: func(e Env) Screen {
+			return form.New(e.Options.Theme, blueprints.NewImportForm(func(r blueprints.ImportRequest) tea.Msg {
+				return common.OpenMsg{Screen: "blueprints", Arg: r}
+			}))
+		}},
+		{ID: blueprints.ImportingScreen, Title: "import report", New: func(e Env) Screen {
+			b, _ := e.Backend.(blueprints.WriteBackend)
+			return blueprints.NewImporting(b, e.Options.Theme)
 		}},
 		{ID: blueprints.VersionScreen, Title: "blueprint version", New: func(e Env) Screen {
 			return blueprintVersionScreen{blueprints.NewVersion(e.Options.Theme)}

@@ -26,6 +26,9 @@ const blueprintHelp = `import   read each FILE (or every *.json directly in DIR;
 capture  read the live workflows of a workspace's campaigns from n8n and store them as a
          version, the workspace's own values turned into variables on the JSON tree: its
          leads_<slug> table, its slug, its credential ids, and each --tokenize VALUE=NAME
+         (NAME is YOUR_ and upper-case words; a proposed VALUE takes that NAME instead).
+         --dry-run prints what would become a variable (VALUE -> NAME, where) and stores
+         nothing; --keep VALUE leaves a proposed value as it is, not a variable
 list     every blueprint with its newest version
 show     a version's workflows and what was found in them (newest without @V)
 diff     node level: workflows added or removed; per workflow nodes added, removed, and
@@ -48,6 +51,9 @@ func runBlueprint(ctx context.Context, g *globals, args []string) error {
 	fs.Var(&allow, "allow-secret", "import: a reviewed secret to let through, as `NODE:FIELD` the refusal names (repeatable)")
 	var tokenize multiFlag
 	fs.Var(&tokenize, "tokenize", "capture: turn a value of the workspace into a variable, as `VALUE=NAME` (repeatable)")
+	var keep multiFlag
+	fs.Var(&keep, "keep", "capture: leave a proposed `VALUE` as it is, not a variable (repeatable)")
+	dryRun := fs.Bool("dry-run", false, "capture: print the proposed variables (value -> name, where) and store nothing")
 	workspace := fs.String("workspace", "", "capture: the `SLUG` of the workspace whose live workflows are captured")
 	var addCols, removeCols multiFlag
 	fs.Var(&addCols, "add", "lead-schema: a `COLUMN` to append to the version's lead schema (repeatable)")
@@ -83,7 +89,7 @@ func runBlueprint(ctx context.Context, g *globals, args []string) error {
 		}
 	case "capture":
 		if len(rest) != 1 || *workspace == "" {
-			return usageError{"usage: godmode blueprint capture NAME --workspace SLUG [--tokenize VALUE=NAME]…"}
+			return usageError{"usage: godmode blueprint capture NAME --workspace SLUG [--tokenize VALUE=NAME]… [--keep VALUE]… [--dry-run]"}
 		}
 		if err := model.CheckBlueprintName(rest[0]); err != nil {
 			return err
@@ -91,9 +97,17 @@ func runBlueprint(ctx context.Context, g *globals, args []string) error {
 		if !slugPattern.MatchString(*workspace) {
 			return fmt.Errorf("%q is not a workspace slug (lowercase letters, digits and dashes)", *workspace)
 		}
+		kept := map[string]bool{}
+		for _, k := range keep {
+			kept[k] = true
+		}
 		for _, t := range tokenize {
-			if _, err := blueprint.ParseTokenize(t); err != nil {
+			tok, err := blueprint.ParseTokenize(t)
+			if err != nil {
 				return usageError{err.Error()}
+			}
+			if kept[tok.Value] {
+				return usageError{fmt.Sprintf("--keep and --tokenize both name %q: say one", tok.Value)}
 			}
 		}
 	case "list":
@@ -164,7 +178,22 @@ func runBlueprint(ctx context.Context, g *globals, args []string) error {
 		if err != nil {
 			return err
 		}
-		r, err := vault.CaptureBlueprint(ctx, s.actor, rest[0], console, ws, given)
+		p, err := vault.ProposeCapture(ctx, s.actor, rest[0], console, ws)
+		if err != nil {
+			return err
+		}
+		kept := map[string]bool{}
+		for _, k := range keep {
+			if !proposes(p, k) {
+				return fmt.Errorf("--keep %q: the capture proposes no such value (see --dry-run)", safetext.Line(k))
+			}
+			kept[k] = true
+		}
+		tokens := model.MergeTokens(p.Applied(kept), given)
+		if *dryRun {
+			return printProposal(g, p, tokens, *asJSON)
+		}
+		r, err := vault.StoreCapture(ctx, s.actor, p, tokens)
 		if err != nil {
 			return err
 		}

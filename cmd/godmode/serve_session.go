@@ -48,7 +48,7 @@ func (sv *server) identify(next ssh.Handler) ssh.Handler {
 		}
 		// The guard logs the session's opening and closing (user, key,
 		// address, command, duration).
-		sess := &sshSession{sv: sv, actor: actor, view: sv.proc.console.As(actor), env: s.Environ()}
+		sess := &sshSession{sv: sv, actor: actor, view: sv.proc.console.As(actor).RefuseHostFiles(hostFilesOverSSH), env: s.Environ()}
 		s.Context().SetValue(sessionCtxKey{}, sess)
 		defer sess.close()
 		next(s)
@@ -143,3 +143,7 @@ func checkSaveRoot(dir string) error {
 	}
 	return nil
 }
+
+// hostFilesOverSSH is why a served console does not import files: they
+// would be the server's, not those of the person at the keyboard.
+const hostFilesOverSSH = "importing files is off over SSH: they would be read on the server; pipe the file instead: ssh HOST godmode blueprint import NAME - < FILE"

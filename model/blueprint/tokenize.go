@@ -3,6 +3,7 @@ package blueprint
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -30,6 +31,25 @@ type Substitution struct {
 	Name  string `json:"name"`
 }
 
+// tokenName is the rule a variable's name follows: the platform's YOUR_
+// tokens, the shape the detector finds as a variable (detect's yourToken),
+// so a captured value never becomes a name no report would list.
+var tokenName = regexp.MustCompile(`^YOUR_[A-Z0-9]+(?:_[A-Z0-9]+)*$`)
+
+// TokenNameRule is tokenName as errors say it.
+const TokenNameRule = "YOUR_ then upper-case letters, digits and single underscores, e.g. YOUR_SENDER_EMAIL"
+
+// CheckTokenName says what is wrong with a variable's name.
+func CheckTokenName(name string) error {
+	if len(name) > 100 {
+		return fmt.Errorf("the variable name %.20q… is longer than 100 characters", name)
+	}
+	if !tokenName.MatchString(name) {
+		return fmt.Errorf("the variable name %q is not %s", name, TokenNameRule)
+	}
+	return nil
+}
+
 // ParseTokenize reads one --tokenize VALUE=NAME.
 func ParseTokenize(s string) (Token, error) {
 	i := strings.LastIndex(s, "=")
@@ -37,10 +57,8 @@ func ParseTokenize(s string) (Token, error) {
 		return Token{}, fmt.Errorf("--tokenize %q: want VALUE=NAME, e.g. ohio@acme.com=YOUR_SENDER_EMAIL", s)
 	}
 	name := s[i+1:]
-	for _, r := range name {
-		if !(r == '_' || unicode.IsUpper(r) || unicode.IsDigit(r)) {
-			return Token{}, fmt.Errorf("--tokenize %q: the variable name %q is upper-case letters, digits and _ (e.g. YOUR_SENDER_EMAIL)", s, name)
-		}
+	if err := CheckTokenName(name); err != nil {
+		return Token{}, fmt.Errorf("--tokenize %q: %w", s, err)
 	}
 	return Token{Value: s[:i], Name: name, Why: "--tokenize"}, nil
 }
@@ -54,12 +72,21 @@ func substitute(file string, doc map[string]any, tokens []Token) []Substitution 
 	ts := append([]Token(nil), tokens...)
 	sort.SliceStable(ts, func(i, j int) bool { return len(ts[i].Value) > len(ts[j].Value) })
 	var out []Substitution
-	// The workflow's own name carries the tenant too ("ohio · Email 1"): a
-	// template captured from ohio must not name texas' workflows after ohio.
-	if name, ok := doc["name"].(string); ok {
-		doc["name"] = replaceAll(name, ts, func(t Token) {
-			out = append(out, Substitution{File: file, Path: "name", Value: t.Value, Name: t.Name})
+	eachString(doc, func(node, path, s string) string {
+		return replaceAll(s, ts, func(t Token) {
+			out = append(out, Substitution{File: file, Node: node, Path: path, Value: t.Value, Name: t.Name})
 		})
+	})
+	return out
+}
+
+// eachString gives f every string of the workflow that a token may
+// replace, with its node and path, and keeps what f returns. The
+// workflow's own name (node "") carries the tenant too ("ohio · Email 1"):
+// a template captured from ohio must not name texas' workflows after ohio.
+func eachString(doc map[string]any, f func(node, path, s string) string) {
+	if name, ok := doc["name"].(string); ok {
+		doc["name"] = f("", "name", name)
 	}
 	nodes, _ := doc["nodes"].([]any)
 	for _, n := range nodes {
@@ -69,10 +96,31 @@ func substitute(file string, doc map[string]any, tokens []Token) []Substitution 
 			if k == "name" || k == "id" || k == "type" || k == "webhookId" {
 				continue // identity, not configuration
 			}
-			m[k] = walk(m[k], k, func(path, s string) string {
-				return replaceAll(s, ts, func(t Token) {
-					out = append(out, Substitution{File: file, Node: name, Path: path, Value: t.Value, Name: t.Name})
-				})
+			m[k] = walk(m[k], k, func(path, s string) string { return f(name, path, s) })
+		}
+	}
+}
+
+// Occurrences says, for each token, the places its value would be
+// replaced if it were the only token: what a capture proposes is shown
+// before the operator decides, each value on its own. Files an import
+// would refuse are passed over (Prepare says why).
+func Occurrences(sources []Source, tokens []Token) [][]Substitution {
+	out := make([][]Substitution, len(tokens))
+	for _, src := range sources {
+		pieces, _, _ := splitFile(src)
+		for _, p := range pieces {
+			doc, _, errs, _ := normalise(p)
+			if len(errs) > 0 {
+				continue
+			}
+			eachString(doc, func(node, path, s string) string {
+				for i, t := range tokens {
+					replaceAll(s, []Token{t}, func(Token) {
+						out[i] = append(out[i], Substitution{File: p.label, Node: node, Path: path, Value: t.Value, Name: t.Name})
+					})
+				}
+				return s
 			})
 		}
 	}

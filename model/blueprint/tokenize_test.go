@@ -61,3 +61,30 @@ func TestTokensSubstituteTheWorkflowsName(t *testing.T) {
 		t.Fatalf("substitutions %+v", p.Substitutions)
 	}
 }
+
+// Occurrences counts each token on its own, on the tree as an import
+// normalises it, without changing the sources: the slug is found inside
+// the leads table too, and identity fields (node names) are passed over.
+func TestOccurrencesEachTokenOnItsOwn(t *testing.T) {
+	wf := `{"name":"W","nodes":[{"name":"ohio","type":"postgres","id":"1","parameters":{"query":"SELECT * FROM x WHERE s = 'ohio'","table":"leads_ohio"}}]}`
+	src := []Source{{Name: "w.json", Data: []byte(wf)}}
+	toks := []Token{{Value: "leads_ohio", Name: "YOUR_LEADS_TABLE"}, {Value: "ohio", Name: "YOUR_WORKSPACE_SLUG", Word: true}, {Value: "texas", Name: "YOUR_X"}}
+	got := Occurrences(src, toks)
+	if len(got) != 3 || len(got[0]) != 1 || len(got[1]) != 2 || len(got[2]) != 0 {
+		t.Fatalf("occurrences %+v", got)
+	}
+	if w := got[1][0]; w.File != "w.json" || w.Node != "ohio" || w.Path != "parameters.query" || got[1][1].Path != "parameters.table" {
+		t.Fatalf("slug at %+v", w)
+	}
+	if string(src[0].Data) != wf {
+		t.Fatal("the source was changed")
+	}
+	for _, bad := range []string{"LEADS", "YOUR_", "YOUR_a", "YOUR__A", "YOUR_A_", "YOUR_Ä"} {
+		if CheckTokenName(bad) == nil {
+			t.Errorf("%q taken as a variable name", bad)
+		}
+	}
+	if err := CheckTokenName("YOUR_SENDER_EMAIL_2"); err != nil {
+		t.Error(err)
+	}
+}

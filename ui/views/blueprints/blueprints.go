@@ -1,6 +1,8 @@
 // Package blueprints is the ":blueprints" view: every blueprint with its
 // newest version, and enter opens that version (its workflows and what was
-// found in them) on a screen of its own.
+// found in them) on a screen of its own. A super admin's read-write session
+// also captures a workspace (c: a form, then the proposal to confirm) and
+// imports workflow files (i: a form, then the import's report).
 package blueprints
 
 import (
@@ -36,21 +38,38 @@ type LoadedMsg struct {
 	Err        error
 }
 
+// Options are the session the list is drawn for: who, and whether it may
+// change anything.
+type Options struct {
+	Actor    model.Actor
+	ReadOnly bool
+	Theme    *themes.Theme
+}
+
 // Model is the list.
 type Model struct {
-	backend Backend
-	theme   *themes.Theme
-	table   table.Model[model.BlueprintSummary]
-	keys    table.KeyMap
-	open    key.Binding
-	err     string
-	w, h    int
+	backend  Backend
+	actor    model.Actor
+	readOnly bool
+	theme    *themes.Theme
+	table    table.Model[model.BlueprintSummary]
+	keys     table.KeyMap
+	open     key.Binding
+	capture  key.Binding
+	impt     key.Binding
+	want     string // a blueprint to select once the list holds it
+	err      string
+	w, h     int
 }
 
 // New builds the list; b nil says the console has no vault to read.
-func New(b Backend, th *themes.Theme) *Model {
-	m := &Model{backend: b, theme: th, keys: table.DefaultKeyMap(),
-		open: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "show newest version"))}
+func New(b Backend, o Options) *Model {
+	m := &Model{backend: b, actor: o.Actor, readOnly: o.ReadOnly, theme: o.Theme, keys: table.DefaultKeyMap(),
+		open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "show newest version")),
+		capture: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "capture a workspace")),
+		impt:    key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "import files"))}
+	m.capture.SetEnabled(m.whyNoChange() == "")
+	m.impt.SetEnabled(m.whyNoImport() == "")
 	m.build()
 	return m
 }
@@ -72,6 +91,9 @@ func (m *Model) build() {
 	old := m.table
 	m.table = table.New(m.theme, cols, func(b B) string { return strconv.FormatInt(b.ID, 10) }, func(b B) string { return b.Name })
 	m.table.Empty = "no blueprint yet: godmode blueprint import NAME DIR"
+	if m.whyNoChange() == "" {
+		m.table.Empty = "no blueprint yet: i imports workflow files, c captures a workspace"
+	}
 	m.table.SetFocused(true)
 	if rows := old.Rows(); rows != nil {
 		m.table.SetRows(rows)
@@ -101,10 +123,26 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.table.SetRows(msg.Blueprints)
+		if m.want != "" {
+			for _, b := range msg.Blueprints {
+				if b.Name == m.want {
+					m.table.Select(strconv.FormatInt(b.ID, 10))
+				}
+			}
+			m.want = ""
+		}
 		return nil
 	case tea.KeyPressMsg:
-		if !m.table.Filtering() && key.Matches(msg, m.open) {
+		if m.table.Filtering() {
+			break
+		}
+		switch msg.String() {
+		case "enter":
 			return m.openSelected()
+		case "c":
+			return m.changeKey(CaptureScreen)
+		case "i":
+			return m.changeKey(ImportScreen)
 		}
 	}
 	var cmd tea.Cmd
@@ -136,11 +174,13 @@ func (m *Model) SetTheme(th *themes.Theme) { m.theme = th; m.build() }
 // Capturing reports whether the filter input has the keyboard.
 func (m *Model) Capturing() bool { return m.table.Filtering() }
 
-// ShortHelp is the footer.
-func (m *Model) ShortHelp() []key.Binding { return m.table.Help(m.open) }
+// ShortHelp is the footer: c and i only where they may be used.
+func (m *Model) ShortHelp() []key.Binding { return m.table.Help(m.open, m.capture, m.impt) }
 
 // FullHelp is the "?" help.
-func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.keys.Bindings(), {m.open}} }
+func (m *Model) FullHelp() [][]key.Binding {
+	return [][]key.Binding{m.keys.Bindings(), {m.open, m.capture, m.impt}}
+}
 
 // View draws the list in a pane.
 func (m *Model) View() string {
