@@ -146,4 +146,4 @@ func checkSaveRoot(dir string) error {
 
 // hostFilesOverSSH is why a served console does not import files: they
 // would be the server's, not those of the person at the keyboard.
-const hostFilesOverSSH = "importing files is off over SSH: they would be read on the server; pipe the file instead: ssh HOST godmode blueprint import NAME - < FILE"
+const hostFilesOverSSH = "importing files is off over SSH: they would be read on the server; pipe the file instead: ssh HOST blueprint import NAME - < FILE"
