@@ -74,7 +74,7 @@ func TestNewWorkspaceFormCreatesItAwaitingSetup(t *testing.T) {
 	if w, ok := r.Fleet().SelectedWorkspace(); !ok || w.Slug != "utah" {
 		t.Errorf("the fleet came back on %+v, want utah", w)
 	}
-	mustContain(t, plain(r.Render()), "Campaigns of utah", "awaiting setup: adopt workflows from :unmanaged (a) or provision a blueprint")
+	mustContain(t, plain(r.Render()), "Campaigns of utah", "awaiting setup: adopt its workflows in :unmanaged (m marks, a adopts)")
 	var rows []string
 	for _, e := range f.Audit() {
 		if e.Action == model.AuditWorkspaceCreate {

@@ -17,7 +17,7 @@ const NewWorkspaceScreen = "workspace.new"
 // awaitingSetup is the campaigns pane of a workspace created and not yet
 // set up: what to do next, since an empty list says nothing.
 // It fits an 80-column pane.
-const awaitingSetup = "awaiting setup: adopt workflows from :unmanaged (a) or provision a blueprint"
+const awaitingSetup = "awaiting setup: adopt its workflows in :unmanaged (m marks, a adopts)"
 
 func (m *Model) whyNoCreate() string {
 	if m.readOnly {
