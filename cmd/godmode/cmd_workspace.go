@@ -16,8 +16,11 @@ var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 
 const workspaceUsage = "godmode workspace create SLUG --name NAME --instance NAME | list | show SLUG | archive SLUG | restore SLUG | freeze|unfreeze SLUG --reason TEXT"
 
-// nextStep is what to do with a workspace awaiting setup.
-const nextStep = "adopt its workflows from the console's :unmanaged view (a), or provision it from a blueprint"
+// nextStep is what to do with a workspace awaiting setup (provisioning
+// from a blueprint joins it once it exists).
+func nextStep(slug string) string {
+	return "adopt its workflows: godmode adopt --workspace " + slug + " --tagged (or WORKFLOW_ID…), or a in the console's :unmanaged view"
+}
 
 func runWorkspace(ctx context.Context, g *globals, args []string) error {
 	fs := g.flags("workspace")
@@ -168,7 +171,7 @@ func (o workspaceOut) created(ws model.Workspace, instance string) error {
 			"instance": instance, "status": string(ws.Status)})
 	}
 	fmt.Fprintf(o.g.stdout, "workspace %s created on n8n instance %s: %s, nothing provisioned\nnext: %s\n",
-		ws.Slug, instance, statusWords(ws.Status), nextStep)
+		ws.Slug, instance, statusWords(ws.Status), nextStep(ws.Slug))
 	return nil
 }
 
@@ -212,7 +215,7 @@ func (o workspaceOut) show(d model.WorkspaceDetail) error {
 	fmt.Fprintf(w, "campaigns  %d: %d active, %d paused, %d error, %d archived; %d failures in 24h\n",
 		d.Campaigns, c[model.CampaignActive], c[model.CampaignPaused], c[model.CampaignError], c[model.CampaignArchived], d.Failures24h)
 	if d.Status == model.WorkspaceAwaitingSetup && d.Campaigns == 0 {
-		fmt.Fprintf(w, "next       %s\n", nextStep)
+		fmt.Fprintf(w, "next       %s\n", nextStep(d.Slug))
 	}
 	if len(d.Members) == 0 {
 		fmt.Fprintln(w, "members    none (godmode users grant EMAIL --workspace "+d.Slug+" --role ROLE)")

@@ -30,7 +30,7 @@ type Created struct{ Workspace model.Workspace }
 
 // NextStep is what to do with a workspace awaiting setup, as the console
 // says it.
-const NextStep = "adopt its workflows from :unmanaged (a), or provision it from a blueprint"
+const NextStep = "adopt its workflows in :unmanaged (m marks, a adopts)"
 
 // NewCreate is the "new workspace" form: slug, name, and the n8n instance
 // (one of those the actor may see). open builds the message that brings
