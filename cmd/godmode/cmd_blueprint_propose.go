@@ -72,7 +72,7 @@ func places(pv model.ProposedVariable) string {
 	var out []string
 	seen := map[string]bool{}
 	for _, w := range pv.Where {
-		at := strings.TrimSuffix(w.File, ".json") + " / " + w.Node
+		at := w.Place()
 		if !seen[at] {
 			seen[at] = true
 			out = append(out, at)

@@ -31,6 +31,16 @@ type Substitution struct {
 	Name  string `json:"name"`
 }
 
+// Place is where a substitution is, for people: "WORKFLOW / NODE", or
+// "WORKFLOW (its name)" for the workflow's own name, which is in no node.
+func (s Substitution) Place() string {
+	wf := strings.TrimSuffix(s.File, ".json")
+	if s.Node == "" {
+		return wf + " (its name)"
+	}
+	return wf + " / " + s.Node
+}
+
 // tokenName is the rule a variable's name follows: the platform's YOUR_
 // tokens, the shape the detector finds as a variable (detect's yourToken),
 // so a captured value never becomes a name no report would list.

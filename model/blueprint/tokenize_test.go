@@ -88,3 +88,14 @@ func TestOccurrencesEachTokenOnItsOwn(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// A substitution in the workflow's own name is in no node: people are told
+// so, not shown an empty node ("Email 1 / ").
+func TestSubstitutionPlace(t *testing.T) {
+	if got := (Substitution{File: "Email 1.json", Path: "name"}).Place(); got != "Email 1 (its name)" {
+		t.Errorf("name: %q", got)
+	}
+	if got := (Substitution{File: "Email 1.json", Node: "Gmail", Path: "parameters.sendTo"}).Place(); got != "Email 1 / Gmail" {
+		t.Errorf("node: %q", got)
+	}
+}

@@ -429,7 +429,7 @@ func where(pv model.ProposedVariable) string {
 			at = append(at, fmt.Sprintf("… %d more", len(pv.Where)-3))
 			break
 		}
-		at = append(at, strings.TrimSuffix(w.File, ".json")+" / "+w.Node+": "+w.Path)
+		at = append(at, w.Place()+": "+w.Path)
 	}
 	return strings.Join(at, ", ")
 }
