@@ -54,7 +54,8 @@ func TestImportStoresAVersionOnlyWhenContentChanges(t *testing.T) {
 		t.Fatalf("changed import: %+v %v", r3.Version, err)
 	}
 	d, err := v.DiffBlueprints(w.ctx, w.super, "base-cold-email@1", "base-cold-email@2")
-	if err != nil || strings.Join(d.WorkflowsAdded, ",") != "Reply Tracker 2" || strings.Join(d.WorkflowsRemoved, ",") != "Reply Tracker" || len(d.Changed) != 0 {
+	if err != nil || len(d.WorkflowsAdded)+len(d.WorkflowsRemoved) != 0 || len(d.Changed) != 1 ||
+		d.Changed[0].Workflow != "Reply Tracker 2" || d.Changed[0].RenamedFrom != "Reply Tracker" || len(d.Changed[0].Nodes) != 0 {
 		t.Fatalf("diff %+v %v", d, err)
 	}
 	rows := w.auditRows(model.AuditBlueprintImport)

@@ -374,7 +374,11 @@ func printDiff(w io.Writer, d blueprint.Diff) {
 		l("- workflow %s", x)
 	}
 	for _, c := range d.Changed {
-		l("~ workflow %s", c.Workflow)
+		if c.RenamedFrom != "" {
+			l("~ workflow %s (renamed from %s)", c.Workflow, c.RenamedFrom)
+		} else {
+			l("~ workflow %s", c.Workflow)
+		}
 		for _, n := range c.NodesAdded {
 			l("    + node %s", n)
 		}

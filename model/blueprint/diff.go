@@ -17,6 +17,7 @@ type Diff struct {
 // WorkflowDiff is what changed in one workflow present in both versions.
 type WorkflowDiff struct {
 	Workflow           string     `json:"workflow"`
+	RenamedFrom        string     `json:"renamed_from,omitempty"` // the first version's name, when the workflow was renamed
 	NodesAdded         []string   `json:"nodes_added,omitempty"`
 	NodesRemoved       []string   `json:"nodes_removed,omitempty"`
 	Nodes              []NodeDiff `json:"nodes,omitempty"`
@@ -61,23 +62,94 @@ func Compare(a, b []json.RawMessage) (Diff, error) {
 		return Diff{}, fmt.Errorf("second version: %w", err)
 	}
 	d := Diff{WorkflowsAdded: []string{}, WorkflowsRemoved: []string{}, Changed: []WorkflowDiff{}}
+	var added, removed []string
 	for _, name := range sortedKeys(bm) {
 		if _, ok := am[name]; !ok {
-			d.WorkflowsAdded = append(d.WorkflowsAdded, name)
+			added = append(added, name)
 		}
 	}
 	for _, name := range sortedKeys(am) {
 		wa := am[name]
 		wb, ok := bm[name]
 		if !ok {
-			d.WorkflowsRemoved = append(d.WorkflowsRemoved, name)
+			removed = append(removed, name)
 			continue
 		}
 		if wd := compareWorkflow(name, wa, wb); wd != nil {
 			d.Changed = append(d.Changed, *wd)
 		}
 	}
+	renamed := pairRenamed(removed, added, am, bm)
+	for _, from := range removed {
+		to, ok := renamed[from]
+		if !ok {
+			d.WorkflowsRemoved = append(d.WorkflowsRemoved, from)
+			continue
+		}
+		wd := compareWorkflow(to, am[from], bm[to])
+		if wd == nil {
+			wd = &WorkflowDiff{Workflow: to}
+		}
+		wd.RenamedFrom = from
+		d.Changed = append(d.Changed, *wd)
+	}
+	paired := map[string]bool{}
+	for _, to := range renamed {
+		paired[to] = true
+	}
+	for _, to := range added {
+		if !paired[to] {
+			d.WorkflowsAdded = append(d.WorkflowsAdded, to)
+		}
+	}
+	sort.SliceStable(d.Changed, func(i, j int) bool { return d.Changed[i].Workflow < d.Changed[j].Workflow })
 	return d, nil
+}
+
+// renameSimilarity is how alike two workflows' node names must be
+// (shared over all, Jaccard) for a removed and an added one to be the same
+// workflow renamed: a capture names its workflows after the workspace
+// ("YOUR_WORKSPACE_SLUG · Email 1" for "Email 1"), and a diff that said
+// every workflow was removed and another added would hide what changed.
+const renameSimilarity = 0.8
+
+// pairRenamed pairs removed with added workflows, most alike first, each
+// at most once; it returns removed name -> added name.
+func pairRenamed(removed, added []string, am, bm map[string]wfDoc) map[string]string {
+	type pair struct {
+		from, to string
+		score    float64
+	}
+	var pairs []pair
+	for _, from := range removed {
+		na := nodesByName(am[from])
+		for _, to := range added {
+			nb := nodesByName(bm[to])
+			shared := 0
+			for n := range na {
+				if _, ok := nb[n]; ok {
+					shared++
+				}
+			}
+			all := len(na) + len(nb) - shared
+			if all == 0 {
+				continue
+			}
+			if score := float64(shared) / float64(all); score >= renameSimilarity {
+				pairs = append(pairs, pair{from, to, score})
+			}
+		}
+	}
+	sort.SliceStable(pairs, func(i, j int) bool { return pairs[i].score > pairs[j].score })
+	out := map[string]string{}
+	taken := map[string]bool{}
+	for _, p := range pairs {
+		if _, done := out[p.from]; done || taken[p.to] {
+			continue
+		}
+		out[p.from], taken[p.to] = p.to, true
+	}
+	return out
 }
 
 func compareWorkflow(name string, a, b wfDoc) *WorkflowDiff {

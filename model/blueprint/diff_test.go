@@ -25,6 +25,30 @@ func prepared(t *testing.T, files map[string]string) []json.RawMessage {
 	return out
 }
 
+// A workflow renamed (as a capture names it after the workspace) is the
+// same workflow: the diff says so and shows what changed inside it, rather
+// than one workflow removed and another added. Workflows that share too
+// few nodes stay removed and added.
+func TestCompareFollowsARenamedWorkflow(t *testing.T) {
+	v1 := prepared(t, map[string]string{
+		"a.json": `{"name":"Email 1","nodes":[{"name":"Gmail","type":"gmail","id":"1","parameters":{"sendTo":"x"}},{"name":"Wait","type":"wait","id":"2"},{"name":"Code","type":"code","id":"3"},{"name":"If","type":"if","id":"4"},{"name":"Set","type":"set","id":"5"}]}`,
+		"b.json": `{"name":"Opt-Out","nodes":[{"name":"Webhook","type":"webhook","id":"1"},{"name":"Respond","type":"respond","id":"2"}]}`,
+	})
+	v2 := prepared(t, map[string]string{
+		"a.json": `{"name":"YOUR_WORKSPACE_SLUG · Email 1","nodes":[{"name":"Gmail","type":"gmail","id":"1","parameters":{"sendTo":"YOUR_SENDER_EMAIL"}},{"name":"Wait","type":"wait","id":"2"},{"name":"Code","type":"code","id":"3"},{"name":"If","type":"if","id":"4"},{"name":"Set","type":"set","id":"5"}]}`,
+		"b.json": `{"name":"Opt-Out 2","nodes":[{"name":"Webhook","type":"webhook","id":"1"},{"name":"Other","type":"respond","id":"2"}]}`,
+	})
+	d, err := Compare(v1, v2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := json.Marshal(d)
+	want := `{"workflows_added":["Opt-Out 2"],"workflows_removed":["Opt-Out"],"changed":[{"workflow":"YOUR_WORKSPACE_SLUG · Email 1","renamed_from":"Email 1","nodes":[{"node":"Gmail","paths":[{"path":"parameters.sendTo","from":"\"x\"","to":"\"YOUR_SENDER_EMAIL\""}]}]}]}`
+	if string(got) != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}
+
 func TestCompareIsNodeLevel(t *testing.T) {
 	v1 := prepared(t, map[string]string{
 		"a.json": `{"name":"Email 1","nodes":[{"name":"Gmail","type":"gmail","id":"1","position":[0,0],"parameters":{"sendTo":"YOUR_SENDER_EMAIL","options":{"x":1}}},{"name":"Old","type":"t","id":"2"}]}`,
