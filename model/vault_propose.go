@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/godmode-console/godmode/model/blueprint"
@@ -64,6 +65,28 @@ func (p CaptureProposal) Applied(keep map[string]bool) []blueprint.Token {
 		}
 	}
 	return out
+}
+
+// WithValue is the proposal with one more value the operator names, taken
+// (what --tokenize VALUE=NAME is on the command line: e.g. a sender
+// address on a documentation domain, which the detector passes over),
+// with the places it occurs. A value proposed already, or found nowhere in
+// the workflows read, is refused: the first is renamed where it stands.
+func (p CaptureProposal) WithValue(t blueprint.Token) (CaptureProposal, error) {
+	if err := blueprint.CheckTokenName(t.Name); err != nil {
+		return p, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	for _, pv := range p.Variables {
+		if pv.Value == t.Value {
+			return p, fmt.Errorf("%w: %q is proposed already, as %s: rename it there (e)", ErrInvalid, t.Value, pv.Name)
+		}
+	}
+	where := blueprint.Occurrences(p.sources, []blueprint.Token{t})[0]
+	if len(where) == 0 {
+		return p, fmt.Errorf("%w: %q occurs nowhere in the workflows read", ErrInvalid, t.Value)
+	}
+	p.Variables = append(slices.Clip(p.Variables), ProposedVariable{Token: t, On: true, Where: where})
+	return p, nil
 }
 
 // MergeTokens is base with given added; a given value base holds already

@@ -483,3 +483,52 @@ func hasBlueprint(list []model.BlueprintSummary, name string) bool {
 	}
 	return false
 }
+
+// + adds a value the proposal did not offer (what --tokenize is on the
+// command line): it is placed where it occurs and stored as a variable; a
+// value found nowhere, or one proposed already, is refused on the screen
+// and changes nothing.
+func TestCaptureProposalAddsAValue(t *testing.T) {
+	t.Parallel()
+	f := fleetFixture(t)
+	handMade(t, f)
+	b := f.AsSuper()
+	r := newRoot(b, Options{})
+	sized(r, 160, 45)
+	deliver(r, r.Init())
+	openCapture(t, r, b, "florida-added")
+	before := strings.Count(plain(r.Render()), "place(s) in")
+
+	typeText(r, "+")
+	typeText(r, "no such value anywhere=YOUR_NOWHERE")
+	keys(r, "enter")
+	mustContain(t, plain(r.Render()), `"no such value anywhere" occurs nowhere in the workflows read`)
+	keys(r, "esc")
+	typeText(r, "+")
+	typeText(r, floridaTable+"=YOUR_TABLE_AGAIN")
+	keys(r, "enter")
+	mustContain(t, plain(r.Render()), "is proposed already, as YOUR_LEADS_TABLE: rename it there (e)")
+	keys(r, "esc")
+	if n := strings.Count(plain(r.Render()), "place(s) in"); n != before {
+		t.Fatalf("a refused value changed the proposal: %d rows, were %d", n, before)
+	}
+
+	typeText(r, "+")
+	typeText(r, "LIMIT 5=YOUR_LEAD_LIMIT")
+	keys(r, "enter")
+	mustContain(t, plain(r.Render()), "[x] YOUR_LEAD_LIMIT", "1 place(s) in 1 workflow(s)", "added by you: Hand Made / Pick Leads: parameters.query")
+	slowKey(r, "enter")
+	v, err := b.BlueprintVersion(context.Background(), "florida-added@1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, s := range v.Substitutions {
+		if s.Name == "YOUR_LEAD_LIMIT" {
+			found = s.Value == "LIMIT 5" && s.Node == "Pick Leads" && s.Path == "parameters.query"
+		}
+	}
+	if !found {
+		t.Fatalf("the added value is not a variable of the stored version: %+v", v.Substitutions)
+	}
+}

@@ -64,12 +64,13 @@ type Proposal struct {
 	cursor  int
 	top     int
 	editing bool
+	adding  bool // the input names a new value (VALUE=NAME), not a new name
 	input   textinput.Model
 	problem []string // the last refusal, line by line, with what to do
 	spin    spinner.Model
 	w, h    int
 
-	toggle, rename, store, esc, up, down, again key.Binding
+	toggle, rename, add, store, esc, up, down, again key.Binding
 }
 
 // NewProposal builds the screen; Open starts a capture's read.
@@ -77,6 +78,7 @@ func NewProposal(b WriteBackend, th *themes.Theme) *Proposal {
 	s := &Proposal{backend: b, theme: th,
 		toggle: key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "take/keep")),
 		rename: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "rename")),
+		add:    key.NewBinding(key.WithKeys("+"), key.WithHelp("+", "add a value")),
 		store:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "store")),
 		esc:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 		up:     key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
@@ -196,9 +198,15 @@ func (s *Proposal) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, s.toggle) && len(s.choices) > 0:
 		s.choices[s.cursor].take = !s.choices[s.cursor].take
 	case key.Matches(msg, s.rename) && len(s.choices) > 0:
-		s.editing, s.problem = true, nil
+		s.editing, s.adding, s.problem = true, false, nil
+		s.input.Prompt = "name: "
 		s.input.SetValue(s.choices[s.cursor].name)
 		s.input.CursorEnd()
+		return s.input.Focus()
+	case key.Matches(msg, s.add):
+		s.editing, s.adding, s.problem = true, true, nil
+		s.input.Prompt = "VALUE=YOUR_NAME: "
+		s.input.SetValue("")
 		return s.input.Focus()
 	case key.Matches(msg, s.store):
 		return s.storeCmd()
@@ -211,10 +219,13 @@ func (s *Proposal) key(msg tea.KeyPressMsg) tea.Cmd {
 func (s *Proposal) editKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch msg.String() {
 	case "esc":
-		s.editing, s.problem = false, nil
+		s.editing, s.adding, s.problem = false, false, nil
 		s.input.Blur()
 		return nil
 	case "enter":
+		if s.adding {
+			return s.addValue()
+		}
 		name := strings.TrimSpace(s.input.Value())
 		if err := blueprint.CheckTokenName(name); err != nil {
 			s.problem = []string{safetext.Line(err.Error())}
@@ -228,6 +239,26 @@ func (s *Proposal) editKey(msg tea.KeyPressMsg) tea.Cmd {
 	var cmd tea.Cmd
 	s.input, cmd = s.input.Update(msg)
 	return cmd
+}
+
+// addValue takes the input's VALUE=NAME as one more variable, taken, with
+// the cursor on it; what the model refuses stays in the input, said.
+func (s *Proposal) addValue() tea.Cmd {
+	t, err := blueprint.ParseTokenize(strings.TrimSpace(s.input.Value()))
+	if err == nil {
+		t.Why = "added by you"
+		var p model.CaptureProposal
+		if p, err = s.p.WithValue(t); err == nil {
+			s.p = p
+			s.choices = append(s.choices, choice{take: true, name: t.Name})
+			s.cursor = len(s.choices) - 1
+			s.editing, s.adding, s.problem = false, false, nil
+			s.input.Blur()
+			return nil
+		}
+	}
+	s.problem = []string{safetext.Line(strings.TrimPrefix(err.Error(), "--tokenize "))}
+	return nil
 }
 
 // Tokens are the decisions as the model takes them: each value taken,
@@ -307,12 +338,16 @@ func (s *Proposal) Capturing() bool { return true }
 func (s *Proposal) ShortHelp() []key.Binding {
 	switch {
 	case s.editing:
-		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "set name")),
+		set := "set name"
+		if s.adding {
+			set = "add it"
+		}
+		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", set)),
 			// Two keys (ctrl+[ is esc on a terminal), so the root does not
 			// name this esc "back": here it only leaves the name as it was.
-			key.NewBinding(key.WithKeys("esc", "ctrl+["), key.WithHelp("esc", "leave name"))}
+			key.NewBinding(key.WithKeys("esc", "ctrl+["), key.WithHelp("esc", "leave it"))}
 	case s.phase == deciding:
-		return []key.Binding{s.toggle, s.rename, s.store, s.esc, s.down, s.up}
+		return []key.Binding{s.toggle, s.rename, s.add, s.store, s.esc, s.down, s.up}
 	case s.phase == readFailed:
 		return []key.Binding{s.again, s.esc}
 	case s.phase == storing:
@@ -323,7 +358,7 @@ func (s *Proposal) ShortHelp() []key.Binding {
 
 // FullHelp is the "?" help.
 func (s *Proposal) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{s.toggle, s.rename, s.store, s.up, s.down, s.again, s.esc}}
+	return [][]key.Binding{{s.toggle, s.rename, s.add, s.store, s.up, s.down, s.again, s.esc}}
 }
 
 // Concerns: the proposal is what n8n held when read; nothing else moves it.
