@@ -395,6 +395,12 @@ func TestContractFindAfterTimeout(t *testing.T) {
 		if found, err := tg.client.FindWorkflows(ctx, w10.Name, []string{ver.Name}); err != nil || len(found) != 0 {
 			t.Errorf("FindWorkflows(%q, ver): %v %d found, want none", w10.Name, err, len(found))
 		}
+		// Names are not unique: a second create of the same name (a blind
+		// retry) makes a second workflow.
+		dup := tg.create(t, noopWorkflow(w10.Name))
+		if found, err := tg.client.FindWorkflows(ctx, w10.Name, nil); err != nil || len(found) != 2 || dup.ID == w10.ID {
+			t.Errorf("FindWorkflows(%q) after a second create: %v %d found, want 2", w10.Name, err, len(found))
+		}
 
 		c1, err := tg.client.CreateCredential(ctx, n8n.Credential{Name: prefix + " smtp", Type: "httpBasicAuth", Data: map[string]any{"user": "u", "password": "p"}})
 		if err != nil {
@@ -404,9 +410,15 @@ func TestContractFindAfterTimeout(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Credential names are not unique either.
+		c3, err := tg.client.CreateCredential(ctx, n8n.Credential{Name: c2.Name, Type: "httpHeaderAuth", Data: map[string]any{"name": "X", "value": "v"}})
+		if err != nil || c3.ID == c2.ID {
+			t.Fatalf("a second credential of the same name: %v (id %s)", err, c3.ID)
+		}
 		t.Cleanup(func() {
 			_ = tg.client.DeleteCredential(context.Background(), c1.ID)
 			_ = tg.client.DeleteCredential(context.Background(), c2.ID)
+			_ = tg.client.DeleteCredential(context.Background(), c3.ID)
 		})
 		info, err := tg.client.GetCredential(ctx, c1.ID)
 		_, errUnknown := tg.client.GetCredential(ctx, "noSuchCred000000")
@@ -425,16 +437,17 @@ func TestContractFindAfterTimeout(t *testing.T) {
 			t.Errorf("get unknown credential: %v", errUnknown)
 		}
 		// Newest first, paged.
-		if errList != nil || len(p.Data) != 1 || p.Data[0].ID != c2.ID || p.Next() == "" {
+		if errList != nil || len(p.Data) != 1 || p.Data[0].ID != c3.ID || p.Next() == "" {
 			t.Fatalf("first page of one: %v %+v", errList, p)
 		}
-		p2, err := tg.client.ListCredentials(ctx, 1, p.Next())
-		if err != nil || len(p2.Data) != 1 || p2.Data[0].ID != c1.ID {
-			t.Errorf("second page: %v %+v", err, p2)
+		// The cursor carries the page size: a limit beside it is ignored.
+		p2, err := tg.client.ListCredentials(ctx, 2, p.Next())
+		if err != nil || len(p2.Data) != 1 || p2.Data[0].ID != c2.ID {
+			t.Errorf("next page: %v %+v", err, p2)
 		}
 		// 2.41.1 ignores a name filter on the list: the caller compares.
 		status, b := rawBody(t, tg, "GET", "/credentials?limit=1&name="+strings.ReplaceAll(c1.Name, " ", "%20"), "")
-		if status != 200 || !bytes.Contains(b, []byte(c2.ID)) {
+		if status != 200 || !bytes.Contains(b, []byte(c3.ID)) {
 			t.Errorf("list with name=: %d %s, want the filter ignored", status, b)
 		}
 		var seen []string
@@ -446,8 +459,8 @@ func TestContractFindAfterTimeout(t *testing.T) {
 				seen = append(seen, c.ID)
 			}
 		}
-		if !slices.Equal(seen, []string{c2.ID, c1.ID}) {
-			t.Errorf("iterating credentials: %v, want [%s %s]", seen, c2.ID, c1.ID)
+		if !slices.Equal(seen, []string{c3.ID, c2.ID, c1.ID}) {
+			t.Errorf("iterating credentials: %v, want [%s %s %s]", seen, c3.ID, c2.ID, c1.ID)
 		}
 	})
 }

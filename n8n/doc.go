@@ -156,13 +156,16 @@
 //     case-sensitive on 2.41.1 (Postgres); tags= takes names, exact, and
 //     finds workflows carrying all of them; a name that is no tag is
 //     ignored by 1.x and makes 2.x find nothing. FindWorkflows compares
-//     the exact name and tags itself. Credentials: 1.x can neither list
+//     the exact name and tags itself. Names are unique for neither
+//     workflows nor credentials: a blind second create makes a second
+//     one. Credentials: 1.x can neither list
 //     nor read one (405 `GET method not allowed`, ErrNotSupported), so a
 //     credential create that timed out cannot be looked for there: a
 //     second create may leave one that no run owns and only the editor
 //     shows (the ids that did come back must be recorded); 2.x lists them
-//     newest first, paged, ignoring name and type filters (Credentials,
-//     compare names), and reads one by id (GetCredential; unknown: 404
+//     newest first, paged (the cursor carries the page size), ignoring
+//     name and type filters (Credentials; compare names), and reads one
+//     by id (GetCredential; unknown: 404
 //     `Credential not found`).
 //   - Update in place: a PUT keeps the workflow's id and, with the same
 //     path and webhookId, its webhook URL; an active workflow stays
