@@ -3,6 +3,7 @@ package n8n
 import (
 	"context"
 	"encoding/json"
+	"iter"
 	"net/url"
 )
 
@@ -51,4 +52,26 @@ func (c *Client) Variables(ctx context.Context) ([]Variable, error) {
 // ErrNotSupported on 1.x: see Capabilities.ListCredentials).
 func (c *Client) ListCredentials(ctx context.Context, limit int, cursor string) (Page[CredentialInfo], error) {
 	return getPage[CredentialInfo](ctx, c, "/credentials"+pageQuery(url.Values{}, "", limit, cursor))
+}
+
+// Credentials iterates over every credential, newest first, 250 a page
+// (2.x; the first item is ErrNotSupported on 1.x). n8n 2.41.1 ignores
+// name and type filters on this list, so a caller looking for one
+// credential compares names itself.
+func (c *Client) Credentials(ctx context.Context) iter.Seq2[CredentialInfo, error] {
+	return paginate(ctx, func(ctx context.Context, cursor string) (Page[CredentialInfo], error) {
+		return c.ListCredentials(ctx, 0, cursor)
+	})
+}
+
+// GetCredential reads a credential's description, never its data (2.x:
+// ErrNotFound `Credential not found` for an unknown id; 1.x has no such
+// route: ErrNotSupported).
+func (c *Client) GetCredential(ctx context.Context, id string) (CredentialInfo, error) {
+	path := "/credentials/" + url.PathEscape(id)
+	body, err := c.do(ctx, call{method: "GET", path: path, idempotent: true})
+	if err != nil {
+		return CredentialInfo{}, err
+	}
+	return decode[CredentialInfo](body, "GET", path)
 }

@@ -103,4 +103,75 @@
 //     (2.x); Execution.RetryOf is a string either way.
 //   - Running 2.x: Node 24, and (installed without scripts) Postgres, not
 //     SQLite: see .ci/n8n-peer.sh.
+//
+// # What provisioning relies on
+//
+// Seen on 1.123.81 and 2.41.1 alike unless a major is named; each line is
+// a case of contract_provision_test.go, run against both real releases
+// and the fake in both modes.
+//
+//   - Namespaced webhook paths: a Webhook node's path may hold a slash
+//     (`acme/unsubscribe`); create and activation take it, the production
+//     URL is <base>/webhook/acme/unsubscribe, and a POST there runs that
+//     workflow only, beside another workspace's `other/unsubscribe`.
+//     Create keeps the webhookId sent. A second workflow on the same path
+//     is created (create checks nothing), and refused on activation: 400
+//     `The URL path that the "Webhook" node uses is already taken. Please
+//     change it to something else.` (1.x), 409 `There is a conflict with
+//     one of the webhooks.` (2.x), ErrWebhookPathTaken either way.
+//   - A PUT moving an active workflow onto a taken path is refused the
+//     same way, but not undone: the new nodes are saved. 1.x leaves the
+//     workflow inactive; 2.x keeps it active on the version before (the
+//     new nodes become a draft: Published() still shows the old path).
+//     A re-apply that meets this refusal must read the workflow back.
+//   - Creating a credential answers its description, never its data:
+//     id, name, type, createdAt, updatedAt, isManaged, isGlobal (2.x adds
+//     isResolvable, resolvableAllowFallback, resolverId). Deleting answers
+//     the same without the id on 1.x, with it (and usageScope) on 2.x.
+//   - A node's credential reference {id, name} to an existing credential
+//     has its name rewritten to the credential's on create; a reference to
+//     an id that does not exist is kept as sent, and the workflow is
+//     created and activated without a word. It fails only when it runs: a
+//     Webhook node with header auth whose credential does not exist (or
+//     was deleted since: n8n lets a credential in use be deleted) answers
+//     500 `No authentication data defined on node!`; a wrong or missing
+//     header 403 `Authorization data is wrong!`. So roll back workflows
+//     before their credentials.
+//   - Credential schemas (GET /credentials/schema/{type}): 1.x's carry
+//     allOf/if/then/else conditions, and an `if` on an absent property
+//     holds (JSON Schema), so 1.x refuses an openAiApi credential without
+//     `header` (it then needs headerName and headerValue), a postgres one
+//     without `sshTunnel` (then every ssh field), and a postgres one
+//     without allowUnauthorizedCerts and `ssl` (then `ssl`), each with a
+//     400 `request.body.data does not match allOf schema [subschema N]
+//     with K error[s]:,…requires property "X"`; give `header: false` and
+//     `sshTunnel: false` (and `ssl`) explicitly. 2.41.1's schemas have no
+//     conditions and take all of these; its HTTP and OpenAI types add
+//     allowedHttpRequestDomains and allowedDomains. Both refuse a wrong
+//     type or enum value without naming the property: `request.body.data
+//     is not of a type(s) number`, `… is not one of enum values: …`.
+//   - After a create timed out: GET /workflows?name= is a LIKE
+//     `%name%` (so "Email 1" finds "Email 10", and '_' and '%' in a name
+//     are wildcards), case-insensitive on 1.123.81 (SQLite) and
+//     case-sensitive on 2.41.1 (Postgres); tags= takes names, exact, and
+//     finds workflows carrying all of them; a name that is no tag is
+//     ignored by 1.x and makes 2.x find nothing. FindWorkflows compares
+//     the exact name and tags itself. Names are unique for neither
+//     workflows nor credentials: a blind second create makes a second
+//     one. Credentials: 1.x can neither list
+//     nor read one (405 `GET method not allowed`, ErrNotSupported), so a
+//     credential create that timed out cannot be looked for there: a
+//     second create may leave one that no run owns and only the editor
+//     shows (the ids that did come back must be recorded); 2.x lists them
+//     newest first, paged (the cursor carries the page size), ignoring
+//     name and type filters (Credentials; compare names), and reads one
+//     by id (GetCredential; unknown: 404
+//     `Credential not found`).
+//   - Update in place: a PUT keeps the workflow's id and, with the same
+//     path and webhookId, its webhook URL; an active workflow stays
+//     active and versionId and activeVersionId both move to the new
+//     version (1.x and 2.x): no re-publish is needed. But on 2.41.1 a call
+//     right after the PUT answered may still run the version before (seen
+//     for the first call, under a second); 1.x runs the new one at once.
+//     An inactive workflow updated stays inactive.
 package n8n

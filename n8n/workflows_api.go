@@ -166,3 +166,52 @@ func (c *Client) Publish(ctx context.Context, id string) (Workflow, error) {
 func (c *Client) Unpublish(ctx context.Context, id string) (Workflow, error) {
 	return c.workflowCall(ctx, call{method: "POST", path: "/workflows/" + url.PathEscape(id) + "/unpublish", idempotent: true})
 }
+
+// MaxFindScan bounds how many workflows FindWorkflows reads before it
+// gives up: n8n's name filter is a LIKE pattern ('%' and '_' are
+// wildcards), so a name can match far more than the one looked for.
+const MaxFindScan = 10 * MaxPageSize
+
+// ErrTooMany is a search that matched more than it may read.
+var ErrTooMany = errors.New("too many matches")
+
+// FindWorkflows lists the workflows named exactly name that carry every
+// tag in tags: what provisioning looks for after a create timed out. n8n
+// filters by name as `contains`, case-insensitively on 1.123.81 (SQLite)
+// and case-sensitively on 2.41.1 (Postgres), with '%' and '_' as
+// wildcards, so the exact name is compared here; the tags filter is exact
+// on both, but 1.x ignores a tag name that does not exist where 2.x then
+// finds nothing, so the tags are checked here too.
+func (c *Client) FindWorkflows(ctx context.Context, name string, tags []string) ([]Workflow, error) {
+	if name == "" {
+		return nil, &Error{Kind: ErrBadRequest, Method: "GET", Path: "/api/v1/workflows", Message: "FindWorkflows needs a name"}
+	}
+	var out []Workflow
+	scanned := 0
+	for w, err := range c.Workflows(ctx, WorkflowFilter{Name: name, Tags: tags}) {
+		if err != nil {
+			return nil, err
+		}
+		if scanned++; scanned > MaxFindScan {
+			return nil, &Error{Kind: ErrTooMany, Method: "GET", Path: "/api/v1/workflows?name=…",
+				Message: "more than " + strconv.Itoa(MaxFindScan) + " workflows match the name " + strconv.Quote(name)}
+		}
+		if w.Name == name && hasTags(w, tags) {
+			out = append(out, w)
+		}
+	}
+	return out, nil
+}
+
+func hasTags(w Workflow, names []string) bool {
+	for _, n := range names {
+		found := false
+		for _, t := range w.Tags {
+			found = found || t.Name == n
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}

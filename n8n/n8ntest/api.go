@@ -71,6 +71,12 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		s.deleteTag(w, parts[1])
 	case len(parts) == 1 && route == "POST credentials":
 		s.createCredential(w, r)
+	case len(parts) == 2 && route == "GET credentials" && parts[1] != "schema":
+		if !s.v2() {
+			methodNotAllowed(w, r)
+			return
+		}
+		s.getCredential(w, parts[1])
 	case len(parts) == 2 && route == "DELETE credentials":
 		s.deleteCredential(w, parts[1])
 	case len(parts) == 3 && route == "GET credentials" && parts[1] == "schema":

@@ -3,37 +3,53 @@ package n8ntest
 import (
 	_ "embed"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"slices"
-	"sort"
 
 	"github.com/godmode-console/godmode/n8n"
 )
 
 // credential-schemas.json holds the schemas a real n8n 1.123.81 answers on
-// GET /credentials/schema/{type} for a few common types.
+// GET /credentials/schema/{type} for a few common types, and
+// credential-schemas-2.json what 2.41.1 answers: no allOf/if/then
+// conditions there, and allowedHttpRequestDomains/allowedDomains on the
+// HTTP and OpenAI types.
 //
 //go:embed credential-schemas.json
 var schemasJSON []byte
 
-var schemas = func() map[string]json.RawMessage {
+//go:embed credential-schemas-2.json
+var schemas2JSON []byte
+
+var schemas, schemas2 = loadSchemas("credential-schemas.json", schemasJSON), loadSchemas("credential-schemas-2.json", schemas2JSON)
+
+func loadSchemas(name string, b []byte) map[string]json.RawMessage {
 	var m map[string]json.RawMessage
-	if err := json.Unmarshal(schemasJSON, &m); err != nil {
-		panic("n8ntest: credential-schemas.json: " + err.Error())
+	if err := json.Unmarshal(b, &m); err != nil {
+		panic("n8ntest: " + name + ": " + err.Error())
 	}
 	return m
-}()
+}
 
-type schema struct {
-	Properties map[string]struct {
-		Type any `json:"type"`
-	} `json:"properties"`
-	Required []string `json:"required"`
+// credential is a stored credential; data stays inside the fake (the
+// webhook's header auth reads it) and is never in an answer.
+type credential struct {
+	info n8n.CredentialInfo
+	data map[string]any
+	seq  int // creation order (timestamps are to the millisecond)
+}
+
+func (s *Server) schemaOf(typ string) (json.RawMessage, bool) {
+	if s.v2() {
+		sc, ok := schemas2[typ]
+		return sc, ok
+	}
+	sc, ok := schemas[typ]
+	return sc, ok
 }
 
 func (s *Server) credentialSchema(w http.ResponseWriter, typ string) {
-	sc, ok := schemas[typ]
+	sc, ok := s.schemaOf(typ)
 	if !ok {
 		writeJSON(w, 404, msg("Not Found"))
 		return
@@ -42,82 +58,51 @@ func (s *Server) credentialSchema(w http.ResponseWriter, typ string) {
 }
 
 func (s *Server) createCredential(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Name string         `json:"name"`
-		Type string         `json:"type"`
-		Data map[string]any `json:"data"`
-	}
+	var body map[string]json.RawMessage
 	if !readBody(w, r, &body) {
 		return
 	}
-	raw, ok := schemas[body.Type]
+	for _, k := range []string{"name", "type", "data"} {
+		if _, ok := body[k]; !ok {
+			writeJSON(w, 400, msg("request/body must have required property '"+k+"'"))
+			return
+		}
+	}
+	var name, typ string
+	var data map[string]any
+	if json.Unmarshal(body["name"], &name) != nil || json.Unmarshal(body["type"], &typ) != nil || json.Unmarshal(body["data"], &data) != nil || data == nil {
+		writeJSON(w, 400, msg("request/body/data must be object"))
+		return
+	}
+	raw, ok := s.schemaOf(typ)
 	if !ok {
 		writeJSON(w, 400, msg("req.body.type is not a known type"))
 		return
 	}
-	if problem := checkData(raw, body.Data); problem != "" {
+	if problem := checkData(raw, data); problem != "" {
 		writeJSON(w, 400, msg(problem))
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.timestamp()
-	c := n8n.CredentialInfo{ID: newID(), Name: body.Name, Type: body.Type, CreatedAt: now, UpdatedAt: now}
-	s.creds[c.ID] = c
-	writeJSON(w, 200, map[string]any{"name": c.Name, "type": c.Type, "id": c.ID, "updatedAt": c.UpdatedAt,
-		"createdAt": c.CreatedAt, "isManaged": false, "isGlobal": false})
+	s.credSeq++
+	c := &credential{info: n8n.CredentialInfo{ID: newID(), Name: name, Type: typ, CreatedAt: now, UpdatedAt: now}, data: data, seq: s.credSeq}
+	s.creds[c.info.ID] = c
+	writeJSON(w, 200, s.credentialJSON(c.info, true))
 }
 
-// checkData validates the top level of a credential's data like n8n's
-// jsonschema check (no extra properties, required ones present, scalar
-// types); the conditional parts of real schemas are not modelled.
-func checkData(raw json.RawMessage, data map[string]any) string {
-	var sc schema
-	_ = json.Unmarshal(raw, &sc)
-	keys := make([]string, 0, len(data))
-	for k := range data {
-		keys = append(keys, k)
+// credentialJSON is a credential as create (and, without the id on 1.x,
+// delete) answers it: its description, never its data.
+func (s *Server) credentialJSON(c n8n.CredentialInfo, withID bool) map[string]any {
+	m := map[string]any{"name": c.Name, "type": c.Type, "updatedAt": c.UpdatedAt, "createdAt": c.CreatedAt, "isManaged": false, "isGlobal": false}
+	if withID {
+		m["id"] = c.ID
 	}
-	sort.Strings(keys)
-	var problems []string
-	for _, k := range keys {
-		p, ok := sc.Properties[k]
-		if !ok {
-			problems = append(problems, fmt.Sprintf("request.body.data is not allowed to have the additional property %q", k))
-			continue
-		}
-		if t, isString := p.Type.(string); isString && !typeMatches(t, data[k]) {
-			problems = append(problems, fmt.Sprintf("request.body.data.%s is not of a type(s) %s", k, t))
-		}
+	if s.v2() {
+		m["isResolvable"], m["resolvableAllowFallback"], m["resolverId"] = false, false, nil
 	}
-	for _, k := range sc.Required {
-		if _, ok := data[k]; !ok {
-			problems = append(problems, fmt.Sprintf("request.body.data requires property %q", k))
-		}
-	}
-	if len(problems) == 0 {
-		return ""
-	}
-	out := problems[0]
-	for _, p := range problems[1:] {
-		out += "," + p
-	}
-	return out
-}
-
-func typeMatches(t string, v any) bool {
-	switch t {
-	case "string":
-		_, ok := v.(string)
-		return ok
-	case "number":
-		_, ok := v.(float64)
-		return ok
-	case "boolean":
-		_, ok := v.(bool)
-		return ok
-	}
-	return true
+	return m
 }
 
 func (s *Server) deleteCredential(w http.ResponseWriter, id string) {
@@ -129,30 +114,103 @@ func (s *Server) deleteCredential(w http.ResponseWriter, id string) {
 		return
 	}
 	delete(s.creds, id)
-	writeJSON(w, 200, c)
+	// 1.123.81 answers without the id; 2.41.1 with it and its scope.
+	m := s.credentialJSON(c.info, s.v2())
+	if s.v2() {
+		m["usageScope"] = "project"
+	}
+	writeJSON(w, 200, m)
 }
 
-// Credentials lists the credentials stored "inside n8n" (without data).
+// getCredential is 2.x's GET /credentials/{id}: the description only.
+func (s *Server) getCredential(w http.ResponseWriter, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.creds[id]
+	if !ok {
+		writeJSON(w, 404, msg("Credential not found"))
+		return
+	}
+	m := s.credentialJSON(c.info, true)
+	writeJSON(w, 200, m)
+}
+
+// Credentials lists the credentials stored "inside n8n" (without data),
+// oldest first.
 func (s *Server) Credentials() []n8n.CredentialInfo {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]n8n.CredentialInfo, 0, len(s.creds))
+	return s.credentialList()
+}
+
+// credentialList is every credential, oldest first. Caller holds s.mu.
+func (s *Server) credentialList() []n8n.CredentialInfo {
+	all := make([]*credential, 0, len(s.creds))
 	for _, c := range s.creds {
-		out = append(out, c)
+		all = append(all, c)
 	}
-	slices.SortFunc(out, func(a, b n8n.CredentialInfo) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	slices.SortFunc(all, func(a, b *credential) int { return a.seq - b.seq })
+	out := make([]n8n.CredentialInfo, len(all))
+	for i, c := range all {
+		out[i] = c.info
+	}
 	return out
 }
 
-// listCredentials is 2.x's GET /credentials: one page, oldest first.
+// listCredentials is 2.x's GET /credentials: newest first, paged by an
+// offset cursor; 2.41.1 ignores name and type filters, and so does this.
 func (s *Server) listCredentials(w http.ResponseWriter, r *http.Request) {
-	limit, _, _, ok := s.pageQuery(w, r.URL.Query())
+	limit, c, _, ok := s.pageQuery(w, r.URL.Query())
 	if !ok {
 		return
 	}
-	all := s.Credentials()
-	if limit > 0 && len(all) > limit {
-		all = all[:limit]
+	offset := 0
+	if c.Offset != nil {
+		offset = *c.Offset
 	}
-	writeJSON(w, 200, map[string]any{"data": all, "nextCursor": nil})
+	s.mu.Lock()
+	all := s.credentialList()
+	s.mu.Unlock()
+	slices.Reverse(all)
+	page := map[string]any{"data": []n8n.CredentialInfo{}, "nextCursor": nil}
+	if offset < len(all) {
+		end := len(all)
+		if limit > 0 && offset+limit < end {
+			end = offset + limit
+			page["nextCursor"] = encodeOffset(limit, end)
+		}
+		page["data"] = all[offset:end]
+	}
+	writeJSON(w, 200, page)
+}
+
+// nameCredentials rewrites each node's credential references to the
+// stored credential's name, as n8n does on create: a reference to an id
+// that does not exist is kept as sent. Caller holds s.mu.
+func (s *Server) nameCredentials(w *n8n.Workflow) {
+	for i, n := range w.Nodes {
+		if len(n.Credentials) == 0 {
+			continue
+		}
+		var refs map[string]json.RawMessage
+		if json.Unmarshal(n.Credentials, &refs) != nil {
+			continue
+		}
+		changed := false
+		for typ, raw := range refs {
+			var ref map[string]any
+			if json.Unmarshal(raw, &ref) != nil {
+				continue
+			}
+			id, _ := ref["id"].(string)
+			if c, ok := s.creds[id]; ok && ref["name"] != c.info.Name {
+				ref["name"] = c.info.Name
+				refs[typ], _ = json.Marshal(ref)
+				changed = true
+			}
+		}
+		if changed {
+			w.Nodes[i].Credentials, _ = json.Marshal(refs)
+		}
+	}
 }

@@ -12,6 +12,11 @@
 // FailNext, HangNext, CloseNext) with a request counter. Every method is
 // safe for concurrent use.
 //
+// Credentials are validated against each major's schemas (1.x's allOf
+// conditions included, with n8n's messages); their data stays inside the
+// fake, where a Webhook node with header auth checks it, and is never in
+// an answer.
+//
 // Executions are simulated: nodes pass their input items through, a
 // SplitInBatches node loops, a Wait node leaves the execution waiting, and
 // a Code node whose code is `throw new Error("…")` fails like n8n's does.

@@ -21,6 +21,14 @@ import (
 //   - production webhooks answer "not registered" for a moment after the
 //     activation (SetRegistrationLag, default 1 request), and in that
 //     moment another workflow may be activated on the same path
+//   - after a PUT of an active workflow its webhook runs the version
+//     before for a moment (SetUpdateLag, default 1 call); a PUT refused
+//     for a taken path keeps the new nodes as a draft (1.x: saves them
+//     and leaves the workflow inactive)
+//   - the name filter is case-sensitive; a tags filter naming a tag that
+//     does not exist finds nothing (1.x ignores that name)
+//   - credentials: GET /credentials (newest first, paged, no filters) and
+//     GET /credentials/{id}; schemas without allOf conditions
 //   - waiting executions are listed
 //   - create and update: unknown keys are `Unrecognized key(s) in object`,
 //     pinData is accepted, versionId is read-only
@@ -33,7 +41,7 @@ func WithMajor(m int) Option {
 	return func(s *Server) {
 		s.major = m
 		if m >= 2 {
-			s.unpublishLag, s.registrationLag = 1, 1
+			s.unpublishLag, s.registrationLag, s.updateLag = 1, 1, 1
 		}
 	}
 }
@@ -49,6 +57,14 @@ func (s *Server) v2() bool { return s.major >= 2 }
 func (s *Server) SetUnpublishLag(n int) {
 	s.mu.Lock()
 	s.unpublishLag = n
+	s.mu.Unlock()
+}
+
+// SetUpdateLag sets how many calls to an active workflow's webhooks a
+// 2.x server still runs with the version before a PUT (0: none).
+func (s *Server) SetUpdateLag(n int) {
+	s.mu.Lock()
+	s.updateLag = n
 	s.mu.Unlock()
 }
 

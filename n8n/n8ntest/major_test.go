@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"slices"
 	"testing"
 
 	"github.com/godmode-console/godmode/n8n"
@@ -45,5 +47,56 @@ func TestMajor2PathCheckRacesRegistration(t *testing.T) {
 	var e *n8n.Error
 	if !errors.Is(err, n8n.ErrWebhookPathTaken) || !errors.As(err, &e) || e.Status != 409 {
 		t.Errorf("third activation once registered: %v, want 409 path taken", err)
+	}
+}
+
+// As 2.41.1 does: the first webhook call right after a PUT of an active
+// workflow runs the version before; SetUpdateLag(0) turns that off.
+func TestMajor2UpdateLag(t *testing.T) {
+	for _, lag := range []int{1, 0} {
+		srv := n8ntest.New(n8ntest.WithMajor(2))
+		defer srv.Close()
+		srv.SetRegistrationLag(0)
+		srv.SetUpdateLag(lag)
+		c, ctx := srv.Client(), context.Background()
+		w, err := c.CreateWorkflow(ctx, hook("v1", "lag"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Activate(ctx, w.ID); err != nil {
+			t.Fatal(err)
+		}
+		next := hook("v2", "lag")
+		next.Nodes[0].Name = "Webhook v2"
+		if _, err := c.UpdateWorkflow(ctx, w.ID, next); err != nil {
+			t.Fatal(err)
+		}
+		var ran []string
+		for range 2 {
+			resp, err := http.Post(srv.URL+"/webhook/lag", "application/json", nil)
+			if err != nil || resp.StatusCode != 200 {
+				t.Fatalf("webhook: %v %v", err, resp)
+			}
+			resp.Body.Close()
+		}
+		for _, e := range srv.Executions() {
+			raw, err := c.GetExecution(ctx, e.ID, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc struct {
+				WorkflowData struct{ Nodes []n8n.Node } `json:"workflowData"`
+			}
+			_ = json.Unmarshal(raw, &doc)
+			ran = append(ran, doc.WorkflowData.Nodes[0].Name)
+		}
+		slices.Sort(ran)
+		want := []string{"Webhook v2", "Webhook v2"}
+		if lag == 1 {
+			want = []string{"Webhook", "Webhook v2"}
+		}
+		if !slices.Equal(ran, want) {
+			t.Errorf("lag %d: the two calls after the PUT ran %v, want %v", lag, ran, want)
+		}
 	}
 }

@@ -94,7 +94,7 @@ func (s *Server) Edit(id string, edit func(*n8n.Workflow)) error {
 	next := wf.w
 	next.Nodes = append([]n8n.Node(nil), wf.w.Nodes...)
 	edit(&next)
-	if problem := s.replace(wf, next); problem != "" {
+	if _, problem := s.replace(wf, next); problem != "" {
 		return fmt.Errorf("n8ntest: editing %s: %s", id, problem)
 	}
 	return nil

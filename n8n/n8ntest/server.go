@@ -33,13 +33,15 @@ type Server struct {
 	nextExec   int
 	tags       map[string]*n8n.Tag
 	tagIDs     []string
-	creds      map[string]n8n.CredentialInfo
+	creds      map[string]*credential
+	credSeq    int
 	faults     faults
 	now        func() time.Time
 
 	major           int               // 1 or 2: which n8n it behaves like (see WithMajor)
 	unpublishLag    int               // 2.x: deletes refused after a deactivation
 	registrationLag int               // 2.x: webhook requests refused after an activation
+	updateLag       int               // 2.x: webhook calls that run the version before a PUT
 	unpublishing    map[string]int    // workflow id → deletes still refused
 	registering     map[string]int    // webhook key → requests still refused
 	releasing       map[string]string // webhook key → the unpublishing workflow that still holds it
@@ -65,7 +67,7 @@ func New(opts ...Option) *Server {
 		executions:   map[int]*execution{},
 		nextExec:     1,
 		tags:         map[string]*n8n.Tag{},
-		creds:        map[string]n8n.CredentialInfo{},
+		creds:        map[string]*credential{},
 		now:          time.Now,
 		sorted:       true,
 		major:        1,

@@ -122,11 +122,69 @@ func (s *Server) serveWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	item := map[string]any{"headers": headers, "params": map[string]any{}, "query": query, "body": body,
 		"webhookUrl": "http://" + r.Host + "/webhook/" + path, "executionMode": "production"}
-	_, err := s.run(s.workflows[owner.workflowID], run{mode: "webhook", trigger: owner.node, items: []map[string]any{item}})
+	wf := s.workflows[owner.workflowID]
+	live := s.published(wf)
+	if status, refusal := s.webhookAuth(live, owner.node, r); status != 0 {
+		s.mu.Unlock()
+		w.Header()["Content-Type"] = nil // n8n sends these without one
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(refusal))
+		return
+	}
+	_, err := s.runSnapshot(live, run{mode: "webhook", trigger: owner.node, items: []map[string]any{item}})
 	s.mu.Unlock()
 	if err != "" {
 		writeJSON(w, 500, msg(err))
 		return
 	}
 	writeJSON(w, 200, msg("Workflow was started"))
+}
+
+// published is the version of an active workflow its webhooks run: the
+// one before a PUT for a moment on 2.x (see SetUpdateLag), the published
+// one when a draft is kept apart, else the workflow. Caller holds s.mu.
+func (s *Server) published(wf *workflow) n8n.Workflow {
+	if wf.staleLeft > 0 && wf.stale != nil {
+		wf.staleLeft--
+		return *wf.stale
+	}
+	w := wf.w
+	if wf.pub != nil {
+		w.Nodes, w.Connections, w.VersionID = wf.pub.Nodes, wf.pub.Connections, wf.pub.VersionID
+	}
+	return w
+}
+
+// webhookAuth checks a Webhook node's header auth like n8n: a credential
+// id that does not exist (never created, or deleted since) is 500 `No
+// authentication data defined on node!`, a missing or wrong header 403
+// `Authorization data is wrong!` (both seen, as plain text). Other
+// authentication kinds are not modelled. Caller holds s.mu.
+func (s *Server) webhookAuth(w n8n.Workflow, node string, r *http.Request) (int, string) {
+	for _, n := range w.Nodes {
+		if n.Name != node {
+			continue
+		}
+		var p struct {
+			Authentication string `json:"authentication"`
+		}
+		_ = json.Unmarshal(n.Parameters, &p)
+		if p.Authentication != "headerAuth" {
+			return 0, ""
+		}
+		var refs map[string]struct {
+			ID string `json:"id"`
+		}
+		_ = json.Unmarshal(n.Credentials, &refs)
+		c, ok := s.creds[refs["httpHeaderAuth"].ID]
+		if !ok {
+			return 500, "No authentication data defined on node!"
+		}
+		name, _ := c.data["name"].(string)
+		value, _ := c.data["value"].(string)
+		if name == "" || r.Header.Get(name) != value {
+			return 403, "Authorization data is wrong!"
+		}
+	}
+	return 0, ""
 }

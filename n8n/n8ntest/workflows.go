@@ -21,6 +21,10 @@ type workflow struct {
 	// pub is the published version while active (2.x keeps drafts apart);
 	// nil means the current nodes are published.
 	pub *activeVersionJSON
+	// stale is the version before a PUT, which 2.x's webhook still runs
+	// for staleLeft more calls.
+	stale     *n8n.Workflow
+	staleLeft int
 }
 
 const projectID = "n8ntestProject01"
@@ -140,7 +144,7 @@ func (s *Server) listWorkflows(w http.ResponseWriter, r *http.Request) {
 	if c.Offset != nil {
 		offset = *c.Offset
 	}
-	name := strings.ToLower(strings.TrimSpace(q.Get("name")))
+	name := strings.TrimSpace(q.Get("name"))
 	_, hasName := q["name"]
 
 	s.mu.Lock()
@@ -153,7 +157,7 @@ func (s *Server) listWorkflows(w http.ResponseWriter, r *http.Request) {
 		if active != nil && wf.w.Active != *active {
 			return false
 		}
-		if hasName && !strings.Contains(strings.ToLower(wf.w.Name), name) {
+		if hasName && !like(wf.w.Name, "%"+name+"%", !s.v2()) {
 			return false
 		}
 		return tagged == nil || tagged[wf.w.ID]
@@ -188,11 +192,15 @@ func (s *Server) listWorkflows(w http.ResponseWriter, r *http.Request) {
 }
 
 // workflowsWithTags mirrors n8n: the workflows carrying every named tag
-// that exists (names that match no tag are ignored).
+// (names are exact). A name that matches no tag is ignored by 1.123.81;
+// on 2.41.1 it makes the list empty (both seen).
 func (s *Server) workflowsWithTags(names []string) map[string]bool {
 	var sets []map[string]bool
 	for _, n := range names {
 		n = strings.TrimSpace(n)
+		if s.v2() && !slices.ContainsFunc(s.tagIDs, func(id string) bool { return s.tags[id].Name == n }) {
+			return map[string]bool{}
+		}
 		for _, t := range s.tags {
 			if t.Name != n {
 				continue
@@ -283,6 +291,7 @@ func (s *Server) store(in n8n.Workflow) *workflow {
 	in.CreatedAt, in.UpdatedAt = now, now
 	in.Tags, in.Shared, in.ActiveVersion = nil, nil, nil
 	normalize(&in, s.major)
+	s.nameCredentials(&in)
 	wf := &workflow{w: in, project: projectID}
 	s.workflows[in.ID] = wf
 	if n := len(s.ids); n > 0 && s.ids[n-1] > in.ID {
@@ -333,16 +342,38 @@ func (s *Server) updateWorkflow(w http.ResponseWriter, r *http.Request, id strin
 	if wf == nil {
 		return
 	}
-	if err := s.replace(wf, in); err != "" {
-		writeJSON(w, 400, msg(err))
+	before := wf.w
+	if status, problem := s.replace(wf, in); problem != "" {
+		s.keepRefused(wf, in)
+		writeJSON(w, status, msg(problem))
 		return
+	}
+	if before.Active && s.v2() && s.updateLag > 0 {
+		// 2.41.1 re-publishes after the PUT answers: a call right after
+		// it may still run the version before (seen).
+		wf.stale, wf.staleLeft = &before, s.updateLag
 	}
 	writeRaw(w, 200, s.render(wf))
 }
 
 // replace puts in's editable fields into wf; an active workflow is
 // re-published, so its webhooks must still be free. Caller holds s.mu.
-func (s *Server) replace(wf *workflow, in n8n.Workflow) string {
+func (s *Server) replace(wf *workflow, in n8n.Workflow) (int, string) {
+	next := s.edited(wf, in)
+	if next.Active {
+		if status, problem := s.register(wf, next); problem != "" {
+			return status, problem
+		}
+		v := next.VersionID
+		next.ActiveVersionID = &v
+	}
+	wf.w, wf.json, wf.pub = next, nil, nil
+	return 0, ""
+}
+
+// edited is wf with in's editable fields, a new versionId and what n8n
+// fills in. Caller holds s.mu.
+func (s *Server) edited(wf *workflow, in n8n.Workflow) n8n.Workflow {
 	next := wf.w
 	next.Name, next.Nodes, next.Connections, next.Settings = in.Name, in.Nodes, in.Connections, in.Settings
 	if in.StaticData != nil {
@@ -351,15 +382,32 @@ func (s *Server) replace(wf *workflow, in n8n.Workflow) string {
 	next.VersionID = newUUID()
 	next.UpdatedAt = s.timestamp()
 	normalize(&next, s.major)
-	if next.Active {
-		if _, problem := s.register(wf, next); problem != "" {
-			return problem
-		}
-		v := next.VersionID
-		next.ActiveVersionID = &v
+	s.nameCredentials(&next)
+	return next
+}
+
+// keepRefused is what n8n does with a PUT of an active workflow that it
+// refuses for a taken webhook path: the new nodes are saved all the same;
+// 1.123.81 leaves the workflow inactive, 2.41.1 keeps the version before
+// published and the new one as a draft (both seen). Caller holds s.mu.
+func (s *Server) keepRefused(wf *workflow, in n8n.Workflow) {
+	next := s.edited(wf, in)
+	if !s.v2() {
+		s.unregister(wf)
+		next.Active, next.ActiveVersionID, next.TriggerCount = false, nil, 0
+		wf.w, wf.json, wf.pub = next, nil, nil
+		return
 	}
-	wf.w, wf.json, wf.pub = next, nil, nil
-	return ""
+	if wf.pub == nil {
+		old := wf.w
+		nodes := old.Nodes
+		if nodes == nil {
+			nodes = []n8n.Node{}
+		}
+		wf.pub = &activeVersionJSON{stamp(old.UpdatedAt), stamp(old.UpdatedAt), old.VersionID, old.ID, nodes, orNull(old.Connections), "Godmode CI", nil, nil}
+	}
+	next.ActiveVersionID, next.TriggerCount = wf.w.ActiveVersionID, wf.w.TriggerCount
+	wf.w, wf.json = next, nil
 }
 
 func (s *Server) deleteWorkflow(w http.ResponseWriter, id string) {
@@ -437,6 +485,7 @@ func (s *Server) activate(wf *workflow) (int, string) {
 	}
 	v := wf.w.VersionID
 	wf.w.Active, wf.w.ActiveVersionID = true, &v
+	wf.stale, wf.staleLeft = nil, 0
 	wf.w.TriggerCount = len(triggers(wf.w))
 	wf.w.UpdatedAt = s.timestamp()
 	wf.json = nil
@@ -467,6 +516,7 @@ func (s *Server) deactivate(wf *workflow) {
 	}
 	s.unregister(wf)
 	wf.w.Active, wf.w.ActiveVersionID, wf.w.TriggerCount, wf.pub = false, nil, 0, nil
+	wf.stale, wf.staleLeft = nil, 0
 	wf.w.UpdatedAt = s.timestamp()
 	wf.json = nil
 }
