@@ -35,6 +35,7 @@ type Server struct {
 	tagIDs     []string
 	creds      map[string]n8n.CredentialInfo
 	faults     faults
+	after      afterWrite
 	now        func() time.Time
 
 	major           int               // 1 or 2: which n8n it behaves like (see WithMajor)
@@ -102,11 +103,17 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasPrefix(r.URL.Path, "/api/v1/"):
 		s.requests.Add(1)
+		if r.Method != http.MethodGet {
+			s.after.writes.Add(1)
+		}
 		if !s.faults.apply(w, r) {
 			return
 		}
 		if r.Header.Get("X-N8N-API-KEY") != s.APIKey {
 			writeJSON(w, 401, msg(s.msgUnauthorized()))
+			return
+		}
+		if s.serveWrite(w, r) {
 			return
 		}
 		s.api(w, r)
