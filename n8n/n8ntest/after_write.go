@@ -16,6 +16,7 @@ type afterWrite struct {
 	countdown int
 	status    int
 	then      func()
+	noEffect  bool
 }
 
 // Writes is how many public API requests that change something (any
@@ -28,7 +29,15 @@ func (s *Server) Writes() int64 { return s.after.writes.Load() }
 // up: the create happened but the client cannot know.
 func (s *Server) FailWriteAfterEffect(k, status int, then func()) {
 	s.faults.mu.Lock()
-	s.after.countdown, s.after.status, s.after.then = k, status, then
+	s.after.countdown, s.after.status, s.after.then, s.after.noEffect = k, status, then, false
+	s.faults.mu.Unlock()
+}
+
+// FailWriteAt makes the k-th next write request (k ≥ 1) answer status
+// without taking effect; the writes before it are served.
+func (s *Server) FailWriteAt(k, status int) {
+	s.faults.mu.Lock()
+	s.after.countdown, s.after.status, s.after.then, s.after.noEffect = k, status, nil, true
 	s.faults.mu.Unlock()
 }
 
@@ -39,13 +48,13 @@ func (s *Server) serveWrite(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	s.faults.mu.Lock()
-	hit := false
+	hit, noEffect := false, false
 	var status int
 	var then func()
 	if s.after.countdown > 0 {
 		s.after.countdown--
 		if s.after.countdown == 0 {
-			hit, status, then = true, s.after.status, s.after.then
+			hit, status, then, noEffect = true, s.after.status, s.after.then, s.after.noEffect
 			s.after.then = nil
 		}
 	}
@@ -53,6 +62,10 @@ func (s *Server) serveWrite(w http.ResponseWriter, r *http.Request) bool {
 	s.faults.mu.Unlock()
 	if !hit {
 		return false
+	}
+	if noEffect {
+		writeJSON(w, status, msg("n8ntest: injected failure"))
+		return true
 	}
 	s.api(httptest.NewRecorder(), r) // takes effect; n8n's answer is lost
 	if then != nil {

@@ -39,7 +39,14 @@ func TestFailWriteAfterEffect(t *testing.T) {
 	if tags, _ = c.Tags(ctx); len(tags) != 3 {
 		t.Fatalf("the hung write did not take effect: %v", tags)
 	}
-	if got := s.Writes(); got != 3 {
-		t.Errorf("Writes = %d, want 3", got)
+	s.FailWriteAt(1, 500)
+	if _, err := c.CreateTag(ctx, "fourth"); err == nil {
+		t.Fatal("FailWriteAt's write answered success")
+	}
+	if tags, _ = c.Tags(ctx); len(tags) != 3 {
+		t.Fatalf("FailWriteAt's write took effect: %v", tags)
+	}
+	if got := s.Writes(); got != 4 {
+		t.Errorf("Writes = %d, want 4", got)
 	}
 }
