@@ -23,6 +23,7 @@ type ProvisionN8n interface {
 	DeleteWorkflow(ctx context.Context, id string) (n8n.Workflow, error)
 	Tags(ctx context.Context) ([]n8n.Tag, error)
 	CreateTag(ctx context.Context, name string) (n8n.Tag, error)
+	DeleteTag(ctx context.Context, id string) error
 	SetWorkflowTags(ctx context.Context, id string, tagIDs []string) ([]n8n.Tag, error)
 }
 
@@ -144,4 +145,38 @@ func (r provisionRemote) DeleteWorkflow(ctx context.Context, id string) error {
 		return nil
 	}
 	return err
+}
+
+func (r provisionRemote) DeleteUnusedTags(ctx context.Context, names []string) error {
+	used := map[string]bool{}
+	cursor := ""
+	for page := 1; ; page++ {
+		if page > maxWorkflowPages {
+			return fmt.Errorf("listing workflows: more than %d pages; the cursor may loop", maxWorkflowPages)
+		}
+		p, err := r.c.ListWorkflows(ctx, n8n.WorkflowFilter{Limit: n8n.MaxPageSize}, cursor)
+		if err != nil {
+			return err
+		}
+		for _, wf := range p.Data {
+			for _, t := range wf.Tags {
+				used[t.Name] = true
+			}
+		}
+		if cursor = p.Next(); cursor == "" || len(p.Data) == 0 {
+			break
+		}
+	}
+	tags, err := r.c.Tags(ctx)
+	if err != nil {
+		return err
+	}
+	for _, t := range tags {
+		if slices.Contains(names, t.Name) && !used[t.Name] {
+			if err := r.c.DeleteTag(ctx, t.ID); err != nil && !errors.Is(err, n8n.ErrNotFound) {
+				return fmt.Errorf("tag %q: %w", t.Name, err)
+			}
+		}
+	}
+	return nil
 }

@@ -33,18 +33,21 @@ type provWorld struct {
 	n       int
 }
 
-// killStore is the real store; kill, when set, is called right after a
-// campaign is recorded, as a process killed before the step's after-record.
+// killStore is the real store; when killAt is set, kill is called right
+// after the killAt-th campaign is recorded, as a process killed before the
+// step's after-record.
 type killStore struct {
 	*db.Store
-	kill func()
+	killAt, seen int
+	kill         func()
 }
 
 func (k *killStore) RecordProvisionedCampaign(ctx context.Context, c model.ProvisionedCampaign) (int64, error) {
 	id, err := k.Store.RecordProvisionedCampaign(ctx, c)
-	if k.kill != nil && err == nil {
-		k.kill()
-		k.kill = nil
+	if k.killAt > 0 && err == nil {
+		if k.seen++; k.seen == k.killAt {
+			k.kill()
+		}
 	}
 	return id, err
 }
@@ -162,6 +165,13 @@ func (w *provWorld) listing(slug string, f *n8ntest.Server) []string {
 		if cursor = p.Next(); cursor == "" || len(p.Data) == 0 {
 			break
 		}
+	}
+	tags, err := c.Tags(ctx)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	for _, t := range tags {
+		out = append(out, norm("n8n tag "+t.Name))
 	}
 	for _, cr := range f.Credentials() {
 		out = append(out, norm(fmt.Sprintf("n8n credential %q %s", cr.Name, cr.Type)))

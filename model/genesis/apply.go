@@ -43,6 +43,9 @@ type Remote interface {
 	SetTags(ctx context.Context, workflowID string, tags []string) error
 	Activate(ctx context.Context, workflowID string) error
 	DeleteWorkflow(ctx context.Context, workflowID string) error
+	// DeleteUnusedTags deletes those of the named tags that no workflow
+	// carries.
+	DeleteUnusedTags(ctx context.Context, names []string) error
 }
 
 // Recorded is one step as the journal holds it.

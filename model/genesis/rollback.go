@@ -11,7 +11,9 @@ import (
 // are deleted from Postgres, workflows and credentials from n8n. A step of
 // unknown outcome (started, or failed) looks in n8n for what it may have
 // made, with the same name and tags, and deletes that. Tagging and
-// activating need no undoing: deleting the workflow undoes them. Each
+// activating need no undoing: deleting the workflow undoes them, and the
+// plan's tags that no workflow carries any more are deleted last (a tag of
+// that name that existed unused before the run goes too). Each
 // step undone is recorded, so a rollback stopped halfway can be run again.
 // The plan gives names and tags to look for; it is the run's own plan.
 func Rollback(ctx context.Context, pl *Plan, r Remote, j Journal) (int, error) {
@@ -83,6 +85,13 @@ func Rollback(ctx context.Context, pl *Plan, r Remote, j Journal) (int, error) {
 			return undone, &StepError{s, err}
 		}
 		undone++
+	}
+	// The tags the run gave, once none of its workflows carries them: the
+	// blueprint's tag stays while another workspace's workflows have it.
+	if pl != nil {
+		if err := r.DeleteUnusedTags(ctx, pl.Tags); err != nil {
+			return undone, fmt.Errorf("deleting the run's tags: %w", err)
+		}
 	}
 	return undone, nil
 }
