@@ -257,7 +257,11 @@ func (c *Console) Provision(ctx context.Context, actor Actor, req ProvisionReque
 	if _, err := p.plan(ctx, req.Values, req.Activate, 0, false); err != nil {
 		return fail(&ws, err)
 	}
-	run, err := ps.StartProvisioningRun(ctx, ws.ID, bv.ID, &actor.UserID, req.Activate)
+	var by *int64 // the local operator is no user
+	if actor.UserID != 0 {
+		by = &actor.UserID
+	}
+	run, err := ps.StartProvisioningRun(ctx, ws.ID, bv.ID, by, req.Activate)
 	if err != nil {
 		if errors.Is(err, ErrConflict) {
 			err = fmt.Errorf("workspace %s already has a provisioning run under way: resume it or roll it back: %w", ws.Slug, err)
