@@ -153,4 +153,3 @@ func (w *provWorld) allCampaigns() []string {
 	}
 	return out
 }
-

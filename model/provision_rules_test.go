@@ -9,6 +9,7 @@ import (
 
 	"github.com/godmode-console/godmode/db"
 	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/n8n"
 	"github.com/godmode-console/godmode/n8n/n8ntest"
 )
 
@@ -157,4 +158,62 @@ func TestOneOpenRunPerWorkspace(t *testing.T) {
 		t.Errorf("ohio's run: %v", err)
 	}
 	_ = context.Background
+}
+
+// A create of unknown outcome that finds two workflows of its name (someone
+// made one too) adopts neither and creates nothing: the resume says so.
+func TestResumeRefusesAnAmbiguousAdoption(t *testing.T) {
+	w := newProvWorld(t)
+	f := w.workspace("texas")
+	f.FailWriteAfterEffect(5, 0, nil) // the first workflow's create, after the 4 credentials
+	res, err := w.provision(w.ctx, "texas", "texas")
+	if err == nil {
+		t.Fatal("the run did not stop")
+	}
+	p, _ := f.Client().ListWorkflows(w.ctx, n8n.WorkflowFilter{}, "")
+	if len(p.Data) != 1 {
+		t.Fatalf("n8n holds %d workflows after the stopped create, want 1", len(p.Data))
+	}
+	name := p.Data[0].Name
+	if _, err := f.AddWorkflow(n8n.Workflow{Name: name, Connections: json.RawMessage(`{}`),
+		Nodes: []n8n.Node{{Name: "Start", Type: "n8n-nodes-base.manualTrigger", TypeVersion: 1, Position: []float64{0, 0}, Parameters: json.RawMessage(`{}`)}}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.console.ResumeRun(w.ctx, w.super, res.Run.ID, w.values("texas"))
+	if err == nil || !strings.Contains(err.Error(), "n8n holds 2 of workflow") {
+		t.Fatalf("resume: %v, want a refusal naming the two workflows", err)
+	}
+	if n := f.WorkflowCount(); n != 2 {
+		t.Errorf("n8n holds %d workflows after the refused resume, want 2", n)
+	}
+}
+
+// Two applies of one workspace at once: Postgres lets one run open, the
+// other is refused; n8n gets the workflows once.
+func TestTwoAppliesAtOnceMakeOneRun(t *testing.T) {
+	w := newProvWorld(t)
+	f := w.workspace("texas")
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() {
+			_, err := w.provision(w.ctx, "texas", "texas")
+			errs <- err
+		}()
+	}
+	var failed int
+	for range 2 {
+		if err := <-errs; err != nil {
+			failed++
+			if !strings.Contains(err.Error(), "already has a provisioning run") && !strings.Contains(err.Error(), "is provisioning") && !strings.Contains(err.Error(), "is active") {
+				t.Errorf("the refused apply said: %v", err)
+			}
+		}
+	}
+	runs, _ := w.store.Runs(w.ctx, 0)
+	if failed != 1 || len(runs) != 1 {
+		t.Fatalf("%d applies failed and %d runs exist, want 1 and 1", failed, len(runs))
+	}
+	if n := f.WorkflowCount(); n != 7 {
+		t.Errorf("n8n holds %d workflows, want 7", n)
+	}
 }
