@@ -7,7 +7,7 @@ import (
 	"github.com/godmode-console/godmode/model"
 )
 
-const runCols = `id, workspace_id, blueprint_version_id, status, started_by, error, started_at, finished_at`
+const runCols = `id, workspace_id, blueprint_version_id, status, started_by, error, started_at, finished_at, activate`
 
 // StartRun opens a provisioning run. A second open run for the same
 // workspace is refused with model.ErrConflict.

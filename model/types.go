@@ -221,6 +221,7 @@ type ProvisioningRun struct {
 	Error              string
 	StartedAt          time.Time
 	FinishedAt         *time.Time
+	Activate           bool // the run activates the workflows that have a trigger
 }
 
 // ProvisioningStep is one n8n call made by a run, with what n8n gave back,
@@ -232,9 +233,12 @@ type ProvisioningStep struct {
 	Kind      string // e.g. create_credential, create_workflow, activate
 	Ref       string // the blueprint item the step is for
 	N8nID     string // the id n8n returned
-	Status    string // done, failed, undone
+	Status    string // started, done, failed, undone
 	Error     string
 	CreatedAt time.Time
+	// Fingerprint is a hash of what the step sends, from the masked
+	// preview: a resume with other values is refused.
+	Fingerprint string
 }
 
 // Lead is one prospect of a workspace; anything beyond the fixed columns

@@ -47,6 +47,7 @@ func writeExamples(pubFile, executionID string) map[string][]string {
 		"blueprint import":   {"blueprint", "import", "base-cold-email", "../../model/blueprint/testdata/base/Email 1.json"},
 		"blueprint export":   {"blueprint", "export", "base-cold-email@1", os.TempDir()},
 		"blueprint capture":  {"blueprint", "capture", "ohio-template", "--workspace", "ohio"},
+		"provision":          {"provision", "--workspace", "texas", "--blueprint", "base-cold-email@1", "--values", "VALUES.toml", "--apply"}, // the file: below
 	}
 }
 
@@ -113,6 +114,9 @@ func TestEveryWritingCommandIsAuthorisedAndAudited(t *testing.T) {
 	serveAgent(t, priv)
 	examples := writeExamples(pubFile, ex.ID)
 	examples["blueprint lead-schema"] = []string{"blueprint", "lead-schema", "base-cold-email", "--add", "company_domain"}
+	valuesFile := filepath.Join(t.TempDir(), "values.toml")
+	os.WriteFile(valuesFile, []byte("[variables]\nYOUR_NAME = \"Sam\"\n"), 0o600)
+	examples["provision"] = []string{"provision", "--workspace", "texas", "--blueprint", "base-cold-email@1", "--values", valuesFile, "--apply"}
 	refused := func() int {
 		rows, err := store.Audit(ctx, model.AuditFilter{Actor: "member@ohio.io", Outcome: model.OutcomeFailed})
 		if err != nil {

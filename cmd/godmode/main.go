@@ -123,6 +123,19 @@ func init() {
 		{name: "adopt", summary: "turn n8n workflows no campaign owns into campaigns of a workspace", run: runAdopt,
 			args: "--workspace SLUG WORKFLOW_ID... | --workspace SLUG --tagged [--json]", access: map[string]access{"": writes},
 			help: "Each workflow becomes a campaign named as in n8n, active or paused as it is there, with its\nrecent executions read at once (last run, failures in 24h). --tagged adopts every unmanaged\nworkflow of the workspace's instance tagged ws:SLUG (or SLUG). Prints one line per campaign;\n--json prints {adopted: [{workflow_id, workflow, campaign, id, status, backfilled, last_exec_status,\nlast_exec_at, failures_24h, error}]}. Super admins only; every attempt is audited, one row a workflow."},
+		{name: "provision", summary: "provision a workspace from a blueprint version: plan, apply, resume or roll back a run", run: runProvision,
+			args:   "--workspace SLUG --blueprint NAME@V --values FILE [--plan|--apply] [--activate] | --resume RUN --values FILE | --rollback RUN [--values FILE] | runs [--workspace SLUG] | show RUN [--json]",
+			access: map[string]access{"": writes, "runs": reads, "show": reads},
+			help: "--plan (the default) prints the ordered n8n calls and applies nothing. --apply opens a run (one at a\n" +
+				"time per workspace, enforced in Postgres) on a workspace awaiting setup: each step is recorded before\n" +
+				"and after its call; credentials, workflows (named SLUG - NAME, tagged ws:SLUG and bp:NAME@vV), tags,\n" +
+				"activation with --activate, one campaign per workflow with its webhook URL. The workspace goes\n" +
+				"provisioning, then active (or error). Applied again with the same values on an active workspace it\n" +
+				"sends nothing. --resume RUN continues a stopped run from its first step not done, each step once: a\n" +
+				"create whose outcome is unknown first looks in n8n for what it made (n8n 1.x cannot list credentials:\n" +
+				"it refuses, naming the credential). --rollback RUN deletes, newest first, what the run made; --values\n" +
+				"lets it look for creates of unknown outcome. Secrets go to n8n only. Super admins only; audited with\n" +
+				"the variables' names and which were secret, never values."},
 		{name: "campaign", summary: "re-link a campaign whose workflow is gone to another workflow, or archive it", run: runCampaign,
 			args: "relink WORKSPACE/CAMPAIGN --workflow ID | archive WORKSPACE/CAMPAIGN [--json]", access: map[string]access{"relink": writes, "archive": writes},
 			help: "relink   point the campaign at another workflow of its instance that no campaign owns; refused while\n         its own workflow is still in n8n. Its executions are those of the new workflow, read at once.\narchive  set the campaign archived (sync leaves it alone); refused while its workflow is active in n8n.\nSuper admins only; every attempt is audited."},

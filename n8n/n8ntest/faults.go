@@ -67,6 +67,7 @@ func (s *Server) CloseNext(n int) {
 func (s *Server) ClearFaults() {
 	s.faults.mu.Lock()
 	s.faults.latency, s.faults.fail, s.faults.failW, s.faults.hang, s.faults.close = 0, nil, nil, 0, 0
+	s.after.countdown, s.after.then = 0, nil
 	s.faults.mu.Unlock()
 }
 

@@ -36,6 +36,7 @@ type Server struct {
 	creds      map[string]*credential
 	credSeq    int
 	faults     faults
+	after      afterWrite
 	now        func() time.Time
 
 	major           int               // 1 or 2: which n8n it behaves like (see WithMajor)
@@ -104,11 +105,17 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasPrefix(r.URL.Path, "/api/v1/"):
 		s.requests.Add(1)
+		if r.Method != http.MethodGet {
+			s.after.writes.Add(1)
+		}
 		if !s.faults.apply(w, r) {
 			return
 		}
 		if r.Header.Get("X-N8N-API-KEY") != s.APIKey {
 			writeJSON(w, 401, msg(s.msgUnauthorized()))
+			return
+		}
+		if s.serveWrite(w, r) {
 			return
 		}
 		s.api(w, r)
