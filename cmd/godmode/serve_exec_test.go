@@ -103,6 +103,12 @@ func TestOverSSHFilesComeFromStandardInputOnly(t *testing.T) {
 		{"inspect", secret, "--summary"},
 		{"inspect", "/etc/passwd", "--json"},
 		{"instances", "set-key", "ohio", "--api-key-env", "SERVER_SECRET"},
+		// A values file names env: and file: references for secrets: read
+		// on the server they would be the server's environment and files,
+		// sent on to n8n as credentials.
+		{"provision", "--workspace", "ohio", "--blueprint", "base@1", "--values", secret, "--plan"},
+		{"provision", "--workspace", "ohio", "--blueprint", "base@1", "--values", "-", "--apply"},
+		{"provision", "--resume", "1", "--values", "-"},
 	} {
 		out, errOut, code := sshRun(t, c, "", args...)
 		if code == 0 || out != "" || !strings.Contains(errOut, "over SSH") {
