@@ -16,10 +16,9 @@ var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 
 const workspaceUsage = "godmode workspace create SLUG --name NAME --instance NAME | list | show SLUG | archive SLUG | restore SLUG | freeze|unfreeze SLUG --reason TEXT"
 
-// nextStep is what to do with a workspace awaiting setup (provisioning
-// from a blueprint joins it once it exists).
+// nextStep is what to do with a workspace awaiting setup.
 func nextStep(slug string) string {
-	return "adopt its workflows: godmode adopt --workspace " + slug + " --tagged (or WORKFLOW_ID…), or a in the console's :unmanaged view"
+	return "adopt its workflows (godmode adopt --workspace " + slug + " --tagged, or a in the console's :unmanaged view), or provision it from a blueprint (godmode provision --workspace " + slug + " --blueprint NAME@V --values FILE)"
 }
 
 func runWorkspace(ctx context.Context, g *globals, args []string) error {

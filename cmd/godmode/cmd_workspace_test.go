@@ -53,7 +53,7 @@ func TestWorkspaceCreateListShowArchive(t *testing.T) {
 	ctx := context.Background()
 	out, errOut, code := godmode(t, "", "workspace", "create", "texas", "--name", "Texas Roofing", "--instance", "ohio")
 	want := "workspace texas created on n8n instance ohio: awaiting setup, nothing provisioned\n" +
-		"next: adopt its workflows: godmode adopt --workspace texas --tagged (or WORKFLOW_ID…), or a in the console's :unmanaged view\n"
+		"next: adopt its workflows (godmode adopt --workspace texas --tagged, or a in the console's :unmanaged view), or provision it from a blueprint (godmode provision --workspace texas --blueprint NAME@V --values FILE)\n"
 	if code != 0 || out != want {
 		t.Fatalf("create: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}

@@ -83,7 +83,8 @@ func init() {
 			args:   "create SLUG --name NAME --instance NAME | list | show SLUG | archive SLUG | restore SLUG | freeze|unfreeze SLUG --reason TEXT [--json]",
 			access: map[string]access{"create": writes, "list": reads, "show": reads, "archive": writes, "restore": writes, "freeze": writes, "unfreeze": writes},
 			help: "create   record a workspace on an n8n instance, status awaiting setup: nothing is provisioned; adopt\n" +
-				"         its workflows with godmode adopt or from the console's :unmanaged view. A slug is\n" +
+				"         its workflows with godmode adopt or from the console's :unmanaged view, or provision it\n" +
+				"         from a blueprint with godmode provision. A slug is\n" +
 				"         " + model.SlugRule + ".\n" +
 				"list     the workspaces you may see, with status, instance and campaign counts\n" +
 				"show     one workspace: instance, status, campaign counts and members\n" +
