@@ -347,7 +347,7 @@ func (s *Proposal) ShortHelp() []key.Binding {
 			// name this esc "back": here it only leaves the name as it was.
 			key.NewBinding(key.WithKeys("esc", "ctrl+["), key.WithHelp("esc", "leave it"))}
 	case s.phase == deciding:
-		return []key.Binding{s.toggle, s.rename, s.add, s.store, s.esc, s.down, s.up}
+		return []key.Binding{s.toggle, s.rename, s.store, s.esc, s.add, s.down, s.up}
 	case s.phase == readFailed:
 		return []key.Binding{s.again, s.esc}
 	case s.phase == storing:
