@@ -286,22 +286,12 @@ func (c *Console) Provision(ctx context.Context, actor Actor, req ProvisionReque
 func (c *Console) ResumeRun(ctx context.Context, actor Actor, runID int64, vals genesis.Values) (ProvisionResult, error) {
 	var res ProvisionResult
 	detail := map[string]any{"run": runID, "variables": variableUses(vals)}
-	var wsp *Workspace
-	fail := func(err error) (ProvisionResult, error) {
-		c.auditProvision(ctx, actor, ActionNameProvisionResume, wsp, "", OutcomeFailed, err, detail)
+	rs, refuse, err := c.onRun(ctx, actor, ActionNameProvisionResume, runID, detail)
+	if err != nil {
 		return res, err
 	}
-	ps, err := c.provisionAllowed(ctx, actor)
-	if err != nil {
-		return fail(err)
-	}
-	p, run, err := c.runProvisioning(ctx, ps, runID)
-	if p != nil {
-		wsp = &p.ws
-	}
-	if err != nil {
-		return fail(err)
-	}
+	fail := func(err error) (ProvisionResult, error) { return res, refuse(err) }
+	ps, p, run := rs.ps, rs.p, rs.run
 	res.Run = run
 	if run.Status != RunApplying && run.Status != RunFailed {
 		return fail(fmt.Errorf("%w: run %d is %s: only a run that stopped can be resumed", ErrInvalid, runID, run.Status))
@@ -328,22 +318,12 @@ func (c *Console) RollbackRun(ctx context.Context, actor Actor, runID int64, val
 	if vals != nil {
 		detail["variables"] = variableUses(*vals)
 	}
-	var wsp *Workspace
-	fail := func(err error) (ProvisionResult, error) {
-		c.auditProvision(ctx, actor, ActionNameProvisionRollback, wsp, "", OutcomeFailed, err, detail)
+	rs, refuse, err := c.onRun(ctx, actor, ActionNameProvisionRollback, runID, detail)
+	if err != nil {
 		return res, err
 	}
-	ps, err := c.provisionAllowed(ctx, actor)
-	if err != nil {
-		return fail(err)
-	}
-	p, run, err := c.runProvisioning(ctx, ps, runID)
-	if p != nil {
-		wsp = &p.ws
-	}
-	if err != nil {
-		return fail(err)
-	}
+	fail := func(err error) (ProvisionResult, error) { return res, refuse(err) }
+	ps, p, run := rs.ps, rs.p, rs.run
 	res.Run = run
 	if run.Status == RunRolledBack {
 		return fail(fmt.Errorf("%w: run %d is already rolled back", ErrInvalid, runID))
@@ -375,6 +355,38 @@ func (c *Console) RollbackRun(ctx context.Context, actor Actor, runID int64, val
 	}
 	c.auditProvision(ctx, actor, ActionNameProvisionRollback, &ws, ws.Slug, OutcomeRolledBack, nil, detail)
 	return res, nil
+}
+
+// onRun is where resume and rollback start: the session allowed, the run
+// and what it provisions read. refuse audits a failure of action against
+// the run's workspace once that is known, and returns the error; a
+// failure here is audited already.
+func (c *Console) onRun(ctx context.Context, actor Actor, action string, runID int64, detail map[string]any) (onRunState, func(error) error, error) {
+	var rs onRunState
+	var wsp *Workspace
+	refuse := func(err error) error {
+		c.auditProvision(ctx, actor, action, wsp, "", OutcomeFailed, err, detail)
+		return err
+	}
+	var err error
+	if rs.ps, err = c.provisionAllowed(ctx, actor); err != nil {
+		return rs, refuse, refuse(err)
+	}
+	rs.p, rs.run, err = c.runProvisioning(ctx, rs.ps, runID)
+	if rs.p != nil {
+		wsp = &rs.p.ws
+	}
+	if err != nil {
+		return rs, refuse, refuse(err)
+	}
+	return rs, refuse, nil
+}
+
+// onRunState is what onRun read.
+type onRunState struct {
+	ps  ProvisionStore
+	p   *provisioning
+	run ProvisioningRun
 }
 
 func (c *Console) runProvisioning(ctx context.Context, ps ProvisionStore, runID int64) (*provisioning, ProvisioningRun, error) {
