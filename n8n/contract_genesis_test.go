@@ -2,10 +2,12 @@ package n8n_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/model/blueprint"
@@ -149,7 +151,27 @@ func TestContractProvisionTwoWorkspaces(t *testing.T) {
 			if status, body := post(t, p.url, map[string]string{"X-Intake-Key": p.secret}); status != 200 {
 				t.Fatalf("%s: POST %s: %d %q", p.slug, p.url, status, body)
 			}
-			executionsOf(t, tg, p.workflowID, 1)
+			ex := executionsOf(t, tg, p.workflowID, 1)[0]
+			var data []byte
+			eventually(t, 30*time.Second, p.slug+"'s execution finishes", func() (bool, error) {
+				e, err := tg.client.GetExecutionInfo(ctx, ex.ID)
+				if err != nil || e.StoppedAt == nil {
+					return false, err
+				}
+				if e.Status != n8n.StatusSuccess {
+					return false, fmt.Errorf("execution %s of %s is %s", e.ID, p.slug, e.Status)
+				}
+				data, err = tg.client.GetExecution(ctx, ex.ID, true)
+				return true, err
+			})
+			// A real n8n runs the Code node with this workspace's rendered
+			// value; the fake runs no JavaScript (it only acts out throws),
+			// so there the node's output is not looked at.
+			if tg.fake == nil {
+				if got := codeOutput(t, data, "Tag Lead"); got["campaign"] != "spring "+p.slug || got["email"] != "lead@example.com" {
+					t.Errorf("%s: the Code node gave %v, want campaign %q and the posted email", p.slug, got, "spring "+p.slug)
+				}
+			}
 			for j, q := range wss {
 				got, err := tg.client.ListExecutions(ctx, n8n.ExecutionFilter{WorkflowID: q.workflowID}, "")
 				if err != nil {
@@ -198,4 +220,31 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// codeOutput is the first item node gave in an execution read with its
+// data.
+func codeOutput(t *testing.T, raw []byte, node string) map[string]any {
+	t.Helper()
+	var e struct {
+		Data struct {
+			ResultData struct {
+				RunData map[string][]struct {
+					Data struct {
+						Main [][]struct {
+							JSON map[string]any `json:"json"`
+						} `json:"main"`
+					} `json:"data"`
+				} `json:"runData"`
+			} `json:"resultData"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(raw, &e); err != nil {
+		t.Fatalf("execution data: %v", err)
+	}
+	runs := e.Data.ResultData.RunData[node]
+	if len(runs) == 0 || len(runs[0].Data.Main) == 0 || len(runs[0].Data.Main[0]) == 0 {
+		t.Fatalf("node %q gave no output in the execution (%d bytes)", node, len(raw))
+	}
+	return runs[0].Data.Main[0][0].JSON
 }
