@@ -515,6 +515,11 @@ func TestCaptureProposalAddsAValue(t *testing.T) {
 
 	typeText(r, "+")
 	typeText(r, "LIMIT 5=YOUR_LEAD_LIMIT")
+	for _, l := range strings.Split(plain(r.Render()), "\n") {
+		if strings.Contains(l, "VALUE=YOUR_NAME: ") && strings.Contains(l, "…") {
+			t.Errorf("the input runs past the pane: %q", l)
+		}
+	}
 	keys(r, "enter")
 	mustContain(t, plain(r.Render()), "[x] YOUR_LEAD_LIMIT", "1 place(s) in 1 workflow(s)", "added by you: Hand Made / Pick Leads: parameters.query")
 	slowKey(r, "enter")

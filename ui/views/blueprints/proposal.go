@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/godmode-console/godmode/forensics/safetext"
 	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/model/blueprint"
@@ -199,13 +200,13 @@ func (s *Proposal) key(msg tea.KeyPressMsg) tea.Cmd {
 		s.choices[s.cursor].take = !s.choices[s.cursor].take
 	case key.Matches(msg, s.rename) && len(s.choices) > 0:
 		s.editing, s.adding, s.problem = true, false, nil
-		s.input.Prompt = "name: "
+		s.setPrompt("name: ")
 		s.input.SetValue(s.choices[s.cursor].name)
 		s.input.CursorEnd()
 		return s.input.Focus()
 	case key.Matches(msg, s.add):
 		s.editing, s.adding, s.problem = true, true, nil
-		s.input.Prompt = "VALUE=YOUR_NAME: "
+		s.setPrompt("VALUE=YOUR_NAME: ")
 		s.input.SetValue("")
 		return s.input.Focus()
 	case key.Matches(msg, s.store):
@@ -314,10 +315,22 @@ func explain(err error, reading bool) []string {
 	return out
 }
 
+// setPrompt names what the input takes, and keeps prompt and text inside
+// the pane (the longer VALUE=YOUR_NAME prompt ran past its border).
+func (s *Proposal) setPrompt(p string) {
+	s.input.Prompt = p
+	s.fitInput()
+}
+
+// fitInput sizes the input's text to the pane less its border and prompt.
+func (s *Proposal) fitInput() {
+	s.input.SetWidth(max(10, s.w-4-ansi.StringWidth(s.input.Prompt)))
+}
+
 // SetSize sets the screen's area.
 func (s *Proposal) SetSize(w, h int) {
 	s.w, s.h = w, h
-	s.input.SetWidth(max(10, w-12))
+	s.fitInput()
 }
 
 // SetTheme restyles the screen.
@@ -327,7 +340,7 @@ func (s *Proposal) SetTheme(th *themes.Theme) {
 	v := s.input.Value()
 	s.input = common.NewInput(th, "name: ")
 	s.input.SetValue(v)
-	s.input.SetWidth(max(10, s.w-12))
+	s.fitInput()
 }
 
 // Capturing: the screen is a decision to confirm or cancel, so esc is its
