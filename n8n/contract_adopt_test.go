@@ -24,14 +24,7 @@ func TestContractAdoptBackfillsTheRealLastRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		u, err := store.CreateUser(ctx, "root@example.com", "Root", true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		actor, err := store.Actor(ctx, u, "SHA256:contract")
-		if err != nil {
-			t.Fatal(err)
-		}
+		actor := superAdmin(t, store)
 		dial := func(base, key string) model.N8n { return n8n.New(base, key) }
 		console := model.NewConsole(store, dial, model.ConsoleOptions{Context: "contract"})
 

@@ -40,14 +40,7 @@ func TestContractCaptureGivesBackTheImportedBlueprint(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		u, err := store.CreateUser(ctx, "root@example.com", "Root", true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		actor, err := store.Actor(ctx, u, "SHA256:contract")
-		if err != nil {
-			t.Fatal(err)
-		}
+		actor := superAdmin(t, store)
 		vault := model.NewVault(store, detect.Analyze, nil)
 		src, err := blueprint.ReadSources([]string{"../model/blueprint/testdata/base"})
 		if err != nil {

@@ -27,14 +27,7 @@ func TestContractConsoleToggleFreezeForensics(t *testing.T) {
 		if _, err := store.SetWorkspaceStatus(ctx, ws.ID, model.WorkspaceActive, ""); err != nil {
 			t.Fatal(err)
 		}
-		u, err := store.CreateUser(ctx, "root@example.com", "Root", true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		actor, err := store.Actor(ctx, u, "SHA256:contract")
-		if err != nil {
-			t.Fatal(err)
-		}
+		actor := superAdmin(t, store)
 		console := model.NewConsole(store, func(base, key string) model.N8n { return n8n.New(base, key) }, model.ConsoleOptions{Context: "contract"})
 		campaign := func(w n8n.Workflow) model.Campaign {
 			t.Helper()

@@ -46,14 +46,7 @@ func TestContractProvisionTwoWorkspaces(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg target) {
 		ctx := context.Background()
 		store, inst := tg.store(t)
-		u, err := store.CreateUser(ctx, "root@example.com", "Root", true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		actor, err := store.Actor(ctx, u, "SHA256:contract")
-		if err != nil {
-			t.Fatal(err)
-		}
+		actor := superAdmin(t, store)
 		src, err := blueprint.ReadSources([]string{"testdata/genesis-intake"})
 		if err != nil {
 			t.Fatal(err)

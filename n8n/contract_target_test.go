@@ -214,3 +214,18 @@ func (tg target) store(t *testing.T) (*db.Store, model.Instance) {
 	}
 	return store, inst
 }
+
+// superAdmin registers root@example.com as a super admin of store and
+// returns the actor a contract case acts as.
+func superAdmin(t *testing.T, store *db.Store) model.Actor {
+	t.Helper()
+	u, err := store.CreateUser(context.Background(), "root@example.com", "Root", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor, err := store.Actor(context.Background(), u, "SHA256:contract")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return actor
+}
