@@ -132,6 +132,26 @@ func (c *Console) workspaceStore() (WorkspaceStore, error) {
 	return ws, nil
 }
 
+// beginOnWorkspace starts an attempt on an existing workspace: allowed,
+// the workspace read by slug and named in the audit row, the store that
+// changes it; a failure is audited already.
+func (c *Console) beginOnWorkspace(ctx context.Context, actor Actor, action, slug string) (*attempt, Workspace, WorkspaceStore, error) {
+	at, err := c.beginWorkspace(ctx, actor, action, map[string]any{"workspace": slug})
+	if err != nil {
+		return at, Workspace{}, nil, err
+	}
+	ws, err := c.WorkspaceBySlug(ctx, slug)
+	if err != nil {
+		return at, ws, nil, at.fail(ctx, err)
+	}
+	at.wsID = &ws.ID
+	store, err := c.workspaceStore()
+	if err != nil {
+		return at, ws, nil, at.fail(ctx, err)
+	}
+	return at, ws, store, nil
+}
+
 // beginWorkspace authorises a create or archive for the actor's current
 // rights; the attempt it returns records the outcome.
 func (c *Console) beginWorkspace(ctx context.Context, actor Actor, action string, state map[string]any) (*attempt, error) {
@@ -279,18 +299,9 @@ func (c *Console) ShowWorkspace(ctx context.Context, actor Actor, slug string) (
 // archiving never stops a running campaign behind anyone's back: pause
 // them, or freeze the workspace, first. It returns the campaigns it archived.
 func (c *Console) ArchiveWorkspace(ctx context.Context, actor Actor, slug string) (Workspace, []string, error) {
-	at, err := c.beginWorkspace(ctx, actor, AuditWorkspaceArchive, map[string]any{"workspace": slug})
+	at, ws, store, err := c.beginOnWorkspace(ctx, actor, AuditWorkspaceArchive, slug)
 	if err != nil {
-		return Workspace{}, nil, err
-	}
-	ws, err := c.WorkspaceBySlug(ctx, slug)
-	if err != nil {
-		return ws, nil, at.fail(ctx, err)
-	}
-	at.wsID = &ws.ID
-	store, err := c.workspaceStore()
-	if err != nil {
-		return ws, nil, at.fail(ctx, err)
+		return ws, nil, err
 	}
 	var names []string
 	var refusal error
@@ -341,18 +352,9 @@ func (c *Console) ArchiveWorkspace(ctx context.Context, actor Actor, slug string
 // next sync as n8n's truth. Campaigns archived on their own stay archived.
 // Super admins only; every attempt is audited.
 func (c *Console) RestoreWorkspace(ctx context.Context, actor Actor, slug string) (Workspace, []string, error) {
-	at, err := c.beginWorkspace(ctx, actor, AuditWorkspaceRestore, map[string]any{"workspace": slug})
+	at, ws, store, err := c.beginOnWorkspace(ctx, actor, AuditWorkspaceRestore, slug)
 	if err != nil {
-		return Workspace{}, nil, err
-	}
-	ws, err := c.WorkspaceBySlug(ctx, slug)
-	if err != nil {
-		return ws, nil, at.fail(ctx, err)
-	}
-	at.wsID = &ws.ID
-	store, err := c.workspaceStore()
-	if err != nil {
-		return ws, nil, at.fail(ctx, err)
+		return ws, nil, err
 	}
 	var names []string
 	err = c.store.WithWorkspaceLock(ctx, ws.ID, LockExclusive, func(ctx context.Context) error {
