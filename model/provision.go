@@ -53,6 +53,18 @@ type ProvisionRequest struct {
 	Version   int
 	Values    genesis.Values
 	Activate  bool
+	// Progress, if set, hears each step of the run as it is recorded
+	// (started, then done or failed), so a screen can show the run live.
+	// It is called on the applying goroutine and must not block.
+	Progress func(ProvisionProgress)
+}
+
+// ProvisionProgress is one step of a run as the journal records it.
+type ProvisionProgress struct {
+	Run    int64
+	Step   genesis.Step
+	Status string // genesis.StepStarted, StepDone, StepFailed or StepUndone
+	Total  int    // steps in the plan
 }
 
 // ProvisionResult is what a provisioning, resume or rollback did.
@@ -75,6 +87,8 @@ type provisioning struct {
 	target  genesis.Target
 	bv      BlueprintVersion
 	version genesis.Version
+	// progress hears the run's steps (nil: nobody listens).
+	progress func(seq int, status string)
 }
 
 func (c *Console) provisionAllowed(ctx context.Context, actor Actor) (ProvisionStore, error) {
@@ -277,6 +291,7 @@ func (c *Console) Provision(ctx context.Context, actor Actor, req ProvisionReque
 	}
 	res.Plan = pl
 	detail["steps"] = len(pl.Steps)
+	p.progress = progressOf(req.Progress, run.ID, pl)
 	return c.applyRun(ctx, actor, ActionNameProvision, p, pl, &res, detail)
 }
 
@@ -488,27 +503,51 @@ func variableUses(v genesis.Values) map[string]any {
 
 // journal is genesis.Journal over one run's rows.
 func (p *provisioning) journal(runID int64) genesis.Journal {
-	return runJournal{ps: p.ps, run: runID, ws: p.ws.ID, version: p.bv.ID}
+	return runJournal{ps: p.ps, run: runID, ws: p.ws.ID, version: p.bv.ID, progress: p.progress}
+}
+
+// progressOf turns a request's Progress into the journal's per-step
+// callback (nil when nobody listens).
+func progressOf(f func(ProvisionProgress), runID int64, pl *genesis.Plan) func(int, string) {
+	if f == nil {
+		return nil
+	}
+	bySeq := map[int]genesis.Step{}
+	for _, s := range pl.Steps {
+		bySeq[s.Seq] = s
+	}
+	return func(seq int, status string) {
+		f(ProvisionProgress{Run: runID, Step: bySeq[seq], Status: status, Total: len(pl.Steps)})
+	}
 }
 
 type runJournal struct {
-	ps      ProvisionStore
-	run     int64
-	ws      int64
-	version int64
+	ps       ProvisionStore
+	run      int64
+	ws       int64
+	version  int64
+	progress func(seq int, status string)
+}
+
+// tell passes a step's new state on once Postgres holds it.
+func (j runJournal) tell(seq int, status string, err error) error {
+	if err == nil && j.progress != nil {
+		j.progress(seq, status)
+	}
+	return err
 }
 
 func (j runJournal) Started(ctx context.Context, s genesis.Step, fp string) error {
-	return j.ps.StepStarted(ctx, j.run, s.Seq, s.Kind, s.Ref, fp)
+	return j.tell(s.Seq, genesis.StepStarted, j.ps.StepStarted(ctx, j.run, s.Seq, s.Kind, s.Ref, fp))
 }
 func (j runJournal) Done(ctx context.Context, seq int, id string) error {
-	return j.ps.SetStepStatus(ctx, j.run, seq, genesis.StepDone, id, "")
+	return j.tell(seq, genesis.StepDone, j.ps.SetStepStatus(ctx, j.run, seq, genesis.StepDone, id, ""))
 }
 func (j runJournal) Failed(ctx context.Context, seq int, msg string) error {
-	return j.ps.SetStepStatus(ctx, j.run, seq, genesis.StepFailed, "", msg)
+	return j.tell(seq, genesis.StepFailed, j.ps.SetStepStatus(ctx, j.run, seq, genesis.StepFailed, "", msg))
 }
 func (j runJournal) Undone(ctx context.Context, seq int) error {
-	return j.ps.SetStepStatus(ctx, j.run, seq, genesis.StepUndone, "", "")
+	return j.tell(seq, genesis.StepUndone, j.ps.SetStepStatus(ctx, j.run, seq, genesis.StepUndone, "", ""))
 }
 func (j runJournal) Steps(ctx context.Context) ([]genesis.Recorded, error) {
 	rows, err := j.ps.RunSteps(ctx, j.run)
