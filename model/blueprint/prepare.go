@@ -172,3 +172,23 @@ func splitSecrets(found []Secret, allow []string) (allowed, refused []Secret, un
 	sort.SliceStable(refused, func(i, j int) bool { return refused[i].File < refused[j].File })
 	return allowed, refused, unused
 }
+
+// Normalise reduces one workflow (a file's, or n8n's answer) to the form a
+// version stores: what n8n's create takes, n8n's own defaults dropped,
+// canonical. A workflow sent and the same workflow read back from n8n
+// normalise alike (the capture contract test holds it on both majors), so
+// the applied-content hash can be compared with the live one.
+func Normalise(label string, raw []byte) ([]byte, error) {
+	pieces, errs, _ := splitFile(Source{Name: label, Data: raw})
+	if len(errs) == 0 && len(pieces) != 1 {
+		errs = append(errs, Problem{File: label, Message: fmt.Sprintf("%d workflows where one was expected", len(pieces))})
+	}
+	if len(errs) > 0 {
+		return nil, &RefusedError{Problems: errs}
+	}
+	doc, _, errs, _ := normalise(pieces[0])
+	if len(errs) > 0 {
+		return nil, &RefusedError{Problems: errs}
+	}
+	return canonical(doc)
+}

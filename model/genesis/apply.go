@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/godmode-console/godmode/model/blueprint"
 )
 
 // Applying a plan: each step is recorded before its call and after it, so
@@ -293,12 +295,18 @@ func fingerprint(s Step, pl *Plan, creds map[string]CredentialPlan, wfs map[stri
 }
 
 // AppliedHash is the content hash a campaign records of what was applied:
-// the workflow sent, without its webhookIds (fresh on every plan, they
-// say nothing of what the workflow does).
+// the workflow normalised as a version stores it (so the workflow sent and
+// the same workflow read back from n8n hash alike: see LiveHash), without
+// its webhookIds (fresh on every first plan, they say nothing of what the
+// workflow does).
 func AppliedHash(body []byte) string {
-	doc, err := decodeJSON(body)
+	norm, err := blueprint.Normalise("workflow", body)
 	if err != nil {
-		sum := sha256.Sum256(body)
+		norm = body // hashed as it is: it can only differ from a live one
+	}
+	doc, err := decodeJSON(norm)
+	if err != nil {
+		sum := sha256.Sum256(norm)
 		return hex.EncodeToString(sum[:])
 	}
 	nodes, _ := doc["nodes"].([]any)
@@ -311,6 +319,11 @@ func AppliedHash(body []byte) string {
 	sum := sha256.Sum256(canon)
 	return hex.EncodeToString(sum[:])
 }
+
+// LiveHash is AppliedHash of a workflow as n8n answers it (its published
+// form): equal to the campaign's applied hash while nobody has edited the
+// workflow in n8n since the run.
+func LiveHash(workflow []byte) string { return AppliedHash(workflow) }
 
 // RunIDs makes a run's webhookIds from its id, so the plan a resume makes
 // is the plan the first attempt applied (same bodies, same fingerprints).
