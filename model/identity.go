@@ -45,8 +45,13 @@ func ClaimUser(ctx context.Context, store IdentityStore, local Actor, email stri
 		return Actor{}, err
 	}
 	u, err := store.UserByEmail(ctx, email)
-	if err != nil {
+	if errors.Is(err, ErrNotFound) {
 		return refuse(fmt.Errorf("no user %s is registered", email))
+	}
+	if err != nil {
+		// Not "no such user": a database that does not answer is not a
+		// reason to tell the operator to register.
+		return refuse(fmt.Errorf("reading user %s: %w", email, err))
 	}
 	keys, err := store.UserKeys(ctx, u.ID)
 	if err != nil {
