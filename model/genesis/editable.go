@@ -152,6 +152,12 @@ func ComposeValues(in Changed) (Values, error) {
 			fail(name, "the value is not UTF-8 text")
 		}
 	}
+	if len(in.Last.Values) == 0 && len(in.Last.Secret) == 0 && len(filled) > 0 {
+		// A run from before runs kept their values: one refusal, not one
+		// per variable.
+		errs = append(errs, &ChangeError{Name: fmt.Sprintf("run %d", in.Run), Msg: "recorded no values (it ran before runs kept them): " + superAdminPath})
+		return Values{}, errs
+	}
 	out := Values{File: fmt.Sprintf("the values of run %d and --set", in.Run), Variables: map[string]Value{}, Credentials: map[string]CredentialValue{}}
 	for _, name := range filled {
 		if v, ok := in.Changes[name]; ok {

@@ -136,6 +136,14 @@ func TestComposeValuesRefusals(t *testing.T) {
 	}
 	noCreated := base(map[string]string{"YOUR_NAME": "x"})
 	noCreated.Created = nil
+	empty := base(map[string]string{"YOUR_NAME": "x"})
+	empty.Last = RecordedValues{}
+	cases = append(cases, struct {
+		name    string
+		in      Changed
+		want    string
+		notWant string
+	}{"a run that kept no values", empty, "run 7: recorded no values (it ran before runs kept them): a super admin re-applies with the values file", "YOUR_COMPANY_NAME"})
 	cases = append(cases, struct {
 		name    string
 		in      Changed
