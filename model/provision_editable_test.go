@@ -252,3 +252,17 @@ func TestEditVariablesWithoutTheCore(t *testing.T) {
 		t.Errorf("audit row: %s %q", row.Outcome, row.Error)
 	}
 }
+
+// Rights are read from Postgres at the change, not when the session
+// began: an owner demoted to viewer meanwhile is refused.
+func TestEditVariablesReadsRightsNow(t *testing.T) {
+	w := newEditWorld(t)
+	ws, _ := w.store.WorkspaceBySlug(w.ctx, "texas")
+	if err := w.store.SetMember(w.ctx, ws.ID, w.people["owner"].UserID, model.RoleViewer); err != nil {
+		t.Fatal(err)
+	}
+	_, err := w.console.EditVariables(w.ctx, w.people["owner"], "texas", map[string]string{"YOUR_NAME": "x"})
+	if !errors.Is(err, model.ErrForbidden) || len(w.calls) != 0 {
+		t.Fatalf("a demoted owner changed a variable: %v", err)
+	}
+}
