@@ -43,11 +43,16 @@ const (
 // ActionManageWorkspaces creates and archives workspaces (onboarding).
 const ActionManageWorkspaces Action = "manage_workspaces"
 
+// ActionEditVariables changes the variables a blueprint marks
+// admin_editable on a provisioned workspace and re-applies it; every other
+// variable, and provisioning itself, stays ActionProvision's.
+const ActionEditVariables Action = "edit_variables"
+
 // Actions lists every action.
 var Actions = []Action{ActionView, ActionViewExecutions, ActionToggle, ActionRetry, ActionImportLeads,
 	ActionManageMembers, ActionManageKeys, ActionDeleteWorkspace, ActionFreeze, ActionProvision,
 	ActionEditBlueprint, ActionManageInstances, ActionManageUsers, ActionMigrate, ActionVerifyAudit, ActionAdopt,
-	ActionManageWorkspaces}
+	ActionManageWorkspaces, ActionEditVariables}
 
 // capability groups actions the way the platform's own role matrix does:
 // owner read/write/manage/keys/delete; admin read/write/manage; member
@@ -82,6 +87,9 @@ var actionCap = map[Action]capability{
 	ActionAdopt:           capSuper,
 	// Creating or archiving a tenant is the platform's call.
 	ActionManageWorkspaces: capSuper,
+	// The workspace's owners and admins run it; the blueprint says which
+	// variables, so the rest of a re-apply is the values a super admin gave.
+	ActionEditVariables: capManage,
 }
 
 var roleCaps = map[Role][]capability{

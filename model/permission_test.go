@@ -10,9 +10,9 @@ import (
 // test does not just restate the code's tables.
 var allowed = map[Role]map[Action]bool{
 	RoleOwner: {ActionView: true, ActionViewExecutions: true, ActionToggle: true, ActionRetry: true, ActionImportLeads: true,
-		ActionManageMembers: true, ActionManageKeys: true, ActionDeleteWorkspace: true},
+		ActionManageMembers: true, ActionManageKeys: true, ActionDeleteWorkspace: true, ActionEditVariables: true},
 	RoleAdmin: {ActionView: true, ActionViewExecutions: true, ActionToggle: true, ActionRetry: true, ActionImportLeads: true,
-		ActionManageMembers: true},
+		ActionManageMembers: true, ActionEditVariables: true},
 	RoleMember: {ActionView: true, ActionViewExecutions: true, ActionToggle: true, ActionRetry: true, ActionImportLeads: true},
 	RoleViewer: {ActionView: true, ActionViewExecutions: true},
 }

@@ -33,6 +33,7 @@ type ProvisionStore interface {
 	RecordProvisionedCampaign(ctx context.Context, c ProvisionedCampaign) (int64, error)
 	DeleteProvisionedCampaign(ctx context.Context, id int64) error
 	CampaignAppliedHashes(ctx context.Context, workspaceID int64) (map[string]string, error)
+	RunValuesStore
 }
 
 // ProvisionedCampaign is what a run records of one workflow.
@@ -284,6 +285,10 @@ func (c *Console) Provision(ctx context.Context, actor Actor, req ProvisionReque
 	}
 	detail["run"] = run.ID
 	res.Run = run
+	if err := ps.RecordRunValues(ctx, run.ID, genesis.RecordValues(req.Values)); err != nil {
+		c.finishRun(ctx, ps, &res, ws, err)
+		return fail(&ws, err)
+	}
 	pl, err := p.plan(ctx, req.Values, req.Activate, run.ID, false)
 	if err != nil {
 		c.finishRun(ctx, ps, &res, ws, err)

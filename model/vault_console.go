@@ -38,7 +38,13 @@ func (c *ActorConsole) BlueprintVersion(ctx context.Context, ref string) (ShownV
 		return ShownVersion{}, err
 	}
 	name, _, _ := ParseBlueprintRef(ref)
-	return ShowBlueprintVersion(name, bv), nil
+	shown := ShowBlueprintVersion(name, bv)
+	ed, err := v.Editable(ctx, c.actor, name)
+	if err != nil {
+		return ShownVersion{}, err
+	}
+	shown.AdminEditable = nonNil(ed.AdminEditable)
+	return shown, nil
 }
 
 // writeVault is the vault a console session imports and captures with:

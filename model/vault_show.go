@@ -25,6 +25,9 @@ type ShownVersion struct {
 	// detected lead columns until edited (blueprint lead-schema).
 	LeadSchema         []string `json:"lead_schema"`
 	LeadSchemaEditedAt string   `json:"lead_schema_edited_at,omitempty"`
+	// AdminEditable are the variables the blueprint (every version) lets
+	// its workspaces' owners and admins change; the caller reads them.
+	AdminEditable []string `json:"admin_editable"`
 }
 
 // ShownWorkflow is one workflow of a shown version.
@@ -77,6 +80,11 @@ func (out ShownVersion) Lines() []string {
 	l("variables (%d):", len(r.Variables))
 	for _, x := range r.Variables {
 		l("  %-32s %-11s %s", x.Name, x.Kind, places(x.Where))
+	}
+	if len(out.AdminEditable) == 0 {
+		l("admin_editable (0): none, every variable is changed by super admins only")
+	} else {
+		l("admin_editable (%d): %s", len(out.AdminEditable), strings.Join(out.AdminEditable, ", "))
 	}
 	l("credential slots (%d):", len(r.Credentials))
 	for _, x := range r.Credentials {

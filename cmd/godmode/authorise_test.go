@@ -47,6 +47,7 @@ func writeExamples(pubFile, executionID string) map[string][]string {
 		"blueprint import":   {"blueprint", "import", "base-cold-email", "../../model/blueprint/testdata/base/Email 1.json"},
 		"blueprint export":   {"blueprint", "export", "base-cold-email@1", os.TempDir()},
 		"blueprint capture":  {"blueprint", "capture", "ohio-template", "--workspace", "ohio"},
+		"blueprint editable": {"blueprint", "editable", "base-cold-email", "YOUR_NAME"},
 		"provision":          {"provision", "--workspace", "texas", "--blueprint", "base-cold-email@1", "--values", "VALUES.toml", "--apply"}, // the file: below
 	}
 }

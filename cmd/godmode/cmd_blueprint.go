@@ -37,7 +37,11 @@ export   one file per workflow into DIR; refuses to overwrite unless --force
 lead-schema  the leads table's columns kept with a version (the detected lead columns until
          edited); --add COL appends a column (a lowercase letter or _, then lowercase letters,
          digits and _, at most 63, not a reserved SQL word), --remove COL drops one
-Super admins only; imports, captures, exports, lead schema edits and refusals are audited.`
+editable mark variables admin_editable (for every version of the blueprint): the owners and admins
+         of a workspace provisioned from it may change them (provision --workspace SLUG --set VAR=VALUE);
+         --off unmarks. Refused: a name no version has (the nearest is named), YOUR_WORKSPACE_SLUG, a
+         credential slot's reference, and a secret (named like one, or given as one by a run)
+Super admins only; imports, captures, exports, lead schema and admin_editable edits and refusals are audited.`
 
 // multiFlag is a flag that may be given several times.
 type multiFlag []string
@@ -58,6 +62,7 @@ func runBlueprint(ctx context.Context, g *globals, args []string) error {
 	var addCols, removeCols multiFlag
 	fs.Var(&addCols, "add", "lead-schema: a `COLUMN` to append to the version's lead schema (repeatable)")
 	fs.Var(&removeCols, "remove", "lead-schema: a `COLUMN` to drop from the version's lead schema (repeatable)")
+	off := fs.Bool("off", false, "editable: unmark the variables instead")
 	force := fs.Bool("force", false, "export: overwrite files already in DIR")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	pos, err := parse(fs, args)
@@ -65,7 +70,7 @@ func runBlueprint(ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	if len(pos) == 0 {
-		return usageError{"say import, capture, list, show, diff, export or lead-schema (see godmode blueprint --help)"}
+		return usageError{"say import, capture, list, show, diff, export, lead-schema or editable (see godmode blueprint --help)"}
 	}
 	action, rest := pos[0], pos[1:]
 	// Every argument is checked before the database is reached.
@@ -127,6 +132,18 @@ func runBlueprint(ctx context.Context, g *globals, args []string) error {
 				return usageError{fmt.Sprintf("--add %q: %s", c, why)}
 			}
 		}
+	case "editable":
+		if len(rest) < 2 {
+			return usageError{"usage: godmode blueprint editable NAME VAR… [--off]"}
+		}
+		if err := model.CheckBlueprintName(rest[0]); err != nil {
+			return err
+		}
+		for _, x := range rest[1:] {
+			if !variableName.MatchString(x) {
+				return usageError{fmt.Sprintf("%q is not a variable name (letters, digits and _, e.g. YOUR_COMPANY_NAME)", safetext.Line(x))}
+			}
+		}
 	case "diff":
 		if len(rest) != 2 {
 			return usageError{"usage: godmode blueprint diff NAME@V1 NAME@V2"}
@@ -139,7 +156,7 @@ func runBlueprint(ctx context.Context, g *globals, args []string) error {
 			return fmt.Errorf("blueprint export writes files on the server: over SSH, use blueprint show --json")
 		}
 	default:
-		return usageError{fmt.Sprintf("unknown action %q (want import, capture, list, show, diff, export or lead-schema)", action)}
+		return usageError{fmt.Sprintf("unknown action %q (want import, capture, list, show, diff, export, lead-schema or editable)", action)}
 	}
 	for _, ref := range rest {
 		if action == "show" || action == "diff" || action == "lead-schema" || (action == "export" && ref == rest[0]) {
@@ -220,7 +237,21 @@ func runBlueprint(ctx context.Context, g *globals, args []string) error {
 		if err != nil {
 			return err
 		}
-		return printShow(g.stdout, rest[0], v, *asJSON)
+		name, _, _ := model.ParseBlueprintRef(rest[0])
+		ed, err := vault.Editable(ctx, s.actor, name)
+		if err != nil {
+			return err
+		}
+		return printShow(g.stdout, rest[0], v, ed.AdminEditable, *asJSON)
+	case "editable":
+		ed, err := vault.SetEditable(ctx, s.actor, rest[0], rest[1:], *off)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(g.stdout, map[string]any{"blueprint": ed.Name, "admin_editable": nonNilStrings(ed.AdminEditable)})
+		}
+		fmt.Fprintln(g.stdout, safetext.Line(fmt.Sprintf("blueprint %s: admin_editable (%d): %s", ed.Name, len(ed.AdminEditable), orNone(ed.AdminEditable))))
 	case "lead-schema":
 		var v model.BlueprintVersion
 		if len(addCols) == 0 && len(removeCols) == 0 {
@@ -349,12 +380,14 @@ func printCapture(g *globals, name, slug string, r model.CaptureResult, asJSON b
 	return nil
 }
 
-func printShow(w io.Writer, ref string, v model.BlueprintVersion, asJSON bool) error {
+func printShow(w io.Writer, ref string, v model.BlueprintVersion, editable []string, asJSON bool) error {
 	name, _, _ := model.ParseBlueprintRef(ref)
+	shown := model.ShowBlueprintVersion(name, v)
+	shown.AdminEditable = nonNilStrings(editable)
 	if asJSON {
-		return writeJSON(w, model.ShowBlueprintVersion(name, v))
+		return writeJSON(w, shown)
 	}
-	for _, l := range model.ShowBlueprintVersion(name, v).Lines() {
+	for _, l := range shown.Lines() {
 		fmt.Fprintln(w, l)
 	}
 	return nil
@@ -414,4 +447,11 @@ func nonNilStrings(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+func orNone(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
 }

@@ -56,6 +56,8 @@ func runProvision(ctx context.Context, g *globals, args []string) error {
 	resume := fs.Int64("resume", 0, "continue the stopped run `RUN` from its first step not done")
 	rollback := fs.Int64("rollback", 0, "undo, newest first, what run `RUN` made in n8n and Postgres")
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	var sets multiFlag
+	fs.Var(&sets, "set", "change an admin_editable variable and re-apply, as `VAR=VALUE` (repeatable; owners and admins too)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -74,6 +76,9 @@ func runProvision(ctx context.Context, g *globals, args []string) error {
 		if on {
 			modes++
 		}
+	}
+	if len(sets) > 0 {
+		return provisionSet(ctx, g, *slug, sets, modes > 0 || *ref != "" || *valuesPath != "" || *activate, *asJSON)
 	}
 	if modes > 1 {
 		return usageError{"give one of --plan, --apply, --resume RUN, --rollback RUN"}

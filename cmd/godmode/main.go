@@ -97,8 +97,8 @@ func init() {
 				"         status being the workspace's after it (suspended, active)\n" +
 				"create, archive, restore, freeze and unfreeze are for super admins only; every attempt is audited."},
 		{name: "blueprint", summary: "import, capture, list, show, diff and export blueprints (versioned sets of workflows), edit their lead schema", run: runBlueprint,
-			args:   "import NAME FILE…|DIR|- [--allow-secret NODE:FIELD]… | capture NAME --workspace SLUG [--tokenize VALUE=NAME]… | list | show NAME[@V] | diff NAME@V1 NAME@V2 | export NAME[@V] DIR [--force] | lead-schema NAME[@V] [--add COL]… [--remove COL]…  [--json]",
-			access: map[string]access{"import": writes, "capture": writes, "list": reads, "show": reads, "diff": reads, "export": writes, "lead-schema": writes},
+			args:   "import NAME FILE…|DIR|- [--allow-secret NODE:FIELD]… | capture NAME --workspace SLUG [--tokenize VALUE=NAME]… | list | show NAME[@V] | diff NAME@V1 NAME@V2 | export NAME[@V] DIR [--force] | lead-schema NAME[@V] [--add COL]… [--remove COL]… | editable NAME VAR… [--off]  [--json]",
+			access: map[string]access{"import": writes, "capture": writes, "list": reads, "show": reads, "diff": reads, "export": writes, "lead-schema": writes, "editable": writes},
 			help:   blueprintHelp},
 		{name: "campaigns", summary: "list the campaigns you may see", run: runCampaigns,
 			args: "[--workspace SLUG] [--json]", access: map[string]access{"": reads},
@@ -125,7 +125,7 @@ func init() {
 			args: "--workspace SLUG WORKFLOW_ID... | --workspace SLUG --tagged [--json]", access: map[string]access{"": writes},
 			help: "Each workflow becomes a campaign named as in n8n, active or paused as it is there, with its\nrecent executions read at once (last run, failures in 24h). --tagged adopts every unmanaged\nworkflow of the workspace's instance tagged ws:SLUG (or SLUG). Prints one line per campaign;\n--json prints {adopted: [{workflow_id, workflow, campaign, id, status, backfilled, last_exec_status,\nlast_exec_at, failures_24h, error}]}. Super admins only; every attempt is audited, one row a workflow."},
 		{name: "provision", summary: "provision a workspace from a blueprint version: plan, apply, resume or roll back a run", run: runProvision,
-			args:   "--workspace SLUG --blueprint NAME@V --values FILE [--plan|--apply] [--activate] | --resume RUN --values FILE | --rollback RUN [--values FILE] | runs [--workspace SLUG] | show RUN [--json]",
+			args:   "--workspace SLUG --blueprint NAME@V --values FILE [--plan|--apply] [--activate] | --resume RUN --values FILE | --rollback RUN [--values FILE] | --workspace SLUG --set VAR=VALUE… | runs [--workspace SLUG] | show RUN [--json]",
 			access: map[string]access{"": writes, "runs": reads, "show": reads},
 			help: "--plan (the default) prints the ordered n8n calls and applies nothing. --apply opens a run (one at a\n" +
 				"time per workspace, enforced in Postgres) on a workspace awaiting setup: each step is recorded before\n" +
@@ -136,7 +136,11 @@ func init() {
 				"create whose outcome is unknown first looks in n8n for what it made (n8n 1.x cannot list credentials:\n" +
 				"it refuses, naming the credential). --rollback RUN deletes, newest first, what the run made; --values\n" +
 				"lets it look for creates of unknown outcome. Secrets go to n8n only. Super admins only; audited with\n" +
-				"the variables' names and which were secret, never values."},
+				"the variables' names and which were secret, never values. --set VAR=VALUE (repeatable) changes the\n" +
+				"variables the blueprint marks admin_editable (blueprint editable) and re-applies the workspace, every\n" +
+				"other value taken from its last succeeded run: for its owners and admins too; it reads no file, so it\n" +
+				"works over SSH. A change the record cannot rebuild (a secret, a credential) is refused: a super admin\n" +
+				"re-applies with the values file."},
 		{name: "campaign", summary: "re-link a campaign whose workflow is gone to another workflow, or archive it", run: runCampaign,
 			args: "relink WORKSPACE/CAMPAIGN --workflow ID | archive WORKSPACE/CAMPAIGN [--json]", access: map[string]access{"relink": writes, "archive": writes},
 			help: "relink   point the campaign at another workflow of its instance that no campaign owns; refused while\n         its own workflow is still in n8n. Its executions are those of the new workflow, read at once.\narchive  set the campaign archived (sync leaves it alone); refused while its workflow is active in n8n.\nSuper admins only; every attempt is audited."},
