@@ -150,4 +150,3 @@ func TestSyncMakesNoVersionMismatchWithoutAnAppliedHash(t *testing.T) {
 		t.Fatalf("a campaign without applied hash: %+v", fs)
 	}
 }
-
