@@ -39,5 +39,7 @@ func TestListenerHandsOnProvisioningRunsAndSteps(t *testing.T) {
 	if _, err := s.SetRunStatus(ctx, r.ID, model.RunFailed, "n8n answered 500"); err != nil {
 		t.Fatal(err)
 	}
-	got.next(t, "run update", func(c model.Change) bool { return c.Table == model.TableProvisioningRuns && c.Op == "update" && c.ID == r.ID })
+	got.next(t, "run update", func(c model.Change) bool {
+		return c.Table == model.TableProvisioningRuns && c.Op == "update" && c.ID == r.ID
+	})
 }
