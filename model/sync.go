@@ -376,6 +376,11 @@ func (s *Syncer) cycleLed(ctx context.Context, in Instance, lease SyncLease) (re
 		rep.Err = err
 		return rep
 	}
+	versions, err := s.appliedVersions(ctx, in.ID)
+	if err != nil {
+		rep.Err = err
+		return rep
+	}
 	state, err := s.store.InstanceSyncState(ctx, in.ID)
 	if err != nil {
 		rep.Err = err
@@ -419,7 +424,7 @@ func (s *Syncer) cycleLed(ctx context.Context, in Instance, lease SyncLease) (re
 	rep.Requests = lst.requests
 	rep.Workflows, rep.NewExecutions = len(lst.workflows), len(lst.executions)
 	p := plan(planInput{now: now, inst: in, campaigns: campaigns, workspaces: workspaces, workflows: lst.workflows,
-		executions: lst.executions, stalePending: s.opt.StalePending})
+		executions: lst.executions, stalePending: s.opt.StalePending, applied: versions})
 	enforced := s.enforceFreezes(ctx, cl, in, &p, now)
 	w := p.write
 	w.Lease, w.At, w.Took = lease, now, time.Since(start)

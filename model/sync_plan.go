@@ -24,6 +24,7 @@ type planInput struct {
 	workflows    []n8n.Workflow
 	executions   []n8n.Execution
 	stalePending time.Duration
+	applied      map[int64]AppliedVersion // by campaign: what provisioning applied
 }
 
 // syncPlan is what the cycle will write, and counts for its report.
@@ -144,6 +145,10 @@ func plan(in planInput) syncPlan {
 			}
 		}
 		if f, ok := webhookDrift(c, wf, base, find); ok {
+			p.write.Findings = append(p.write.Findings, f)
+			p.needsPerson++
+		}
+		if f, ok := versionDrift(c, wf, in.applied[c.ID], wsSlug[c.WorkspaceID], find); ok {
 			p.write.Findings = append(p.write.Findings, f)
 			p.needsPerson++
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/godmode-console/godmode/ui/views/fleet"
 	fxview "github.com/godmode-console/godmode/ui/views/forensics"
 	"github.com/godmode-console/godmode/ui/views/instances"
+	"github.com/godmode-console/godmode/ui/views/runs"
 	"github.com/godmode-console/godmode/ui/views/workspaces"
 )
 
@@ -87,6 +88,10 @@ func builtinScreens() []ScreenSpec {
 		{ID: blueprints.VersionScreen, Title: "blueprint version", New: func(e Env) Screen {
 			return blueprintVersionScreen{blueprints.NewVersion(e.Options.Theme)}
 		}},
+		{ID: "runs", Title: "provisioning runs", New: newRunsScreen, Commands: []Command{
+			{Name: "runs", Aliases: []string{"provisioning"}, Help: "provisioning runs and their steps", SuperAdmin: true},
+		}},
+		{ID: runs.DetailScreen, Title: "provisioning run", New: newRunScreen},
 		{ID: screenForensics, Title: "execution", New: func(e Env) Screen {
 			o := e.Options
 			return executionScreen{fxview.New(e.Backend, fxview.Options{Actor: o.Actor, ReadOnly: o.ReadOnly, Theme: o.Theme, Now: o.Now, SaveDir: o.SaveDir, NoSave: o.NoSave})}
