@@ -1,0 +1,121 @@
+package ui
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/godmode-console/godmode/db/demofleet"
+	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/ui/uitest"
+	"github.com/godmode-console/godmode/ui/views/fleet"
+	"github.com/godmode-console/godmode/ui/views/provision"
+)
+
+// provisionFixture is the fleet up to idaho, which awaits setup on the
+// shared instance; the vault holds demo-cold-email v1 and v2 (v2's
+// webhooks behind header auth: one credential slot).
+func provisionFixture(t *testing.T) *uitest.Fleet {
+	t.Helper()
+	return uitest.New(t, uitest.Options{Workspaces: 13})
+}
+
+// onIdaho is the console with the cursor on idaho.
+func onIdaho(t *testing.T, f *uitest.Fleet, b *uitest.Backend, o Options, w, h int) *Root {
+	t.Helper()
+	r := newRoot(b, o)
+	sized(r, w, h)
+	deliver(r, r.Init())
+	deliver(r, r.Fleet().SelectWorkspace(f.Workspace(demofleet.ProvisionWorkspace).ID))
+	return r
+}
+
+// The wizard from the workspace to an active workspace: p on idaho, the
+// target shown, v2 chosen, its variables and its credential typed (the
+// secret masked), the preview, the apply; the fleet comes back on idaho
+// with its campaigns, the secret reached n8n's credential and no screen
+// showed it.
+func TestProvisionWizardTakesAWorkspaceToActive(t *testing.T) {
+	t.Parallel()
+	f := provisionFixture(t)
+	r := onIdaho(t, f, f.AsSuper(), Options{}, 160, 45)
+	if fleet.ProvisionScreen != provision.Screen {
+		t.Fatalf("p opens %q, the wizard is registered as %q", fleet.ProvisionScreen, provision.Screen)
+	}
+	mustContain(t, plain(r.footer()), "p provision")
+	const secret = "wiz-s3cret-Value-42"
+	var screens []string
+	look := func() string {
+		s := plain(r.Render())
+		screens = append(screens, s)
+		return s
+	}
+	keys(r, "p")
+	if r.topID() != provision.Screen {
+		t.Fatalf("p opened %q, want the wizard", r.topID())
+	}
+	mustContain(t, look(), "step 1/6 workspace", "idaho · Idaho Landscaping", "status: awaiting setup", "legacy-shared, shared with other workspaces")
+	keys(r, "enter")
+	mustContain(t, look(), "Blueprint and version", "demo-cold-email@v2 (latest)", "demo-cold-email@v1")
+	keys(r, "enter")
+	mustContain(t, look(), "step 3/6 variables", "YOUR_LEADS_TABLE", "YOUR_SENDER_EMAIL")
+	if s := look(); strings.Contains(s, "YOUR_WORKSPACE_SLUG") || strings.Contains(s, demofleet.SlotWebhookAuth) {
+		t.Errorf("the variables step asks for the slug or the credential slot:\n%s", s)
+	}
+	typeText(r, "leads_idaho")
+	keys(r, "enter")
+	typeText(r, "hello@idaho.example.com")
+	keys(r, "enter")
+	mustContain(t, look(), "step 4/6 credentials", "Credential "+demofleet.SlotWebhookAuth, "create a new httpHeaderAuth credential")
+	keys(r, "enter") // a new one
+	mustContain(t, look(), "New httpHeaderAuth credential", "Name in n8n", "value")
+	keys(r, "enter") // the name n8n shows, as proposed
+	typeText(r, "X-Idaho-Key")
+	keys(r, "enter")
+	typeText(r, secret)
+	if s := look(); !strings.Contains(s, "> "+strings.Repeat("*", len(secret))) {
+		t.Errorf("the secret field does not mask what is typed:\n%s", s)
+	}
+	keys(r, "enter")
+	s := look()
+	for i := 0; i < 10 && strings.Contains(s, "more line(s)"); i++ {
+		keys(r, "space") // a page down
+		s += look()
+	}
+	mustContain(t, s, "step 5/6 preview", "activate: yes", "values masked", "leads_idaho",
+		"n8n calls, in order", "1. create_credential credential:"+demofleet.SlotWebhookAuth, "create_workflow workflow:Opt-Out.json", "record_campaign workflow:Opt-Out.json")
+	keys(r, "enter")
+	s = look()
+	mustContain(t, s, "workspace idaho is active")
+	keys(r, "enter")
+	if r.topID() != "fleet" {
+		t.Fatalf("after the apply the console shows %q, want the fleet", r.topID())
+	}
+	if w, ok := r.Fleet().SelectedWorkspace(); !ok || w.Slug != "idaho" || w.Status != model.WorkspaceActive {
+		t.Fatalf("the fleet came back on %+v, want idaho active", w)
+	}
+	s = look()
+	mustContain(t, s, "Campaigns of idaho", "Email 1", "Opt-Out")
+	for i, sc := range screens {
+		if strings.Contains(sc, secret) {
+			t.Errorf("screen %d shows the secret:\n%s", i, sc)
+		}
+	}
+	// The secret is n8n's: idaho's webhook takes the header it guards.
+	srv := f.N8n("idaho")
+	url := srv.URL + "/webhook/idaho/idaho-opt-out"
+	for value, want := range map[string]int{secret: 200, "wrong": 403} {
+		req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, url, strings.NewReader(`{"email_address":"a@b.c"}`))
+		req.Header.Set("X-Idaho-Key", value)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("POST %s with the header %s: %d, want %d", url, map[bool]string{true: "typed", false: "wrong"}[value == secret], resp.StatusCode, want)
+		}
+	}
+}
