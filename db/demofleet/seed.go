@@ -51,7 +51,7 @@ type Fleet struct {
 	// campaign's workflow rendered from it.
 	Blueprint model.BlueprintVersion
 	// Guarded is its second version, webhooks behind header auth.
-	Guarded model.BlueprintVersion
+	Guarded   model.BlueprintVersion
 	drifty    []string // workflows of the drifting workspace, on its instance
 	runs      []campaignRuns
 	templates []blueprint.Source // the blueprint's workflows, by template
