@@ -234,7 +234,7 @@ func (w *Wizard) ShortHelp() []key.Binding {
 		}
 		return []key.Binding{k.Next, k.Prev, k.Choose, k.Back}
 	case previewing:
-		return []key.Binding{k.Apply, k.Activate, k.Down, k.Up, k.PageDown, k.Back}
+		return []key.Binding{k.Apply, k.Back, k.Activate, k.PageDown, k.Down, k.Up}
 	case applied:
 		return []key.Binding{k.Finish, k.Leave}
 	case applying:
