@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -117,5 +118,151 @@ func TestProvisionWizardTakesAWorkspaceToActive(t *testing.T) {
 		if resp.StatusCode != want {
 			t.Errorf("POST %s with the header %s: %d, want %d", url, map[bool]string{true: "typed", false: "wrong"}[value == secret], resp.StatusCode, want)
 		}
+	}
+}
+
+// fillIdaho goes through the wizard to its preview, typing secret into
+// the new credential's value.
+func fillIdaho(t *testing.T, r *Root, secret string) {
+	t.Helper()
+	keys(r, "p", "enter", "enter")
+	typeText(r, "leads_idaho")
+	keys(r, "enter")
+	typeText(r, "hello@idaho.example.com")
+	keys(r, "enter", "enter", "enter")
+	typeText(r, "X-Idaho-Key")
+	keys(r, "enter")
+	typeText(r, secret)
+	keys(r, "enter")
+	mustContain(t, plain(r.Render()), "step 5/6 preview")
+}
+
+// esc steps back one step at a time, keeping what was typed, and leaves
+// from the first: nothing is applied, nothing reaches n8n.
+func TestProvisionWizardEscStepsBackAndAppliesNothing(t *testing.T) {
+	t.Parallel()
+	f := provisionFixture(t)
+	r := onIdaho(t, f, f.AsSuper(), Options{}, 160, 45)
+	srv := f.N8n("idaho")
+	before, creds := srv.WorkflowCount(), len(srv.Credentials())
+	fillIdaho(t, r, "esc-secret-1")
+	keys(r, "esc")
+	mustContain(t, plain(r.Render()), "step 4/6 credentials", "Credential "+demofleet.SlotWebhookAuth)
+	keys(r, "enter")
+	mustContain(t, plain(r.Render()), "> X-Idaho-Key") // kept
+	keys(r, "esc")
+	mustContain(t, plain(r.Render()), "step 3/6 variables", "> leads_idaho", "> hello@idaho.example.com")
+	keys(r, "esc")
+	mustContain(t, plain(r.Render()), "step 2/6 blueprint")
+	keys(r, "esc")
+	mustContain(t, plain(r.Render()), "step 1/6 workspace")
+	keys(r, "esc")
+	if r.topID() != "fleet" {
+		t.Fatalf("esc on the first step shows %q, want the fleet", r.topID())
+	}
+	if st := r.Status(); !strings.Contains(st.Text, "nothing was applied") {
+		t.Errorf("status after leaving: %+v", st)
+	}
+	if ws := f.Workspace("idaho"); ws.Status != model.WorkspaceAwaitingSetup {
+		t.Errorf("idaho is %s after leaving the wizard", ws.Status)
+	}
+	if srv.WorkflowCount() != before || len(srv.Credentials()) != creds {
+		t.Errorf("n8n changed: %d workflows (was %d), %d credentials (was %d)", srv.WorkflowCount(), before, len(srv.Credentials()), creds)
+	}
+}
+
+// A run that fails says so with the run and what to do (resume, roll
+// back), and the secret still shows nowhere.
+func TestProvisionWizardFailedRunSaysResumeOrRollback(t *testing.T) {
+	t.Parallel()
+	f := provisionFixture(t)
+	r := onIdaho(t, f, f.AsSuper(), Options{}, 160, 45)
+	const secret = "fail-secret-77"
+	fillIdaho(t, r, secret)
+	f.N8n("idaho").FailNextWrite(1, 500) // the credential's create
+	keys(r, "enter")
+	s := plain(r.Render())
+	mustContain(t, s, "the run stopped at step 1/33", "godmode provision --resume", "godmode provision --rollback")
+	if strings.Contains(s, secret) {
+		t.Errorf("the failure shows the secret:\n%s", s)
+	}
+	runs, err := f.Console.ProvisionRuns(context.Background(), f.Super(), "idaho")
+	if err != nil || len(runs) != 1 {
+		t.Fatalf("runs of idaho: %v %v", runs, err)
+	}
+	mustContain(t, s, "--resume "+strconv.FormatInt(runs[0].ID, 10))
+	keys(r, "esc")
+	if r.topID() != "fleet" {
+		t.Fatalf("esc after the failure shows %q", r.topID())
+	}
+}
+
+// The wizard at 80×24: each step in the box, the footer's keys on screen.
+func TestProvisionWizardAt80x24(t *testing.T) {
+	t.Parallel()
+	f := provisionFixture(t)
+	r := onIdaho(t, f, f.AsSuper(), Options{}, 80, 24)
+	check := func(step string) {
+		t.Helper()
+		s := plain(r.Render())
+		lines := strings.Split(s, "\n")
+		if len(lines) > 24 {
+			t.Fatalf("%s: %d lines on a 24-line screen:\n%s", step, len(lines), s)
+		}
+		for _, l := range lines {
+			if w := len([]rune(l)); w > 80 {
+				t.Fatalf("%s: a line of %d cells:\n%s", step, w, s)
+			}
+		}
+		mustContain(t, s, step, "esc ")
+	}
+	keys(r, "p")
+	check("step 1/6 workspace")
+	keys(r, "enter")
+	check("step 2/6 blueprint")
+	keys(r, "enter")
+	check("step 3/6 variables")
+	typeText(r, "leads_idaho")
+	keys(r, "enter")
+	typeText(r, "hello@idaho.example.com")
+	keys(r, "enter", "enter", "enter")
+	typeText(r, "X-Idaho-Key")
+	keys(r, "enter")
+	typeText(r, "small-secret")
+	check("step 4/6 credentials")
+	keys(r, "enter")
+	check("step 5/6 preview")
+}
+
+// Only a super admin's read-write session is offered the wizard: a
+// read-only one hides p and refuses :provision, saying why; an owner of
+// the workspace is refused p, and the refusal is on the record.
+func TestProvisionWizardRefusedOutsideASuperAdminsReadWriteSession(t *testing.T) {
+	t.Parallel()
+	f := provisionFixture(t)
+	ro := onIdaho(t, f, f.AsSuper(), Options{ReadOnly: true}, 160, 45)
+	if strings.Contains(plain(ro.footer()), "p provision") {
+		t.Error("a read-only session offers p")
+	}
+	keys(ro, ":provision idaho", "enter")
+	if ro.topID() != "fleet" || !strings.Contains(ro.Status().Text, "read-only") {
+		t.Errorf(":provision in a read-only session: screen %q, status %+v", ro.topID(), ro.Status())
+	}
+
+	owner := f.Member("idaho", model.RoleOwner)
+	r := onIdaho(t, f, f.As(owner), Options{}, 160, 45)
+	if strings.Contains(plain(r.footer()), "p provision") {
+		t.Error("an owner is offered p")
+	}
+	keys(r, "p")
+	if r.topID() != "fleet" || !strings.Contains(r.Status().Text, "super admins only") {
+		t.Errorf("p for an owner: screen %q, status %+v", r.topID(), r.Status())
+	}
+	found := false
+	for _, e := range f.Audit() {
+		found = found || (e.Action == model.ActionNameProvisionRead && e.Outcome == model.OutcomeFailed && e.ActorName == owner.Name)
+	}
+	if !found {
+		t.Error("the owner's refused p is not on the record")
 	}
 }

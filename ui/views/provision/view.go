@@ -232,7 +232,7 @@ func (w *Wizard) ShortHelp() []key.Binding {
 		if w.step == stepTarget {
 			return []key.Binding{k.Next, k.Leave}
 		}
-		return []key.Binding{k.Next, k.Prev, k.Choose, k.Back}
+		return []key.Binding{k.Next, k.Back} // S-tab and ↑/↓ are in "?": the footer fits 80 columns
 	case previewing:
 		return []key.Binding{k.Apply, k.Back, k.Activate, k.PageDown, k.Down, k.Up}
 	case applied:
