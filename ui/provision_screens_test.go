@@ -9,6 +9,8 @@ import (
 
 	"github.com/godmode-console/godmode/db/demofleet"
 	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/model/blueprint"
+	"github.com/godmode-console/godmode/model/blueprint/detect"
 	"github.com/godmode-console/godmode/ui/uitest"
 	"github.com/godmode-console/godmode/ui/views/fleet"
 	"github.com/godmode-console/godmode/ui/views/provision"
@@ -146,6 +148,9 @@ func TestProvisionWizardEscStepsBackAndAppliesNothing(t *testing.T) {
 	srv := f.N8n("idaho")
 	before, creds := srv.WorkflowCount(), len(srv.Credentials())
 	fillIdaho(t, r, "esc-secret-1")
+	mustContain(t, plain(r.Render()), "activate: yes")
+	keys(r, "a") // activation off: planned again
+	mustContain(t, plain(r.Render()), "activate: no (workflows stay inactive)")
 	keys(r, "esc")
 	mustContain(t, plain(r.Render()), "step 4/6 credentials", "Credential "+demofleet.SlotWebhookAuth)
 	keys(r, "enter")
@@ -264,5 +269,52 @@ func TestProvisionWizardRefusedOutsideASuperAdminsReadWriteSession(t *testing.T)
 	}
 	if !found {
 		t.Error("the owner's refused p is not on the record")
+	}
+}
+
+// :provision SLUG opens the wizard on that workspace; an active one is
+// not provisioned again here: the wizard says to re-apply from the CLI.
+func TestProvisionCommandOpensTheWizard(t *testing.T) {
+	t.Parallel()
+	f := provisionFixture(t)
+	r := onIdaho(t, f, f.AsSuper(), Options{}, 160, 45)
+	keys(r, ":provision idaho", "enter")
+	if r.topID() != provision.Screen {
+		t.Fatalf(":provision idaho opened %q", r.topID())
+	}
+	mustContain(t, plain(r.Render()), "provision idaho · step 1/6", "Workspace and its n8n instance")
+	keys(r, "esc")
+	keys(r, ":provision", "enter") // the workspace under the cursor
+	mustContain(t, plain(r.Render()), "provision idaho · step 1/6")
+	keys(r, "esc")
+	keys(r, ":provision texas", "enter")
+	mustContain(t, plain(r.Render()), "workspace texas is active, already provisioned — re-apply: use `godmode provision --workspace texas")
+	keys(r, "esc")
+	if r.topID() != "fleet" {
+		t.Fatalf("esc on the refusal shows %q", r.topID())
+	}
+}
+
+// A variable whose name says it is secret is a masked input.
+func TestProvisionWizardMasksASecretVariable(t *testing.T) {
+	t.Parallel()
+	f := provisionFixture(t)
+	srcs, err := blueprint.ReadSources([]string{"../model/genesis/testdata/base-optout"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := model.NewVault(f.Store, detect.Analyze, nil).ImportBlueprint(context.Background(), f.Super(), "base-cold-email", srcs, nil); err != nil {
+		t.Fatal(err)
+	}
+	r := onIdaho(t, f, f.AsSuper(), Options{}, 160, 45)
+	keys(r, "p", "enter")
+	mustContain(t, plain(r.Render()), "> base-cold-email@v1 (latest)")
+	keys(r, "enter")
+	const secret = "apify-Secret-123"
+	typeText(r, secret) // YOUR_APIFY_API_TOKEN, the first
+	s := plain(r.Render())
+	mustContain(t, s, "YOUR_APIFY_API_TOKEN", "secret (masked, never shown again)", "> "+strings.Repeat("*", len(secret)))
+	if strings.Contains(s, secret) {
+		t.Errorf("the secret variable shows what was typed:\n%s", s)
 	}
 }
