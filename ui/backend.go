@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/ui/views/provision"
 )
 
 // Backend is everything the console asks of the domain. Views call it only
@@ -11,6 +12,8 @@ import (
 // use an in-memory one.
 type Backend interface {
 	onboardingBackend
+	// The provisioning wizard's reads and apply (p, :provision).
+	provision.Backend
 	Health(ctx context.Context) model.Health
 	Workspaces(ctx context.Context) ([]model.WorkspaceSummary, error)
 	Campaigns(ctx context.Context, workspaceID int64) ([]model.Campaign, error)

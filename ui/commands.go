@@ -25,6 +25,9 @@ type Command struct {
 	// SuperAdmin commands are not offered to anyone else: what they show
 	// spans every tenant, and the model refuses it to others anyway.
 	SuperAdmin bool
+	// ReadWrite commands change things: a read-only session does not
+	// offer them (and says why when one is typed anyway).
+	ReadWrite bool
 }
 
 // DefaultCommands is the built-in command table: the commands of the
@@ -150,6 +153,9 @@ func (r *Root) run(line string) tea.Cmd {
 	if !ok {
 		for _, h := range r.superOnly {
 			if h.Name == fields[0] || slices.Contains(h.Aliases, fields[0]) {
+				if h.ReadWrite && r.opts.ReadOnly && (!h.SuperAdmin || r.opts.Actor.SuperAdmin) {
+					return statusCmd(common.Problem(fmt.Sprintf(":%s changes things: this session is read-only (restart without --read-only)", h.Name)))
+				}
 				return statusCmd(common.Problem(fmt.Sprintf(":%s is for super admins only", h.Name)))
 			}
 		}

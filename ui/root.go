@@ -77,7 +77,7 @@ func New(b Backend, o Options) *Root {
 	}
 	for _, c := range append(commandsOf(specs), o.Commands...) {
 		// k9s style: the palette offers only what this actor may open.
-		if !c.SuperAdmin || o.Actor.SuperAdmin {
+		if (!c.SuperAdmin || o.Actor.SuperAdmin) && !(c.ReadWrite && o.ReadOnly) {
 			r.commands = append(r.commands, c)
 		} else {
 			r.superOnly = append(r.superOnly, c)

@@ -12,6 +12,7 @@ import (
 	"github.com/godmode-console/godmode/ui/views/fleet"
 	fxview "github.com/godmode-console/godmode/ui/views/forensics"
 	"github.com/godmode-console/godmode/ui/views/instances"
+	"github.com/godmode-console/godmode/ui/views/provision"
 	"github.com/godmode-console/godmode/ui/views/runs"
 	"github.com/godmode-console/godmode/ui/views/workspaces"
 )
@@ -92,6 +93,11 @@ func builtinScreens() []ScreenSpec {
 			{Name: "runs", Aliases: []string{"provisioning"}, Help: "provisioning runs and their steps", SuperAdmin: true},
 		}},
 		{ID: runs.DetailScreen, Title: "provisioning run", New: newRunScreen},
+		{ID: provision.Screen, Title: "provision", New: func(e Env) Screen {
+			return provisionScreen{provision.New(e.Backend, e.Options.Actor, e.Options.Theme)}
+		}, Commands: []Command{
+			{Name: "provision", Aliases: []string{"prov"}, Args: "[slug]", Help: "provisioning wizard: a workspace awaiting setup from a blueprint", SuperAdmin: true, ReadWrite: true, Run: runProvision},
+		}},
 		{ID: screenForensics, Title: "execution", New: func(e Env) Screen {
 			o := e.Options
 			return executionScreen{fxview.New(e.Backend, fxview.Options{Actor: o.Actor, ReadOnly: o.ReadOnly, Theme: o.Theme, Now: o.Now, SaveDir: o.SaveDir, NoSave: o.NoSave})}
@@ -116,10 +122,42 @@ func (fleetScreen) Reload() tea.Cmd { return nil }
 
 // Open brings the fleet back on something: the workspace a form created.
 func (s fleetScreen) Open(arg any) tea.Cmd {
-	if c, ok := arg.(workspaces.Created); ok {
-		return s.SelectWorkspace(c.Workspace.ID)
+	switch a := arg.(type) {
+	case workspaces.Created:
+		return s.SelectWorkspace(a.Workspace.ID)
+	case provision.Provisioned:
+		return s.SelectWorkspace(a.WorkspaceID)
 	}
 	return nil
+}
+
+// provisionScreen is the wizard, opened by the fleet's p too.
+type provisionScreen struct{ *provision.Wizard }
+
+func (s provisionScreen) Open(arg any) tea.Cmd {
+	if p, ok := arg.(fleet.ProvisionWorkspace); ok {
+		arg = provision.Request{Workspace: p.Slug}
+	}
+	return s.Wizard.Open(arg)
+}
+
+// runProvision opens the wizard on the workspace named, or the one under
+// the fleet's cursor.
+func runProvision(r *Root, args []string) tea.Cmd {
+	var slug string
+	switch len(args) {
+	case 0:
+		w, ok := r.fleet.SelectedWorkspace()
+		if !ok {
+			return statusCmd(common.Problem(":provision: name a workspace (:provision SLUG) or put the cursor on one"))
+		}
+		slug = w.Slug
+	case 1:
+		slug = args[0]
+	default:
+		return statusCmd(common.Problem(":provision takes one workspace slug"))
+	}
+	return r.open(provision.Screen, provision.Request{Workspace: slug}, true)
 }
 
 type auditScreen struct{ *audit.Model }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -257,6 +258,8 @@ func (r *Root) withBack(bs []key.Binding) ([]key.Binding, bool) {
 	for i, b := range bs {
 		if ks := b.Keys(); len(ks) == 1 && ks[0] == "esc" {
 			b, found = back, true
+		} else if slices.Contains(ks, "esc") {
+			found = true // the screen's own esc (a step back), named by it
 		}
 		out[i] = b
 	}

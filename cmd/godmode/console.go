@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"time"
 
@@ -22,6 +21,7 @@ func runConsole(ctx context.Context, g *globals, args []string) error {
 	// quoted words for the flag's value name.
 	noSync := fs.Bool("no-sync", false, "do not run the sync loop in this console (a \"godmode sync --watch\" daemon does it)")
 	syncEvery := fs.Duration("sync-every", 5*time.Second, "how often this console's sync loop runs, when it leads an instance")
+	logPath := fs.String("log", "", "append the console's log (sync, change feed) to this file")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -47,12 +47,17 @@ func runConsole(ctx context.Context, g *globals, args []string) error {
 	if err := g.needTerminal(); err != nil {
 		return err
 	}
+	logger, closeLog, err := openLog(*logPath)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
 	s, actor, err := g.openAs(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.close()
-	return openConsole(ctx, g, s.store, s.cfg, actor, *readOnly, *syncEvery, dialN8n)
+	return openConsole(ctx, g, s.store, s.cfg, actor, *readOnly, *syncEvery, dialN8n, logger)
 }
 
 // dialN8n builds a real client for an instance.
@@ -60,12 +65,14 @@ func dialN8n(base, key string) model.N8n { return n8n.New(base, key) }
 
 // openConsole runs the console until the user quits, as the only session
 // of its process.
-func openConsole(ctx context.Context, g *globals, store *db.Store, cfg *Context, actor model.Actor, readOnly bool, syncEvery time.Duration, dial model.Dialer) error {
+func openConsole(ctx context.Context, g *globals, store *db.Store, cfg *Context, actor model.Actor, readOnly bool, syncEvery time.Duration, dial model.Dialer, logger *slog.Logger) error {
 	theme, err := themes.Load(cfg.themeName(), cfg.ThemeFile)
 	if err != nil {
 		return err
 	}
-	p := startProcess(ctx, store, cfg, readOnly, syncEvery, dial, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	logger.Info("console started", "context", cfg.Name, "actor", actor.Name, "read_only", readOnly)
+	defer logger.Info("console stopped")
+	p := startProcess(ctx, store, cfg, readOnly, syncEvery, dial, logger)
 	defer p.close()
 	return runProgram(ctx, g, p.newRoot(p.console.As(actor), sessionOptions{actor: actor, readOnly: readOnly, theme: theme}))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sort"
 	"time"
 
 	"github.com/godmode-console/godmode/db"
@@ -14,6 +15,7 @@ import (
 func runDemo(ctx context.Context, g *globals, args []string) error {
 	fs := g.flags("demo")
 	readOnly := fs.Bool("read-only", false, "hide and refuse every action that changes anything")
+	logPath := fs.String("log", "", "append the console's log (sync, change feed) to this file")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -24,6 +26,11 @@ func runDemo(ctx context.Context, g *globals, args []string) error {
 	if err := g.needTerminal(); err != nil {
 		return err
 	}
+	logger, closeLog, err := openLog(*logPath)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
 	step := func(s string) { fmt.Fprintf(g.stderr, "godmode demo: %s\n", s) }
 	step("starting a throwaway Postgres…")
 	pg, err := db.StartThrowaway(ctx, db.ThrowawayOptions{})
@@ -31,6 +38,10 @@ func runDemo(ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	defer pg.Close()
+	// Where it is, for an operator who wants to look inside (psql,
+	// pg_dump) while the demo runs: it trusts local connections on its
+	// own socket folder and is deleted when the demo ends.
+	step("its Postgres: " + pg.DatabaseURL("godmode") + " (gone when the demo ends)")
 	// As in production: the owner migrates, the console runs as the
 	// runtime role.
 	if err := pg.CreateDatabase(ctx, "godmode", ""); err != nil {
@@ -66,6 +77,14 @@ func runDemo(ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	defer fleet.Close()
+	names := make([]string, 0, len(fleet.Servers))
+	for name := range fleet.Servers {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		step("fake n8n " + name + " at " + fleet.Servers[name].URL)
+	}
 	actor, err := store.Actor(ctx, fleet.Super, "")
 	if err != nil {
 		return err
@@ -86,7 +105,7 @@ func runDemo(ctx context.Context, g *globals, args []string) error {
 	if *readOnly {
 		syncEvery = 0
 	}
-	return openConsole(ctx, g, store, cfg, actor, *readOnly, syncEvery, model.Dialer(dialN8n))
+	return openConsole(ctx, g, store, cfg, actor, *readOnly, syncEvery, model.Dialer(dialN8n), logger)
 }
 
 func randomKey() string {

@@ -50,6 +50,8 @@ type Fleet struct {
 	// Blueprint is the demo blueprint's version in the vault, every
 	// campaign's workflow rendered from it.
 	Blueprint model.BlueprintVersion
+	// Guarded is its second version, webhooks behind header auth.
+	Guarded   model.BlueprintVersion
 	drifty    []string // workflows of the drifting workspace, on its instance
 	runs      []campaignRuns
 	templates []blueprint.Source // the blueprint's workflows, by template
@@ -178,7 +180,7 @@ func seed(ctx context.Context, store *db.Store, opt Options) (*Fleet, error) {
 		if err != nil {
 			return f, err
 		}
-		if inst != nil {
+		if inst != nil && w.Status != model.WorkspaceAwaitingSetup { // one awaiting setup has nothing yet
 			if err := seedCampaigns(ctx, store, f, f.Servers[w.Instance], ws, wi, rng, opt); err != nil {
 				return f, fmt.Errorf("seeding %s: %w", w.Slug, err)
 			}
@@ -246,6 +248,21 @@ func importBlueprint(ctx context.Context, store *db.Store, f *Fleet) error {
 	for i, w := range got.Prepared.Workflows {
 		f.templates = append(f.templates, blueprint.Source{Name: srcs[i].Name, Data: w.JSON})
 	}
+	// The second version is what the wizard provisions: a credential to
+	// create (a secret typed in), on top of the variables.
+	var guarded []blueprint.Source
+	for _, t := range Templates {
+		b, err := json.Marshal(t.GuardedWorkflow())
+		if err != nil {
+			return err
+		}
+		guarded = append(guarded, blueprint.Source{Name: t.Name + ".json", Data: b})
+	}
+	v2, err := model.NewVault(store, detect.Analyze, nil).ImportBlueprint(ctx, actor, BlueprintName, guarded, nil)
+	if err != nil {
+		return fmt.Errorf("its second version: %w", err)
+	}
+	f.Guarded = v2.Version
 	return nil
 }
 

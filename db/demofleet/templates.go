@@ -36,7 +36,7 @@ var Workspaces = []Workspace{
 	{"nevada", "Nevada Event Staffing", "n8n-nevada", model.WorkspaceSuspended, "invoice 2026-10 unpaid", "crew@nvevents.com"},
 	{"maine", "Maine Lobster Direct", "n8n-maine", model.WorkspaceError, "", "catch@mainelobster.com"},
 	{"utah", "Utah Ski Rentals", "n8n-utah", model.WorkspaceProvisioning, "", "rentals@utahski.com"},
-	{"idaho", "Idaho Landscaping", "", model.WorkspaceAwaitingSetup, "", ""},
+	{"idaho", "Idaho Landscaping", "legacy-shared", model.WorkspaceAwaitingSetup, "", ""},
 	{"alaska", "Alaska Charters", "", model.WorkspaceAwaitingSetup, "", ""},
 }
 
@@ -83,6 +83,33 @@ type Template struct {
 func (t Template) Workflow() n8n.Workflow {
 	return n8n.Workflow{Name: TokenSlug + " · " + t.Name, Nodes: t.Nodes(TokenSlug + "-" + Slugify(t.Name)),
 		Connections: json.RawMessage(t.Connections), Settings: map[string]json.RawMessage{}}
+}
+
+// The blueprint's second version guards every webhook with header auth:
+// one credential slot (httpHeaderAuth, whose value is a secret) that the
+// provisioning wizard fills for ProvisionWorkspace.
+const (
+	SlotWebhookAuth = "YOUR_CREDENTIAL_WEBHOOK_AUTH_ID"
+	// ProvisionWorkspace awaits setup on a shared instance: the one the
+	// demo's wizard provisions.
+	ProvisionWorkspace = "idaho"
+)
+
+// GuardedWorkflow is the template as the blueprint's second version holds
+// it: its webhook asks for a header, checked against the slot's credential.
+func (t Template) GuardedWorkflow() n8n.Workflow {
+	w := t.Workflow()
+	for i, n := range w.Nodes {
+		if n.Type != n8n.WebhookNodeType {
+			continue
+		}
+		var p map[string]any
+		_ = json.Unmarshal(n.Parameters, &p)
+		p["authentication"] = "headerAuth"
+		w.Nodes[i].Parameters, _ = json.Marshal(p)
+		w.Nodes[i].Credentials = json.RawMessage(`{"httpHeaderAuth":{"id":"` + SlotWebhookAuth + `","name":"webhook auth"}}`)
+	}
+	return w
 }
 
 // stableID is a node's id, the same in every copy of a template (n8n keeps

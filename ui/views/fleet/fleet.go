@@ -288,6 +288,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		if key.Matches(msg, k.NewWorkspace) {
 			return m.newWorkspaceKey()
 		}
+		if key.Matches(msg, k.Provision) {
+			return m.provisionKey()
+		}
 	case Campaigns:
 		switch {
 		case key.Matches(msg, k.Toggle):

@@ -16,6 +16,7 @@ type KeyMap struct {
 	StatusFilter           key.Binding
 	ExecOpen               key.Binding // enter on an execution: forensics
 	NewWorkspace           key.Binding // n: the new-workspace form, for super admins
+	Provision              key.Binding // p: the provisioning wizard on a workspace awaiting setup
 	// Relink and ArchiveCampaign answer a campaign whose workflow is gone,
 	// for super admins.
 	Relink, ArchiveCampaign key.Binding
@@ -35,6 +36,7 @@ func defaultKeys() KeyMap {
 		ErrorsOnly:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "errors only")),
 		StatusFilter:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "status filter")),
 		NewWorkspace:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new workspace")),
+		Provision:       key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "provision")),
 		Relink:          key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "re-link workflow")),
 		ArchiveCampaign: key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "archive campaign")),
 	}

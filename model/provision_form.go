@@ -1,0 +1,257 @@
+package model
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/godmode-console/godmode/model/blueprint/detect"
+	"github.com/godmode-console/godmode/model/genesis"
+)
+
+// The provisioning wizard's reads: what its steps offer (the target, the
+// vault's blueprints, the version's variables and credential slots with
+// the form of each slot's type) and its preview. Each is a super admin's,
+// like the plan: a refusal is audited as workspace.provision_read.
+
+// ProvisionTarget is the wizard's first step: the workspace, the n8n
+// instance it would be provisioned on, and the blueprints it may take.
+type ProvisionTarget struct {
+	Workspace Workspace
+	Instance  string // the instance's name
+	// Shared says other workspaces live on the same instance.
+	Shared     bool
+	Blueprints []BlueprintSummary
+}
+
+// ProvisionForm is what a version asks of the operator.
+type ProvisionForm struct {
+	Workspace string
+	Blueprint string
+	Version   int
+	Variables []FormVariable
+	Slots     []FormSlot
+}
+
+// FormVariable is one variable to give (YOUR_WORKSPACE_SLUG is godmode's).
+type FormVariable struct {
+	Name string
+	Kind string // the detector's kind: your_token, env, vars, placeholder
+	// Secret: the name says so, or the detector found the variable where a
+	// secret goes (a header value, a password field): the form masks it
+	// and the plan keeps it out of previews.
+	Secret bool
+	Where  string // the first place it is used, file / node: path
+}
+
+// FormSlot is one credential slot to resolve: an existing n8n credential's
+// id, or a new credential of Type whose form is Fields.
+type FormSlot struct {
+	Slot string
+	Type string // "" when the nodes do not say or disagree: only an id will do
+	Node string // a node that uses it, file / node
+	// Prior is the id an earlier run of this workspace created for it.
+	Prior string
+	// Schema is n8n's schema of Type (nil when Type is "" or n8n gave
+	// none: SchemaProblem says why); Fields is its form.
+	Schema        *genesis.CredentialSchema
+	Fields        []genesis.FormField
+	SchemaProblem string
+}
+
+// ProvisionPreview is the plan as the wizard shows it: per workflow what
+// rendering changed, and the ordered n8n calls. Secrets are masked in
+// both (the plan's previews hold [secret NAME]).
+type ProvisionPreview struct {
+	Plan    *genesis.Plan
+	Changes []genesis.WorkflowChanges
+}
+
+func (c *Console) provisionFormRead(ctx context.Context, actor Actor, slug string, detail map[string]any) (ProvisionStore, Workspace, func(*Workspace, error) error, error) {
+	fail := func(ws *Workspace, err error) error {
+		c.auditProvision(ctx, actor, ActionNameProvisionRead, ws, slug, OutcomeFailed, err, detail)
+		return err
+	}
+	if err := c.authorize(ctx, actor, ActionProvision, 0); err != nil {
+		return nil, Workspace{}, fail, fail(nil, err)
+	}
+	ps, ok := c.store.(ProvisionStore)
+	if !ok {
+		return nil, Workspace{}, fail, fail(nil, errNoProvisioning)
+	}
+	ws, err := c.store.WorkspaceBySlug(ctx, slug)
+	if err != nil {
+		return nil, ws, fail, fail(nil, fmt.Errorf("workspace %s: %w", slug, err))
+	}
+	return ps, ws, fail, nil
+}
+
+// ProvisionTarget reads the wizard's first step for workspace slug.
+func (c *Console) ProvisionTarget(ctx context.Context, actor Actor, slug string) (ProvisionTarget, error) {
+	var out ProvisionTarget
+	ps, ws, fail, err := c.provisionFormRead(ctx, actor, slug, map[string]any{"form": "target"})
+	if err != nil {
+		return out, err
+	}
+	out.Workspace = ws
+	if ws.InstanceID == nil {
+		return out, fail(&ws, fmt.Errorf("workspace %s lives on no n8n instance: give it one before provisioning", ws.Slug))
+	}
+	inst, err := c.store.Instance(ctx, *ws.InstanceID)
+	if err != nil {
+		return out, fail(&ws, fmt.Errorf("n8n instance of workspace %s: %w", ws.Slug, err))
+	}
+	out.Instance = inst.Name
+	all, err := c.store.WorkspaceSummaries(ctx)
+	if err != nil {
+		return out, fail(&ws, err)
+	}
+	for _, o := range all {
+		if o.ID != ws.ID && o.InstanceID != nil && *o.InstanceID == inst.ID {
+			out.Shared = true
+		}
+	}
+	if out.Blueprints, err = ps.BlueprintSummaries(ctx); err != nil {
+		return out, fail(&ws, err)
+	}
+	return out, nil
+}
+
+// ProvisionForm reads what version asks of the operator for workspace
+// slug: its variables and its credential slots, each slot's form built
+// from the schema the workspace's n8n gives for its type.
+func (c *Console) ProvisionForm(ctx context.Context, actor Actor, slug, blueprint string, version int) (ProvisionForm, error) {
+	ref := fmt.Sprintf("%s@v%d", blueprint, version)
+	out := ProvisionForm{Workspace: slug, Blueprint: blueprint, Version: version}
+	ps, ws, fail, err := c.provisionFormRead(ctx, actor, slug, map[string]any{"form": ref})
+	if err != nil {
+		return out, err
+	}
+	bv, err := ps.BlueprintVersionByName(ctx, blueprint, version)
+	if err != nil {
+		return out, fail(&ws, fmt.Errorf("blueprint %s: %w", ref, err))
+	}
+	p, err := c.provisioningOf(ctx, ps, ws, blueprint, bv)
+	if err != nil {
+		return out, fail(&ws, err)
+	}
+	prior, err := ps.ProvisionedCredentials(ctx, ws.ID)
+	if err != nil {
+		return out, fail(&ws, err)
+	}
+	out.Variables = formVariables(p.version)
+	out.Slots = formSlots(p.version, prior)
+	for i := range out.Slots {
+		s := &out.Slots[i]
+		if s.Type == "" {
+			continue
+		}
+		raw, err := p.remote.c.CredentialSchema(ctx, s.Type)
+		if err == nil {
+			s.Schema, err = genesis.ParseCredentialSchema(s.Type, raw)
+		}
+		if err != nil {
+			s.SchemaProblem = fmt.Sprintf("n8n gave no schema for %s (%v): give an existing credential's id", s.Type, err)
+			continue
+		}
+		s.Fields = s.Schema.Fields()
+	}
+	return out, nil
+}
+
+// ProvisionPreview makes the plan of req and what it changes in each
+// workflow, nothing applied.
+func (c *Console) ProvisionPreview(ctx context.Context, actor Actor, req ProvisionRequest) (ProvisionPreview, error) {
+	var out ProvisionPreview
+	ref := fmt.Sprintf("%s@v%d", req.Blueprint, req.Version)
+	ps, ws, fail, err := c.provisionFormRead(ctx, actor, req.Workspace, map[string]any{"plan": ref, "variables": variableUses(req.Values)})
+	if err != nil {
+		return out, err
+	}
+	bv, err := ps.BlueprintVersionByName(ctx, req.Blueprint, req.Version)
+	if err != nil {
+		return out, fail(&ws, fmt.Errorf("blueprint %s: %w", ref, err))
+	}
+	p, err := c.provisioningOf(ctx, ps, ws, req.Blueprint, bv)
+	if err != nil {
+		return out, fail(&ws, err)
+	}
+	if out.Plan, err = p.plan(ctx, req.Values, req.Activate, 0, false); err != nil {
+		return out, err
+	}
+	if out.Changes, err = out.Plan.Changes(p.version); err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+func formVariables(v genesis.Version) []FormVariable {
+	secretAt := map[string]bool{} // file/node/path where the detector found a secret
+	for _, s := range v.Report.Secrets {
+		secretAt[s.File+"\x00"+s.Node+"\x00"+s.Path] = true
+	}
+	seen := map[string]bool{}
+	var out []FormVariable
+	for _, d := range v.Report.Variables {
+		if d.Name == genesis.BuiltinSlug || seen[d.Name] || onlyCredentialIDs(d.Where) {
+			continue
+		}
+		seen[d.Name] = true
+		fv := FormVariable{Name: d.Name, Kind: d.Kind}
+		fv.Secret = namedLikeSecret(d.Name)
+		for _, pl := range d.Where {
+			fv.Secret = fv.Secret || secretAt[pl.File+"\x00"+pl.Node+"\x00"+pl.Path]
+		}
+		if len(d.Where) > 0 {
+			pl := d.Where[0]
+			fv.Where = pl.File + " / " + pl.Node + ": " + pl.Path
+		}
+		out = append(out, fv)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// onlyCredentialIDs: a YOUR_ token used only as credentials' ids is a
+// slot, resolved as one (as genesis has it).
+func onlyCredentialIDs(where []detect.Place) bool {
+	for _, p := range where {
+		if !strings.HasPrefix(p.Path, "credentials.") || !strings.HasSuffix(p.Path, ".id") {
+			return false
+		}
+	}
+	return len(where) > 0
+}
+
+func formSlots(v genesis.Version, prior map[string]string) []FormSlot {
+	by := map[string]*FormSlot{}
+	types := map[string]map[string]bool{}
+	var order []string
+	for _, c := range v.Report.Credentials {
+		slot := c.Ref
+		if slot == "" {
+			slot = c.Type
+		}
+		if by[slot] == nil {
+			by[slot] = &FormSlot{Slot: slot, Node: c.File + " / " + c.Node, Prior: prior[slot]}
+			types[slot] = map[string]bool{}
+			order = append(order, slot)
+		}
+		if c.Type != "" {
+			types[slot][c.Type] = true
+		}
+	}
+	sort.Strings(order)
+	out := make([]FormSlot, 0, len(order))
+	for _, slot := range order {
+		s := *by[slot]
+		if len(types[slot]) == 1 {
+			for t := range types[slot] {
+				s.Type = t
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}
