@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/model/blueprint"
+	"github.com/godmode-console/godmode/model/blueprint/detect"
 	"github.com/godmode-console/godmode/model/genesis"
 	"github.com/godmode-console/godmode/n8n"
 	"github.com/godmode-console/godmode/n8n/n8ntest"
@@ -211,4 +214,102 @@ func TestReapplyChangedVariableUpdatesInPlace(t *testing.T) {
 func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// versionSources are the base blueprint's files with edit applied to the
+// named workflow's JSON (nil: left out) and extra files added.
+func versionSources(t *testing.T, edit map[string]func(map[string]any) map[string]any) []blueprint.Source {
+	t.Helper()
+	srcs, err := blueprint.ReadSources([]string{"genesis/testdata/base-optout"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []blueprint.Source
+	for _, s := range srcs {
+		f, ok := edit[s.Name]
+		if !ok {
+			out = append(out, s)
+			continue
+		}
+		var doc map[string]any
+		if err := json.Unmarshal(s.Data, &doc); err != nil {
+			t.Fatal(err)
+		}
+		if doc = f(doc); doc != nil {
+			s.Data, _ = json.Marshal(doc)
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// A newer version: the workflows it changes are PUT, every workflow is
+// tagged with the new version (no other call for those it leaves alone),
+// the one it adds is created as in a first run; a version that drops a
+// workflow is refused, naming it.
+func TestReapplyNewerVersion(t *testing.T) {
+	w := newProvWorld(t)
+	f := w.workspace("texas")
+	if _, err := w.provision(w.ctx, "texas", "texas"); err != nil {
+		t.Fatal(err)
+	}
+	before := w.campaignStates("texas")
+	addNode := func(doc map[string]any) map[string]any {
+		doc["nodes"] = append(doc["nodes"].([]any), map[string]any{"name": "v2 marker", "type": "n8n-nodes-base.noOp", "typeVersion": 1, "position": []any{0, 0}, "parameters": map[string]any{}})
+		return doc
+	}
+	v2 := versionSources(t, map[string]func(map[string]any) map[string]any{"Email 2.json": addNode})
+	one, _ := blueprint.ReadSources([]string{"genesis/testdata/base-optout/Email 1.json"})
+	var e4 map[string]any
+	_ = json.Unmarshal(one[0].Data, &e4)
+	e4["name"] = "Email 4"
+	data, _ := json.Marshal(e4)
+	v2 = append(v2, blueprint.Source{Name: "Email 4.json", Data: data})
+	vault := model.NewVault(w.store, detect.Analyze, nil)
+	imp, err := vault.ImportBlueprint(w.ctx, w.super, "base-cold-email", v2, nil)
+	if err != nil || imp.Version.Version != 2 {
+		t.Fatalf("import of v2: %v (version %d)", err, imp.Version.Version)
+	}
+	res, err := w.console.Provision(w.ctx, w.super, model.ProvisionRequest{Workspace: "texas", Blueprint: "base-cold-email", Version: 2, Values: w.values("texas"), Activate: true})
+	if err != nil || res.Run.Status != model.RunSucceeded {
+		t.Fatalf("re-apply of v2: %v", err)
+	}
+	count := map[string]int{}
+	for _, s := range res.Plan.Steps {
+		count[s.Kind]++
+	}
+	if count[genesis.StepUpdateWorkflow] != 1 || count[genesis.StepCreateWorkflow] != 1 || count[genesis.StepTagWorkflow] != 8 || count[genesis.StepCreateCredential] != 0 || count[genesis.StepRecordCampaign] != 8 {
+		t.Errorf("re-apply of v2 steps: %v; want 1 update (Email 2), 1 create (Email 4), 8 tags and campaign records, no credential", count)
+	}
+	after := w.campaignStates("texas")
+	for name, b := range before {
+		if a := after[name]; a.workflow != b.workflow || a.url != b.url {
+			t.Errorf("campaign %q: workflow %s url %q, before %s %q", name, a.workflow, a.url, b.workflow, b.url)
+		}
+	}
+	if _, ok := after["texas - Email 4"]; !ok || len(after) != 8 || f.WorkflowCount() != 8 {
+		t.Errorf("after v2: campaigns %d, workflows %d, Email 4 recorded %v; want 8, 8, true", len(after), f.WorkflowCount(), ok)
+	}
+	for name, a := range after {
+		wf, _ := f.Workflow(a.workflow)
+		var tags []string
+		for _, tg := range wf.Tags {
+			tags = append(tags, tg.Name)
+		}
+		if !slices.Contains(tags, "bp:base-cold-email@v2") || slices.Contains(tags, "bp:base-cold-email@v1") || !wf.Active {
+			t.Errorf("%s after v2: tags %v active %v", name, tags, wf.Active)
+		}
+	}
+
+	// v3 drops Research Report: refused, naming it; nothing written.
+	v3 := versionSources(t, map[string]func(map[string]any) map[string]any{"Email 2.json": addNode, "Research Report.json": func(map[string]any) map[string]any { return nil }})
+	v3 = append(v3, blueprint.Source{Name: "Email 4.json", Data: data})
+	if _, err := vault.ImportBlueprint(w.ctx, w.super, "base-cold-email", v3, nil); err != nil {
+		t.Fatal(err)
+	}
+	writes := f.Writes()
+	_, err = w.console.Provision(w.ctx, w.super, model.ProvisionRequest{Workspace: "texas", Blueprint: "base-cold-email", Version: 3, Values: w.values("texas"), Activate: true})
+	if err == nil || !strings.Contains(err.Error(), "Research Report.json") || !strings.Contains(err.Error(), "no longer has this workflow") || f.Writes() != writes {
+		t.Errorf("re-apply of a version without Research Report: %v, %d writes", err, f.Writes()-writes)
+	}
 }
