@@ -170,6 +170,9 @@ func TestReapplyChangedVariableUpdatesInPlace(t *testing.T) {
 	if f.Writes() != writes {
 		t.Errorf("the refused re-apply made %d writes", f.Writes()-writes)
 	}
+	if e := lastAudit(t, w, model.ActionNameProvision); e.Outcome != model.OutcomeFailed || !strings.Contains(string(e.After), `"edited_in_n8n": ["texas - Email Preparation"]`) && !strings.Contains(string(e.After), `"edited_in_n8n":["texas - Email Preparation"]`) {
+		t.Errorf("the refused re-apply is audited as %s: %s", e.Outcome, e.After)
+	}
 	if _, err := w.reapply(w.ctx, "texas", v3, true); err != nil {
 		t.Fatalf("re-apply with overwrite: %v", err)
 	}
