@@ -179,6 +179,21 @@ func TestReapplyChangedVariableUpdatesInPlace(t *testing.T) {
 	if wf, _ := f.Workflow(prep); strings.Contains(mustJSON(wf), "Added in n8n") {
 		t.Errorf("the edit made in n8n is still there after the overwrite")
 	}
+
+	// An edit saved as a draft only (n8n 2.x) counts as well.
+	rr := after["texas - Research Report"].workflow
+	if err := f.EditDraft(rr, func(wf *n8n.Workflow) {
+		wf.Nodes = append(wf.Nodes, n8n.Node{Name: "Draft in n8n", Type: "n8n-nodes-base.noOp", TypeVersion: 1, Position: []float64{0, 0}})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	v3 = withValue(v3, "YOUR_SERVICE_4_DESCRIPTION", "Draft check")
+	if _, err := w.reapply(w.ctx, "texas", v3, false); !errors.As(err, &le) || len(le.Edits) != 1 || le.Edits[0].WorkflowID != rr {
+		t.Fatalf("re-apply over a draft edit: %v, want a LiveEditsError naming Research Report", err)
+	}
+	if _, err := w.reapply(w.ctx, "texas", v3, true); err != nil {
+		t.Fatalf("re-apply with overwrite over the draft: %v", err)
+	}
 	before = w.campaignStates("texas")
 
 	// YOUR_DASHBOARD_URL is in all seven: kill the process after the third

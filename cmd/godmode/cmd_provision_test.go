@@ -189,7 +189,7 @@ func TestProvisionReapplyCommand(t *testing.T) {
 	out, errOut, code = godmode(t, "", append(args, "--plan", "--activate")...)
 	if code != 0 || !strings.Contains(out, "4 steps, nothing applied") || !strings.Contains(out, "update_workflow    workflow:Email Preparation.json") ||
 		!strings.Contains(out, `live Email Preparation.json (campaign "texas - Email Preparation", n8n workflow `+prep+`): EDITED in n8n`) ||
-		!strings.Contains(out, `only in n8n: node "Added in n8n"`) {
+		!strings.Contains(out, `only in n8n: node "Added in n8n"`) || !strings.Contains(out, "is kept: the values' new postgres credential is not created") {
 		t.Fatalf("--plan after an edit: exit %d\n%s%s", code, out, errOut)
 	}
 	writes = fake.Writes()
