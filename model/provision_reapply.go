@@ -209,6 +209,35 @@ func (p *provisioning) liveEdits(pl *genesis.Plan) error {
 	return e
 }
 
+// secondCopies refuses a re-apply that would create a workflow beside one
+// the workspace already holds under that name but no run created (an
+// adopted workspace, or a campaign made by hand), and one of a workspace
+// no run provisioned: it would run twice.
+func (p *provisioning) secondCopies(ctx context.Context, pl *genesis.Plan) error {
+	camps, err := p.ps.Campaigns(ctx, p.ws.ID)
+	if err != nil {
+		return err
+	}
+	byName := map[string]string{}
+	for _, cp := range camps {
+		byName[cp.Name] = cp.N8nWorkflowID
+	}
+	updates := 0
+	for _, w := range pl.Workflows {
+		if w.Update != "" {
+			updates++
+			continue
+		}
+		if id, ok := byName[w.Name]; ok {
+			return fmt.Errorf("%w: workspace %s: campaign %q (n8n workflow %s) was not created by a provisioning run, and the re-apply would create a second workflow of that name beside it", ErrInvalid, p.ws.Slug, w.Name, id)
+		}
+	}
+	if updates == 0 {
+		return fmt.Errorf("%w: workspace %s is active but no provisioning run created its workflows: provisioning applies to a workspace awaiting setup, or re-applies to one it provisioned", ErrInvalid, p.ws.Slug)
+	}
+	return nil
+}
+
 // reapply is the re-apply of a blueprint version to an active workspace,
 // without authorising: Provision authorises (super admin) and calls it;
 // another entry point (owners and admins changing admin_editable
@@ -226,6 +255,9 @@ func (c *Console) reapply(ctx context.Context, actor Actor, p *provisioning, req
 	}
 	pl, err := p.plan(ctx, req.Values, req.Activate, 0, false)
 	if err != nil {
+		return fail(err)
+	}
+	if err := p.secondCopies(ctx, pl); err != nil {
 		return fail(err)
 	}
 	if len(pl.Steps) == 0 {

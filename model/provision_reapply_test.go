@@ -331,3 +331,21 @@ func TestReapplyNewerVersion(t *testing.T) {
 		t.Errorf("re-apply of a version without Research Report: %v, %d writes", err, f.Writes()-writes)
 	}
 }
+
+// An active workspace that no run provisioned (adopted, say) is not
+// provisioned over: that would make a second copy of its workflows.
+func TestReapplyRefusesWorkspaceNoRunProvisioned(t *testing.T) {
+	w := newProvWorld(t)
+	f := w.workspace("adopted")
+	ws, err := w.store.WorkspaceBySlug(w.ctx, "adopted")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.store.SetWorkspaceStatus(w.ctx, ws.ID, model.WorkspaceActive, ""); err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.provision(w.ctx, "adopted", "texas")
+	if !errors.Is(err, model.ErrInvalid) || !strings.Contains(err.Error(), "no provisioning run created its workflows") || f.Writes() != 0 {
+		t.Errorf("provisioning an active workspace no run provisioned: %v, %d writes", err, f.Writes())
+	}
+}
