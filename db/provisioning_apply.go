@@ -75,8 +75,12 @@ func (s *Store) ProvisionedCredentials(ctx context.Context, workspaceID int64) (
 }
 
 // RecordProvisionedCampaign records the campaign of a provisioned
-// workflow; the same workflow again is the same campaign (a resumed step).
-// A campaign of another workspace holding the workflow is refused.
+// workflow; the same workflow again is the same campaign (a resumed step,
+// or a re-apply), whose name, webhook URL, version and applied hash are
+// brought up to date (an empty URL or hash keeps the one recorded: a
+// rollback asking for the campaign's id). Its status is not touched:
+// toggles and sync own it. A campaign of another workspace holding the
+// workflow is refused.
 func (s *Store) RecordProvisionedCampaign(ctx context.Context, c model.ProvisionedCampaign) (int64, error) {
 	status := model.CampaignPaused
 	if c.Active {
@@ -86,7 +90,11 @@ func (s *Store) RecordProvisionedCampaign(ctx context.Context, c model.Provision
 	err := s.pool.QueryRow(ctx, `WITH ins AS (
 			INSERT INTO campaigns (workspace_id, instance_id, name, n8n_workflow_id, status, webhook_url, blueprint_version_id, applied_hash)
 			SELECT w.id, w.instance_id, $2, $3, $4, $5, $6, $7 FROM workspaces w WHERE w.id = $1
-			ON CONFLICT (instance_id, n8n_workflow_id) DO NOTHING
+			ON CONFLICT (instance_id, n8n_workflow_id) DO UPDATE SET name = EXCLUDED.name,
+				webhook_url = COALESCE(NULLIF(EXCLUDED.webhook_url, ''), campaigns.webhook_url),
+				blueprint_version_id = EXCLUDED.blueprint_version_id,
+				applied_hash = COALESCE(NULLIF(EXCLUDED.applied_hash, ''), campaigns.applied_hash)
+			WHERE campaigns.workspace_id = EXCLUDED.workspace_id
 			RETURNING id, workspace_id)
 		SELECT id, workspace_id FROM ins
 		UNION ALL

@@ -54,6 +54,9 @@ type ProvisionRequest struct {
 	Version   int
 	Values    genesis.Values
 	Activate  bool
+	// Overwrite lets a re-apply replace workflows edited in n8n since the
+	// last run (without it: *LiveEditsError).
+	Overwrite bool
 	// Progress, if set, hears each step of the run as it is recorded
 	// (started, then done or failed), so a screen can show the run live.
 	// It is called on the applying goroutine and must not block.
@@ -90,6 +93,9 @@ type provisioning struct {
 	version genesis.Version
 	// progress hears the run's steps (nil: nobody listens).
 	progress func(seq int, status string)
+	// live are the workspace's existing workflows as the last plan read
+	// them from n8n, by blueprint file (a re-apply).
+	live map[string]liveWorkflow
 }
 
 func (c *Console) provisionAllowed(ctx context.Context, actor Actor) (ProvisionStore, error) {
@@ -153,6 +159,21 @@ func (p *provisioning) plan(ctx context.Context, vals genesis.Values, activate b
 	if err != nil {
 		return nil, err
 	}
+	existing, err := p.existing(ctx, runID)
+	if err != nil {
+		return nil, err
+	}
+	recorded := map[string][]string{}
+	if runID > 0 {
+		steps, err := p.ps.RunSteps(ctx, runID)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range steps {
+			f := strings.TrimPrefix(s.Ref, "workflow:")
+			recorded[f] = append(recorded[f], s.Kind)
+		}
+	}
 	var lister genesis.WebhookLister = InstanceWebhooks{N8n: p.remote.c}
 	if resuming {
 		lister = resumeWebhooks{lister, p.ws.Slug + " - ", owned}
@@ -162,7 +183,7 @@ func (p *provisioning) plan(ctx context.Context, vals genesis.Values, activate b
 		ports.IDs = genesis.RunIDs(runID)
 	}
 	return genesis.MakePlan(ctx, genesis.Input{Version: p.version, Values: vals, Activate: activate,
-		Workspace: genesis.Workspace{Slug: p.ws.Slug, OwnedWorkflows: owned, Credentials: prior}}, ports)
+		Workspace: genesis.Workspace{Slug: p.ws.Slug, OwnedWorkflows: owned, Credentials: prior, Existing: existing, Recorded: recorded}}, ports)
 }
 
 // resumeWebhooks leaves out of the conflict check the workflows a resumed
@@ -186,43 +207,10 @@ func (r resumeWebhooks) TakenWebhooks(ctx context.Context) ([]genesis.TakenWebho
 	return out, err
 }
 
-// unchanged says whether an active workspace already holds what the plan
-// makes: every new credential's slot has one an earlier run created, and
-// every workflow has a campaign of its name whose applied content is the
-// same. Then a second apply calls nothing.
-func (p *provisioning) unchanged(ctx context.Context, pl *genesis.Plan) (bool, error) {
-	prior, err := p.ps.ProvisionedCredentials(ctx, p.ws.ID)
-	if err != nil {
-		return false, err
-	}
-	hashes, err := p.ps.CampaignAppliedHashes(ctx, p.ws.ID)
-	if err != nil {
-		return false, err
-	}
-	created := map[string]string{}
-	for _, cp := range pl.Credentials {
-		if cp.New != nil {
-			if prior[cp.Slot] == "" {
-				return false, nil
-			}
-			created[cp.Slot] = prior[cp.Slot]
-		}
-	}
-	for _, w := range pl.Workflows {
-		body, err := w.Body(created)
-		if err != nil {
-			return false, err
-		}
-		if h, ok := hashes[w.Name]; !ok || h != genesis.AppliedHash(body) {
-			return false, nil
-		}
-	}
-	return true, nil
-}
-
 // Provision applies a blueprint version to a workspace awaiting setup, as
-// one run recorded step by step; a workspace already active with exactly
-// what the plan makes is left alone (nothing is called). Super admin only;
+// one run recorded step by step; on a workspace already active it is a
+// re-apply (see reapply): in place, and nothing is called when nothing
+// changed. Super admin only;
 // audited with the variables' names and which were secret, never values.
 func (c *Console) Provision(ctx context.Context, actor Actor, req ProvisionRequest) (ProvisionResult, error) {
 	var res ProvisionResult
@@ -251,20 +239,7 @@ func (c *Console) Provision(ctx context.Context, actor Actor, req ProvisionReque
 	switch ws.Status {
 	case WorkspaceAwaitingSetup:
 	case WorkspaceActive:
-		pl, err := p.plan(ctx, req.Values, req.Activate, 0, false)
-		if err != nil {
-			return fail(&ws, err)
-		}
-		same, err := p.unchanged(ctx, pl)
-		if err != nil {
-			return fail(&ws, err)
-		}
-		if !same {
-			return fail(&ws, fmt.Errorf("%w: workspace %s is active and the plan differs from what was applied; re-applying changed values or another version in place is not built yet", ErrInvalid, ws.Slug))
-		}
-		res.Plan, res.Unchanged = pl, true
-		c.auditProvision(ctx, actor, ActionNameProvision, &ws, ws.Slug, OutcomeNoop, nil, detail)
-		return res, nil
+		return c.reapply(ctx, actor, p, req, detail)
 	default:
 		return fail(&ws, fmt.Errorf("%w: workspace %s is %s; provisioning starts from awaiting_setup (a run that stopped is resumed or rolled back)", ErrInvalid, ws.Slug, ws.Status))
 	}
@@ -361,6 +336,9 @@ func (c *Console) RollbackRun(ctx context.Context, actor Actor, runID int64, val
 		return err
 	})
 	detail["undone"] = res.Undone
+	if errors.Is(err, genesis.ErrUpdatedInPlace) {
+		return fail(fmt.Errorf("%w: run %d: %w", ErrInvalid, runID, err)) // refused before anything was undone
+	}
 	if err != nil {
 		res.Run, _ = ps.SetRunStatus(ctx, run.ID, RunFailed, "rollback: "+err.Error())
 		_, _ = c.store.SetWorkspaceStatus(ctx, p.ws.ID, WorkspaceError, "")
@@ -369,7 +347,15 @@ func (c *Console) RollbackRun(ctx context.Context, actor Actor, runID int64, val
 	if res.Run, err = ps.SetRunStatus(ctx, run.ID, RunRolledBack, ""); err != nil {
 		return fail(err)
 	}
-	ws, err := c.store.SetWorkspaceStatus(ctx, p.ws.ID, WorkspaceAwaitingSetup, "")
+	// A re-apply's rollback leaves the campaigns of earlier runs: the
+	// workspace stays active on them.
+	back := WorkspaceAwaitingSetup
+	if camps, err := c.store.Campaigns(ctx, p.ws.ID); err != nil {
+		return fail(err)
+	} else if len(camps) > 0 {
+		back = WorkspaceActive
+	}
+	ws, err := c.store.SetWorkspaceStatus(ctx, p.ws.ID, back, "")
 	if err != nil {
 		return fail(err)
 	}

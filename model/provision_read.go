@@ -14,7 +14,17 @@ const ActionNameProvisionRead = "workspace.provision_read"
 // ProvisionPlan makes the plan of a provisioning without applying it:
 // what would be created, in which order, secrets masked in its previews.
 func (c *Console) ProvisionPlan(ctx context.Context, actor Actor, req ProvisionRequest) (*genesis.Plan, error) {
-	fail := func(ws *Workspace, err error) (*genesis.Plan, error) {
+	p, err := c.planProvisioning(ctx, actor, req)
+	if err != nil {
+		return nil, err
+	}
+	return p.plan(ctx, req.Values, req.Activate, 0, false)
+}
+
+// planProvisioning is where a plan without a run starts: the session
+// allowed, the workspace and version read; a refusal is audited.
+func (c *Console) planProvisioning(ctx context.Context, actor Actor, req ProvisionRequest) (*provisioning, error) {
+	fail := func(ws *Workspace, err error) (*provisioning, error) {
 		c.auditProvision(ctx, actor, ActionNameProvisionRead, ws, req.Workspace, OutcomeFailed, err, map[string]any{"plan": fmt.Sprintf("%s@v%d", req.Blueprint, req.Version)})
 		return nil, err
 	}
@@ -37,7 +47,7 @@ func (c *Console) ProvisionPlan(ctx context.Context, actor Actor, req ProvisionR
 	if err != nil {
 		return fail(&ws, err)
 	}
-	return p.plan(ctx, req.Values, req.Activate, 0, false)
+	return p, nil
 }
 
 // ProvisionRuns lists the provisioning runs, of one workspace or ("") all.

@@ -20,6 +20,7 @@ type ProvisionN8n interface {
 	DeleteCredential(ctx context.Context, id string) error
 	CredentialSchema(ctx context.Context, credentialType string) (json.RawMessage, error)
 	CreateWorkflow(ctx context.Context, w n8n.Workflow) (n8n.Workflow, error)
+	UpdateWorkflow(ctx context.Context, id string, w n8n.Workflow) (n8n.Workflow, error)
 	DeleteWorkflow(ctx context.Context, id string) (n8n.Workflow, error)
 	Tags(ctx context.Context) ([]n8n.Tag, error)
 	CreateTag(ctx context.Context, name string) (n8n.Tag, error)
@@ -78,6 +79,18 @@ func (r provisionRemote) CreateWorkflow(ctx context.Context, body []byte) (strin
 	}
 	got, err := r.c.CreateWorkflow(ctx, wf)
 	return got.ID, err
+}
+
+// UpdateWorkflow PUTs the workflow: n8n keeps its id, webhook URLs and
+// active state, and runs the new version without a re-publish (n8n/doc.go,
+// "Update in place"), so no deactivation is needed around it.
+func (r provisionRemote) UpdateWorkflow(ctx context.Context, id string, body []byte) error {
+	var wf n8n.Workflow
+	if err := json.Unmarshal(body, &wf); err != nil {
+		return fmt.Errorf("the rendered workflow does not parse: %w", err)
+	}
+	_, err := r.c.UpdateWorkflow(ctx, id, wf)
+	return err
 }
 
 func (r provisionRemote) FindWorkflows(ctx context.Context, name string, tags []string) ([]string, error) {

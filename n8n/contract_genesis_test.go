@@ -37,11 +37,9 @@ data = { name = "X-Intake-Key", value = "env:INTAKE_KEY" }
 // (with its own header secret) makes an execution in that workspace's
 // workflow only; rolling one workspace back leaves nothing of it in n8n:
 // no workflow named or tagged for it, no credential the run created.
-//
-// Not here: "re-apply with a changed value keeps the workflow ids and
-// webhook URLs". In-place re-apply is not built (a second provision with
-// other values on an active workspace is refused), so that part of must
-// show 3 is left out until it is.
+// Between the two, one workspace is re-applied with another campaign name
+// (the value its Code node outputs): its workflow id and webhook URL stay,
+// it stays active, and (real n8n) a POST then runs the new value.
 func TestContractProvisionTwoWorkspaces(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg target) {
 		ctx := context.Background()
@@ -175,6 +173,70 @@ func TestContractProvisionTwoWorkspaces(t *testing.T) {
 				}
 			}
 		}
+
+		// Re-apply b with another campaign name: updated in place.
+		bvals, err := genesis.ParseValues(b.slug+".toml", fmt.Appendf(nil, intakeValues, "summer "+b.slug, "intake header "+b.slug),
+			genesis.LoadOptions{Getenv: func(k string) (string, bool) { return b.secret, k == "INTAKE_KEY" }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := console.Provision(ctx, actor, model.ProvisionRequest{Workspace: b.slug, Blueprint: "intake", Version: 1, Values: bvals, Activate: true})
+		if err != nil || res.Unchanged || res.Run.Status != model.RunSucceeded {
+			t.Fatalf("re-applying %s: %v (unchanged %v, run %s)", b.slug, err, res.Unchanged, res.Run.Status)
+		}
+		var kinds []string
+		for _, s := range res.Plan.Steps {
+			kinds = append(kinds, s.Kind)
+		}
+		if strings.Join(kinds, " ") != genesis.StepUpdateWorkflow+" "+genesis.StepRecordCampaign {
+			t.Errorf("re-apply of %s made steps %v, want one update and its campaign record", b.slug, kinds)
+		}
+		camps, err := store.Campaigns(ctx, b.wsID)
+		if err != nil || len(camps) != 1 || camps[0].N8nWorkflowID != b.workflowID || camps[0].WebhookURL != b.url {
+			t.Fatalf("%s after the re-apply: campaigns %+v, %v; want workflow %s at %s", b.slug, camps, err, b.workflowID, b.url)
+		}
+		wf, err := tg.client.GetWorkflow(ctx, b.workflowID)
+		if err != nil || !wf.Active {
+			t.Fatalf("%s's workflow after the re-apply: active=%v, %v", b.slug, wf.Active, err)
+		}
+		if hooks := wf.Published().WebhookNodes(); len(hooks) != 1 || hooks[0].WebhookURL(tg.url) != b.url {
+			t.Fatalf("%s's webhook after the re-apply: %+v, want %s", b.slug, hooks, b.url)
+		}
+		// On 2.41.1 the first call right after a PUT may still run the
+		// version before (n8n/doc.go): POST until the new value runs.
+		posts := 1 // the POST above
+		eventually(t, 30*time.Second, b.slug+" runs the re-applied value", func() (bool, error) {
+			if status, body := post(t, b.url, map[string]string{"X-Intake-Key": b.secret}); status != 200 {
+				return false, fmt.Errorf("POST %s after the re-apply: %d %q", b.url, status, body)
+			}
+			posts++
+			ex := executionsOf(t, tg, b.workflowID, posts)[0]
+			var data []byte
+			var e n8n.Execution
+			for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+				if e, err = tg.client.GetExecutionInfo(ctx, ex.ID); err != nil {
+					return false, err
+				}
+				if e.StoppedAt != nil {
+					break
+				}
+				if time.Now().After(deadline) {
+					return false, fmt.Errorf("execution %s does not finish", ex.ID)
+				}
+			}
+			if e.Status != n8n.StatusSuccess {
+				return false, fmt.Errorf("execution %s of %s is %s", e.ID, b.slug, e.Status)
+			}
+			if tg.fake != nil {
+				return true, nil // the fake runs no JavaScript
+			}
+			if data, err = tg.client.GetExecution(ctx, ex.ID, true); err != nil {
+				return false, err
+			}
+			got := codeOutput(t, data, "Tag Lead")["campaign"]
+			t.Logf("%s: POST %d after the re-apply ran campaign %v", b.slug, posts-1, got)
+			return got == "summer "+b.slug, nil
+		})
 
 		// Roll a back: nothing of it is left in n8n.
 		if _, err := console.RollbackRun(ctx, actor, a.runID, nil); err != nil {

@@ -173,5 +173,12 @@
 //     version (1.x and 2.x): no re-publish is needed. But on 2.41.1 a call
 //     right after the PUT answered may still run the version before (seen
 //     for the first call, under a second); 1.x runs the new one at once.
-//     An inactive workflow updated stays inactive.
+//     An inactive workflow updated stays inactive. Re-apply
+//     (model/genesis) relies on this: it PUTs an active workflow without
+//     deactivating or re-publishing it, keeping the live webhookIds and
+//     paths; TestContractProvisionTwoWorkspaces re-applies a workspace
+//     with another campaign name on both releases, its id and URL unchanged
+//     and still active, and on 2.41.1 saw the first POST after the PUT run
+//     the old Code node value, the second the new. Callers that must
+//     answer with the new version at once on 2.x cannot count on it.
 package n8n

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/godmode-console/godmode/forensics/safetext"
 	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/model/blueprint"
 	"github.com/godmode-console/godmode/model/genesis"
 )
 
@@ -53,6 +55,7 @@ func runProvision(ctx context.Context, g *globals, args []string) error {
 	plan := fs.Bool("plan", false, "print the plan and apply nothing (the default without --apply)")
 	apply := fs.Bool("apply", false, "apply the plan")
 	activate := fs.Bool("activate", false, "activate every workflow that has a trigger")
+	overwrite := fs.Bool("overwrite", false, "on a re-apply, replace workflows edited in n8n since the last run (--plan shows the differences)")
 	resume := fs.Int64("resume", 0, "continue the stopped run `RUN` from its first step not done")
 	rollback := fs.Int64("rollback", 0, "undo, newest first, what run `RUN` made in n8n and Postgres")
 	asJSON := fs.Bool("json", false, "print one JSON object")
@@ -109,7 +112,10 @@ func runProvision(ctx context.Context, g *globals, args []string) error {
 			return err
 		}
 	}
-	req := model.ProvisionRequest{Workspace: *slug, Activate: *activate}
+	if *overwrite && (*resume != 0 || *rollback != 0) {
+		return usageError{"--overwrite goes with --apply (a re-apply), not with --resume or --rollback"}
+	}
+	req := model.ProvisionRequest{Workspace: *slug, Activate: *activate, Overwrite: *overwrite}
 	if *ref != "" {
 		name, n, err := model.ParseBlueprintRef(*ref)
 		if err != nil {
@@ -139,14 +145,58 @@ func runProvision(ctx context.Context, g *globals, args []string) error {
 		res, err := console.Provision(ctx, actor, req)
 		return provisionDone(g, res, err, *asJSON, "applied")
 	}
-	pl, err := console.ProvisionPlan(ctx, actor, req)
+	pl, live, err := console.ProvisionLive(ctx, actor, req)
 	if err != nil {
 		return err
 	}
-	return printPlan(g, pl, *asJSON)
+	return printPlan(g, pl, live, *asJSON)
 }
 
-func printPlan(g *globals, pl *genesis.Plan, asJSON bool) error {
+// liveJSON is one workflow of a re-apply beside what is live in n8n.
+type liveJSON struct {
+	File       string                  `json:"file"`
+	Campaign   string                  `json:"campaign"`
+	WorkflowID string                  `json:"workflow_id"`
+	Edited     bool                    `json:"edited_in_n8n"`
+	Diff       *blueprint.WorkflowDiff `json:"differences,omitempty"`
+}
+
+// printLive prints, per workflow a re-apply updates, how what is live in
+// n8n differs from what would be sent (secrets masked).
+func printLive(g *globals, live []model.LiveWorkflow) {
+	for _, l := range live {
+		state := "as last applied"
+		if l.Edited {
+			state = "EDITED in n8n since the last run (--apply refuses it without --overwrite)"
+		}
+		fmt.Fprintf(g.stdout, "live %s (campaign %q, n8n workflow %s): %s\n", safetext.Line(l.File), safetext.Line(l.Campaign), safetext.Line(l.WorkflowID), state)
+		if l.Diff == nil {
+			fmt.Fprintln(g.stdout, "    the same as what would be sent")
+			continue
+		}
+		for _, n := range l.Diff.NodesAdded {
+			fmt.Fprintf(g.stdout, "    only in the plan: node %q\n", safetext.Line(n))
+		}
+		for _, n := range l.Diff.NodesRemoved {
+			fmt.Fprintf(g.stdout, "    only in n8n: node %q\n", safetext.Line(n))
+		}
+		for _, n := range l.Diff.Nodes {
+			var paths []string
+			for _, pc := range n.Paths {
+				paths = append(paths, pc.Path)
+			}
+			fmt.Fprintf(g.stdout, "    node %q differs at %s\n", safetext.Line(n.Node), safetext.Line(strings.Join(paths, ", ")))
+		}
+		if l.Diff.ConnectionsChanged {
+			fmt.Fprintln(g.stdout, "    connections differ")
+		}
+		if l.Diff.SettingsChanged {
+			fmt.Fprintln(g.stdout, "    settings differ")
+		}
+	}
+}
+
+func printPlan(g *globals, pl *genesis.Plan, live []model.LiveWorkflow, asJSON bool) error {
 	steps := make([]provisionStepJSON, 0, len(pl.Steps))
 	for _, st := range pl.Steps {
 		steps = append(steps, provisionStepJSON{Seq: st.Seq, Kind: st.Kind, Ref: st.Ref})
@@ -156,13 +206,18 @@ func printPlan(g *globals, pl *genesis.Plan, asJSON bool) error {
 		warnings = append(warnings, w.String())
 	}
 	if asJSON {
+		lj := make([]liveJSON, 0, len(live))
+		for _, l := range live {
+			lj = append(lj, liveJSON{File: l.File, Campaign: l.Campaign, WorkflowID: l.WorkflowID, Edited: l.Edited, Diff: l.Diff})
+		}
 		return writeJSON(g.stdout, map[string]any{"workspace": pl.Workspace, "blueprint": fmt.Sprintf("%s@v%d", pl.Blueprint, pl.Version),
-			"tags": pl.Tags, "steps": steps, "warnings": warnings})
+			"tags": pl.Tags, "steps": steps, "warnings": warnings, "live": lj})
 	}
 	fmt.Fprintf(g.stdout, "plan for workspace %s from %s@v%d: %d steps, nothing applied (--apply applies it)\n", pl.Workspace, safetext.Line(pl.Blueprint), pl.Version, len(steps))
 	for _, st := range steps {
 		fmt.Fprintf(g.stdout, "  %3d  %-18s %s\n", st.Seq, st.Kind, safetext.Line(st.Ref))
 	}
+	printLive(g, live)
 	for _, w := range warnings {
 		fmt.Fprintf(g.stdout, "warning: %s\n", safetext.Line(w))
 	}

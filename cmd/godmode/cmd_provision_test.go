@@ -3,11 +3,15 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/godmode-console/godmode/db"
 	"github.com/godmode-console/godmode/db/dbtest"
+	"github.com/godmode-console/godmode/n8n"
 	"github.com/godmode-console/godmode/n8n/n8ntest"
 )
 
@@ -103,5 +107,101 @@ func TestProvisionCommand(t *testing.T) {
 	}
 	if fake.WorkflowCount() != before {
 		t.Errorf("after the rollback n8n holds %d workflows, want texas's %d", fake.WorkflowCount(), before)
+	}
+}
+
+// Re-apply from the CLI: a changed value is applied in place; after an
+// edit in n8n, --plan marks the workflow edited, --apply refuses naming
+// --plan and --overwrite, and --apply --overwrite replaces it.
+func TestProvisionReapplyCommand(t *testing.T) {
+	isolate(t)
+	url := dbtest.URL(t)
+	t.Setenv(envDatabaseURL, url)
+	t.Setenv(db.EnvMasterKey, db.GenerateKey())
+	for k, v := range map[string]string{"APIFY_TOKEN": "a", "CSE_KEY": "c", "RELEVANCE_TOKEN": "r", "PG_PASSWORD": "p", "OPENAI_KEY": "o"} {
+		t.Setenv("TEXAS_"+k, "SECRET-cli-"+v)
+	}
+	ctx := context.Background()
+	pool, err := db.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	kr, _ := db.KeyringFromEnv("")
+	store := db.NewStore(pool, kr)
+	fake := n8ntest.New(n8ntest.WithMajor(2))
+	t.Cleanup(fake.Close)
+	inst, err := store.AddInstance(ctx, db.NewInstance{Name: "n8n-texas", BaseURL: fake.URL, APIKey: fake.APIKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := store.CreateWorkspace(ctx, "texas", "texas", &inst.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := godmode(t, "", "blueprint", "import", "base-cold-email", "../../model/genesis/testdata/base-optout"); code != 0 {
+		t.Fatalf("import: %s", errOut)
+	}
+	args := []string{"provision", "--workspace", "texas", "--blueprint", "base-cold-email@1", "--values", provisionValues}
+	if out, errOut, code := godmode(t, "", append(args, "--apply", "--activate")...); code != 0 {
+		t.Fatalf("--apply: exit %d %s%s", code, out, errOut)
+	}
+	// The values with one variable changed, beside the token file.
+	src, err := os.ReadFile(provisionValues)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	tok, _ := os.ReadFile(filepath.Join(filepath.Dir(provisionValues), "texas-webhook-token.txt"))
+	if err := os.WriteFile(filepath.Join(dir, "texas-webhook-token.txt"), tok, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	changed := filepath.Join(dir, "texas.toml")
+	if err := os.WriteFile(changed, []byte(strings.Replace(string(src), `"Solar panels"`, `"Heat pumps"`, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args2 := []string{"provision", "--workspace", "texas", "--blueprint", "base-cold-email@1", "--values", changed}
+	camps, _ := store.Campaigns(ctx, ws.ID)
+	writes := fake.Writes()
+	out, errOut, code := godmode(t, "", append(args2, "--apply", "--activate")...)
+	if code != 0 || !strings.HasPrefix(out, "run 2 applied: succeeded, 4 steps") || fake.Writes()-writes != 2 {
+		t.Fatalf("re-apply: exit %d, %d writes\n%s%s", code, fake.Writes()-writes, out, errOut)
+	}
+	after, _ := store.Campaigns(ctx, ws.ID)
+	for i := range camps {
+		if after[i].N8nWorkflowID != camps[i].N8nWorkflowID || after[i].WebhookURL != camps[i].WebhookURL {
+			t.Errorf("campaign %q moved: %s %s, was %s %s", camps[i].Name, after[i].N8nWorkflowID, after[i].WebhookURL, camps[i].N8nWorkflowID, camps[i].WebhookURL)
+		}
+	}
+
+	var prep string
+	for _, cp := range after {
+		if cp.Name == "texas - Email Preparation" {
+			prep = cp.N8nWorkflowID
+		}
+	}
+	wf, _ := fake.Workflow(prep)
+	wf.Nodes = append(wf.Nodes, n8n.Node{Name: "Added in n8n", Type: "n8n-nodes-base.noOp", TypeVersion: 1, Position: []float64{0, 0}})
+	if _, err := fake.Client().UpdateWorkflow(ctx, prep, wf); err != nil {
+		t.Fatal(err)
+	}
+	// Back to the first values: both workflows using the variable differ.
+	out, errOut, code = godmode(t, "", append(args, "--plan", "--activate")...)
+	if code != 0 || !strings.Contains(out, "4 steps, nothing applied") || !strings.Contains(out, "update_workflow    workflow:Email Preparation.json") ||
+		!strings.Contains(out, `live Email Preparation.json (campaign "texas - Email Preparation", n8n workflow `+prep+`): EDITED in n8n`) ||
+		!strings.Contains(out, `only in n8n: node "Added in n8n"`) || !strings.Contains(out, "is kept: the values' new postgres credential is not created") {
+		t.Fatalf("--plan after an edit: exit %d\n%s%s", code, out, errOut)
+	}
+	writes = fake.Writes()
+	_, errOut, code = godmode(t, "", append(args, "--apply", "--activate")...)
+	if code == 0 || !strings.Contains(errOut, "edited in n8n since the last run") || !strings.Contains(errOut, "--plan") || !strings.Contains(errOut, "--overwrite") || fake.Writes() != writes {
+		t.Fatalf("--apply over an edit: exit %d, %d writes: %s", code, fake.Writes()-writes, errOut)
+	}
+	out, errOut, code = godmode(t, "", append(args, "--apply", "--activate", "--overwrite")...)
+	if code != 0 || !strings.HasPrefix(out, "run 3 applied: succeeded") {
+		t.Fatalf("--apply --overwrite: exit %d %s%s", code, out, errOut)
+	}
+	if wf, _ := fake.Workflow(prep); slices.ContainsFunc(wf.Nodes, func(n n8n.Node) bool { return n.Name == "Added in n8n" }) {
+		t.Errorf("the edit made in n8n is still there after --overwrite")
 	}
 }

@@ -38,6 +38,9 @@ type Remote interface {
 	FindCredentials(ctx context.Context, name, typ string) ([]string, error)
 	DeleteCredential(ctx context.Context, id string) error
 	CreateWorkflow(ctx context.Context, body []byte) (id string, err error)
+	// UpdateWorkflow replaces workflow id's content with body (a PUT: its
+	// id, webhook URLs and active state stay).
+	UpdateWorkflow(ctx context.Context, id string, body []byte) error
 	// FindWorkflows are the ids of workflows named exactly name whose tags
 	// are all among tags (a workflow created but not yet tagged has none).
 	FindWorkflows(ctx context.Context, name string, tags []string) ([]string, error)
@@ -135,6 +138,11 @@ func Apply(ctx context.Context, pl *Plan, t Target, r Remote, j Journal) (Outcom
 	for _, c := range pl.Credentials {
 		if c.New == nil {
 			created[c.Slot] = c.ID
+		}
+	}
+	for _, w := range pl.Workflows {
+		if w.Update != "" {
+			wfIDs[w.File] = w.Update
 		}
 	}
 	remember := func(s Step, id string) {
@@ -246,6 +254,12 @@ func do(ctx context.Context, s Step, creds map[string]CredentialPlan, wfs map[st
 			return "", err
 		}
 		return r.CreateWorkflow(ctx, body)
+	case StepUpdateWorkflow:
+		body, err := wfs[file].Body(created)
+		if err != nil {
+			return "", err
+		}
+		return wfIDs[file], r.UpdateWorkflow(ctx, wfIDs[file], body)
 	case StepTagWorkflow:
 		return wfIDs[file], r.SetTags(ctx, wfIDs[file], pl.Tags)
 	case StepActivateWorkflow:

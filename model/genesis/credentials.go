@@ -48,6 +48,14 @@ func resolveCredentials(ctx context.Context, in Input, schemas SchemaSource) ([]
 		switch {
 		case given && cv.ID != "":
 			out = append(out, CredentialPlan{Slot: slot, Type: typ, ID: cv.ID, From: "values"})
+		case given && cv.New != nil && len(in.Workspace.Existing) > 0 && in.Workspace.Credentials[slot] != "":
+			// The name the earlier run gave it, which n8n wrote into the
+			// nodes' references: the same values give the same name.
+			name := cv.New.Name
+			if name == "" {
+				name = in.Workspace.Slug + " " + typ
+			}
+			out = append(out, CredentialPlan{Slot: slot, Type: typ, ID: in.Workspace.Credentials[slot], From: FromKept, Name: name})
 		case given && cv.New != nil:
 			field := "credentials." + slot
 			switch {

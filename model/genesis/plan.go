@@ -36,6 +36,10 @@ const (
 	StepTagWorkflow      = "tag_workflow"
 	StepActivateWorkflow = "activate_workflow"
 	StepRecordCampaign   = "record_campaign"
+	// StepUpdateWorkflow PUTs a workflow an earlier run created (a
+	// re-apply): same id, same webhook paths and webhookIds, so its
+	// webhook URLs stay. A PUT is idempotent: retrying it is harmless.
+	StepUpdateWorkflow = "update_workflow"
 )
 
 // Version is what a plan needs of a blueprint version: its workflows as
@@ -58,7 +62,29 @@ type Workspace struct {
 	// Tags are not trusted for this: anyone with n8n access can tag.
 	OwnedWorkflows map[string]bool
 	// Credentials are slot → credential id recorded by an earlier run.
+	// On a re-apply (Existing not empty) they are kept even when the
+	// values give the slot a new credential: that one is not created.
 	Credentials map[string]string
+	// Existing are the workflows earlier runs created and campaigns still
+	// own, by blueprint file: a plan with them is a re-apply, which
+	// updates them in place instead of creating them.
+	Existing map[string]ExistingWorkflow
+	// Recorded are, by blueprint file, the step kinds the run being
+	// resumed recorded already: those steps stay in its plan though what
+	// they did (a PUT, the tags, an activation) is now live, so the plan
+	// a resume makes is the plan the first attempt applied.
+	Recorded map[string][]string
+}
+
+// ExistingWorkflow is one workflow of the workspace as n8n holds it now
+// and as its campaign recorded it.
+type ExistingWorkflow struct {
+	ID          string
+	Campaign    string            // the campaign's name
+	WebhookIDs  map[string]string // node name → webhookId live in n8n
+	AppliedHash string            // what the campaign recorded of the last apply
+	Active      bool
+	Tags        []string // tag names live in n8n
 }
 
 // Input is everything a plan is made from.
@@ -109,8 +135,12 @@ type CredentialPlan struct {
 	// empty when New is to be created.
 	ID  string
 	New *NewCredential
-	// From says where the resolution came from: "values", "earlier run".
+	// From says where the resolution came from: "values", "earlier run",
+	// FromKept.
 	From string
+	// Name is a kept credential's name (n8n writes it into the nodes'
+	// references), "" when not known.
+	Name string
 }
 
 // WorkflowPlan is one workflow as it will be created.
@@ -127,6 +157,13 @@ type WorkflowPlan struct {
 	Pending   []PendingCredential
 	Activate  bool
 	Triggered bool // the workflow has a trigger node
+	// Update is the id of the workflow an earlier run created that this
+	// plan updates in place ("" : it is created).
+	Update string
+	// Same says the update would send what the campaign recorded as
+	// applied (its content hash): no PUT. Retag says the live tags lack
+	// the plan's (a newer version): they are set again.
+	Same, Retag bool
 }
 
 // WebhookPlan is one webhook node after namespacing.
@@ -241,7 +278,16 @@ func MakePlan(ctx context.Context, in Input, p Ports) (*Plan, error) {
 	refs := webhookRefs(v.Report.Webhooks, slug)
 	names := map[string]string{}
 	for i, raw := range v.Workflows {
-		w, wp, notes := planWorkflow(v.Files[i], raw, slug, vals, bySlot, refs, p.IDs)
+		ex, isUpdate := in.Workspace.Existing[v.Files[i]]
+		ids := func(node string) string {
+			// A re-apply keeps each webhook node's live webhookId, so an
+			// empty path (SLUG/WEBHOOKID) and n8n's registration stay.
+			if id := ex.WebhookIDs[node]; isUpdate && id != "" {
+				return id
+			}
+			return p.IDs()
+		}
+		w, wp, notes := planWorkflow(v.Files[i], raw, slug, vals, bySlot, refs, ids)
 		probs = append(probs, wp...)
 		pl.Warnings = append(pl.Warnings, notes...)
 		if prev, dup := names[w.Name]; dup && w.Name != "" {
@@ -250,10 +296,19 @@ func MakePlan(ctx context.Context, in Input, p Ports) (*Plan, error) {
 		names[w.Name] = w.File
 		w.Triggered = triggered[w.File]
 		w.Activate = in.Activate && w.Triggered
+		if isUpdate {
+			reapplied(&w, ex, pl.Tags, in.Workspace.Recorded[w.File])
+		}
 		pl.Workflows = append(pl.Workflows, w)
 		pl.Warnings = append(pl.Warnings, warnings(w.File, raw)...)
 	}
 
+	probs = append(probs, removedWorkflows(in)...)
+	for _, c := range creds {
+		if c.From == FromKept {
+			pl.Warnings = append(pl.Warnings, Problem{Field: "credentials." + c.Slot, Message: fmt.Sprintf("the credential an earlier run created (id %s) is kept: the values' new %s credential is not created (change its fields in n8n)", c.ID, c.Type)})
+		}
+	}
 	probs = append(probs, webhookConflicts(ctx, pl, in.Workspace, p.Webhooks)...)
 	if len(probs) > 0 {
 		return nil, &RefusedError{Problems: probs}
@@ -275,6 +330,20 @@ func steps(pl *Plan) []Step {
 	}
 	for _, w := range pl.Workflows {
 		ref := "workflow:" + w.File
+		if w.Update != "" {
+			// Only what differs is called; PUT keeps an active workflow
+			// active (n8n/doc.go, "Update in place"): no deactivation.
+			if !w.Same {
+				add(StepUpdateWorkflow, ref)
+			}
+			if w.Retag {
+				add(StepTagWorkflow, ref)
+			}
+			if !w.Same || w.Retag {
+				add(StepRecordCampaign, ref)
+			}
+			continue
+		}
 		add(StepCreateWorkflow, ref)
 		add(StepTagWorkflow, ref)
 		if w.Activate {

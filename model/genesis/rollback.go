@@ -2,6 +2,7 @@ package genesis
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -19,6 +20,9 @@ import (
 func Rollback(ctx context.Context, pl *Plan, r Remote, j Journal) (int, error) {
 	recs, err := j.Steps(ctx)
 	if err != nil {
+		return 0, err
+	}
+	if err := touchedExisting(recs); err != nil {
 		return 0, err
 	}
 	sort.Slice(recs, func(a, b int) bool { return recs[a].Seq > recs[b].Seq })
@@ -104,4 +108,34 @@ func workflowOf(recs []Recorded, ref string) string {
 		}
 	}
 	return ""
+}
+
+// ErrUpdatedInPlace is a rollback refused because the run (a re-apply)
+// changed workflows it did not create.
+var ErrUpdatedInPlace = errors.New("the run updated workflows in place")
+
+// touchedExisting refuses the rollback of a run that updated, tagged or
+// recorded workflows an earlier run created: their previous bodies are not
+// kept (they may hold secret values, which must not be stored in
+// Postgres), so they cannot be put back, and undoing their campaign
+// record would delete a live workflow's campaign. Re-applying the previous
+// version with its values file puts them back.
+func touchedExisting(recs []Recorded) error {
+	created := map[string]bool{}
+	for _, rc := range recs {
+		if rc.Kind == StepCreateWorkflow {
+			created[rc.Ref] = true
+		}
+	}
+	var refs []string
+	for _, rc := range recs {
+		if rc.Status == StepUndone || !strings.HasPrefix(rc.Ref, "workflow:") || created[rc.Ref] || contains(refs, rc.Ref) {
+			continue
+		}
+		refs = append(refs, rc.Ref)
+	}
+	if len(refs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w (%s): their previous content is not kept (it may hold secret values, which are not stored), so a rollback cannot restore it; re-apply the previous version with its values file instead", ErrUpdatedInPlace, strings.Join(refs, ", "))
 }

@@ -12,7 +12,7 @@ import (
 // planWorkflow renders one workflow: values filled, credentials bound to
 // their slots' resolutions, webhook paths namespaced with fresh ids, the
 // name prefixed; then refuses any placeholder left.
-func planWorkflow(file string, raw json.RawMessage, slug string, vals map[string]Value, creds map[string]CredentialPlan, refs map[string]string, ids IDSource) (WorkflowPlan, []Problem, []Problem) {
+func planWorkflow(file string, raw json.RawMessage, slug string, vals map[string]Value, creds map[string]CredentialPlan, refs map[string]string, ids func(node string) string) (WorkflowPlan, []Problem, []Problem) {
 	w := WorkflowPlan{File: file}
 	doc, err := decodeJSON(raw)
 	if err != nil {
@@ -66,7 +66,7 @@ func planWorkflow(file string, raw json.RawMessage, slug string, vals map[string
 		name, _ := m["name"].(string)
 		typ, _ := m["type"].(string)
 		if _, has := m["webhookId"]; has || isWebhookNode(typ) {
-			id := ids()
+			id := ids(name)
 			m["webhookId"], pm["webhookId"] = id, id
 		}
 		if isWebhookNode(typ) {
@@ -89,6 +89,9 @@ func planWorkflow(file string, raw json.RawMessage, slug string, vals map[string
 				if oldName := credentialName(c[ctyp]); oldName != "" {
 					entry["name"] = real.str(name, typ, "credentials."+ctyp+".name", oldName)
 				}
+				if res.Name != "" {
+					entry["name"] = res.Name
+				}
 				if res.New != nil {
 					entry["name"] = res.New.Name
 					w.Pending = append(w.Pending, PendingCredential{Node: name, Type: ctyp, Slot: slot})
@@ -97,7 +100,7 @@ func planWorkflow(file string, raw json.RawMessage, slug string, vals map[string
 				pe := map[string]any{"id": res.ID}
 				if n, ok := entry["name"].(string); ok {
 					pe["name"] = n
-					if res.New == nil {
+					if res.New == nil && res.Name == "" {
 						pe["name"] = masked.str(name, typ, "credentials."+ctyp+".name", credentialName(pc[ctyp]))
 					}
 				}
