@@ -148,9 +148,9 @@ func (r *Root) run(line string) tea.Cmd {
 	}
 	c, ok := r.lookup(fields[0])
 	if !ok {
-		c, ok = r.complete(fields[0])
-	}
-	if !ok {
+		// A hidden command typed in full is refused, saying why, before
+		// completion could turn it into another one (":provision" in a
+		// read-only session is not ":provisioning").
 		for _, h := range r.superOnly {
 			if h.Name == fields[0] || slices.Contains(h.Aliases, fields[0]) {
 				if h.ReadWrite && r.opts.ReadOnly && (!h.SuperAdmin || r.opts.Actor.SuperAdmin) {
@@ -159,6 +159,9 @@ func (r *Root) run(line string) tea.Cmd {
 				return statusCmd(common.Problem(fmt.Sprintf(":%s is for super admins only", h.Name)))
 			}
 		}
+		c, ok = r.complete(fields[0])
+	}
+	if !ok {
 		return statusCmd(common.Problem(fmt.Sprintf("unknown command :%s — :help lists them", fields[0])))
 	}
 	return c.Run(r, fields[1:])
