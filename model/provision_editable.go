@@ -24,24 +24,31 @@ type RunValuesStore interface {
 	LastSucceededRun(ctx context.Context, workspaceID int64) (ProvisioningRun, RunValues, error)
 }
 
-// errReapplyNotBuilt is what EditVariables answers until the re-apply
-// core is joined in.
-var errReapplyNotBuilt = errors.New("re-apply not built: an owner's change cannot be applied yet")
-
-// reapplyCore applies req in place to an active workspace, as the same
-// engine a super admin's re-apply uses, without authorising (EditVariables
-// has). The only call site is EditVariables.
-//
-// TODO(lead): set this to the re-apply branch's core, e.g.
-//
-//	reapplyCore = func(ctx context.Context, c *Console, actor Actor, req ProvisionRequest) (ProvisionResult, error) {
-//		return c.reapply(ctx, actor, req)
-//	}
-//
-// and make sure the run it starts records req.Values with RecordRunValues
-// (as Provision does), so the next owner's change finds them.
+// reapplyCore applies req in place to an active workspace with the engine
+// a super admin's re-apply uses (Console.reapply), without authorising:
+// EditVariables has. The audit row of the run says it came through
+// edit_variables. Tests of who may change what stand in for it
+// (SetReapplyCore) where the n8n side is beside the point.
 var reapplyCore = func(ctx context.Context, c *Console, actor Actor, req ProvisionRequest) (ProvisionResult, error) {
-	return ProvisionResult{}, errReapplyNotBuilt
+	ps, ok := c.store.(ProvisionStore)
+	if !ok {
+		return ProvisionResult{}, errNoProvisioning
+	}
+	ws, err := c.store.WorkspaceBySlug(ctx, req.Workspace)
+	if err != nil {
+		return ProvisionResult{}, fmt.Errorf("workspace %s: %w", req.Workspace, err)
+	}
+	bv, err := ps.BlueprintVersionByName(ctx, req.Blueprint, req.Version)
+	if err != nil {
+		return ProvisionResult{}, fmt.Errorf("blueprint %s@v%d: %w", req.Blueprint, req.Version, err)
+	}
+	p, err := c.provisioningOf(ctx, ps, ws, req.Blueprint, bv)
+	if err != nil {
+		return ProvisionResult{}, err
+	}
+	detail := map[string]any{"blueprint": fmt.Sprintf("%s@v%d", req.Blueprint, req.Version), "activate": req.Activate,
+		"variables": variableUses(req.Values), "via": ActionNameEditVariables}
+	return c.reapply(ctx, actor, p, req, detail)
 }
 
 // EditVariables changes the variables the workspace's blueprint marks

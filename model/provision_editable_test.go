@@ -2,12 +2,14 @@ package model_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 
 	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/model/genesis"
+	"github.com/godmode-console/godmode/n8n/n8ntest"
 )
 
 // A run records the values it applied that are not secret, the names of
@@ -55,14 +57,15 @@ func TestProvisionRecordsValuesWithoutSecrets(t *testing.T) {
 type editWorld struct {
 	*provWorld
 	people  map[string]model.Actor
+	texas   *n8ntest.Server
 	calls   []model.ProvisionRequest
-	restore func() // puts the real re-apply core back
+	restore func() // puts the real re-apply core back (it stands in for it otherwise)
 }
 
 func newEditWorld(t *testing.T) *editWorld {
 	t.Helper()
 	w := &editWorld{provWorld: newProvWorld(t), people: map[string]model.Actor{}}
-	w.workspace("texas")
+	w.texas = w.workspace("texas")
 	w.workspace("ohio")
 	vals := w.values("texas")
 	for name, v := range vals.Variables {
@@ -239,17 +242,68 @@ func TestEditVariablesRefusals(t *testing.T) {
 	w.noSecretsInPostgres(secretsOf("ohio"))
 }
 
-// Until the re-apply core is joined in, an allowed change is refused
-// saying so, and that is on the record.
-func TestEditVariablesWithoutTheCore(t *testing.T) {
+// An owner's change is applied in place by the re-apply engine: the
+// workflows that use the variable carry the new value in n8n under the
+// same ids and webhook URLs, the others are not written, and the new run
+// records the value for the next change. Both rows are on the record.
+func TestEditVariablesReappliesInPlace(t *testing.T) {
 	w := newEditWorld(t)
 	w.restore()
-	_, err := w.console.EditVariables(w.ctx, w.people["owner"], "texas", map[string]string{"YOUR_NAME": "Alex"})
-	if err == nil || !strings.Contains(err.Error(), "re-apply not built") {
-		t.Fatalf("got %v", err)
+	ws, _ := w.store.WorkspaceBySlug(w.ctx, "texas")
+	before, _ := w.store.Campaigns(w.ctx, ws.ID)
+	uses := map[string]bool{} // workflow id → it holds the old value
+	for _, cp := range before {
+		wf, _ := w.texas.Workflow(cp.N8nWorkflowID)
+		raw, _ := json.Marshal(wf)
+		uses[cp.N8nWorkflowID] = strings.Contains(string(raw), "Sam of texas")
 	}
-	if row, _ := w.lastEditRow("owner"); row.Outcome != model.OutcomeFailed || !strings.Contains(row.Error, "re-apply not built") {
-		t.Errorf("audit row: %s %q", row.Outcome, row.Error)
+	writes := w.texas.Writes()
+	res, err := w.console.EditVariables(w.ctx, w.people["owner"], "texas", map[string]string{"YOUR_NAME": "Alex of texas"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Run.Status != model.RunSucceeded {
+		t.Fatalf("run %d is %s", res.Run.ID, res.Run.Status)
+	}
+	after, _ := w.store.Campaigns(w.ctx, ws.ID)
+	if len(after) != len(before) {
+		t.Fatalf("%d campaigns after, %d before", len(after), len(before))
+	}
+	changed := 0
+	for i, cp := range after {
+		if cp.N8nWorkflowID != before[i].N8nWorkflowID || cp.WebhookURL != before[i].WebhookURL {
+			t.Errorf("%s: workflow %s at %q became %s at %q", cp.Name, before[i].N8nWorkflowID, before[i].WebhookURL, cp.N8nWorkflowID, cp.WebhookURL)
+		}
+		wf, _ := w.texas.Workflow(cp.N8nWorkflowID)
+		raw, _ := json.Marshal(wf)
+		has := strings.Contains(string(raw), "Alex of texas")
+		if has != uses[cp.N8nWorkflowID] || strings.Contains(string(raw), "Sam of texas") {
+			t.Errorf("%s: new value present=%v, old value used before=%v", cp.Name, has, uses[cp.N8nWorkflowID])
+		}
+		if has {
+			changed++
+		}
+	}
+	if changed == 0 {
+		t.Fatal("no workflow uses YOUR_NAME: the test proves nothing")
+	}
+	if got := w.texas.Writes() - writes; got != int64(changed) {
+		t.Errorf("%d write requests to n8n for %d workflows using YOUR_NAME; want one PUT each; steps %+v", got, changed, res.Plan.Steps)
+	}
+	if run, rv, err := w.store.LastSucceededRun(w.ctx, ws.ID); err != nil || run.ID != res.Run.ID || rv.Values["YOUR_NAME"] != "Alex of texas" {
+		t.Errorf("last succeeded run %d (want %d) records YOUR_NAME %q (%v)", run.ID, res.Run.ID, rv.Values["YOUR_NAME"], err)
+	}
+	if row, _ := w.lastEditRow("owner"); row.Outcome != model.OutcomeOK {
+		t.Errorf("edit_variables row: %s %q", row.Outcome, row.Error)
+	}
+	var via bool
+	for _, r := range w.auditOf(model.ActionNameProvision) {
+		if r.ActorName == w.people["owner"].Name && strings.Contains(string(r.After), `"via": "workspace.edit_variables"`) {
+			via = true
+		}
+	}
+	if !via {
+		t.Error("the run is not on the record as the owner's, through edit_variables")
 	}
 }
 

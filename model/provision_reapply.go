@@ -132,9 +132,18 @@ func (p *provisioning) existing(ctx context.Context, skipRun int64) (map[string]
 		}
 		ex := genesis.ExistingWorkflow{ID: id, Campaign: cp.Name, WebhookIDs: map[string]string{},
 			AppliedHash: hashes[cp.Name], Active: wf.Active}
+		ex.CredentialNames = map[string]string{}
 		for _, n := range wf.Published().Nodes {
 			if n.WebhookID != "" {
 				ex.WebhookIDs[n.Name] = n.WebhookID
+			}
+			var refs map[string]struct{ ID, Name string }
+			if json.Unmarshal(n.Credentials, &refs) == nil {
+				for _, r := range refs {
+					if r.ID != "" && r.Name != "" {
+						ex.CredentialNames[r.ID] = r.Name
+					}
+				}
 			}
 		}
 		for _, t := range wf.Tags {
@@ -291,6 +300,11 @@ func (c *Console) reapply(ctx context.Context, actor Actor, p *provisioning, req
 	}
 	detail["run"] = run.ID
 	res.Run = run
+	// As a first run does: the next owner's change starts from these.
+	if err := p.ps.RecordRunValues(ctx, run.ID, genesis.RecordValues(req.Values)); err != nil {
+		c.finishRun(ctx, p.ps, &res, ws, err)
+		return fail(err)
+	}
 	if pl, err = p.plan(ctx, req.Values, req.Activate, run.ID, false); err != nil {
 		c.finishRun(ctx, p.ps, &res, ws, err)
 		return fail(err)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,8 +17,8 @@ import (
 
 // The admin_editable path on the command line: a super admin marks
 // YOUR_NAME, show lists it; texas provisioned (its variables all plain);
-// then texas's owner's --set is authorised and composed up to the
-// re-apply core (not on this branch: it answers "re-apply not built"), a
+// then texas's owner's --set is authorised, composed and applied by the
+// re-apply in place (its workflows in n8n carry the new value), a
 // change to another variable is refused naming it, and a member is
 // refused. Each attempt is audited.
 func TestProvisionSetCommand(t *testing.T) {
@@ -81,8 +82,23 @@ func TestProvisionSetCommand(t *testing.T) {
 	serveAgent(t, ownerPriv, memberPriv)
 
 	t.Setenv(envUser, "owner@texas.io")
-	if _, errOut, code := godmode(t, "", "provision", "--workspace", "texas", "--set", "YOUR_NAME=Alex of texas"); code == 0 || !strings.Contains(errOut, "re-apply not built") {
-		t.Errorf("owner --set: exit %d %s (want the change composed, then the missing core said)", code, errOut)
+	if out, errOut, code := godmode(t, "", "provision", "--workspace", "texas", "--set", "YOUR_NAME=Alex of texas"); code != 0 || !strings.Contains(out, "succeeded") {
+		t.Errorf("owner --set: exit %d\n%s%s", code, out, errOut)
+	}
+	inN8n := 0
+	camps, _ := store.Campaigns(ctx, ws.ID)
+	for _, cp := range camps {
+		wf, _ := fake.Workflow(cp.N8nWorkflowID)
+		raw, _ := json.Marshal(wf)
+		if strings.Contains(string(raw), "Sam of texas") {
+			t.Errorf("workflow %q still holds the old YOUR_NAME", wf.Name)
+		}
+		if strings.Contains(string(raw), "Alex of texas") {
+			inN8n++
+		}
+	}
+	if inN8n == 0 {
+		t.Error("no workflow in n8n holds the owner's new YOUR_NAME")
 	}
 	if _, errOut, code := godmode(t, "", "provision", "--workspace", "texas", "--set", "YOUR_COMPANY_NAME=Acme"); code == 0 ||
 		!strings.Contains(errOut, "YOUR_COMPANY_NAME: is not admin_editable in blueprint base-cold-email") {
@@ -105,7 +121,7 @@ func TestProvisionSetCommand(t *testing.T) {
 			}
 		}
 	}
-	if want := "owner@texas.io failed, owner@texas.io failed, member@texas.io failed"; strings.Join(got, ", ") != want {
+	if want := "owner@texas.io ok, owner@texas.io failed, member@texas.io failed"; strings.Join(got, ", ") != want {
 		t.Errorf("audit: %s\nwant   %s", strings.Join(got, ", "), want)
 	}
 }

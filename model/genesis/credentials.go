@@ -76,7 +76,11 @@ func resolveCredentials(ctx context.Context, in Input, schemas SchemaSource) ([]
 			probs = append(probs, checkNewCredential(ctx, schemas, cache, vf, slot, cv, nc)...)
 			out = append(out, CredentialPlan{Slot: slot, Type: typ, New: &nc, From: "values"})
 		case in.Workspace.Credentials[slot] != "":
-			out = append(out, CredentialPlan{Slot: slot, Type: typ, ID: in.Workspace.Credentials[slot], From: "earlier run"})
+			// Named as the live nodes name it, so a re-apply that gives no
+			// values for the slot (an owner's change) renders the
+			// references as they are instead of rewriting every workflow.
+			id := in.Workspace.Credentials[slot]
+			out = append(out, CredentialPlan{Slot: slot, Type: typ, ID: id, From: "earlier run", Name: liveCredentialName(in.Workspace.Existing, id)})
 		default:
 			probs = append(probs, Problem{Workflow: c.File, Node: c.Node, Field: "credentials." + c.Type,
 				Message: fmt.Sprintf("credential slot %s (%s) is not resolved: give [credentials.%s] with id = \"…\" of an existing credential, or type and data for a new one (n8n would accept the workflow and fail only when the node runs)", slot, typeOrAny(typ), slot)})
@@ -130,4 +134,15 @@ func contains(ss []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// liveCredentialName is the name the existing workflows' nodes give
+// credential id ("" if none refers to it).
+func liveCredentialName(existing map[string]ExistingWorkflow, id string) string {
+	for _, file := range sortedKeys(existing) {
+		if n := existing[file].CredentialNames[id]; n != "" {
+			return n
+		}
+	}
+	return ""
 }

@@ -85,6 +85,9 @@ type ExistingWorkflow struct {
 	AppliedHash string            // what the campaign recorded of the last apply
 	Active      bool
 	Tags        []string // tag names live in n8n
+	// CredentialNames are credential id → the name the live nodes give
+	// it (n8n writes a credential's own name into each reference).
+	CredentialNames map[string]string
 }
 
 // Input is everything a plan is made from.
