@@ -272,13 +272,28 @@ func provisionRuns(ctx context.Context, g *globals, slug string, asJSON bool, re
 		return err
 	}
 	defer s.close()
-	runs, err := console.ProvisionRuns(ctx, actor, slug)
+	if slug != "" {
+		// Names an unknown workspace instead of listing nothing.
+		if _, err := console.ProvisionRuns(ctx, actor, slug); err != nil {
+			return err
+		}
+	}
+	runs, err := console.RunSummaries(ctx, actor)
 	if err != nil {
 		return err
 	}
-	out := make([]provisionRunJSON, 0, len(runs))
+	type summaryJSON struct {
+		provisionRunJSON
+		Slug       string `json:"workspace"`
+		Blueprint  string `json:"blueprint"`
+		StepsDone  int    `json:"steps_done"`
+		StepsTotal int    `json:"steps_recorded"`
+	}
+	out := []summaryJSON{}
 	for _, r := range runs {
-		out = append(out, runJSON(r))
+		if slug == "" || r.WorkspaceSlug == slug {
+			out = append(out, summaryJSON{runJSON(r.ProvisioningRun), r.WorkspaceSlug, fmt.Sprintf("%s@v%d", r.Blueprint, r.Version), r.StepsDone, r.StepsTotal})
+		}
 	}
 	if asJSON {
 		return writeJSON(g.stdout, map[string]any{"runs": out})
@@ -287,7 +302,7 @@ func provisionRuns(ctx context.Context, g *globals, slug string, asJSON bool, re
 		fmt.Fprintln(g.stdout, "no provisioning runs")
 	}
 	for _, r := range out {
-		fmt.Fprintf(g.stdout, "run %d  workspace %d  %-11s  started %s", r.ID, r.Workspace, r.Status, r.StartedAt)
+		fmt.Fprintf(g.stdout, "run %d  %s  %s  %-11s  %d/%d steps done  started %s", r.ID, safetext.Line(r.Slug), safetext.Line(r.Blueprint), r.Status, r.StepsDone, r.StepsTotal, r.StartedAt)
 		if r.Error != "" {
 			fmt.Fprintf(g.stdout, "  error: %s", safetext.Line(r.Error))
 		}

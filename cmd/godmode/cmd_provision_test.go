@@ -78,8 +78,8 @@ func TestProvisionCommand(t *testing.T) {
 	}
 
 	out, _, code = godmode(t, "", "provision", "runs")
-	if code != 0 || !strings.Contains(out, "succeeded") {
-		t.Fatalf("runs: %s", out)
+	if code != 0 || !strings.Contains(out, "run 1  texas  base-cold-email@v1  succeeded    32/32 steps done") {
+		t.Fatalf("runs does not name the run's workspace, version and steps: %s", out)
 	}
 	out, _, code = godmode(t, "", "provision", "show", "1", "--json")
 	var shown struct {
