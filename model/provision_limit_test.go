@@ -32,42 +32,47 @@ func (w *provWorld) sharedInstance(name string, n int) (*n8ntest.Server, []strin
 	return f, slugs
 }
 
-// Six workspaces on one instance provisioned at once by one console whose
-// bound is 2: the instance never serves more than 2 of their calls at once
-// (without the bound, the client's own 8 slots let the six runs' calls
-// overlap), and every run still succeeds.
+// Six workspaces on one instance provisioned at once by one console: the
+// instance never serves more of their calls at once than the console's
+// bound, 2 when configured so, DefaultProvisionCalls (4) when not (without
+// the bound, the client's own 8 slots let the six runs' calls overlap),
+// and every run still succeeds.
 func TestProvisionCallsPerInstanceAreBounded(t *testing.T) {
-	w := newProvWorld(t)
-	console := model.NewConsole(w.store, provDial(), model.ConsoleOptions{Context: "test", ProvisionCalls: 2})
-	f, slugs := w.sharedInstance("shared", 6)
-	// Each answer takes a while, so calls of different runs overlap.
-	f.SetLatency(15 * time.Millisecond)
-	vals := w.values("texas")
-	var wg sync.WaitGroup
-	errs := make([]error, len(slugs))
-	for i, slug := range slugs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			res, err := console.Provision(w.ctx, w.super, model.ProvisionRequest{Workspace: slug, Blueprint: "base-cold-email", Version: 1, Values: vals, Activate: true})
-			if err == nil && res.Run.Status != model.RunSucceeded {
-				err = fmt.Errorf("run %d is %s", res.Run.ID, res.Run.Status)
+	for _, tc := range []struct{ option, bound int }{{2, 2}, {0, model.DefaultProvisionCalls}} {
+		t.Run(fmt.Sprintf("ProvisionCalls=%d", tc.option), func(t *testing.T) {
+			w := newProvWorld(t)
+			console := model.NewConsole(w.store, provDial(), model.ConsoleOptions{Context: "test", ProvisionCalls: tc.option})
+			f, slugs := w.sharedInstance("shared", 6)
+			// Each answer takes a while, so calls of different runs overlap.
+			f.SetLatency(15 * time.Millisecond)
+			vals := w.values("texas")
+			var wg sync.WaitGroup
+			errs := make([]error, len(slugs))
+			for i, slug := range slugs {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					res, err := console.Provision(w.ctx, w.super, model.ProvisionRequest{Workspace: slug, Blueprint: "base-cold-email", Version: 1, Values: vals, Activate: true})
+					if err == nil && res.Run.Status != model.RunSucceeded {
+						err = fmt.Errorf("run %d is %s", res.Run.ID, res.Run.Status)
+					}
+					errs[i] = err
+				}()
 			}
-			errs[i] = err
-		}()
-	}
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			t.Errorf("%s: %v", slugs[i], err)
-		}
-	}
-	if got := f.MaxInFlight(); got > 2 {
-		t.Errorf("the instance served %d provisioning calls at once, want at most 2", got)
-	} else if got < 2 {
-		t.Errorf("the instance served at most %d call at once: the runs did not overlap, the test shows nothing", got)
-	}
-	if got, want := f.WorkflowCount(), 7*len(slugs); got != want {
-		t.Errorf("%d workflows in n8n, want %d", got, want)
+			wg.Wait()
+			for i, err := range errs {
+				if err != nil {
+					t.Errorf("%s: %v", slugs[i], err)
+				}
+			}
+			if got := f.MaxInFlight(); got > int64(tc.bound) {
+				t.Errorf("the instance served %d provisioning calls at once, want at most %d", got, tc.bound)
+			} else if got < 2 {
+				t.Errorf("the instance served at most %d call at once: the runs did not overlap, the test shows nothing", got)
+			}
+			if got, want := f.WorkflowCount(), 7*len(slugs); got != want {
+				t.Errorf("%d workflows in n8n, want %d", got, want)
+			}
+		})
 	}
 }
