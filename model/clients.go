@@ -17,6 +17,8 @@ type clients struct {
 	byID  map[int64]N8n
 	// recorded is the health this process last wrote of each instance.
 	recorded map[int64]recordedHealth
+	// limits bound the provisioning calls in flight per instance.
+	limits callLimits
 }
 
 type recordedHealth struct {

@@ -44,6 +44,9 @@ type ConsoleOptions struct {
 	// ReadTimeout bounds each read of n8n the console makes for a pane
 	// (0: DefaultReadTimeout).
 	ReadTimeout time.Duration
+	// ProvisionCalls bounds the provisioning calls in flight to one n8n
+	// instance, across every run of this console (0: DefaultProvisionCalls).
+	ProvisionCalls int
 }
 
 // DefaultToggleTimeout bounds a toggle's n8n calls unless configured.
@@ -63,7 +66,7 @@ func NewConsole(store Store, dial Dialer, opt ConsoleOptions) *Console {
 	if opt.ReadTimeout <= 0 {
 		opt.ReadTimeout = DefaultReadTimeout
 	}
-	c := &Console{store: store, clients: &clients{store: store, dial: dial}, readOnly: opt.ReadOnly,
+	c := &Console{store: store, clients: &clients{store: store, dial: dial, limits: callLimits{n: opt.ProvisionCalls}}, readOnly: opt.ReadOnly,
 		context: opt.Context, log: opt.Log, now: opt.Now, toggleTimeout: opt.ToggleTimeout, readTimeout: opt.ReadTimeout}
 	c.shared = newSharedReads(opt.Now)
 	c.feed.flushed = c.shared.forget

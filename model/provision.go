@@ -139,7 +139,7 @@ func (c *Console) provisioningOf(ctx context.Context, ps ProvisionStore, ws Work
 	if base == "" {
 		base = inst.BaseURL
 	}
-	return &provisioning{ps: ps, ws: ws, remote: provisionRemote{pc}, target: genesis.Target{WebhookBase: base}, bv: bv, version: v}, nil
+	return &provisioning{ps: ps, ws: ws, remote: provisionRemote{c.clients.limited(*ws.InstanceID, pc)}, target: genesis.Target{WebhookBase: base}, bv: bv, version: v}, nil
 }
 
 // plan makes the plan for the workspace; runID > 0 makes the run's own

@@ -136,6 +136,11 @@ func (r provisionRemote) SetTags(ctx context.Context, id string, names []string)
 		tid, ok := byName[n]
 		if !ok {
 			t, err := r.c.CreateTag(ctx, n)
+			if errors.Is(err, n8n.ErrConflict) {
+				// Another run on this instance made it since the listing
+				// (the blueprint's tag is shared by its workspaces): use it.
+				t, err = r.tagNamed(ctx, n)
+			}
 			if err != nil {
 				return fmt.Errorf("creating tag %q: %w", n, err)
 			}
@@ -145,6 +150,21 @@ func (r provisionRemote) SetTags(ctx context.Context, id string, names []string)
 	}
 	_, err = r.c.SetWorkflowTags(ctx, id, ids)
 	return err
+}
+
+// tagNamed reads the tag called name again, after a create refused it as
+// already there.
+func (r provisionRemote) tagNamed(ctx context.Context, name string) (n8n.Tag, error) {
+	have, err := r.c.Tags(ctx)
+	if err != nil {
+		return n8n.Tag{}, err
+	}
+	for _, t := range have {
+		if t.Name == name {
+			return t, nil
+		}
+	}
+	return n8n.Tag{}, fmt.Errorf("n8n says the tag exists but does not list it: %w", n8n.ErrConflict)
 }
 
 func (r provisionRemote) Activate(ctx context.Context, id string) error {

@@ -49,7 +49,10 @@ type Context struct {
 	PollInterval   duration `toml:"poll_interval"`
 	Theme          string   `toml:"theme"`
 	ToggleTimeout  duration `toml:"toggle_timeout"` // bound of a toggle's n8n calls (default 5s)
-	ThemeFile      string   `toml:"theme_file"`
+	// ProvisionCalls bounds the provisioning calls in flight to one n8n
+	// instance (0: model.DefaultProvisionCalls).
+	ProvisionCalls int    `toml:"provision_calls_per_instance"`
+	ThemeFile      string `toml:"theme_file"`
 	// Retention sync applies (zero: the defaults, 30 and 90 days).
 	ExecutionRetention retention        `toml:"execution_retention"`
 	FindingRetention   retention        `toml:"finding_retention"`
@@ -259,9 +262,17 @@ func loadConfig(path, contextName string) (*Context, error) {
 	if err := ctx.toggleTimeout(); err != nil {
 		return nil, err
 	}
+	if n := ctx.ProvisionCalls; n < 0 || n > maxProvisionCalls {
+		return nil, fmt.Errorf("config file %s: context %q: provision_calls_per_instance %d must be between 1 and %d (0 or absent: %d)", path, ctx.Name, n, maxProvisionCalls, model.DefaultProvisionCalls)
+	}
 	ctx.MasterKeyFile = expandHome(ctx.MasterKeyFile)
 	return ctx, nil
 }
+
+// maxProvisionCalls is the most provisioning calls in flight per instance
+// a context may ask: more than the n8n client's own eight slots would
+// only queue there, starving the console's reads of that instance.
+const maxProvisionCalls = 8
 
 // toggleTimeout applies GODMODE_TOGGLE_TIMEOUT and the default, and refuses
 // a bound no toggle could meet or one that keeps a person waiting.

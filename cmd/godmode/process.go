@@ -31,7 +31,7 @@ type process struct {
 // process leads and follows the rest, so a lone process keeps itself true.
 func startProcess(ctx context.Context, store *db.Store, cfg *Context, readOnly bool, syncEvery time.Duration, dial model.Dialer, logger *slog.Logger) *process {
 	p := &process{store: store, cfg: cfg, log: logger, readOnly: readOnly,
-		console: model.NewConsole(store, dial, model.ConsoleOptions{Context: cfg.Name, ReadOnly: readOnly, Log: logger, ToggleTimeout: cfg.ToggleTimeout.Duration})}
+		console: model.NewConsole(store, dial, model.ConsoleOptions{Context: cfg.Name, ReadOnly: readOnly, Log: logger, ToggleTimeout: cfg.ToggleTimeout.Duration, ProvisionCalls: cfg.ProvisionCalls})}
 	// Changes made anywhere (other processes, sync) reach the sessions
 	// through LISTEN on a connection of its own, within a second.
 	p.stops = append(p.stops, listen(ctx, store, p.console, logger))

@@ -25,7 +25,7 @@ func scriptConsole(g *globals, s *session) *model.Console {
 	if g.remote != nil {
 		return g.remote.proc.console // the process's n8n clients, shared by its sessions
 	}
-	return model.NewConsole(s.store, dialN8n, model.ConsoleOptions{Context: s.cfg.Name, ToggleTimeout: s.cfg.ToggleTimeout.Duration,
+	return model.NewConsole(s.store, dialN8n, model.ConsoleOptions{Context: s.cfg.Name, ToggleTimeout: s.cfg.ToggleTimeout.Duration, ProvisionCalls: s.cfg.ProvisionCalls,
 		Log: slog.New(slog.NewTextHandler(g.stderr, safetext.Options(nil)))})
 }
 

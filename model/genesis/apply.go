@@ -156,6 +156,7 @@ func Apply(ctx context.Context, pl *Plan, t Target, r Remote, j Journal) (Outcom
 			out.Campaign[strings.TrimPrefix(s.Ref, "workflow:")] = id
 		}
 	}
+	bodies := &boundBodies{made: map[string][]byte{}}
 	for _, s := range pl.Steps {
 		fp, err := fingerprint(s, pl, creds, wfs)
 		if err != nil {
@@ -192,7 +193,7 @@ func Apply(ctx context.Context, pl *Plan, t Target, r Remote, j Journal) (Outcom
 		if err := j.Started(ctx, s, fp); err != nil {
 			return out, &StepError{s, fmt.Errorf("recording the step before its call: %w", err)}
 		}
-		id, err := do(ctx, s, creds, wfs, created, wfIDs, pl, t, r, j)
+		id, err := do(ctx, s, creds, wfs, bodies, created, wfIDs, pl, t, r, j)
 		if err != nil {
 			// With ctx: a process killed records nothing, and a resume then
 			// finds the step started, its outcome unknown.
@@ -242,14 +243,30 @@ func look(ctx context.Context, s Step, creds map[string]CredentialPlan, wfs map[
 	return "", false, fmt.Errorf("n8n holds %d of %s (ids %s): not adopting any; delete the extra ones", len(ids), what, strings.Join(ids, ", "))
 }
 
-func do(ctx context.Context, s Step, creds map[string]CredentialPlan, wfs map[string]WorkflowPlan, created, wfIDs map[string]string, pl *Plan, t Target, r Remote, j Journal) (string, error) {
+// boundBodies keeps each workflow's body once bound: its create sends and
+// its campaign hashes the same bytes (its credentials are all created
+// before it), and binding decodes and encodes the whole workflow.
+type boundBodies struct{ made map[string][]byte }
+
+func (b *boundBodies) of(file string, w WorkflowPlan, created map[string]string) ([]byte, error) {
+	if body, ok := b.made[file]; ok {
+		return body, nil
+	}
+	body, err := w.Body(created)
+	if err == nil {
+		b.made[file] = body
+	}
+	return body, err
+}
+
+func do(ctx context.Context, s Step, creds map[string]CredentialPlan, wfs map[string]WorkflowPlan, bodies *boundBodies, created, wfIDs map[string]string, pl *Plan, t Target, r Remote, j Journal) (string, error) {
 	file := strings.TrimPrefix(s.Ref, "workflow:")
 	switch s.Kind {
 	case StepCreateCredential:
 		c := creds[strings.TrimPrefix(s.Ref, "credential:")]
 		return r.CreateCredential(ctx, *c.New)
 	case StepCreateWorkflow:
-		body, err := wfs[file].Body(created)
+		body, err := bodies.of(file, wfs[file], created)
 		if err != nil {
 			return "", err
 		}
@@ -266,7 +283,7 @@ func do(ctx context.Context, s Step, creds map[string]CredentialPlan, wfs map[st
 		return wfIDs[file], r.Activate(ctx, wfIDs[file])
 	case StepRecordCampaign:
 		w := wfs[file]
-		body, err := w.Body(created)
+		body, err := bodies.of(file, w, created)
 		if err != nil {
 			return "", err
 		}

@@ -330,6 +330,26 @@ func decodeJSON(raw []byte) (map[string]any, error) {
 	return doc, nil
 }
 
+// copyJSON deep-copies a tree decodeJSON made (strings and numbers are
+// values, shared safely).
+func copyJSON(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(t))
+		for k, e := range t {
+			m[k] = copyJSON(e)
+		}
+		return m
+	case []any:
+		a := make([]any, len(t))
+		for i, e := range t {
+			a[i] = copyJSON(e)
+		}
+		return a
+	}
+	return v
+}
+
 // encodeJSON is the canonical form the vault hashes (keys sorted, no HTML
 // escaping), so a rendered workflow compares with what n8n returns.
 func encodeJSON(v any) ([]byte, error) {

@@ -18,7 +18,10 @@ func planWorkflow(file string, raw json.RawMessage, slug string, vals map[string
 	if err != nil {
 		return w, []Problem{{Workflow: file, Message: "the stored workflow is not JSON: " + err.Error()}}, nil
 	}
-	preview, _ := decodeJSON(raw)
+	// The preview is a copy of the tree, not a second decode: the same
+	// document at a fraction of the cost (a plan renders every workflow of
+	// every workspace provisioned).
+	preview := copyJSON(doc).(map[string]any)
 	real := &renderer{file: file, vals: vals, reveal: true}
 	masked := &renderer{file: file, vals: vals}
 	var probs, notes []Problem

@@ -22,6 +22,7 @@ type Server struct {
 
 	srv      *httptest.Server
 	requests atomic.Int64
+	inflight inFlight
 
 	mu         sync.Mutex
 	workflows  map[string]*workflow
@@ -105,6 +106,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasPrefix(r.URL.Path, "/api/v1/"):
 		s.requests.Add(1)
+		s.inflight.enter()
+		defer s.inflight.leave()
 		if r.Method != http.MethodGet {
 			s.after.writes.Add(1)
 		}
