@@ -133,6 +133,9 @@ func (l limitedN8n) CredentialSchema(ctx context.Context, typ string) (json.RawM
 func (l limitedN8n) CreateWorkflow(ctx context.Context, w n8n.Workflow) (n8n.Workflow, error) {
 	return limit(ctx, l, func() (n8n.Workflow, error) { return l.c.CreateWorkflow(ctx, w) })
 }
+func (l limitedN8n) UpdateWorkflow(ctx context.Context, id string, w n8n.Workflow) (n8n.Workflow, error) {
+	return limit(ctx, l, func() (n8n.Workflow, error) { return l.c.UpdateWorkflow(ctx, id, w) })
+}
 func (l limitedN8n) DeleteWorkflow(ctx context.Context, id string) (n8n.Workflow, error) {
 	return limit(ctx, l, func() (n8n.Workflow, error) { return l.c.DeleteWorkflow(ctx, id) })
 }

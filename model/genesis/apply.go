@@ -272,7 +272,7 @@ func do(ctx context.Context, s Step, creds map[string]CredentialPlan, wfs map[st
 		}
 		return r.CreateWorkflow(ctx, body)
 	case StepUpdateWorkflow:
-		body, err := wfs[file].Body(created)
+		body, err := bodies.of(file, wfs[file], created)
 		if err != nil {
 			return "", err
 		}
