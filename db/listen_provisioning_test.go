@@ -9,7 +9,7 @@ import (
 )
 
 // A run and its steps are announced as they are recorded (migration
-// 00018), so the :runs screen of every console follows a run applied
+// 00017), so the :runs screen of every console follows a run applied
 // elsewhere.
 func TestListenerHandsOnProvisioningRunsAndSteps(t *testing.T) {
 	s, ctx := newStore(t)

@@ -6,7 +6,7 @@ import (
 )
 
 // Tables of provisioning whose changes are announced on the godmode
-// channel (migration 00018), so the :runs screen follows a run applied
+// channel (migration 00017), so the :runs screen follows a run applied
 // anywhere.
 const (
 	TableProvisioningRuns  = "provisioning_runs"
