@@ -317,16 +317,36 @@ func (c *Console) reapply(ctx context.Context, actor Actor, p *provisioning, req
 
 // ProvisionLive is the plan of a provisioning with, for a workspace
 // already provisioned, each workflow it updates beside what is live in
-// n8n (edits made there since the last run marked): what --plan prints.
+// n8n (edits made there since the last run marked).
 func (c *Console) ProvisionLive(ctx context.Context, actor Actor, req ProvisionRequest) (*genesis.Plan, []LiveWorkflow, error) {
+	pd, err := c.ProvisionPlanned(ctx, actor, req)
+	return pd.Plan, pd.Live, err
+}
+
+// Planned is what --plan prints: the plan, what rendering changes in each
+// workflow from the blueprint (secrets masked), and, on a workspace
+// already provisioned, each workflow it updates beside what is live.
+type Planned struct {
+	Plan    *genesis.Plan
+	Changes []genesis.WorkflowChanges
+	Live    []LiveWorkflow
+}
+
+// ProvisionPlanned makes the plan and says how it differs from the
+// blueprint and from n8n; it sends nothing. Super admin only, as the
+// plan itself.
+func (c *Console) ProvisionPlanned(ctx context.Context, actor Actor, req ProvisionRequest) (Planned, error) {
+	var out Planned
 	p, err := c.planProvisioning(ctx, actor, req)
 	if err != nil {
-		return nil, nil, err
+		return out, err
 	}
-	pl, err := p.plan(ctx, req.Values, req.Activate, 0, false)
-	if err != nil {
-		return nil, nil, err
+	if out.Plan, err = p.plan(ctx, req.Values, req.Activate, 0, false); err != nil {
+		return out, err
 	}
-	diffs, err := p.liveDiffs(pl)
-	return pl, diffs, err
+	if out.Changes, err = out.Plan.Changes(p.version); err != nil {
+		return out, err
+	}
+	out.Live, err = p.liveDiffs(out.Plan)
+	return out, err
 }

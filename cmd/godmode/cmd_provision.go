@@ -145,11 +145,11 @@ func runProvision(ctx context.Context, g *globals, args []string) error {
 		res, err := console.Provision(ctx, actor, req)
 		return provisionDone(g, res, err, *asJSON, "applied")
 	}
-	pl, live, err := console.ProvisionLive(ctx, actor, req)
+	pd, err := console.ProvisionPlanned(ctx, actor, req)
 	if err != nil {
 		return err
 	}
-	return printPlan(g, pl, live, *asJSON)
+	return printPlan(g, pd, *asJSON)
 }
 
 // liveJSON is one workflow of a re-apply beside what is live in n8n.
@@ -196,7 +196,39 @@ func printLive(g *globals, live []model.LiveWorkflow) {
 	}
 }
 
-func printPlan(g *globals, pl *genesis.Plan, live []model.LiveWorkflow, asJSON bool) error {
+// changeJSON is what rendering changes in one workflow.
+type changeJSON struct {
+	File string                  `json:"file"`
+	From string                  `json:"from"`
+	To   string                  `json:"to"`
+	Diff *blueprint.WorkflowDiff `json:"differences,omitempty"`
+}
+
+// printChanges prints, per workflow, what rendering changed from the
+// blueprint: its new name and each changed node with its paths (the values
+// are in --json, secrets masked).
+func printChanges(g *globals, changes []genesis.WorkflowChanges) {
+	for _, c := range changes {
+		n := 0
+		if c.Diff != nil {
+			n = len(c.Diff.Nodes)
+		}
+		fmt.Fprintf(g.stdout, "render %s: %q becomes %q, %d node(s) filled in\n", safetext.Line(c.File), safetext.Line(c.From), safetext.Line(c.To), n)
+		if c.Diff == nil {
+			continue
+		}
+		for _, nd := range c.Diff.Nodes {
+			var paths []string
+			for _, pc := range nd.Paths {
+				paths = append(paths, pc.Path)
+			}
+			fmt.Fprintf(g.stdout, "    node %q: %s\n", safetext.Line(nd.Node), safetext.Line(strings.Join(paths, ", ")))
+		}
+	}
+}
+
+func printPlan(g *globals, pd model.Planned, asJSON bool) error {
+	pl, live := pd.Plan, pd.Live
 	steps := make([]provisionStepJSON, 0, len(pl.Steps))
 	for _, st := range pl.Steps {
 		steps = append(steps, provisionStepJSON{Seq: st.Seq, Kind: st.Kind, Ref: st.Ref})
@@ -210,13 +242,18 @@ func printPlan(g *globals, pl *genesis.Plan, live []model.LiveWorkflow, asJSON b
 		for _, l := range live {
 			lj = append(lj, liveJSON{File: l.File, Campaign: l.Campaign, WorkflowID: l.WorkflowID, Edited: l.Edited, Diff: l.Diff})
 		}
+		cj := make([]changeJSON, 0, len(pd.Changes))
+		for _, c := range pd.Changes {
+			cj = append(cj, changeJSON{File: c.File, From: c.From, To: c.To, Diff: c.Diff})
+		}
 		return writeJSON(g.stdout, map[string]any{"workspace": pl.Workspace, "blueprint": fmt.Sprintf("%s@v%d", pl.Blueprint, pl.Version),
-			"tags": pl.Tags, "steps": steps, "warnings": warnings, "live": lj})
+			"tags": pl.Tags, "steps": steps, "warnings": warnings, "changes": cj, "live": lj})
 	}
 	fmt.Fprintf(g.stdout, "plan for workspace %s from %s@v%d: %d steps, nothing applied (--apply applies it)\n", pl.Workspace, safetext.Line(pl.Blueprint), pl.Version, len(steps))
 	for _, st := range steps {
 		fmt.Fprintf(g.stdout, "  %3d  %-18s %s\n", st.Seq, st.Kind, safetext.Line(st.Ref))
 	}
+	printChanges(g, pd.Changes)
 	printLive(g, live)
 	for _, w := range warnings {
 		fmt.Fprintf(g.stdout, "warning: %s\n", safetext.Line(w))

@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/godmode-console/godmode/db"
 	"github.com/godmode-console/godmode/db/dbtest"
+	"github.com/godmode-console/godmode/model/blueprint"
 	"github.com/godmode-console/godmode/n8n"
 	"github.com/godmode-console/godmode/n8n/n8ntest"
 )
@@ -55,6 +57,25 @@ func TestProvisionCommand(t *testing.T) {
 	out, errOut, code := godmode(t, "", append(args, "--plan", "--activate")...)
 	if code != 0 || !strings.Contains(out, "plan for workspace texas from base-cold-email@v1: 32 steps, nothing applied") || !strings.Contains(out, "create_workflow    workflow:Opt-Out.json") {
 		t.Fatalf("--plan: exit %d\n%s%s", code, out, errOut)
+	}
+	// The plan says what rendering fills in, workflow by workflow.
+	if !strings.Contains(out, `render Opt-Out.json: "Opt-Out" becomes "texas - Opt-Out"`) || !regexp.MustCompile(`node "Webhook": [^\n]*parameters\.path`).MatchString(out) {
+		t.Errorf("--plan does not show what rendering changes:\n%s", out)
+	}
+	out, _, _ = godmode(t, "", append(args, "--plan", "--json")...)
+	var planned struct {
+		Changes []struct {
+			File, To    string
+			Differences *blueprint.WorkflowDiff
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &planned); err != nil || len(planned.Changes) != 7 || planned.Changes[0].Differences == nil {
+		t.Errorf("--plan --json changes: %v %+v", err, planned.Changes)
+	}
+	for _, sec := range []string{"SECRET-cli-", "whtok-texas-SECRET"} {
+		if strings.Contains(out, sec) {
+			t.Errorf("--plan --json shows secret %q", sec)
+		}
 	}
 	if fake.Writes() != 0 {
 		t.Fatalf("--plan made %d writes to n8n", fake.Writes())
