@@ -56,7 +56,7 @@ func (e *LiveEditsError) Error() string {
 			nodes = append(nodes, ed.Diff.NodesAdded...)
 			nodes = append(nodes, ed.Diff.NodesRemoved...)
 			if len(nodes) > 0 {
-				fmt.Fprintf(&b, " nodes %s", strings.Join(nodes, ", "))
+				fmt.Fprintf(&b, ", which differs from what the re-apply would send at nodes %s", strings.Join(nodes, ", "))
 			}
 		}
 		b.WriteString(";")

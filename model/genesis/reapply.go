@@ -80,7 +80,13 @@ func (w WorkflowPlan) LiveDiff(live []byte) (*blueprint.WorkflowDiff, error) {
 		Name string `json:"name"`
 	}
 	_ = json.Unmarshal(norm, &named)
-	prev, err := decodeJSON(w.Preview)
+	// Against what would be sent, secrets and all: the masked preview
+	// would differ from n8n at every secret (the values are blanked below).
+	sent, err := w.Body(nil)
+	if err != nil {
+		sent = w.Preview // a credential still to be created: no real body yet
+	}
+	prev, err := decodeJSON(sent)
 	if err != nil {
 		return nil, fmt.Errorf("workflow %s: %w", w.File, err)
 	}
