@@ -276,7 +276,9 @@ func provisionDone(g *globals, res model.ProvisionResult, err error, asJSON bool
 		return err
 	}
 	if err != nil {
-		if res.Run.ID != 0 && !errors.Is(err, model.ErrForbidden) {
+		// Only a run left applying or failed has something to resume; a
+		// refusal of a finished one (a rollback godmode cannot do) does not.
+		if stopped := res.Run.Status == model.RunApplying || res.Run.Status == model.RunFailed; res.Run.ID != 0 && stopped && !errors.Is(err, model.ErrForbidden) {
 			return fmt.Errorf("%w\nrun %d stopped: resume it with godmode provision --resume %d --values FILE, or undo it with --rollback %d --values FILE", err, res.Run.ID, res.Run.ID, res.Run.ID)
 		}
 		return err

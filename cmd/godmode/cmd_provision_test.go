@@ -225,4 +225,10 @@ func TestProvisionReapplyCommand(t *testing.T) {
 	if wf, _ := fake.Workflow(prep); slices.ContainsFunc(wf.Nodes, func(n n8n.Node) bool { return n.Name == "Added in n8n" }) {
 		t.Errorf("the edit made in n8n is still there after --overwrite")
 	}
+	// A re-apply that updated workflows cannot be rolled back, and the
+	// refusal does not send the operator to resume a run that finished.
+	_, errOut, code = godmode(t, "", "provision", "--rollback", "3")
+	if code == 0 || !strings.Contains(errOut, "re-apply the previous version with its values file") || strings.Contains(errOut, "resume it") {
+		t.Errorf("--rollback of a re-apply: exit %d %s", code, errOut)
+	}
 }
