@@ -208,7 +208,10 @@ func (w *Wizard) SetSize(width, height int) {
 
 func (w *Wizard) resize() {
 	if w.form != nil && w.w > 0 && w.h > 0 {
-		w.form = w.form.WithWidth(max(20, w.w-2)).WithHeight(max(3, w.h-2-2*len(w.problem)))
+		// Two lines short of the box: huh puts a field's validation
+		// error under the group, and a form sized to the box would have
+		// it cut off (enter on an empty field then seemed to do nothing).
+		w.form = w.form.WithWidth(max(20, w.w-2)).WithHeight(max(3, w.h-2-2*len(w.problem)-2))
 	}
 }
 

@@ -1,0 +1,27 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+)
+
+// A step left incomplete says why on the screen, at 80×24 as at 160×45:
+// enter on an empty variable stays on it and names it, instead of doing
+// nothing visible.
+func TestProvisionWizardSaysWhatAnEmptyVariableNeeds(t *testing.T) {
+	t.Parallel()
+	f := provisionFixture(t)
+	for _, size := range [][2]int{{80, 24}, {160, 45}} {
+		r := onIdaho(t, f, f.AsSuper(), Options{}, size[0], size[1])
+		keys(r, "p", "enter", "enter")
+		mustContain(t, plain(r.Render()), "step 3/6 variables")
+		keys(r, "enter")
+		s := plain(r.Render())
+		if !strings.Contains(s, "YOUR_LEADS_TABLE needs a value") || !strings.Contains(s, "step 3/6 variables") {
+			t.Errorf("%dx%d: enter on an empty variable does not say what it needs:\n%s", size[0], size[1], s)
+		}
+		if n := len(strings.Split(s, "\n")); n > size[1] {
+			t.Errorf("%dx%d: %d lines", size[0], size[1], n)
+		}
+	}
+}
