@@ -25,3 +25,17 @@ func TestProvisionWizardSaysWhatAnEmptyVariableNeeds(t *testing.T) {
 		}
 	}
 }
+
+// The empty campaigns pane of a workspace awaiting setup offers p only
+// where p works.
+func TestAwaitingSetupOffersProvisioningWherePWorks(t *testing.T) {
+	t.Parallel()
+	f := provisionFixture(t)
+	const offer = "p provisions it from a blueprint"
+	if s := plain(onIdaho(t, f, f.AsSuper(), Options{}, 160, 45).Render()); !strings.Contains(s, offer) {
+		t.Errorf("a super admin is not told p provisions idaho:\n%s", s)
+	}
+	if s := plain(onIdaho(t, f, f.AsSuper(), Options{ReadOnly: true}, 160, 45).Render()); strings.Contains(s, offer) || !strings.Contains(s, "awaiting setup") {
+		t.Errorf("a read-only session is offered p, or not told idaho awaits setup:\n%s", s)
+	}
+}

@@ -228,7 +228,7 @@ func TestAdoptingIntoANewWorkspaceSetsItUp(t *testing.T) {
 	deliver(r, r.Init())
 	keys(r, "/", "newco", "enter")
 	s := plain(r.Render())
-	mustContain(t, s, "Campaigns of newco [0]", "awaiting setup: adopt its workflows")
+	mustContain(t, s, "Campaigns of newco [0]", "awaiting setup: ")
 	mustContain(t, s, "Workspaces [1/", "○ setup")
 
 	keys(r, "esc", "esc", ":", "unmanaged", "enter")

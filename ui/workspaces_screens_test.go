@@ -74,7 +74,8 @@ func TestNewWorkspaceFormCreatesItAwaitingSetup(t *testing.T) {
 	if w, ok := r.Fleet().SelectedWorkspace(); !ok || w.Slug != "utah" {
 		t.Errorf("the fleet came back on %+v, want utah", w)
 	}
-	mustContain(t, plain(r.Render()), "Campaigns of utah", "awaiting setup: adopt its workflows in :unmanaged (m marks, a adopts)")
+	// A super admin is offered both ways to set it up.
+	mustContain(t, plain(r.Render()), "Campaigns of utah", "awaiting setup: p provisions it from a blueprint, or adopt in :unmanaged")
 	var rows []string
 	for _, e := range f.Audit() {
 		if e.Action == model.AuditWorkspaceCreate {

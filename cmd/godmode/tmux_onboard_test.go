@@ -67,7 +67,7 @@ func TestDemoInTmuxOnboardsAClient(t *testing.T) {
 			}
 			x.keys("Enter")
 			s = x.waitFor("the new workspace", contains("Campaigns of "+c.Slug+" [0]"))
-			for _, want := range []string{"Workspaces [15]", "awaiting setup: adopt its workflows in :unmanaged"} {
+			for _, want := range []string{"Workspaces [15]", "awaiting setup: p provisions it from a blueprint, or adopt in :unmanaged"} {
 				if !strings.Contains(s, want) {
 					t.Fatalf("after creating %s the screen lacks %q:\n%s", c.Slug, want, s)
 				}

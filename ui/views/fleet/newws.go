@@ -19,6 +19,10 @@ const NewWorkspaceScreen = "workspace.new"
 // It fits an 80-column pane.
 const awaitingSetup = "awaiting setup: adopt its workflows in :unmanaged (m marks, a adopts)"
 
+// awaitingProvision is the same, for whoever may provision a workspace
+// that has an n8n instance: the wizard is the other way to set it up.
+const awaitingProvision = "awaiting setup: p provisions it from a blueprint, or adopt in :unmanaged"
+
 func (m *Model) whyNoCreate() string {
 	if m.readOnly {
 		return "read-only session: creating workspaces is off (restart without --read-only)"
@@ -64,6 +68,8 @@ func (m *Model) selectWanted() tea.Cmd {
 func (m *Model) setCampaignsEmpty() {
 	w, ok := m.ws.Selected()
 	switch {
+	case ok && w.Status == model.WorkspaceAwaitingSetup && w.InstanceName != "" && m.whyNoProvision() == "":
+		m.camps.Empty = awaitingProvision
 	case ok && w.Status == model.WorkspaceAwaitingSetup:
 		m.camps.Empty = awaitingSetup
 	case ok && w.Status == model.WorkspaceArchived:
