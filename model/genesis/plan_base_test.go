@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -401,6 +402,24 @@ func TestRewriteHookRefs(t *testing.T) {
 	} {
 		if got, _ := rewriteHookRefs(in, refs); got != want {
 			t.Errorf("%q → %q, want %q", in, got, want)
+		}
+	}
+}
+
+// A blueprint whose workflow names start with the slug token (as capture
+// makes them) gets the slug once: "idaho - Email 1", not
+// "idaho - idaho · Email 1".
+func TestSlugTokenInANameIsThePrefix(t *testing.T) {
+	for _, c := range []struct{ name, want string }{
+		{"YOUR_WORKSPACE_SLUG · Email 1", "idaho - Email 1"},
+		{"YOUR_WORKSPACE_SLUG - Email 1", "idaho - Email 1"},
+		{"Email 1 of YOUR_WORKSPACE_SLUG", "idaho - Email 1 of idaho"},
+		{"Email 1", "idaho - Email 1"},
+	} {
+		raw := []byte(`{"name":` + strconv.Quote(c.name) + `,"nodes":[{"id":"n1","name":"Start","type":"n8n-nodes-base.manualTrigger","typeVersion":1,"position":[0,0],"parameters":{}}],"connections":{},"settings":{}}`)
+		w, probs, _ := planWorkflow("wf.json", raw, "idaho", map[string]Value{BuiltinSlug: {V: NewSecret("idaho", "the workspace")}}, nil, nil, func(string) string { return "id" })
+		if len(probs) > 0 || w.Name != c.want {
+			t.Errorf("%q: named %q (%v), want %q", c.name, w.Name, probs, c.want)
 		}
 	}
 }

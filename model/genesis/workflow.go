@@ -18,6 +18,7 @@ func planWorkflow(file string, raw json.RawMessage, slug string, vals map[string
 	if err != nil {
 		return w, []Problem{{Workflow: file, Message: "the stored workflow is not JSON: " + err.Error()}}, nil
 	}
+	blueprintName, _ := doc["name"].(string) // before rendering
 	// The preview is a copy of the tree, not a second decode: the same
 	// document at a fraction of the cost (a plan renders every workflow of
 	// every workspace provisioned).
@@ -116,6 +117,14 @@ func planWorkflow(file string, raw json.RawMessage, slug string, vals map[string
 	}
 
 	name, _ := doc["name"].(string)
+	// A name that starts with the slug token (capture names a workspace's
+	// "ohio · Email 1" so) gets the slug once, in the prefix's form, not
+	// "ohio - ohio · Email 1".
+	if strings.HasPrefix(blueprintName, BuiltinSlug) && strings.HasPrefix(name, slug) {
+		if rest := strings.TrimLeft(name[len(slug):], " ·-–—:|/"); rest != "" {
+			name = slug + " - " + rest
+		}
+	}
 	if !strings.HasPrefix(name, slug+" - ") {
 		name = slug + " - " + name
 	}
