@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -23,6 +24,23 @@ type ProvisionTarget struct {
 	// Shared says other workspaces live on the same instance.
 	Shared     bool
 	Blueprints []BlueprintSummary
+	// Last is, for an active workspace, its last succeeded run (nil when
+	// none succeeded): what a re-apply starts from.
+	Last *ProvisionLast
+}
+
+// ProvisionLast is what the last succeeded run of a workspace recorded:
+// the version it applied, its activation, its non-secret values and the
+// names of its secret ones (their values are never recorded), and the
+// credentials it was given by id.
+type ProvisionLast struct {
+	Run           int64
+	Blueprint     string
+	Version       int
+	Activate      bool
+	Values        map[string]string
+	Secret        []string
+	CredentialIDs map[string]string
 }
 
 // ProvisionForm is what a version asks of the operator.
@@ -66,6 +84,11 @@ type FormSlot struct {
 type ProvisionPreview struct {
 	Plan    *genesis.Plan
 	Changes []genesis.WorkflowChanges
+	// Reapply: the workspace is active, the plan updates it in place;
+	// Live is then each workflow it updates beside what is live in n8n
+	// (edits made there since the last run marked), as ProvisionLive.
+	Reapply bool
+	Live    []LiveWorkflow
 }
 
 func (c *Console) provisionFormRead(ctx context.Context, actor Actor, slug string, detail map[string]any) (ProvisionStore, Workspace, func(*Workspace, error) error, error) {
@@ -115,7 +138,30 @@ func (c *Console) ProvisionTarget(ctx context.Context, actor Actor, slug string)
 	if out.Blueprints, err = ps.BlueprintSummaries(ctx); err != nil {
 		return out, fail(&ws, err)
 	}
+	if ws.Status == WorkspaceActive {
+		if out.Last, err = lastRun(ctx, ps, ws); err != nil {
+			return out, fail(&ws, err)
+		}
+	}
 	return out, nil
+}
+
+// lastRun is the workspace's last succeeded run as a re-apply starts from
+// it (nil: none succeeded).
+func lastRun(ctx context.Context, ps ProvisionStore, ws Workspace) (*ProvisionLast, error) {
+	run, vals, err := ps.LastSucceededRun(ctx, ws.ID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("last run of workspace %s: %w", ws.Slug, err)
+	}
+	name, bv, err := ps.RunVersion(ctx, run.ID)
+	if err != nil {
+		return nil, fmt.Errorf("version of run %d: %w", run.ID, err)
+	}
+	return &ProvisionLast{Run: run.ID, Blueprint: name, Version: bv.Version, Activate: run.Activate,
+		Values: vals.Values, Secret: vals.Secret, CredentialIDs: vals.CredentialIDs}, nil
 }
 
 // ProvisionForm reads what version asks of the operator for workspace
@@ -182,6 +228,16 @@ func (c *Console) ProvisionPreview(ctx context.Context, actor Actor, req Provisi
 	}
 	if out.Changes, err = out.Plan.Changes(p.version); err != nil {
 		return out, err
+	}
+	if ws.Status == WorkspaceActive {
+		// What the re-apply would refuse, refused here before the apply.
+		if err := p.secondCopies(ctx, out.Plan); err != nil {
+			return out, fail(&ws, err)
+		}
+		out.Reapply = true
+		if out.Live, err = p.liveDiffs(out.Plan); err != nil {
+			return out, err
+		}
 	}
 	return out, nil
 }

@@ -2,6 +2,8 @@ package model_test
 
 import (
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -88,5 +90,75 @@ func TestProvisionFormRefusedToANonSuperAdminIsAudited(t *testing.T) {
 	}
 	if n != 2 {
 		t.Errorf("%d refused provision reads on the record, want 2", n)
+	}
+}
+
+// On an active workspace the wizard's first read carries what its last
+// succeeded run applied: the version, the activation, the non-secret
+// values; a secret one is named, its value never read back. Its preview
+// is a re-apply beside what is live: nothing changed calls nothing.
+func TestProvisionTargetOfAnActiveWorkspaceCarriesItsLastRun(t *testing.T) {
+	w := newProvWorld(t)
+	w.workspace("texas")
+	vals := w.values("texas")
+	res, err := w.provision(w.ctx, "texas", "texas")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg, err := w.console.ProvisionTarget(w.ctx, w.super, "texas")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := tg.Last
+	if l == nil || l.Run != res.Run.ID || l.Blueprint != "base-cold-email" || l.Version != 1 || !l.Activate {
+		t.Fatalf("last run of texas: %+v, want run %d of base-cold-email@v1, activating", l, res.Run.ID)
+	}
+	if got, want := l.Values["YOUR_COMPANY_NAME"], vals.Variables["YOUR_COMPANY_NAME"].V.Reveal(); got != want || want == "" {
+		t.Errorf("YOUR_COMPANY_NAME of the last run: %q, want %q", got, want)
+	}
+	if _, ok := l.Values["YOUR_APIFY_API_TOKEN"]; ok || !slices.Contains(l.Secret, "YOUR_APIFY_API_TOKEN") {
+		t.Errorf("the secret YOUR_APIFY_API_TOKEN: in the values %v, named secret %v", ok, l.Secret)
+	}
+	for _, s := range secretsOf("texas") {
+		if strings.Contains(fmt.Sprint(l), s) {
+			t.Errorf("the last run as read shows a secret value")
+		}
+	}
+	pv, err := w.console.ProvisionPreview(w.ctx, w.super, model.ProvisionRequest{Workspace: "texas", Blueprint: "base-cold-email", Version: 1, Values: vals, Activate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !pv.Reapply || len(pv.Plan.Steps) != 0 || len(pv.Live) != len(pv.Plan.Workflows) {
+		t.Errorf("preview of the same values: re-apply %v, %d steps, %d live of %d workflows; want a re-apply of 0 steps beside every workflow",
+			pv.Reapply, len(pv.Plan.Steps), len(pv.Live), len(pv.Plan.Workflows))
+	}
+
+	// A workspace awaiting setup has no last run; its preview is no re-apply.
+	w.workspace("ohio")
+	tg, err = w.console.ProvisionTarget(w.ctx, w.super, "ohio")
+	if err != nil || tg.Last != nil {
+		t.Errorf("ohio, awaiting setup: last run %+v, %v; want none", tg.Last, err)
+	}
+}
+
+// An active workspace no run provisioned: the preview refuses as the
+// re-apply would, before anything is offered.
+func TestProvisionPreviewRefusesAnActiveWorkspaceNoRunProvisioned(t *testing.T) {
+	w := newProvWorld(t)
+	w.workspace("adopted")
+	ws, err := w.store.WorkspaceBySlug(w.ctx, "adopted")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.store.SetWorkspaceStatus(w.ctx, ws.ID, model.WorkspaceActive, ""); err != nil {
+		t.Fatal(err)
+	}
+	tg, err := w.console.ProvisionTarget(w.ctx, w.super, "adopted")
+	if err != nil || tg.Last != nil {
+		t.Errorf("adopted: last run %+v, %v; want none", tg.Last, err)
+	}
+	_, err = w.console.ProvisionPreview(w.ctx, w.super, model.ProvisionRequest{Workspace: "adopted", Blueprint: "base-cold-email", Version: 1, Values: w.values("texas"), Activate: true})
+	if !errors.Is(err, model.ErrInvalid) || !strings.Contains(err.Error(), "no provisioning run created its workflows") {
+		t.Errorf("preview of an active workspace no run provisioned: %v", err)
 	}
 }

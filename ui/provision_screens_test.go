@@ -3,14 +3,18 @@ package ui
 import (
 	"context"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/godmode-console/godmode/db/demofleet"
 	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/model/blueprint"
 	"github.com/godmode-console/godmode/model/blueprint/detect"
+	"github.com/godmode-console/godmode/n8n"
 	"github.com/godmode-console/godmode/ui/uitest"
 	"github.com/godmode-console/godmode/ui/views/fleet"
 	"github.com/godmode-console/godmode/ui/views/provision"
@@ -272,8 +276,8 @@ func TestProvisionWizardRefusedOutsideASuperAdminsReadWriteSession(t *testing.T)
 	}
 }
 
-// :provision SLUG opens the wizard on that workspace; an active one is
-// not provisioned again here: the wizard says to re-apply from the CLI.
+// :provision SLUG opens the wizard on that workspace; an active one no
+// run provisioned has nothing to re-apply: the wizard says so.
 func TestProvisionCommandOpensTheWizard(t *testing.T) {
 	t.Parallel()
 	f := provisionFixture(t)
@@ -288,7 +292,7 @@ func TestProvisionCommandOpensTheWizard(t *testing.T) {
 	mustContain(t, plain(r.Render()), "provision idaho · step 1/6")
 	keys(r, "esc")
 	keys(r, ":provision texas", "enter")
-	mustContain(t, plain(r.Render()), "workspace texas is active, already provisioned — re-apply: use `godmode provision --workspace texas")
+	mustContain(t, plain(r.Render()), "workspace texas is active but no provisioning run of it succeeded: there is nothing to re-apply")
 	keys(r, "esc")
 	if r.topID() != "fleet" {
 		t.Fatalf("esc on the refusal shows %q", r.topID())
@@ -316,5 +320,285 @@ func TestProvisionWizardMasksASecretVariable(t *testing.T) {
 	mustContain(t, s, "YOUR_APIFY_API_TOKEN", "secret (masked, never shown again)", "> "+strings.Repeat("*", len(secret)))
 	if strings.Contains(s, secret) {
 		t.Errorf("the secret variable shows what was typed:\n%s", s)
+	}
+}
+
+// provisionedIdaho is idaho provisioned through the wizard (v2, the
+// sender hello@idaho.example.com), the console back on the fleet.
+func provisionedIdaho(t *testing.T, w, h int) (*uitest.Fleet, *Root) {
+	t.Helper()
+	f := provisionFixture(t)
+	r := onIdaho(t, f, f.AsSuper(), Options{}, 160, 45)
+	fillIdaho(t, r, "reapply-secret-9")
+	keys(r, "enter")
+	mustContain(t, plain(r.Render()), "workspace idaho is active")
+	keys(r, "enter")
+	if r.topID() != "fleet" {
+		t.Fatalf("after the first run the console shows %q", r.topID())
+	}
+	sized(r, w, h)
+	return f, r
+}
+
+// clearField empties the text field that has the cursor (ctrl+u).
+func clearField(r *Root) {
+	_, cmd := r.Update(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
+	deliver(r, cmd)
+}
+
+// previewText is the whole preview, paged down to its end.
+func previewText(r *Root) string {
+	s := plain(r.Render())
+	for i := 0; i < 20 && strings.Contains(plain(r.Render()), "more line(s)"); i++ {
+		keys(r, "space")
+		s += plain(r.Render())
+	}
+	return s
+}
+
+// workflowIDs are idaho's campaigns' n8n workflow ids, by campaign.
+func workflowIDs(t *testing.T, f *uitest.Fleet) map[string]string {
+	t.Helper()
+	cs, err := f.Store.Campaigns(context.Background(), f.Workspace("idaho").ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, c := range cs {
+		out[c.Name] = c.N8nWorkflowID
+	}
+	return out
+}
+
+// senderCampaign is the first campaign of idaho (by name) whose workflow
+// holds the sender's address, and that workflow's id.
+func senderCampaign(t *testing.T, f *uitest.Fleet, sender string) (string, string) {
+	t.Helper()
+	srv := f.N8n("idaho")
+	ids := workflowIDs(t, f)
+	names := make([]string, 0, len(ids))
+	for name := range ids {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		id := ids[name]
+		wf, ok := srv.Workflow(id)
+		if !ok {
+			t.Fatalf("campaign %s: workflow %s is not in n8n", name, id)
+		}
+		for _, n := range wf.Nodes {
+			if n.Name == "Email Sender" && strings.Contains(string(n.Parameters), sender) {
+				return name, id
+			}
+		}
+	}
+	t.Fatalf("no workflow of idaho sends as %s", sender)
+	return "", ""
+}
+
+// reopenWithSender opens the wizard on idaho again and goes to its preview
+// with the sender changed to sender (every other answer as prefilled).
+func reopenWithSender(t *testing.T, r *Root, sender string) {
+	t.Helper()
+	keys(r, ":provision idaho", "enter")
+	keys(r, "enter", "enter")
+	mustContain(t, plain(r.Render()), "step 3/6 variables", "> leads_idaho", "> hello@idaho.example.com")
+	keys(r, "enter") // the leads table, as last run
+	clearField(r)
+	typeText(r, sender)
+	keys(r, "enter")
+	mustContain(t, plain(r.Render()), "step 4/6 credentials", "keep the one an earlier run created")
+	keys(r, "enter")
+	mustContain(t, plain(r.Render()), "step 5/6 preview")
+}
+
+// On an active workspace the wizard opens on what the last run applied:
+// its version preselected, its values prefilled, its credential kept; a
+// changed value is re-applied in place, the workflows keeping their ids.
+func TestProvisionWizardReappliesAChangedValueInPlace(t *testing.T) {
+	t.Parallel()
+	f, r := provisionedIdaho(t, 160, 45)
+	before := workflowIDs(t, f)
+	camp, _ := senderCampaign(t, f, "hello@idaho.example.com")
+	keys(r, ":provision idaho", "enter")
+	mustContain(t, plain(r.Render()), "step 1/6 workspace", "status: active", "last provisioned by run", "from demo-cold-email@v2")
+	keys(r, "enter")
+	mustContain(t, plain(r.Render()), "> demo-cold-email@v2", "the version run")
+	keys(r, "esc", "esc")
+	reopenWithSender(t, r, "sales@idaho.example.com")
+	s := previewText(r)
+	mustContain(t, s, "re-apply of demo-cold-email@v2 to idaho (active)", "workflows beside what is live in n8n",
+		"(campaign \""+camp+"\"): updated in place (n8n workflow "+before[camp]+")",
+		"node \"Email Sender\" differs from n8n at parameters.jsCode", "sales@idaho.example.com", ": unchanged", "update_workflow workflow:", "record_campaign workflow:")
+	if strings.Contains(s, "create_workflow") || strings.Contains(s, "EDITED") {
+		t.Errorf("the re-apply's preview creates a workflow or sees an edit:\n%s", s)
+	}
+	keys(r, "enter")
+	mustContain(t, plain(r.Render()), "workspace idaho is active", "done")
+	if after := workflowIDs(t, f); len(after) != len(before) {
+		t.Errorf("campaigns after the re-apply: %v, before %v", after, before)
+	} else {
+		for name, id := range before {
+			if after[name] != id {
+				t.Errorf("campaign %s: workflow %s after the re-apply, was %s", name, after[name], id)
+			}
+		}
+	}
+	if name, _ := senderCampaign(t, f, "sales@idaho.example.com"); name != camp {
+		t.Errorf("the new sender is in %s, want %s", name, camp)
+	}
+	_, last, err := f.Store.LastSucceededRun(context.Background(), f.Workspace("idaho").ID)
+	if err != nil || last.Values["YOUR_SENDER_EMAIL"] != "sales@idaho.example.com" {
+		t.Errorf("the re-apply's recorded values: %v %v, want the new sender", last.Values, err)
+	}
+}
+
+// Nothing changed: the preview says so and no apply is offered (enter
+// sends nothing).
+func TestProvisionWizardReapplyUnchangedOffersNoApply(t *testing.T) {
+	t.Parallel()
+	f, r := provisionedIdaho(t, 160, 45)
+	runs := func() int {
+		rs, err := f.Console.ProvisionRuns(context.Background(), f.Super(), "idaho")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(rs)
+	}
+	n := runs()
+	writes := f.N8n("idaho").Writes()
+	reopenWithSender(t, r, "hello@idaho.example.com")
+	s := previewText(r)
+	mustContain(t, s, "0 n8n call(s)", "unchanged: the workspace already holds what this plan makes; nothing to apply")
+	if strings.Contains(s, "updated in place") {
+		t.Errorf("an unchanged re-apply updates a workflow:\n%s", s)
+	}
+	if strings.Contains(plain(r.footer()), "apply") {
+		t.Errorf("the footer offers apply on an unchanged plan: %s", plain(r.footer()))
+	}
+	keys(r, "enter")
+	mustContain(t, plain(r.Render()), "step 5/6 preview")
+	if runs() != n || f.N8n("idaho").Writes() != writes {
+		t.Errorf("enter on an unchanged plan: %d runs (was %d), %d n8n writes (was %d)", runs(), n, f.N8n("idaho").Writes(), writes)
+	}
+}
+
+// editInN8n adds a node to workflow id "inside n8n".
+func editInN8n(t *testing.T, f *uitest.Fleet, id string) {
+	t.Helper()
+	if err := f.N8n("idaho").Edit(id, func(wf *n8n.Workflow) {
+		wf.Nodes = append(wf.Nodes, n8n.Node{Name: "Added in n8n", Type: "n8n-nodes-base.noOp", TypeVersion: 1, Position: []float64{0, 0}})
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func hasNode(t *testing.T, f *uitest.Fleet, id, node string) bool {
+	t.Helper()
+	wf, ok := f.N8n("idaho").Workflow(id)
+	if !ok {
+		t.Fatalf("workflow %s is not in n8n", id)
+	}
+	for _, n := range wf.Nodes {
+		if n.Name == node {
+			return true
+		}
+	}
+	return false
+}
+
+// A workflow edited in n8n since the last run is marked in the preview;
+// apply asks, naming its campaign; no goes back to the preview with
+// nothing sent; yes overwrites the edit.
+func TestProvisionWizardReapplyAsksBeforeOverwritingAnEditInN8n(t *testing.T) {
+	t.Parallel()
+	f, r := provisionedIdaho(t, 160, 45)
+	camp, id := senderCampaign(t, f, "hello@idaho.example.com")
+	editInN8n(t, f, id)
+	reopenWithSender(t, r, "sales@idaho.example.com")
+	s := previewText(r)
+	mustContain(t, s, "(campaign \""+camp+"\"): updated in place", "EDITED in n8n since the last run: applying overwrites it", "only in n8n: node \"Added in n8n\"",
+		"node \"Email Sender\" differs from n8n at parameters.jsCode")
+	writes := f.N8n("idaho").Writes()
+	keys(r, "enter")
+	s = plain(r.Render())
+	mustContain(t, s, "edited in n8n since the last run: campaign(s) \""+camp+"\"", "Overwrite them?", "y overwrite")
+	keys(r, "n")
+	if s := plain(r.Render()); !strings.Contains(s, "step 5/6 preview") || strings.Contains(s, "Overwrite them?") {
+		t.Fatalf("n did not go back to the preview:\n%s", s)
+	}
+	if f.N8n("idaho").Writes() != writes || !hasNode(t, f, id, "Added in n8n") {
+		t.Fatalf("no sent something: %d n8n writes (was %d); the edit kept: %v", f.N8n("idaho").Writes(), writes, hasNode(t, f, id, "Added in n8n"))
+	}
+	keys(r, "enter")
+	mustContain(t, plain(r.Render()), "Overwrite them?")
+	keys(r, "y")
+	mustContain(t, plain(r.Render()), "workspace idaho is active", "done")
+	if hasNode(t, f, id, "Added in n8n") {
+		t.Error("yes did not overwrite the edit made in n8n")
+	}
+	if name, nid := senderCampaign(t, f, "sales@idaho.example.com"); name != camp || nid != id {
+		t.Errorf("the new sender is in %s (%s), want %s (%s)", name, nid, camp, id)
+	}
+}
+
+// An edit made in n8n between the preview and the apply: the model
+// refuses, the wizard shows it and asks the same way.
+func TestProvisionWizardReapplyAsksOnAnEditAfterThePreview(t *testing.T) {
+	t.Parallel()
+	f, r := provisionedIdaho(t, 160, 45)
+	camp, id := senderCampaign(t, f, "hello@idaho.example.com")
+	reopenWithSender(t, r, "sales@idaho.example.com")
+	if s := previewText(r); strings.Contains(s, "EDITED") {
+		t.Fatalf("an edit before there was one:\n%s", s)
+	}
+	editInN8n(t, f, id)
+	keys(r, "enter")
+	s := plain(r.Render())
+	mustContain(t, s, "were edited in n8n since the last run", "edited in n8n since the last run: campaign(s) \""+camp+"\"", "Overwrite them?")
+	keys(r, "esc")
+	mustContain(t, plain(r.Render()), "step 5/6 preview")
+	if !hasNode(t, f, id, "Added in n8n") {
+		t.Fatal("esc on the question overwrote the edit")
+	}
+	keys(r, "enter") // the preview as shown had no edit: the model refuses again
+	mustContain(t, plain(r.Render()), "Overwrite them?")
+	keys(r, "y")
+	mustContain(t, plain(r.Render()), "workspace idaho is active", "done")
+	if hasNode(t, f, id, "Added in n8n") {
+		t.Error("yes did not overwrite the edit made in n8n")
+	}
+}
+
+// The re-apply at 80×24: its preview and its question fit.
+func TestProvisionWizardReapplyAt80x24(t *testing.T) {
+	t.Parallel()
+	f, r := provisionedIdaho(t, 80, 24)
+	_, id := senderCampaign(t, f, "hello@idaho.example.com")
+	editInN8n(t, f, id)
+	check := func(what string, want ...string) {
+		t.Helper()
+		s := plain(r.Render())
+		lines := strings.Split(s, "\n")
+		if len(lines) > 24 {
+			t.Fatalf("%s: %d lines on a 24-line screen:\n%s", what, len(lines), s)
+		}
+		for _, l := range lines {
+			if w := len([]rune(l)); w > 80 {
+				t.Fatalf("%s: a line of %d cells:\n%s", what, w, s)
+			}
+		}
+		mustContain(t, s, want...)
+	}
+	keys(r, ":provision idaho", "enter")
+	check("target", "step 1/6 workspace", "last provisioned by run")
+	keys(r, "esc")
+	reopenWithSender(t, r, "sales@idaho.example.com")
+	check("preview", "step 5/6 preview", "re-apply of", "enter apply")
+	keys(r, "enter")
+	check("question", "Overwrite them?", "y overwrite", "n/esc back to the preview")
+	if f := plain(r.footer()); strings.Contains(f, "back to fleet") {
+		t.Errorf("the question's footer says esc goes back to the fleet: %s", f)
 	}
 }

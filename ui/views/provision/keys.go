@@ -7,6 +7,7 @@ type keyMap struct {
 	Next, Prev, Choose                          key.Binding
 	Apply, Activate, Up, Down, PageUp, PageDown key.Binding
 	Back, Leave, Finish                         key.Binding
+	Yes, No                                     key.Binding
 }
 
 func newKeys() keyMap {
@@ -26,5 +27,7 @@ func newKeys() keyMap {
 		// Leave is esc where it leaves the wizard: the root names it.
 		Leave:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave")),
 		Finish: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "to the workspace")),
+		Yes:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "overwrite the edits")),
+		No:     key.NewBinding(key.WithKeys("n", "esc", "ctrl+["), key.WithHelp("n/esc", "back to the preview")),
 	}
 }

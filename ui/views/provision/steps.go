@@ -158,14 +158,40 @@ func (w *Wizard) takeForm(f model.ProvisionForm) {
 	for _, v := range f.Variables {
 		if w.vars[v.Name] == nil {
 			w.vars[v.Name] = new(string)
+			*w.vars[v.Name] = w.lastValue(v)
 		}
 	}
 	if !same || len(w.slots) != len(f.Slots) {
 		w.slots = nil
 		for _, s := range f.Slots {
-			w.slots = append(w.slots, newSlotInput(s, w.slug))
+			in := newSlotInput(s, w.slug)
+			if id := w.lastCredentialID(s.Slot); in.mode != modePrior && id != "" {
+				in.mode, in.id = modeExisting, id // the last run was given it by id
+			}
+			w.slots = append(w.slots, in)
 		}
 	}
+}
+
+// lastValue is what the last run recorded for v ("" for a secret one:
+// its value was never recorded, it is typed again).
+func (w *Wizard) lastValue(v model.FormVariable) string {
+	if w.last == nil || v.Secret {
+		return ""
+	}
+	for _, n := range w.last.Secret {
+		if n == v.Name {
+			return ""
+		}
+	}
+	return w.last.Values[v.Name]
+}
+
+func (w *Wizard) lastCredentialID(slot string) string {
+	if w.last == nil {
+		return ""
+	}
+	return w.last.CredentialIDs[slot]
 }
 
 // openStep shows step s's form, or the next step with something to ask.
@@ -291,6 +317,9 @@ func (w *Wizard) targetGroups() []*huh.Group {
 		where = "n8n instance " + t.Instance + ", shared with other workspaces (webhook paths are namespaced " + ws.Slug + "/…)"
 	}
 	desc := fmt.Sprintf("%s · %s\nstatus: %s\ntarget: %s", ws.Slug, ws.Name, strings.ReplaceAll(string(ws.Status), "_", " "), where)
+	if l := w.last; l != nil {
+		desc += fmt.Sprintf("\nlast provisioned by run %d from %s@v%d: a re-apply updates its workflows in place", l.Run, l.Blueprint, l.Version)
+	}
 	note := huh.NewNote().Title("Workspace and its n8n instance").Description(safetext.Text(desc)).Next(true).NextLabel("Next")
 	return []*huh.Group{huh.NewGroup(note)}
 }
@@ -299,8 +328,9 @@ func (w *Wizard) targetGroups() []*huh.Group {
 func (w *Wizard) whyNot() string {
 	ws := w.target.Workspace
 	switch {
+	case ws.Status == model.WorkspaceActive && w.last == nil:
+		return "workspace " + ws.Slug + " is active but no provisioning run of it succeeded: there is nothing to re-apply (its workflows were not made by a run)"
 	case ws.Status == model.WorkspaceActive:
-		return "workspace " + ws.Slug + " is active, already provisioned — re-apply: use `godmode provision --workspace " + ws.Slug + " --blueprint NAME@VERSION --values FILE.toml`"
 	case ws.Status != model.WorkspaceAwaitingSetup:
 		return "workspace " + ws.Slug + " is " + string(ws.Status) + ": provisioning starts from awaiting_setup (a run that stopped is resumed or rolled back: godmode provision runs)"
 	case len(w.target.Blueprints) == 0:
@@ -324,8 +354,12 @@ func (w *Wizard) blueprintGroups() []*huh.Group {
 	if w.choice == "" && len(opts) > 0 {
 		w.choice = opts[0].Value
 	}
+	desc := "from the vault; the workflows of this version are created in n8n"
+	if w.last != nil {
+		desc = fmt.Sprintf("preselected: %s@v%d, the version run %d applied; a newer one may be chosen", w.last.Blueprint, w.last.Version, w.last.Run)
+	}
 	return []*huh.Group{huh.NewGroup(huh.NewSelect[string]().Title("Blueprint and version").
-		Description("from the vault; the workflows of this version are created in n8n").
+		Description(safetext.Line(desc)).
 		Options(opts...).Value(&w.choice))}
 }
 

@@ -56,6 +56,8 @@ func (w *Wizard) View() string {
 			more = fmt.Sprintf(" · %d more line(s) (j/pgdn)", len(body)-end)
 		}
 		add(th.Muted.Render(fmt.Sprintf("lines %d-%d of %d%s", w.top+1, end, len(body), more)))
+	case confirming:
+		lines = append(lines, w.confirmLines(inner)...)
 	case applying:
 		lines = append(lines, w.applyLines(inner)...)
 	case applied:
@@ -96,7 +98,14 @@ func (w *Wizard) previewLines(inner int) []string {
 	if w.activate {
 		act = "yes (workflows with a trigger)"
 	}
-	add(th.Bold.Render, fmt.Sprintf("%s@v%d for %s: %d workflow(s), %d n8n call(s); activate: %s", pl.Blueprint, pl.Version, pl.Workspace, len(pl.Workflows), len(pl.Steps), act))
+	if w.preview.Reapply {
+		add(th.Bold.Render, fmt.Sprintf("re-apply of %s@v%d to %s (active): %d workflow(s), %d n8n call(s); activate: %s", pl.Blueprint, pl.Version, pl.Workspace, len(pl.Workflows), len(pl.Steps), act))
+		if len(pl.Steps) == 0 {
+			add(th.OK.Render, "unchanged: the workspace already holds what this plan makes; nothing to apply")
+		}
+	} else {
+		add(th.Bold.Render, fmt.Sprintf("%s@v%d for %s: %d workflow(s), %d n8n call(s); activate: %s", pl.Blueprint, pl.Version, pl.Workspace, len(pl.Workflows), len(pl.Steps), act))
+	}
 	add(th.Muted.Render, "tags: "+strings.Join(pl.Tags, ", "))
 	if len(pl.Credentials) > 0 {
 		add(th.Bold.Render, "credentials")
@@ -112,6 +121,9 @@ func (w *Wizard) previewLines(inner int) []string {
 				add(th.Text.Render, fmt.Sprintf("  %s: existing credential %s (%s)", c.Slot, c.ID, c.From))
 			}
 		}
+	}
+	if w.preview.Reapply {
+		out = append(out, w.liveLines(inner)...)
 	}
 	add(th.Bold.Render, "workflows: what rendering changes from the blueprint")
 	for _, c := range w.preview.Changes {
@@ -135,6 +147,94 @@ func (w *Wizard) previewLines(inner int) []string {
 	for _, p := range pl.Warnings {
 		add(th.Warn.Render, "warning: "+p.String())
 	}
+	return out
+}
+
+// liveLines are, per workflow of a re-apply, what it does to it and how
+// what is live in n8n differs from what would be sent; a workflow edited
+// in n8n since the last run is marked so.
+func (w *Wizard) liveLines(inner int) []string {
+	th := w.theme
+	var out []string
+	add := func(st func(...string) string, l string) {
+		for i, x := range wrapped(safetext.Line(l), inner-6) {
+			if i > 0 {
+				x = "      " + x // a wrapped line stays under its workflow
+			}
+			out = append(out, common.Fit(st(x), inner))
+		}
+	}
+	live := map[string]model.LiveWorkflow{}
+	for _, l := range w.preview.Live {
+		live[l.File] = l
+	}
+	add(th.Bold.Render, "workflows beside what is live in n8n")
+	for _, wf := range w.preview.Plan.Workflows {
+		l, seen := live[wf.File]
+		state := "created (new in this version)"
+		switch {
+		case wf.Update != "" && wf.Same && !wf.Retag:
+			state = "unchanged"
+		case wf.Update != "" && wf.Same:
+			state = "unchanged, its tags set again"
+		case wf.Update != "":
+			state = "updated in place (n8n workflow " + wf.Update + ")"
+		}
+		name := wf.File
+		if seen && l.Campaign != "" {
+			name = fmt.Sprintf("%s (campaign %q)", wf.File, l.Campaign)
+		}
+		add(th.Text.Render, "  "+name+": "+state)
+		if seen && l.Edited {
+			if wf.Same {
+				add(th.Warn.Render, "    EDITED in n8n since the last run: left as it is (this plan does not update it)")
+			} else {
+				add(th.Warn.Render, "    EDITED in n8n since the last run: applying overwrites it (you are asked first)")
+			}
+		}
+		if !seen || l.Diff == nil || wf.Same {
+			continue
+		}
+		d := l.Diff
+		for _, n := range d.NodesAdded {
+			add(th.Text.Render, fmt.Sprintf("    only in the plan: node %q", n))
+		}
+		for _, n := range d.NodesRemoved {
+			add(th.Text.Render, fmt.Sprintf("    only in n8n: node %q", n))
+		}
+		for _, n := range d.Nodes {
+			// Paths only: the live side holds secret values.
+			var paths []string
+			for _, p := range n.Paths {
+				paths = append(paths, p.Path)
+			}
+			add(th.Text.Render, fmt.Sprintf("    node %q differs from n8n at %s", n.Node, strings.Join(paths, ", ")))
+		}
+		if d.ConnectionsChanged {
+			add(th.Text.Render, "    connections differ")
+		}
+		if d.SettingsChanged {
+			add(th.Text.Render, "    settings differ")
+		}
+	}
+	return out
+}
+
+// confirmLines ask before a re-apply overwrites edits made in n8n.
+func (w *Wizard) confirmLines(inner int) []string {
+	th := w.theme
+	var out []string
+	add := func(st func(...string) string, l string) {
+		for _, x := range wrapped(safetext.Line(l), inner) {
+			out = append(out, common.Fit(st(x), inner))
+		}
+	}
+	var names []string
+	for _, c := range w.edits {
+		names = append(names, fmt.Sprintf("%q", c))
+	}
+	add(th.Warn.Render, fmt.Sprintf("edited in n8n since the last run: campaign(s) %s. Applying replaces those edits with the plan.", strings.Join(names, ", ")))
+	add(th.Bold.Render, "Overwrite them? y: overwrite and apply · n or esc: back to the preview, nothing sent")
 	return out
 }
 
@@ -237,7 +337,12 @@ func (w *Wizard) ShortHelp() []key.Binding {
 		}
 		return []key.Binding{k.Next, k.Back} // S-tab and ↑/↓ are in "?": the footer fits 80 columns
 	case previewing:
+		if w.nothingToDo() {
+			return []key.Binding{k.Back, k.Activate, k.PageDown, k.Down, k.Up}
+		}
 		return []key.Binding{k.Apply, k.Back, k.Activate, k.PageDown, k.Down, k.Up}
+	case confirming:
+		return []key.Binding{k.Yes, k.No}
 	case applied:
 		return []key.Binding{k.Finish, k.Leave}
 	case applying:
@@ -249,7 +354,7 @@ func (w *Wizard) ShortHelp() []key.Binding {
 // FullHelp is the "?" help.
 func (w *Wizard) FullHelp() [][]key.Binding {
 	k := w.keys
-	return [][]key.Binding{{k.Next, k.Prev, k.Choose, k.Back}, {k.Apply, k.Activate, k.Down, k.Up, k.PageDown, k.PageUp, k.Finish}}
+	return [][]key.Binding{{k.Next, k.Prev, k.Choose, k.Back}, {k.Apply, k.Activate, k.Down, k.Up, k.PageDown, k.PageUp, k.Finish, k.Yes, k.No}}
 }
 
 // Concerns: what the wizard shows is read when each step opens.

@@ -2,12 +2,16 @@
 // awaiting setup, or :provision [slug]), for super admins: one huh form per
 // concern — the workspace and its n8n instance, the blueprint version, its
 // variables, its credentials — then the plan's preview and the apply, shown
-// live step by step. Every read and the apply are the model's; secrets are
-// typed into masked inputs and leave the wizard only inside the request.
+// live step by step. On an active workspace it is a re-apply: it starts
+// from what the last succeeded run applied, previews each workflow beside
+// what is live in n8n, and asks before overwriting edits made there.
+// Every read and the apply are the model's; secrets are typed into masked
+// inputs and leave the wizard only inside the request.
 package provision
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -95,8 +99,11 @@ const (
 	previewing       // the plan is shown; enter applies
 	applying
 	applied
-	failed  // the apply failed: what to do is shown
-	blocked // nothing can go on (a read failed, the workspace is not awaiting setup)
+	failed // the apply failed: what to do is shown
+	// confirming: a re-apply would overwrite edits made in n8n; y sends
+	// it with Overwrite, n goes back to the preview.
+	confirming
+	blocked // nothing can go on (a read failed, the workspace cannot be provisioned)
 )
 
 // Wizard is the screen.
@@ -121,8 +128,15 @@ type Wizard struct {
 	vars     map[string]*string
 	slots    []*slotInput
 	activate bool
-	preview  model.ProvisionPreview
-	top      int // the preview's first line shown
+	// last is the active workspace's last succeeded run (nil: a first
+	// provisioning); overwrite is the operator's yes to replacing edits
+	// made in n8n, for the one apply it was asked for; edits are the
+	// campaigns that yes is about.
+	last      *model.ProvisionLast
+	overwrite bool
+	edits     []string
+	preview   model.ProvisionPreview
+	top       int // the preview's first line shown
 
 	form *huh.Form
 
@@ -163,6 +177,7 @@ func (w *Wizard) reset() {
 	w.target, w.choice, w.spec = model.ProvisionTarget{}, "", model.ProvisionForm{}
 	w.vars, w.slots, w.activate = map[string]*string{}, nil, true
 	w.preview, w.form = model.ProvisionPreview{}, nil
+	w.last, w.overwrite, w.edits = nil, false, nil
 	w.run, w.total, w.done, w.current, w.result, w.applyErr = 0, 0, 0, model.ProvisionProgress{}, model.ProvisionResult{}, nil
 }
 
@@ -236,7 +251,7 @@ func (w *Wizard) request() model.ProvisionRequest {
 			vals.Credentials[s.spec.Slot] = cv
 		}
 	}
-	return model.ProvisionRequest{Workspace: w.slug, Blueprint: name, Version: ver, Values: vals, Activate: w.activate}
+	return model.ProvisionRequest{Workspace: w.slug, Blueprint: name, Version: ver, Values: vals, Activate: w.activate, Overwrite: w.overwrite}
 }
 
 // Update drives the steps.
@@ -250,7 +265,12 @@ func (w *Wizard) Update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			return w.block("could not read the workspace: "+msg.err.Error(), msg.err)
 		}
-		w.target = msg.target
+		w.target, w.last = msg.target, msg.target.Last
+		if w.last != nil {
+			// A re-apply starts from what the last run applied.
+			w.activate = w.last.Activate
+			w.choice = fmt.Sprintf("%s@v%d", w.last.Blueprint, w.last.Version)
+		}
 		if why := w.whyNot(); why != "" {
 			w.phase, w.problem = blocked, []string{safetext.Line(why)}
 			return nil
@@ -277,6 +297,7 @@ func (w *Wizard) Update(msg tea.Msg) tea.Cmd {
 			return w.openStep(w.lastFormStep())
 		}
 		w.preview, w.step, w.phase, w.top, w.problem = msg.preview, stepPreview, previewing, 0, nil
+		w.overwrite, w.edits = false, nil // a yes is for the plan it was asked on
 		return nil
 	case listened:
 		return tea.Batch(w.Update(msg.msg), msg.next)
@@ -298,6 +319,18 @@ func (w *Wizard) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		w.cancel = nil
+		var le *model.LiveEditsError
+		if errors.As(msg.err, &le) {
+			// Edited in n8n between the preview and the apply: nothing
+			// was sent; ask as the preview would have (what was typed is
+			// kept for the yes).
+			w.step, w.phase, w.problem = stepPreview, confirming, explain(msg.err)
+			w.edits = nil
+			for _, e := range le.Edits {
+				w.edits = append(w.edits, e.Campaign)
+			}
+			return nil
+		}
 		w.result, w.applyErr = msg.res, msg.err
 		if msg.res.Run.ID != 0 {
 			w.run = msg.res.Run.ID
@@ -341,6 +374,13 @@ func (w *Wizard) key(msg tea.KeyPressMsg) tea.Cmd {
 	case previewing:
 		switch {
 		case key.Matches(msg, k.Apply):
+			if w.nothingToDo() {
+				return nil
+			}
+			if w.edits = w.editedInN8n(); len(w.edits) > 0 {
+				w.phase = confirming
+				return nil
+			}
 			return w.apply()
 		case key.Matches(msg, k.Activate):
 			w.activate = !w.activate
@@ -356,6 +396,14 @@ func (w *Wizard) key(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, k.Back):
 			w.problem = nil
 			return w.openStep(w.lastFormStep())
+		}
+	case confirming:
+		switch {
+		case key.Matches(msg, k.Yes):
+			w.overwrite = true
+			return w.apply()
+		case key.Matches(msg, k.No):
+			w.phase, w.edits, w.problem, w.overwrite = previewing, nil, nil, false
 		}
 	case applied:
 		if key.Matches(msg, k.Back) || key.Matches(msg, k.Finish) {
@@ -379,6 +427,30 @@ func (w *Wizard) key(msg tea.KeyPressMsg) tea.Cmd {
 		// The run is under way: its answer says what happened.
 	}
 	return nil
+}
+
+// nothingToDo: a re-apply whose plan calls nothing (no apply is offered).
+func (w *Wizard) nothingToDo() bool {
+	return w.preview.Plan == nil || len(w.preview.Plan.Steps) == 0
+}
+
+// editedInN8n are the campaigns the plan would overwrite that were edited
+// in n8n since the last run (one the plan leaves alone keeps its edit).
+func (w *Wizard) editedInN8n() []string {
+	if w.preview.Plan == nil {
+		return nil
+	}
+	same := map[string]bool{}
+	for _, wf := range w.preview.Plan.Workflows {
+		same[wf.File] = wf.Same
+	}
+	var out []string
+	for _, l := range w.preview.Live {
+		if l.Edited && !same[l.File] {
+			out = append(out, l.Campaign)
+		}
+	}
+	return out
 }
 
 // Provisioned brings the fleet back on the workspace just provisioned.
