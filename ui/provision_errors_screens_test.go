@@ -39,3 +39,20 @@ func TestAwaitingSetupOffersProvisioningWherePWorks(t *testing.T) {
 		t.Errorf("a read-only session is offered p, or not told idaho awaits setup:\n%s", s)
 	}
 }
+
+// On an active workspace p is the re-apply, and opens the wizard there.
+func TestPReappliesAnActiveWorkspace(t *testing.T) {
+	t.Parallel()
+	f := provisionFixture(t)
+	r := newRoot(f.AsSuper(), Options{})
+	sized(r, 160, 45)
+	deliver(r, r.Init())
+	keys(r, "/", "texas", "enter")
+	if s := plain(r.footer()); !strings.Contains(s, "p re-apply") {
+		t.Fatalf("an active workspace's footer does not offer p re-apply: %s", s)
+	}
+	keys(r, "p")
+	if r.topID() != "provision" {
+		t.Fatalf("p on active texas opened %q, want the wizard", r.topID())
+	}
+}

@@ -1,6 +1,9 @@
 package fleet
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+	"github.com/godmode-console/godmode/model"
+)
 
 // keysNow is the key map with each action enabled only where it would
 // work for this actor on this selection, so help never offers a key that
@@ -22,6 +25,9 @@ func (m *Model) keysNow() KeyMap {
 	k.Provision.SetEnabled(m.mayProvision())
 	k.Relink.SetEnabled(m.mayOnboard())
 	k.ArchiveCampaign.SetEnabled(m.mayOnboard())
+	if w, ok := m.ws.Selected(); ok && w.Status == model.WorkspaceActive {
+		k.Provision.SetHelp("p", "re-apply")
+	}
 	if w, ok := m.ws.Selected(); ok && w.Status == "suspended" {
 		k.Freeze.SetHelp("F", "unfreeze")
 	} else {

@@ -16,7 +16,7 @@ type KeyMap struct {
 	StatusFilter           key.Binding
 	ExecOpen               key.Binding // enter on an execution: forensics
 	NewWorkspace           key.Binding // n: the new-workspace form, for super admins
-	Provision              key.Binding // p: the provisioning wizard on a workspace awaiting setup
+	Provision              key.Binding // p: the provisioning wizard: provision one awaiting setup, re-apply an active one
 	// Relink and ArchiveCampaign answer a campaign whose workflow is gone,
 	// for super admins.
 	Relink, ArchiveCampaign key.Binding

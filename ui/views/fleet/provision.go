@@ -32,11 +32,11 @@ func (m *Model) whyNoProvision() string {
 	return ""
 }
 
-// mayProvision: p is offered on a workspace awaiting setup, to those who
-// may provision.
+// mayProvision: p is offered on a workspace awaiting setup (provision) or
+// active (re-apply in place), to those who may provision.
 func (m *Model) mayProvision() bool {
 	w, ok := m.ws.Selected()
-	return ok && w.Status == model.WorkspaceAwaitingSetup && m.whyNoProvision() == ""
+	return ok && (w.Status == model.WorkspaceAwaitingSetup || w.Status == model.WorkspaceActive) && m.whyNoProvision() == ""
 }
 
 // provisionKey opens the wizard on the selected workspace. Refused, it says
@@ -57,9 +57,6 @@ func (m *Model) provisionKey() tea.Cmd {
 			}
 			return nil
 		})
-	}
-	if w.Status == model.WorkspaceActive {
-		return status(common.Note(w.Slug + " is active, already provisioned — re-apply: use `godmode provision --workspace " + w.Slug + " …`"))
 	}
 	arg := ProvisionWorkspace{Slug: w.Slug}
 	return func() tea.Msg { return common.OpenMsg{Screen: ProvisionScreen, Arg: arg} }
