@@ -145,6 +145,12 @@ func TestOverSSHFilesComeFromStandardInputOnly(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "FAILED at ") {
 		t.Errorf("inspect - --summary over SSH: exit %d %q %q", code, out, errOut)
 	}
+	// provision --set reads no file: over SSH it reaches the model, which
+	// answers for the workspace (ohio was seeded, not provisioned).
+	_, errOut, code = sshRun(t, c, "", "provision", "--workspace", "ohio", "--set", "YOUR_NAME=Alex")
+	if code == 0 || strings.Contains(errOut, "over SSH") || !strings.Contains(errOut, "has no succeeded provisioning run") {
+		t.Errorf("provision --set over SSH: exit %d %q; want it to reach the model", code, errOut)
+	}
 }
 
 func mustInstance(t *testing.T, f scriptFleet, name string) int64 {
