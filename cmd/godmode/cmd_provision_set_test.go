@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -9,10 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/godmode-console/godmode/db"
-	"github.com/godmode-console/godmode/db/dbtest"
 	"github.com/godmode-console/godmode/model"
-	"github.com/godmode-console/godmode/n8n/n8ntest"
 )
 
 // The admin_editable path on the command line: a super admin marks
@@ -22,28 +18,8 @@ import (
 // change to another variable is refused naming it, and a member is
 // refused. Each attempt is audited.
 func TestProvisionSetCommand(t *testing.T) {
-	isolate(t)
-	url := dbtest.URL(t)
-	t.Setenv(envDatabaseURL, url)
-	t.Setenv(db.EnvMasterKey, db.GenerateKey())
-	for k, v := range map[string]string{"PG_PASSWORD": "p", "OPENAI_KEY": "o", "CSE_KEY": "c"} {
-		t.Setenv("TEXAS_"+k, "SECRET-cli-"+v)
-	}
-	store := testStore(t, url)
-	ctx := context.Background()
-	fake := n8ntest.New(n8ntest.WithMajor(2))
-	t.Cleanup(fake.Close)
-	inst, err := store.AddInstance(ctx, db.NewInstance{Name: "n8n-texas", BaseURL: fake.URL, APIKey: fake.APIKey})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws, err := store.CreateWorkspace(ctx, "texas", "texas", &inst.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, errOut, code := godmode(t, "", "blueprint", "import", "base-cold-email", "../../model/genesis/testdata/base-optout"); code != 0 {
-		t.Fatalf("import: %s", errOut)
-	}
+	pf := newProvisionFleet(t, 2, "texas")
+	ctx, store, fake, ws := pf.ctx, pf.store, pf.fake, pf.ws["texas"]
 	// The values file with its secret variables given as plain text (the
 	// credentials' data still from the environment).
 	raw, err := os.ReadFile(provisionValues)

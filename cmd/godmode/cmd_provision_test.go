@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -10,11 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/godmode-console/godmode/db"
-	"github.com/godmode-console/godmode/db/dbtest"
 	"github.com/godmode-console/godmode/model/blueprint"
 	"github.com/godmode-console/godmode/n8n"
-	"github.com/godmode-console/godmode/n8n/n8ntest"
 )
 
 const provisionValues = "../../model/genesis/testdata/texas.toml"
@@ -23,35 +19,8 @@ const provisionValues = "../../model/genesis/testdata/texas.toml"
 // sent: unchanged), runs, show; then a run stopped by a 500 names its
 // resume and rollback, and the rollback leaves n8n without its workflows.
 func TestProvisionCommand(t *testing.T) {
-	isolate(t)
-	url := dbtest.URL(t)
-	t.Setenv(envDatabaseURL, url)
-	t.Setenv(db.EnvMasterKey, db.GenerateKey())
-	for k, v := range map[string]string{"APIFY_TOKEN": "a", "CSE_KEY": "c", "RELEVANCE_TOKEN": "r", "PG_PASSWORD": "p", "OPENAI_KEY": "o"} {
-		t.Setenv("TEXAS_"+k, "SECRET-cli-"+v)
-	}
-	ctx := context.Background()
-	pool, err := db.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	kr, _ := db.KeyringFromEnv("")
-	store := db.NewStore(pool, kr)
-	fake := n8ntest.New(n8ntest.WithMajor(2))
-	t.Cleanup(fake.Close)
-	for _, slug := range []string{"texas", "ohio"} {
-		inst, err := store.AddInstance(ctx, db.NewInstance{Name: "n8n-" + slug, BaseURL: fake.URL, APIKey: fake.APIKey})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := store.CreateWorkspace(ctx, slug, slug, &inst.ID); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, errOut, code := godmode(t, "", "blueprint", "import", "base-cold-email", "../../model/genesis/testdata/base-optout"); code != 0 {
-		t.Fatalf("import: %s", errOut)
-	}
+	pf := newProvisionFleet(t, 2, "texas", "ohio")
+	fake := pf.fake
 	args := []string{"provision", "--workspace", "texas", "--blueprint", "base-cold-email@1", "--values", provisionValues}
 
 	out, errOut, code := godmode(t, "", append(args, "--plan", "--activate")...)
@@ -135,34 +104,8 @@ func TestProvisionCommand(t *testing.T) {
 // edit in n8n, --plan marks the workflow edited, --apply refuses naming
 // --plan and --overwrite, and --apply --overwrite replaces it.
 func TestProvisionReapplyCommand(t *testing.T) {
-	isolate(t)
-	url := dbtest.URL(t)
-	t.Setenv(envDatabaseURL, url)
-	t.Setenv(db.EnvMasterKey, db.GenerateKey())
-	for k, v := range map[string]string{"APIFY_TOKEN": "a", "CSE_KEY": "c", "RELEVANCE_TOKEN": "r", "PG_PASSWORD": "p", "OPENAI_KEY": "o"} {
-		t.Setenv("TEXAS_"+k, "SECRET-cli-"+v)
-	}
-	ctx := context.Background()
-	pool, err := db.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	kr, _ := db.KeyringFromEnv("")
-	store := db.NewStore(pool, kr)
-	fake := n8ntest.New(n8ntest.WithMajor(2))
-	t.Cleanup(fake.Close)
-	inst, err := store.AddInstance(ctx, db.NewInstance{Name: "n8n-texas", BaseURL: fake.URL, APIKey: fake.APIKey})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws, err := store.CreateWorkspace(ctx, "texas", "texas", &inst.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, errOut, code := godmode(t, "", "blueprint", "import", "base-cold-email", "../../model/genesis/testdata/base-optout"); code != 0 {
-		t.Fatalf("import: %s", errOut)
-	}
+	pf := newProvisionFleet(t, 2, "texas")
+	ctx, store, fake, ws := pf.ctx, pf.store, pf.fake, pf.ws["texas"]
 	args := []string{"provision", "--workspace", "texas", "--blueprint", "base-cold-email@1", "--values", provisionValues}
 	if out, errOut, code := godmode(t, "", append(args, "--apply", "--activate")...); code != 0 {
 		t.Fatalf("--apply: exit %d %s%s", code, out, errOut)
