@@ -255,7 +255,7 @@ func formVariables(v genesis.Version) []FormVariable {
 		}
 		seen[d.Name] = true
 		fv := FormVariable{Name: d.Name, Kind: d.Kind}
-		fv.Secret = namedLikeSecret(d.Name)
+		fv.Secret = NamedLikeSecret(d.Name)
 		for _, pl := range d.Where {
 			fv.Secret = fv.Secret || secretAt[pl.File+"\x00"+pl.Node+"\x00"+pl.Path]
 		}

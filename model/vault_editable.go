@@ -37,10 +37,10 @@ type EditableStore interface {
 // a secret; API, PRIVATE and ACCESS count only before KEY.
 var secretWords = []string{"TOKEN", "SECRET", "PASSWORD", "PASSWD", "PWD", "PASSPHRASE", "AUTH", "APIKEY", "BEARER", "COOKIE", "CREDENTIAL", "CREDENTIALS"}
 
-// namedLikeSecret says a variable's name says it holds a secret
+// NamedLikeSecret says a variable's name says it holds a secret
 // (YOUR_WEBHOOK_TOKEN, YOUR_GOOGLE_CSE_API_KEY): its value belongs in the
 // values file (env: or file:), not on an owner's command line.
-func namedLikeSecret(name string) bool {
+func NamedLikeSecret(name string) bool {
 	words := strings.Split(strings.ToUpper(name), "_")
 	for i, w := range words {
 		if slices.Contains(secretWords, w) {
@@ -191,7 +191,7 @@ func editableProblem(blueprint, x string, versions []BlueprintVersion, secretRun
 		}
 		return msg
 	}
-	if namedLikeSecret(x) {
+	if NamedLikeSecret(x) {
 		return x + " is named like a secret: a secret stays in the values file (env: or file:)"
 	}
 	if slices.Contains(secretRuns, x) {

@@ -12,6 +12,7 @@ import (
 	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/model/blueprint"
 	"github.com/godmode-console/godmode/model/blueprint/detect"
+	"github.com/godmode-console/godmode/model/genesis"
 )
 
 // blueprintAnalyze is the detector imports and captures run.
@@ -31,6 +32,8 @@ capture  read the live workflows of a workspace's campaigns from n8n and store t
          nothing; --keep VALUE leaves a proposed value as it is, not a variable
 list     every blueprint with its newest version
 show     a version's workflows and what was found in them (newest without @V)
+values   a starting values file for provision: every variable and credential slot the
+         plan asks for, where each is used, commented out (secrets offered as env:NAME)
 diff     node level: workflows added or removed; per workflow nodes added, removed, and
          changed fields as paths (positions are layout and ignored)
 export   one file per workflow into DIR; refuses to overwrite unless --force
@@ -70,7 +73,7 @@ func runBlueprint(ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	if len(pos) == 0 {
-		return usageError{"say import, capture, list, show, diff, export, lead-schema or editable (see godmode blueprint --help)"}
+		return usageError{"say import, capture, list, show, values, diff, export, lead-schema or editable (see godmode blueprint --help)"}
 	}
 	action, rest := pos[0], pos[1:]
 	// Every argument is checked before the database is reached.
@@ -122,6 +125,10 @@ func runBlueprint(ctx context.Context, g *globals, args []string) error {
 	case "show":
 		if len(rest) != 1 {
 			return usageError{"usage: godmode blueprint show NAME[@VERSION]"}
+		}
+	case "values":
+		if len(rest) != 1 {
+			return usageError{"usage: godmode blueprint values NAME[@VERSION] > FILE.toml"}
 		}
 	case "lead-schema":
 		if len(rest) != 1 {
@@ -243,6 +250,20 @@ func runBlueprint(ctx context.Context, g *globals, args []string) error {
 			return err
 		}
 		return printShow(g.stdout, rest[0], v, ed.AdminEditable, *asJSON)
+	case "values":
+		v, err := vault.BlueprintVersion(ctx, s.actor, rest[0])
+		if err != nil {
+			return err
+		}
+		name, _, _ := model.ParseBlueprintRef(rest[0])
+		version, err := genesis.VersionFromStored(name, v.Version, v.ContentHash, v.Workflows, v.Files, v.Report)
+		if err != nil {
+			return err
+		}
+		// Node names and paths come from the workflows: cleaned line by line.
+		for _, l := range strings.Split(strings.TrimSuffix(genesis.ValuesTemplate(version, model.NamedLikeSecret), "\n"), "\n") {
+			fmt.Fprintln(g.stdout, safetext.Line(l))
+		}
 	case "editable":
 		ed, err := vault.SetEditable(ctx, s.actor, rest[0], rest[1:], *off)
 		if err != nil {

@@ -175,3 +175,31 @@ func TestProvisionReapplyCommand(t *testing.T) {
 		t.Errorf("--rollback of a re-apply: exit %d %s", code, errOut)
 	}
 }
+
+// A new operator's first values file: blueprint values writes every
+// question the plan asks, commented out; provision --plan on it names
+// each one still to answer, and nothing is sent.
+func TestBlueprintValuesIsTheFirstValuesFile(t *testing.T) {
+	pf := newProvisionFleet(t, 2, "texas")
+	out, errOut, code := godmode(t, "", "blueprint", "values", "base-cold-email@1")
+	if code != 0 {
+		t.Fatalf("blueprint values: exit %d %s", code, errOut)
+	}
+	for _, want := range []string{"[variables]", `# YOUR_COMPANY_NAME = ""`, `# YOUR_WEBHOOK_TOKEN = "env:YOUR_WEBHOOK_TOKEN"`,
+		"# [credentials.YOUR_CREDENTIAL_POSTGRES_ID]", `# type = "postgres"`, "--blueprint base-cold-email@1 --values"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("blueprint values lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "# YOUR_WORKSPACE_SLUG = ") {
+		t.Error("blueprint values asks for the slug")
+	}
+	path := filepath.Join(t.TempDir(), "texas.toml")
+	if err := os.WriteFile(path, []byte(out), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code = godmode(t, "", "provision", "--workspace", "texas", "--blueprint", "base-cold-email@1", "--values", path)
+	if code == 0 || !strings.Contains(errOut, "variable YOUR_COMPANY_NAME has no value") || !strings.Contains(errOut, "credential slot YOUR_CREDENTIAL_POSTGRES_ID") || pf.fake.Writes() != 0 {
+		t.Errorf("--plan of the unfilled template: exit %d, %d writes: %s", code, pf.fake.Writes(), errOut)
+	}
+}

@@ -97,8 +97,8 @@ func init() {
 				"         status being the workspace's after it (suspended, active)\n" +
 				"create, archive, restore, freeze and unfreeze are for super admins only; every attempt is audited."},
 		{name: "blueprint", summary: "import, capture, list, show, diff and export blueprints (versioned sets of workflows), edit their lead schema", run: runBlueprint,
-			args:   "import NAME FILE…|DIR|- [--allow-secret NODE:FIELD]… | capture NAME --workspace SLUG [--tokenize VALUE=NAME]… | list | show NAME[@V] | diff NAME@V1 NAME@V2 | export NAME[@V] DIR [--force] | lead-schema NAME[@V] [--add COL]… [--remove COL]… | editable NAME VAR… [--off]  [--json]",
-			access: map[string]access{"import": writes, "capture": writes, "list": reads, "show": reads, "diff": reads, "export": writes, "lead-schema": writes, "editable": writes},
+			args:   "import NAME FILE…|DIR|- [--allow-secret NODE:FIELD]… | capture NAME --workspace SLUG [--tokenize VALUE=NAME]… | list | show NAME[@V] | values NAME[@V] | diff NAME@V1 NAME@V2 | export NAME[@V] DIR [--force] | lead-schema NAME[@V] [--add COL]… [--remove COL]… | editable NAME VAR… [--off]  [--json]",
+			access: map[string]access{"import": writes, "capture": writes, "list": reads, "show": reads, "values": reads, "diff": reads, "export": writes, "lead-schema": writes, "editable": writes},
 			help:   blueprintHelp},
 		{name: "campaigns", summary: "list the campaigns you may see", run: runCampaigns,
 			args: "[--workspace SLUG] [--json]", access: map[string]access{"": reads},
