@@ -4,10 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
-	"strings"
 
-	"github.com/godmode-console/godmode/model/blueprint/detect"
 	"github.com/godmode-console/godmode/model/genesis"
 )
 
@@ -247,15 +244,9 @@ func formVariables(v genesis.Version) []FormVariable {
 	for _, s := range v.Report.Secrets {
 		secretAt[s.File+"\x00"+s.Node+"\x00"+s.Path] = true
 	}
-	seen := map[string]bool{}
 	var out []FormVariable
-	for _, d := range v.Report.Variables {
-		if d.Name == genesis.BuiltinSlug || seen[d.Name] || onlyCredentialIDs(d.Where) {
-			continue
-		}
-		seen[d.Name] = true
-		fv := FormVariable{Name: d.Name, Kind: d.Kind}
-		fv.Secret = NamedLikeSecret(d.Name)
+	for _, d := range genesis.AskedVariables(v) {
+		fv := FormVariable{Name: d.Name, Kind: d.Kind, Secret: NamedLikeSecret(d.Name)}
 		for _, pl := range d.Where {
 			fv.Secret = fv.Secret || secretAt[pl.File+"\x00"+pl.Node+"\x00"+pl.Path]
 		}
@@ -265,49 +256,13 @@ func formVariables(v genesis.Version) []FormVariable {
 		}
 		out = append(out, fv)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
 
-// onlyCredentialIDs: a YOUR_ token used only as credentials' ids is a
-// slot, resolved as one (as genesis has it).
-func onlyCredentialIDs(where []detect.Place) bool {
-	for _, p := range where {
-		if !strings.HasPrefix(p.Path, "credentials.") || !strings.HasSuffix(p.Path, ".id") {
-			return false
-		}
-	}
-	return len(where) > 0
-}
-
 func formSlots(v genesis.Version, prior map[string]string) []FormSlot {
-	by := map[string]*FormSlot{}
-	types := map[string]map[string]bool{}
-	var order []string
-	for _, c := range v.Report.Credentials {
-		slot := c.Ref
-		if slot == "" {
-			slot = c.Type
-		}
-		if by[slot] == nil {
-			by[slot] = &FormSlot{Slot: slot, Node: c.File + " / " + c.Node, Prior: prior[slot]}
-			types[slot] = map[string]bool{}
-			order = append(order, slot)
-		}
-		if c.Type != "" {
-			types[slot][c.Type] = true
-		}
-	}
-	sort.Strings(order)
-	out := make([]FormSlot, 0, len(order))
-	for _, slot := range order {
-		s := *by[slot]
-		if len(types[slot]) == 1 {
-			for t := range types[slot] {
-				s.Type = t
-			}
-		}
-		out = append(out, s)
+	out := []FormSlot{}
+	for _, s := range genesis.AskedSlots(v) {
+		out = append(out, FormSlot{Slot: s.Slot, Type: s.Type(), Node: s.First.File + " / " + s.First.Node, Prior: prior[s.Slot]})
 	}
 	return out
 }

@@ -22,50 +22,30 @@ func ValuesTemplate(v Version, secretNamed func(string) bool) string {
 	fmt.Fprintf(&b, "# %s is the workspace's slug: godmode fills it in.\n", BuiltinSlug)
 	fmt.Fprintf(&b, "# Then: godmode provision --workspace SLUG --blueprint %s --values THIS_FILE\n", ref)
 
-	vars := map[string]detect.Variable{} // as the plan asks for them
-	for _, d := range v.Report.Variables {
-		if _, seen := vars[d.Name]; d.Name != BuiltinSlug && !seen && !onlyInCredentialIDs(d) {
-			vars[d.Name] = d
-		}
-	}
+	vars := AskedVariables(v)
 	if len(vars) > 0 {
 		b.WriteString("\n[variables]\n")
 	}
-	for _, name := range sortedKeys(vars) {
-		note := places(vars[name].Where)
-		if secretNamed != nil && secretNamed(name) {
-			fmt.Fprintf(&b, "# secret · %s\n# %s = %s\n", note, name, strconv.Quote("env:"+name))
+	for _, d := range vars {
+		note := places(d.Where)
+		if secretNamed != nil && secretNamed(d.Name) {
+			fmt.Fprintf(&b, "# secret · %s\n# %s = %s\n", note, d.Name, strconv.Quote("env:"+d.Name))
 			continue
 		}
-		fmt.Fprintf(&b, "# %s\n# %s = \"\"\n", note, name)
+		fmt.Fprintf(&b, "# %s\n# %s = \"\"\n", note, d.Name)
 	}
 
-	types := map[string][]string{}
-	first := map[string]detect.CredSlot{}
-	uses := map[string]int{}
-	for _, c := range v.Report.Credentials {
-		s := slotOf(c)
-		if _, ok := first[s]; !ok {
-			first[s] = c
-		}
-		uses[s]++
-		if c.Type != "" && !contains(types[s], c.Type) {
-			types[s] = append(types[s], c.Type)
-		}
-	}
-	for _, slot := range sortedKeys(first) {
-		c := first[slot]
+	for _, s := range AskedSlots(v) {
 		more := ""
-		if uses[slot] > 1 {
-			more = fmt.Sprintf(" (and %d more node(s))", uses[slot]-1)
+		if s.Uses > 1 {
+			more = fmt.Sprintf(" (and %d more node(s))", s.Uses-1)
 		}
-		fmt.Fprintf(&b, "\n# credential slot %s: %s, used by %s / %s%s\n", slot, typeOrAny(strings.Join(types[slot], " and ")), c.File, c.Node, more)
+		fmt.Fprintf(&b, "\n# credential slot %s: %s, used by %s / %s%s\n", s.Slot, typeOrAny(strings.Join(s.Types, " and ")), s.First.File, s.First.Node, more)
 		b.WriteString("# either the id of a credential n8n already has (OAuth ones are connected in n8n's UI):\n")
-		fmt.Fprintf(&b, "# [credentials.%s]\n# id = \"\"\n", slot)
-		if len(types[slot]) == 1 {
-			t := types[slot][0]
+		fmt.Fprintf(&b, "# [credentials.%s]\n# id = \"\"\n", s.Slot)
+		if t := s.Type(); t != "" {
 			fmt.Fprintf(&b, "# or a new one, its fields as n8n's GET /credentials/schema/%s lists them:\n", t)
-			fmt.Fprintf(&b, "# [credentials.%s]\n# type = %s\n# data = { }\n", slot, strconv.Quote(t))
+			fmt.Fprintf(&b, "# [credentials.%s]\n# type = %s\n# data = { }\n", s.Slot, strconv.Quote(t))
 		}
 	}
 	return b.String()
