@@ -142,6 +142,16 @@ func (c *Console) provisioningOf(ctx context.Context, ps ProvisionStore, ws Work
 	return &provisioning{ps: ps, ws: ws, remote: provisionRemote{c.clients.limited(*ws.InstanceID, pc)}, target: genesis.Target{WebhookBase: base}, bv: bv, version: v}, nil
 }
 
+// provisioningOfVersion is provisioningOf the stored version of blueprint
+// name.
+func (c *Console) provisioningOfVersion(ctx context.Context, ps ProvisionStore, ws Workspace, name string, version int) (*provisioning, error) {
+	bv, err := ps.BlueprintVersionByName(ctx, name, version)
+	if err != nil {
+		return nil, fmt.Errorf("blueprint %s@v%d: %w", name, version, err)
+	}
+	return c.provisioningOf(ctx, ps, ws, name, bv)
+}
+
 // plan makes the plan for the workspace; runID > 0 makes the run's own
 // (its webhookIds derived from the run), resuming tells the webhook check
 // that workflows named for this workspace that no campaign owns may be
@@ -228,11 +238,7 @@ func (c *Console) Provision(ctx context.Context, actor Actor, req ProvisionReque
 	if err != nil {
 		return fail(nil, fmt.Errorf("workspace %s: %w", req.Workspace, err))
 	}
-	bv, err := ps.BlueprintVersionByName(ctx, req.Blueprint, req.Version)
-	if err != nil {
-		return fail(&ws, fmt.Errorf("blueprint %s: %w", ref, err))
-	}
-	p, err := c.provisioningOf(ctx, ps, ws, req.Blueprint, bv)
+	p, err := c.provisioningOfVersion(ctx, ps, ws, req.Blueprint, req.Version)
 	if err != nil {
 		return fail(&ws, err)
 	}
@@ -251,7 +257,7 @@ func (c *Console) Provision(ctx context.Context, actor Actor, req ProvisionReque
 	if actor.UserID != 0 {
 		by = &actor.UserID
 	}
-	run, err := ps.StartProvisioningRun(ctx, ws.ID, bv.ID, by, req.Activate)
+	run, err := ps.StartProvisioningRun(ctx, ws.ID, p.bv.ID, by, req.Activate)
 	if err != nil {
 		if errors.Is(err, ErrConflict) {
 			err = fmt.Errorf("workspace %s already has a provisioning run under way: resume it or roll it back: %w", ws.Slug, err)

@@ -38,11 +38,7 @@ var reapplyCore = func(ctx context.Context, c *Console, actor Actor, req Provisi
 	if err != nil {
 		return ProvisionResult{}, fmt.Errorf("workspace %s: %w", req.Workspace, err)
 	}
-	bv, err := ps.BlueprintVersionByName(ctx, req.Blueprint, req.Version)
-	if err != nil {
-		return ProvisionResult{}, fmt.Errorf("blueprint %s@v%d: %w", req.Blueprint, req.Version, err)
-	}
-	p, err := c.provisioningOf(ctx, ps, ws, req.Blueprint, bv)
+	p, err := c.provisioningOfVersion(ctx, ps, ws, req.Blueprint, req.Version)
 	if err != nil {
 		return ProvisionResult{}, err
 	}

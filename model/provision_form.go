@@ -171,11 +171,7 @@ func (c *Console) ProvisionForm(ctx context.Context, actor Actor, slug, blueprin
 	if err != nil {
 		return out, err
 	}
-	bv, err := ps.BlueprintVersionByName(ctx, blueprint, version)
-	if err != nil {
-		return out, fail(&ws, fmt.Errorf("blueprint %s: %w", ref, err))
-	}
-	p, err := c.provisioningOf(ctx, ps, ws, blueprint, bv)
+	p, err := c.provisioningOfVersion(ctx, ps, ws, blueprint, version)
 	if err != nil {
 		return out, fail(&ws, err)
 	}
@@ -212,11 +208,7 @@ func (c *Console) ProvisionPreview(ctx context.Context, actor Actor, req Provisi
 	if err != nil {
 		return out, err
 	}
-	bv, err := ps.BlueprintVersionByName(ctx, req.Blueprint, req.Version)
-	if err != nil {
-		return out, fail(&ws, fmt.Errorf("blueprint %s: %w", ref, err))
-	}
-	p, err := c.provisioningOf(ctx, ps, ws, req.Blueprint, bv)
+	p, err := c.provisioningOfVersion(ctx, ps, ws, req.Blueprint, req.Version)
 	if err != nil {
 		return out, fail(&ws, err)
 	}

@@ -39,11 +39,7 @@ func (c *Console) planProvisioning(ctx context.Context, actor Actor, req Provisi
 	if err != nil {
 		return fail(nil, fmt.Errorf("workspace %s: %w", req.Workspace, err))
 	}
-	bv, err := ps.BlueprintVersionByName(ctx, req.Blueprint, req.Version)
-	if err != nil {
-		return fail(&ws, fmt.Errorf("blueprint %s@v%d: %w", req.Blueprint, req.Version, err))
-	}
-	p, err := c.provisioningOf(ctx, ps, ws, req.Blueprint, bv)
+	p, err := c.provisioningOfVersion(ctx, ps, ws, req.Blueprint, req.Version)
 	if err != nil {
 		return fail(&ws, err)
 	}
