@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/godmode-console/godmode/forensics/safetext"
 	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/themes"
@@ -73,18 +74,10 @@ func (w *Wizard) View() string {
 	return common.Box(th.PaneFocused, th.PaneTitleFocused, safetext.Line(title), strings.Join(lines, "\n"), w.w, w.h)
 }
 
+// wrapped breaks text at spaces to lines of at most w cells (ansi.Wrap
+// counts cells, so wide characters and escapes are measured right).
 func wrapped(text string, w int) []string {
-	var out []string
-	for len([]rune(text)) > w && w > 10 {
-		r := []rune(text)
-		cut := w
-		if i := strings.LastIndex(string(r[:w]), " "); i > w/2 {
-			cut = len([]rune(string(r[:w])[:i]))
-		}
-		out = append(out, string(r[:cut]))
-		text = strings.TrimLeft(string(r[cut:]), " ")
-	}
-	return append(out, text)
+	return strings.Split(ansi.Wrap(text, max(1, w), " "), "\n")
 }
 
 // previewLines are the plan: credentials, each workflow's changes from
