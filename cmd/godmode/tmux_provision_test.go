@@ -254,17 +254,35 @@ func nextField(t *testing.T, x *tmux, title string) {
 	}
 }
 
-// goToWorkspace moves the workspaces' cursor down to slug, each move seen.
+// goToWorkspace moves the workspaces' cursor down to slug, one j per
+// move seen. A move is the campaigns pane naming another workspace, not
+// any change of its title line: the count filling in after a load also
+// changes it, and taking that for a move sent a second j and went past
+// slug (CI, stop 18).
 func goToWorkspace(t *testing.T, x *tmux, slug string) {
 	t.Helper()
-	for i := 0; !strings.Contains(x.screen(), "Campaigns of "+slug+" "); i++ {
+	for i := 0; selectedWorkspace(x.screen()) != slug; i++ {
 		if i > 20 {
 			t.Fatalf("cannot put the cursor on %s:\n%s", slug, x.screen())
 		}
-		was := line(x.screen(), "Campaigns of ")
+		was := selectedWorkspace(x.screen())
 		x.keys("j")
-		x.waitFor("the next workspace", func(s string) bool { return line(s, "Campaigns of ") != was })
+		x.waitFor("the next workspace", func(s string) bool {
+			now := selectedWorkspace(s)
+			return now != "" && now != was
+		})
 	}
+}
+
+var campaignsOf = regexp.MustCompile(`Campaigns of (\S+)`)
+
+// selectedWorkspace is the workspace the campaigns pane shows, the one
+// under the fleet's cursor ("" when the pane is not on screen).
+func selectedWorkspace(screen string) string {
+	if m := campaignsOf.FindStringSubmatch(screen); m != nil {
+		return m[1]
+	}
+	return ""
 }
 
 // after is the rest of the line of text that follows prefix.
