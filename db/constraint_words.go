@@ -46,6 +46,7 @@ var constraintWords = map[string]string{
 	"campaigns_workspace_id_name_key":                  "the workspace already has a campaign with this name",
 	"campaigns_instance_id_n8n_workflow_id_key":        "another campaign already owns this n8n workflow",
 	"leads_email_check":                                "a lead's email address is NAME@DOMAIN, without spaces",
+	"leads_status_check":                               "a lead's status is new, contacted, replied, bounced, unsubscribed or do_not_contact",
 	"leads_workspace_email_idx":                        "the workspace already has a lead with this email address",
 	"provisioning_runs_one_open_idx":                   "the workspace already has a provisioning run planned or applying",
 }

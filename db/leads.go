@@ -17,10 +17,7 @@ type LeadsResult struct{ Inserted, Updated int }
 // a lead seen again keeps its id and merges its metadata. All or nothing.
 func (s *Store) UpsertLeads(ctx context.Context, workspaceID int64, leads []model.Lead) (LeadsResult, error) {
 	var res LeadsResult
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		if err := scopeLeads(ctx, tx, workspaceID); err != nil {
-			return err
-		}
+	err := s.inWorkspace(ctx, workspaceID, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE leads_in (n int, campaign_id bigint, email text, status text, metadata jsonb) ON COMMIT DROP`); err != nil {
 			return err
 		}
@@ -81,10 +78,7 @@ func (s *Store) Leads(ctx context.Context, workspaceID int64, match string, limi
 		limit = 1000
 	}
 	var out []model.Lead
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		if err := scopeLeads(ctx, tx, workspaceID); err != nil {
-			return err
-		}
+	err := s.inWorkspace(ctx, workspaceID, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT id, workspace_id, campaign_id, email, status, metadata, created_at, updated_at
 			FROM leads WHERE workspace_id = $1 AND metadata @> $2::jsonb ORDER BY id LIMIT $3`, workspaceID, match, limit)
 		out, err = collect[model.Lead]("leads", rows, err)
@@ -93,10 +87,29 @@ func (s *Store) Leads(ctx context.Context, workspaceID int64, match string, limi
 	return out, err
 }
 
-// scopeLeads names the workspace for leads' row-level security, which binds
-// every role, the owner too: without it a transaction sees no lead at all.
-// The setting lasts to the end of the transaction only.
-func scopeLeads(ctx context.Context, tx pgx.Tx, workspaceID int64) error {
-	_, err := tx.Exec(ctx, `SELECT set_config('godmode.workspace_id', $1, true)`, fmt.Sprint(workspaceID))
-	return err
+// inWorkspace runs fn in a transaction scoped to one workspace for leads'
+// row-level security, which binds every role, the owner too: a transaction
+// that names no workspace sees no lead and may write none. The setting is
+// transaction-local (set_config's third argument), never a session SET, so
+// a pooled connection cannot carry one workspace's scope into another's
+// work.
+func (s *Store) inWorkspace(ctx context.Context, workspaceID int64, fn func(tx pgx.Tx) error) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT set_config('godmode.workspace_id', $1, true)`, fmt.Sprint(workspaceID)); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+}
+
+// inAllWorkspaces runs fn in a transaction that may read (never write) the
+// leads of every workspace: for the super admin's reads only (counts,
+// exports across workspaces), which model authorises before calling.
+func (s *Store) inAllWorkspaces(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT set_config('godmode.leads_scope', 'all', true)`); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
 }
