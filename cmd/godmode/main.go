@@ -141,6 +141,10 @@ func init() {
 				"other value taken from its last succeeded run: for its owners and admins too; it reads no file, so it\n" +
 				"works over SSH. A change the record cannot rebuild (a secret, a credential) is refused: a super admin\n" +
 				"re-applies with the values file."},
+		{name: "leads", summary: "import leads from CSV, move a legacy per-client table in, export them", run: runLeads,
+			args:   "import --workspace SLUG [--campaign NAME] FILE.csv|- | migrate-legacy --table TABLE --workspace SLUG [--dry-run] | export --workspace SLUG [--filter EXPR]",
+			access: map[string]access{"import": writes, "migrate-legacy": writes, "export": reads},
+			help:   leadsHelp},
 		{name: "campaign", summary: "re-link a campaign whose workflow is gone to another workflow, or archive it", run: runCampaign,
 			args: "relink WORKSPACE/CAMPAIGN --workflow ID | archive WORKSPACE/CAMPAIGN [--json]", access: map[string]access{"relink": writes, "archive": writes},
 			help: "relink   point the campaign at another workflow of its instance that no campaign owns; refused while\n         its own workflow is still in n8n. Its executions are those of the new workflow, read at once.\narchive  set the campaign archived (sync leaves it alone); refused while its workflow is active in n8n.\nSuper admins only; every attempt is audited."},
