@@ -41,6 +41,10 @@ type LegacyLeadsMigration struct {
 	Workspace   string // slug
 	DryRun      bool   // do everything, verify, then roll back
 	SkipInvalid bool   // leave rows without a usable email in the legacy table instead of refusing
+	// Precondition, when set, is checked once the request is authorised and
+	// valid, before anything is read (e.g. that the connection is the
+	// owner's): a refusal is audited like any other.
+	Precondition func(ctx context.Context) error
 }
 
 // LegacyInvalidRow is a legacy row with no usable email, by its id.
@@ -122,6 +126,11 @@ func MigrateLegacyLeads(ctx context.Context, store LegacyLeadsStore, actor Actor
 	}
 	if req.Workspace == "" {
 		return finish(fmt.Errorf("%w: --workspace: say which workspace the leads go to", ErrInvalid))
+	}
+	if req.Precondition != nil {
+		if err := req.Precondition(ctx); err != nil {
+			return finish(err)
+		}
 	}
 	ws, err := store.WorkspaceBySlug(ctx, req.Workspace)
 	if err != nil {
