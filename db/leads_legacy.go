@@ -46,7 +46,8 @@ func (s *Store) MigrateLegacyLeads(ctx context.Context, table string, ws model.W
 	rep := model.LegacyLeadsReport{Table: table, WorkspaceID: ws.ID}
 	what := fmt.Sprintf("legacy table %s", table)
 	err := s.inWorkspace(ctx, ws.ID, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SET LOCAL lock_timeout = '10s'`); err != nil {
+		// Sorting a million wide rows by email in memory rather than on disk.
+		if _, err := tx.Exec(ctx, `SET LOCAL lock_timeout = '10s'; SET LOCAL work_mem = '128MB'`); err != nil {
 			return err
 		}
 		var here, migrated bool
@@ -88,7 +89,8 @@ func (s *Store) MigrateLegacyLeads(ctx context.Context, table string, ws model.W
 		tag, err := tx.Exec(ctx, `UPDATE leads l SET
 				metadata = (g.top - 'email_address') || (l.metadata - 'legacy_duplicates')
 					|| jsonb_build_object('legacy_duplicates',
-						CASE WHEN jsonb_typeof(l.metadata->'legacy_duplicates') = 'array' THEN l.metadata->'legacy_duplicates' ELSE '[]' END || g.all_rows),
+						CASE WHEN jsonb_typeof(l.metadata->'legacy_duplicates') = 'array' THEN l.metadata->'legacy_duplicates' ELSE '[]' END
+						|| jsonb_build_array(g.top) || coalesce(g.dups, '[]')),
 				status = CASE WHEN coalesce(array_position($2::text[], l.status), 0) >= g.st THEN l.status ELSE ($2::text[])[g.st] END,
 				campaign_id = coalesce(l.campaign_id, g.campaign_id)
 			FROM legacy_leads g WHERE g.existing AND l.workspace_id = $1 AND lower(l.email) = g.email`, ws.ID, model.LeadStatuses)
@@ -124,10 +126,22 @@ func (s *Store) MigrateLegacyLeads(ctx context.Context, table string, ws model.W
 		if err := verifyLegacy(ctx, tx, ws.ID, &rep); err != nil {
 			return err
 		}
+		// A new lead's keys are the legacy columns its top row has, and the
+		// two the migration adds: one probe per column rather than every key
+		// of every lead. Merged leads are few: their keys are read.
+		var names []string
+		for name := range cols {
+			names = append(names, name)
+		}
 		if _, err := tx.Exec(ctx, `INSERT INTO lead_keys (workspace_id, key)
-			SELECT DISTINCT $1::bigint, k FROM leads l CROSS JOIN LATERAL jsonb_object_keys(l.metadata) k
-			WHERE l.workspace_id = $1 AND lower(l.email) IN (SELECT email FROM legacy_leads)
-			ON CONFLICT DO NOTHING`, ws.ID); err != nil {
+			SELECT $1::bigint, k FROM unnest($2::text[]) k
+				WHERE k <> 'email_address' AND EXISTS (SELECT 1 FROM legacy_leads g WHERE NOT g.existing AND g.top ? k)
+			UNION SELECT $1, 'email_address'
+				WHERE EXISTS (SELECT 1 FROM legacy_leads g WHERE NOT g.existing AND g.top->>'email_address' IS DISTINCT FROM g.email)
+			UNION SELECT $1, 'legacy_duplicates' WHERE EXISTS (SELECT 1 FROM legacy_leads g WHERE NOT g.existing AND g.dups IS NOT NULL)
+			UNION SELECT $1, k FROM leads l CROSS JOIN LATERAL jsonb_object_keys(l.metadata) k
+				WHERE l.workspace_id = $1 AND lower(l.email) IN (SELECT email FROM legacy_leads WHERE existing)
+			ON CONFLICT DO NOTHING`, ws.ID, names); err != nil {
 			return err
 		}
 		if err := decide(rep); err != nil {
@@ -197,6 +211,9 @@ func legacyColumns(ctx context.Context, tx pgx.Tx, table string) (map[string]leg
 			return nil, fmt.Errorf("%w: %s has no column %s: it does not look like a legacy leads table", model.ErrInvalid, table, need)
 		}
 	}
+	if _, ok := cols["legacy_duplicates"]; ok {
+		return nil, fmt.Errorf("%w: %s has a column legacy_duplicates, the metadata key its repeated rows would go under: rename that column first", model.ErrInvalid, table)
+	}
 	return cols, nil
 }
 
@@ -255,16 +272,22 @@ func stageLegacy(ctx context.Context, tx pgx.Tx, table string, cols map[string]l
 	if _, err := tx.Exec(ctx, q, model.LeadStatuses); err != nil {
 		return err
 	}
+	// The newest row of each email is its lead's top; only the rows after
+	// it are aggregated (most emails have one row: nothing to sort).
 	_, err := tx.Exec(ctx, `CREATE TEMP TABLE legacy_leads ON COMMIT DROP AS
-		SELECT g.email, g.st, g.n, g.top, g.dups, g.all_rows,
-			(SELECT min(c.id) FROM campaigns c WHERE c.workspace_id = $1 AND c.name = g.campaign_name) AS campaign_id,
-			EXISTS (SELECT 1 FROM leads l WHERE l.workspace_id = $1 AND lower(l.email) = g.email) AS existing
-		FROM (SELECT email, max(st) AS st, count(*) AS n,
-				(array_agg(doc ORDER BY rk))[1] AS top,
-				(array_agg(campaign_name ORDER BY rk))[1] AS campaign_name,
-				jsonb_agg(doc ORDER BY rk) FILTER (WHERE rk > 1) AS dups,
-				jsonb_agg(doc ORDER BY rk) AS all_rows
-			FROM legacy_rows WHERE valid GROUP BY email) g`, wsID)
+		SELECT t.email, s.st, s.n, t.doc AS top, d.dups,
+			(SELECT min(c.id) FROM campaigns c WHERE c.workspace_id = $1 AND c.name = t.campaign_name) AS campaign_id,
+			EXISTS (SELECT 1 FROM leads l WHERE l.workspace_id = $1 AND lower(l.email) = t.email) AS existing
+		FROM legacy_rows t
+		JOIN (SELECT email, max(st) AS st, count(*) AS n FROM legacy_rows WHERE valid GROUP BY email) s ON s.email = t.email
+		LEFT JOIN (SELECT email, jsonb_agg(doc ORDER BY rk) AS dups FROM legacy_rows WHERE valid AND rk > 1 GROUP BY email) d ON d.email = t.email
+		WHERE t.valid AND t.rk = 1`, wsID)
+	if err != nil {
+		return err
+	}
+	// Temporary tables get no statistics of their own (autovacuum skips
+	// them): without these the joins below are planned for a handful of rows.
+	_, err = tx.Exec(ctx, `ANALYZE legacy_rows; ANALYZE legacy_leads`)
 	return err
 }
 

@@ -319,6 +319,12 @@ func TestLegacyMigrationMovesEveryRowAndASecondRunChangesNothing(t *testing.T) {
 	if keys != 42 {
 		t.Errorf("lead_keys holds %d of the legacy table's 42 other columns", keys)
 	}
+	var missing []string
+	w.super.QueryRow(ctx, `SELECT coalesce(array_agg(k), '{}') FROM (SELECT DISTINCT jsonb_object_keys(metadata) AS k FROM leads WHERE workspace_id = $1) x
+		WHERE k NOT IN (SELECT key FROM lead_keys WHERE workspace_id = $1)`, w.ws.ID).Scan(&missing)
+	if len(missing) > 0 {
+		t.Errorf("metadata keys the leads hold but lead_keys lacks: %v", missing)
+	}
 
 	// A second run: re-verified, nothing written.
 	done := w.snapshot(t)
@@ -414,5 +420,49 @@ func TestLegacyMigrationAuditsEveryAttemptWithoutLeadValues(t *testing.T) {
 	}
 	if _, err := w.super.Exec(ctx, `SELECT 1 FROM leads LIMIT 1`); err != nil {
 		t.Errorf("leads after a hostile table name: %v", err)
+	}
+}
+
+// TestLegacyMigrationRefusesWhatIsNotALegacyLeadsTable: each refused with
+// what is wrong, and nothing changed.
+func TestLegacyMigrationRefusesWhatIsNotALegacyLeadsTable(t *testing.T) {
+	w := newLegacyWorld(t)
+	ctx := context.Background()
+	owner := w.store.Pool()
+	for _, q := range []string{
+		`CREATE TABLE leads_texas (id bigint, email text)`,
+		`CREATE TABLE leads_erie (id bigint, email_address text, legacy_duplicates text)`,
+		`CREATE TABLE leads_nameless (email_address text)`,
+		`CREATE VIEW leads_view AS SELECT * FROM leads_ohio`,
+		`CREATE TABLE leads_twice (id bigint, email_address text); INSERT INTO leads_twice VALUES (1, 'a@b.c'), (1, 'd@e.f')`,
+		`CREATE TABLE leads_back (id bigint, email_address text); CREATE TABLE leads_back_migrated (id bigint, email_address text)`,
+		`CREATE TABLE leads_other_migrated (id bigint, email_address text)`,
+	} {
+		if _, err := owner.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start := w.snapshot(t)
+	for _, tc := range []struct{ table, want string }{
+		{"leads_texas", "leads_texas has no column email_address: it does not look like a legacy leads table"},
+		{"leads_erie", "has a column legacy_duplicates"},
+		{"leads_nameless", "has no column id"},
+		{"leads_view", "not a plain table"},
+		{"leads_twice", "its id column repeats or lacks a value in 1 rows"},
+		{"leads_back", "both leads_back and leads_back_migrated exist"},
+		{"leads_other", "leads_other_migrated exists but godmode did not migrate it"},
+		{"leads_none", "there is no table leads_none"},
+		{"Leads_Ohio", "not a plain table name"},
+		{"leads_ohio_migrated", "give the legacy table's own name"},
+	} {
+		if _, err := w.migrate(t, model.LegacyLeadsMigration{Table: tc.table, SkipInvalid: true}); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", tc.table, err, tc.want)
+		}
+	}
+	if _, err := w.migrate(t, model.LegacyLeadsMigration{Workspace: "nowhere"}); err == nil || !strings.Contains(err.Error(), `--workspace "nowhere"`) {
+		t.Errorf("no such workspace: %v", err)
+	}
+	if got := w.snapshot(t); got != start {
+		t.Errorf("a refusal changed something:\n%s\nwant\n%s", got, start)
 	}
 }

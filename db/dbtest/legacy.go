@@ -30,6 +30,13 @@ const LegacyRows = 500
 //     and email_3_body only when i%50 == 0
 func LegacyLeadsTable(t testing.TB, pool *pgxpool.Pool, table string) {
 	t.Helper()
+	LegacyLeadsTableN(t, pool, table, LegacyRows)
+}
+
+// LegacyLeadsTableN is LegacyLeadsTable with n rows (n >= LegacyRows): the
+// rows past LegacyRows are plain lead<i>@example.com, for benchmarks.
+func LegacyLeadsTableN(t testing.TB, pool *pgxpool.Pool, table string, n int) {
+	t.Helper()
 	ctx := context.Background()
 	name := pgx.Identifier{table}.Sanitize()
 	stmts := []string{`CREATE TABLE ` + name + ` (
@@ -55,7 +62,7 @@ func LegacyLeadsTable(t testing.TB, pool *pgxpool.Pool, table string) {
 		SELECT i, 'ohio-legacy', 'First' || i, pg_temp.nn(i, 'Last' || i), pg_temp.nn(i, 'First' || i || ' Last' || i),
 			CASE WHEN i IN (499, 500) THEN NULL WHEN i = 250 THEN 'not-an-email'
 				WHEN i IN (497, 498) THEN 'LEAD1@EXAMPLE.COM'
-				WHEN i > 450 THEN upper('lead' || (i - 450) || '@example.com')
+				WHEN i > 450 AND i < 497 THEN upper('lead' || (i - 450) || '@example.com')
 				WHEN i % 10 = 1 THEN ' Lead' || i || '@EXAMPLE.com '
 				ELSE 'lead' || i || '@example.com' END,
 			CASE WHEN i = 499 THEN 'norm499@example.com' WHEN i = 500 OR i % 5 = 0 THEN NULL
@@ -71,12 +78,12 @@ func LegacyLeadsTable(t testing.TB, pool *pgxpool.Pool, table string) {
 			CASE WHEN i % 50 = 0 THEN 'Last try' END, CASE WHEN i % 50 = 0 THEN 'Body 3' END, 'sender@ohio.example', pg_temp.nn(i, '<m' || i || '@mail>'), i * 1.25,
 			'2024-01-01T00:00:00Z'::timestamptz + i * interval '1 minute',
 			CASE WHEN i % 13 = 0 THEN NULL
-				WHEN i > 450 AND i % 2 = 0 THEN '2025-06-01T00:00:00Z'::timestamptz + i * interval '1 minute'
-				WHEN i > 450 THEN '2023-01-01T00:00:00Z'::timestamptz + i * interval '1 minute'
+				WHEN i > 450 AND i <= 500 AND i % 2 = 0 THEN '2025-06-01T00:00:00Z'::timestamptz + i * interval '1 minute'
+				WHEN i > 450 AND i <= 500 THEN '2023-01-01T00:00:00Z'::timestamptz + i * interval '1 minute'
 				ELSE '2024-06-01T00:00:00Z'::timestamptz + i * interval '1 minute' END,
 			CASE WHEN i % 2 = 0 THEN 'Roofers Q1' ELSE 'Gone campaign' END
-		FROM generate_series(1, 500) i`,
-		`SELECT setval(pg_get_serial_sequence('` + table + `', 'id'), 500)`,
+		FROM generate_series(1, $1::int) i`,
+		`SELECT setval(pg_get_serial_sequence(quote_ident($1), 'id'), $2::int)`,
 	}
 	tx, err := pool.Begin(ctx)
 	if err != nil {
@@ -84,14 +91,15 @@ func LegacyLeadsTable(t testing.TB, pool *pgxpool.Pool, table string) {
 	}
 	defer tx.Rollback(ctx)
 	// nn and nb make a value NULL for every seventh row.
-	if _, err := tx.Exec(ctx, `CREATE FUNCTION pg_temp.nn(i int, v text) RETURNS text LANGUAGE sql AS $$ SELECT CASE WHEN i % 7 = 0 THEN NULL ELSE v END $$`); err != nil {
+	if _, err := tx.Exec(ctx, `CREATE OR REPLACE FUNCTION pg_temp.nn(i int, v text) RETURNS text LANGUAGE sql AS $$ SELECT CASE WHEN i % 7 = 0 THEN NULL ELSE v END $$`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tx.Exec(ctx, `CREATE FUNCTION pg_temp.nb(i int, v boolean) RETURNS boolean LANGUAGE sql AS $$ SELECT CASE WHEN i % 7 = 0 THEN NULL ELSE v END $$`); err != nil {
+	if _, err := tx.Exec(ctx, `CREATE OR REPLACE FUNCTION pg_temp.nb(i int, v boolean) RETURNS boolean LANGUAGE sql AS $$ SELECT CASE WHEN i % 7 = 0 THEN NULL ELSE v END $$`); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range stmts {
-		if _, err := tx.Exec(ctx, s); err != nil {
+	args := [][]any{nil, {n}, {table, n}}
+	for i, s := range stmts {
+		if _, err := tx.Exec(ctx, s, args[i]...); err != nil {
 			t.Fatalf("legacy table %s: %v", table, err)
 		}
 	}
