@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -373,6 +374,24 @@ func TestLegacyMigrationFailingMidwayLeavesEverything(t *testing.T) {
 			}
 		})
 	}
+	// Interrupted half-way (the caller gives up while a lead is being
+	// written): the same.
+	t.Run("interrupted", func(t *testing.T) {
+		if _, err := w.super.Exec(ctx, `CREATE FUNCTION inject() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(30); RETURN NEW; END $$;
+			CREATE TRIGGER inject BEFORE INSERT ON leads FOR EACH ROW WHEN (NEW.email = 'lead200@example.com') EXECUTE FUNCTION inject()`); err != nil {
+			t.Fatal(err)
+		}
+		defer w.super.Exec(ctx, `DROP TRIGGER inject ON leads; DROP FUNCTION inject()`)
+		short, cancel := context.WithTimeout(ctx, time.Second)
+		defer cancel()
+		_, err := model.MigrateLegacyLeads(short, w.store, w.actor, model.LegacyLeadsMigration{Table: "leads_ohio", Workspace: "ohio", SkipInvalid: true})
+		if err == nil {
+			t.Fatal("an interrupted migration reported success")
+		}
+		if got := w.snapshot(t); got != start {
+			t.Errorf("an interrupted migration changed something:\n%s\nwant\n%s", got, start)
+		}
+	})
 	// With the fault gone it just works.
 	if _, err := w.migrate(t, model.LegacyLeadsMigration{SkipInvalid: true}); err != nil {
 		t.Fatal(err)
