@@ -486,6 +486,16 @@ func TestLegacyMigrationRefusesWhatIsNotALegacyLeadsTable(t *testing.T) {
 	if _, err := w.migrate(t, model.LegacyLeadsMigration{Workspace: "nowhere"}); err == nil || !strings.Contains(err.Error(), `--workspace "nowhere"`) {
 		t.Errorf("no such workspace: %v", err)
 	}
+	gone, err := w.store.CreateWorkspace(ctx, "gone", "Gone", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := w.store.ArchiveWorkspace(ctx, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.migrate(t, model.LegacyLeadsMigration{Workspace: "gone", SkipInvalid: true}); err == nil || !strings.Contains(err.Error(), "workspace gone is archived") {
+		t.Errorf("into an archived workspace: %v", err)
+	}
 	if got := w.snapshot(t); got != start {
 		t.Errorf("a refusal changed something:\n%s\nwant\n%s", got, start)
 	}

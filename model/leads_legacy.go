@@ -137,6 +137,9 @@ func MigrateLegacyLeads(ctx context.Context, store LegacyLeadsStore, actor Actor
 		return finish(fmt.Errorf("--workspace %q: %w", req.Workspace, err))
 	}
 	rep.WorkspaceID = ws.ID
+	if ws.Status == WorkspaceArchived {
+		return finish(fmt.Errorf("%w: workspace %s is archived: restore it before moving leads into it", ErrInvalid, ws.Slug))
+	}
 	rep, err = store.MigrateLegacyLeads(ctx, req.Table, ws, func(r LegacyLeadsReport) error {
 		if r.Invalid > 0 && !req.SkipInvalid && !req.DryRun {
 			return fmt.Errorf("%w: table %s: %d rows have no usable email (%s): nothing was migrated; "+
