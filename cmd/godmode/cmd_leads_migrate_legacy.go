@@ -18,10 +18,12 @@ const legacyMigrationTimeout = 30 * time.Minute
 
 // leadsMigrateLegacy is `leads migrate-legacy --table T --workspace SLUG`:
 // it renames a table outside godmode's own, so it runs with the owner's
-// URL, like `godmode migrate`, and only on the server (notOverSSH).
+// URL, like `godmode migrate`, and only on the server. It is an action of
+// leads, whose import and export do run over SSH, so it refuses here
+// rather than through notOverSSH (which holds whole commands).
 func leadsMigrateLegacy(ctx context.Context, g *globals, args []string) error {
-	if err := g.refuseOverSSH("leads migrate-legacy"); err != nil {
-		return usageError{err.Error()}
+	if g.remote != nil {
+		return usageError{"leads migrate-legacy is not available over SSH: it renames a legacy table with the database owner's URL, which stays on the server"}
 	}
 	fs := g.flags("leads")
 	table := fs.String("table", "", "migrate-legacy: the legacy per-client leads table (e.g. leads_ohio)")

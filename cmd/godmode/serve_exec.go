@@ -35,8 +35,6 @@ var notOverSSH = map[string]string{
 	"console": "ssh without a command opens the console (ssh -t HOST)",
 	"keys":    "the master key stays on the server: its operator manages it there",
 	"sync":    "the sync loop runs on the server (godmode serve runs one unless --no-sync)",
-	// An action, not a command: leads import and export do run over SSH.
-	"leads migrate-legacy": "it renames a legacy table with the database owner's URL, which stays on the server",
 }
 
 // sshUsage is `ssh HOST help`: the commands an SSH session may run, and
