@@ -46,8 +46,12 @@ func (s *Store) MigrateLegacyLeads(ctx context.Context, table string, ws model.W
 	rep := model.LegacyLeadsReport{Table: table, WorkspaceID: ws.ID}
 	what := fmt.Sprintf("legacy table %s", table)
 	err := s.inWorkspace(ctx, ws.ID, func(tx pgx.Tx) error {
-		// Sorting a million wide rows by email in memory rather than on disk.
-		if _, err := tx.Exec(ctx, `SET LOCAL lock_timeout = '10s'; SET LOCAL work_mem = '128MB'`); err != nil {
+		// Sorting a million wide rows by email in memory rather than on disk;
+		// and rows written as JSON the same way whatever the session's
+		// settings, so a second run from another time zone rebuilds the
+		// same checksums.
+		if _, err := tx.Exec(ctx, `SET LOCAL lock_timeout = '10s'; SET LOCAL work_mem = '128MB';
+			SET LOCAL TimeZone = 'UTC'; SET LOCAL IntervalStyle = 'postgres'; SET LOCAL extra_float_digits = 1`); err != nil {
 			return err
 		}
 		var here, migrated bool

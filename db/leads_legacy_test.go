@@ -53,6 +53,22 @@ func newLegacyWorld(t *testing.T) legacyWorld {
 	return legacyWorld{store: s, super: dbtest.Superuser(t, rt), ws: ws, camp: camp, actor: model.LocalActor("ana", "laptop")}
 }
 
+// inZone is the owner's store on connections whose time zone is tz.
+func (w legacyWorld) inZone(t *testing.T, tz string) *db.Store {
+	t.Helper()
+	cfg, err := pgxpool.ParseConfig(dbtest.Server(t).DatabaseURLAs(db.ThrowawayOwner, w.store.Pool().Config().ConnConfig.Database))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ConnConfig.RuntimeParams["timezone"] = tz
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return db.NewStore(pool, nil)
+}
+
 func (w legacyWorld) migrate(t *testing.T, req model.LegacyLeadsMigration) (model.LegacyLeadsReport, error) {
 	t.Helper()
 	if req.Table == "" {
@@ -229,7 +245,8 @@ func TestLegacyMigrationMovesEveryRowAndASecondRunChangesNothing(t *testing.T) {
 		t.Fatalf("a dry run changed something:\n%s\nwant\n%s", got, start)
 	}
 
-	rep, err := w.migrate(t, model.LegacyLeadsMigration{SkipInvalid: true})
+	// Run from Tokyo; the second run below comes from New York.
+	rep, err := model.MigrateLegacyLeads(ctx, w.inZone(t, "Asia/Tokyo"), w.actor, model.LegacyLeadsMigration{Table: "leads_ohio", Workspace: "ohio", SkipInvalid: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,9 +287,8 @@ func TestLegacyMigrationMovesEveryRowAndASecondRunChangesNothing(t *testing.T) {
 		return l
 	}
 	l76 := get("lead76@example.com")
-	created, _ := l76.md["created_at"].(string)
 	if l76.md["founded_year"] != json.Number("1976") || l76.md["token"] != json.Number("95.00") || l76.md["analyze"] != true ||
-		l76.md["report_sent"] != false || !strings.HasPrefix(created, "2024-01-01T") || l76.md["first_name"] != "First76" ||
+		l76.md["report_sent"] != false || l76.md["created_at"] != "2024-01-01T01:16:00+00:00" || l76.md["first_name"] != "First76" ||
 		l76.md["research_report"] != "Report \"76\"\nsecond line" {
 		t.Errorf("lead76's metadata lost a type: %v", l76.md)
 	}
@@ -332,7 +348,7 @@ func TestLegacyMigrationMovesEveryRowAndASecondRunChangesNothing(t *testing.T) {
 
 	// A second run: re-verified, nothing written.
 	done := w.snapshot(t)
-	again, err := w.migrate(t, model.LegacyLeadsMigration{SkipInvalid: true})
+	again, err := model.MigrateLegacyLeads(ctx, w.inZone(t, "America/New_York"), w.actor, model.LegacyLeadsMigration{Table: "leads_ohio", Workspace: "ohio", SkipInvalid: true})
 	if err != nil {
 		t.Fatal(err)
 	}
