@@ -118,6 +118,10 @@ func TestEveryWritingCommandIsAuthorisedAndAudited(t *testing.T) {
 	valuesFile := filepath.Join(t.TempDir(), "values.toml")
 	os.WriteFile(valuesFile, []byte("[variables]\nYOUR_NAME = \"Sam\"\n"), 0o600)
 	examples["provision"] = []string{"provision", "--workspace", "texas", "--blueprint", "base-cold-email@1", "--values", valuesFile, "--apply"}
+	// leads migrate-legacy renames a table, so it runs with the owner's URL:
+	// given it, the member is still refused, by model, and audited.
+	t.Setenv(envOwnerURL, dbtest.Server(t).DatabaseURLAs(db.ThrowawayOwner, store.Pool().Config().ConnConfig.Database))
+	examples["leads migrate-legacy"] = []string{"leads", "migrate-legacy", "--table", "leads_ohio", "--workspace", "ohio"}
 	refused := func() int {
 		rows, err := store.Audit(ctx, model.AuditFilter{Actor: "member@ohio.io", Outcome: model.OutcomeFailed})
 		if err != nil {
