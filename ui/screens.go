@@ -115,7 +115,7 @@ func newFleetScreen(e Env) Screen {
 }
 
 func (fleetScreen) Concerns(s model.ChangeSet) bool {
-	return s.Has(model.TableWorkspaces) || s.Has(model.TableCampaigns) || s.Has(model.TableInstances)
+	return s.Has(model.TableWorkspaces) || s.Has(model.TableCampaigns) || s.Has(model.TableInstances) || s.Has(model.TableLeadCounts)
 }
 
 func (fleetScreen) Reload() tea.Cmd { return nil }
