@@ -117,3 +117,21 @@ func TestImportIsHiddenInAReadOnlySession(t *testing.T) {
 		t.Errorf(":import in a read-only session: screen %q, status %+v", r.topID(), r.Status())
 	}
 }
+
+// A served session (one that may not read the host's files) gets the
+// command to pipe the file instead of the form.
+func TestImportOverSSHSaysToPipeTheFile(t *testing.T) {
+	t.Parallel()
+	f := uitest.New(t, uitest.Options{Workspaces: 5})
+	b := f.AsSuper()
+	b.RefuseHostFiles("importing files is off over SSH")
+	r := newRoot(b, Options{})
+	sized(r, 120, 40)
+	deliver(r, r.Init())
+	keys(r, ":import ohio", "enter")
+	s := plain(r.Render())
+	mustContain(t, s, "ssh HOST leads import --workspace ohio - < FILE.csv")
+	if strings.Contains(s, "CSV file on this machine") {
+		t.Errorf("a served session is offered a path on the server:\n%s", s)
+	}
+}

@@ -19,7 +19,7 @@ func leadImportSpec() ScreenSpec {
 func newLeadImportScreen(e Env) Screen {
 	b, _ := e.Backend.(leadimport.Backend) // nil: the screen says this console cannot import
 	o := e.Options
-	noHost := ""
+	noHost := "" // over SSH, why the host's files are off (see blueprints' import)
 	if h, ok := e.Backend.(interface{ HostFilesRefused() string }); ok {
 		noHost = h.HostFilesRefused()
 	}

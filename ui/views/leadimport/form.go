@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 
+	"github.com/godmode-console/godmode/forensics/safetext"
 	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/ui/components/form"
 )
@@ -67,7 +68,7 @@ func (s *Model) newForm(t target) *huh.Form {
 	c := &s.choice
 	opts := []huh.Option[string]{huh.NewOption("none", noCampaign)}
 	for _, camp := range t.camps {
-		opts = append(opts, huh.NewOption(camp.Name, camp.Name))
+		opts = append(opts, huh.NewOption(safetext.Line(camp.Name), camp.Name))
 	}
 	if c.Campaign == "" {
 		c.Campaign = noCampaign
