@@ -51,9 +51,12 @@ func (s *Store) CampaignByWorkflow(ctx context.Context, instanceID int64, workfl
 	return one[model.Campaign](fmt.Sprintf("workflow %s", workflowID), rows, err)
 }
 
-// Campaigns lists a workspace's campaigns by name.
+// Campaigns lists a workspace's campaigns by name, each with its lead count
+// (lead_counts, kept by triggers: no lead is read).
 func (s *Store) Campaigns(ctx context.Context, workspaceID int64) ([]model.Campaign, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+campaignCols+` FROM campaigns WHERE workspace_id = $1 ORDER BY name`, workspaceID)
+	rows, err := s.pool.Query(ctx, `SELECT `+campaignCols+`,
+			coalesce((SELECT lc.n FROM lead_counts lc WHERE lc.workspace_id = campaigns.workspace_id AND lc.campaign_id = campaigns.id), 0) AS leads
+		FROM campaigns WHERE workspace_id = $1 ORDER BY name`, workspaceID)
 	return collect[model.Campaign]("campaigns", rows, err)
 }
 

@@ -71,15 +71,17 @@ func (s *Store) DeleteWorkspace(ctx context.Context, id int64) error {
 	return nil
 }
 
-// WorkspaceSummaries lists every workspace with its campaign counts and
-// failures, in one query whatever the number of campaigns.
+// WorkspaceSummaries lists every workspace with its campaign counts,
+// failures and lead count, in one query whatever the number of campaigns
+// or leads (lead_counts, not the leads).
 func (s *Store) WorkspaceSummaries(ctx context.Context) ([]model.WorkspaceSummary, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+workspaceCols+`, coalesce(i.name, '') AS instance_name,
 			count(c.id) FILTER (WHERE c.status = 'active')   AS active,
 			count(c.id) FILTER (WHERE c.status = 'paused')   AS paused,
 			count(c.id) FILTER (WHERE c.status = 'archived') AS archived,
 			count(c.id) FILTER (WHERE c.status = 'error')    AS errored,
-			coalesce(sum(c.failures_24h), 0) AS failures
+			coalesce(sum(c.failures_24h), 0) AS failures,
+			coalesce((SELECT sum(n) FROM lead_counts lc WHERE lc.workspace_id = w.id), 0) AS leads
 		FROM workspaces w
 		LEFT JOIN n8n_instances i ON i.id = w.instance_id
 		LEFT JOIN campaigns c ON c.workspace_id = w.id
@@ -94,7 +96,7 @@ func (s *Store) WorkspaceSummaries(ctx context.Context) ([]model.WorkspaceSummar
 		var ws model.WorkspaceSummary
 		var active, paused, archived, errored, failures int
 		if err := rows.Scan(&ws.ID, &ws.Slug, &ws.Name, &ws.Status, &ws.InstanceID, &ws.FreezeReason, &ws.FrozenAt, &ws.FreezingSince, &ws.FreezingBy,
-			&ws.CreatedAt, &ws.UpdatedAt, &ws.InstanceName, &active, &paused, &archived, &errored, &failures); err != nil {
+			&ws.CreatedAt, &ws.UpdatedAt, &ws.InstanceName, &active, &paused, &archived, &errored, &failures, &ws.Leads); err != nil {
 			return nil, dbErr("workspaces", err)
 		}
 		ws.CampaignCounts = map[model.CampaignStatus]int{

@@ -21,6 +21,9 @@ const (
 	TableInstances    = "n8n_instances"
 	TableAudit        = "audit_log"
 	TableSyncFindings = "sync_findings"
+	// TableLeadCounts changes when leads come, go or change campaign
+	// (00019): the fleet's lead columns follow it.
+	TableLeadCounts = "lead_counts"
 )
 
 // ChangeWindow is how long a burst of changes is gathered before it is

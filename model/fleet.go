@@ -10,6 +10,9 @@ type WorkspaceSummary struct {
 	CampaignCounts map[CampaignStatus]int
 	Campaigns      int
 	Failures24h    int
+	// Leads is how many leads the workspace holds (lead_counts, kept by
+	// triggers), read with the summary and shown to whoever may view it.
+	Leads int64
 }
 
 // Execution is one n8n execution as lists show it (no run data).

@@ -141,6 +141,7 @@ type Campaign struct {
 	LastExecStatus     string
 	LastExecAt         *time.Time
 	Failures24h        int
+	Leads              int64 // leads assigned to the campaign; filled by the list of a workspace's campaigns only
 	LastSyncedAt       *time.Time
 	CreatedAt          time.Time
 	UpdatedAt          time.Time

@@ -163,6 +163,9 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (r *Root) key(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, r.keys.ForceQuit) {
+		if b, ok := r.current().(busy); ok && b.Busy() {
+			return r.updateScreen(r.top(), msg)
+		}
 		return tea.Quit
 	}
 	if r.showHelp {

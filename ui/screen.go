@@ -39,6 +39,13 @@ type opener interface {
 	Open(arg any) tea.Cmd
 }
 
+// busy is a screen whose work must not outlive the console (an import):
+// while Busy, ctrl+c goes to it, to stop that work, instead of quitting,
+// which in an SSH session would leave it running on the server.
+type busy interface {
+	Busy() bool
+}
+
 // closer is a screen that stops work of its own (following a retry) when
 // it leaves the stack.
 type closer interface {

@@ -98,6 +98,7 @@ func builtinScreens() []ScreenSpec {
 		}, Commands: []Command{
 			{Name: "provision", Aliases: []string{"prov"}, Args: "[slug]", Help: "provisioning wizard: a workspace awaiting setup from a blueprint", SuperAdmin: true, ReadWrite: true, Run: runProvision},
 		}},
+		leadImportSpec(),
 		{ID: screenForensics, Title: "execution", New: func(e Env) Screen {
 			o := e.Options
 			return executionScreen{fxview.New(e.Backend, fxview.Options{Actor: o.Actor, ReadOnly: o.ReadOnly, Theme: o.Theme, Now: o.Now, SaveDir: o.SaveDir, NoSave: o.NoSave})}
@@ -115,7 +116,7 @@ func newFleetScreen(e Env) Screen {
 }
 
 func (fleetScreen) Concerns(s model.ChangeSet) bool {
-	return s.Has(model.TableWorkspaces) || s.Has(model.TableCampaigns) || s.Has(model.TableInstances)
+	return s.Has(model.TableWorkspaces) || s.Has(model.TableCampaigns) || s.Has(model.TableInstances) || s.Has(model.TableLeadCounts)
 }
 
 func (fleetScreen) Reload() tea.Cmd { return nil }

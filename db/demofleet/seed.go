@@ -403,6 +403,7 @@ func seedCampaigns(ctx context.Context, store *db.Store, f *Fleet, srv *n8ntest.
 	if err != nil {
 		return err
 	}
+	var camps []model.Campaign
 	for ci, tpl := range Templates {
 		path := fmt.Sprintf("%s-%s", ws.Slug, Slugify(tpl.Name))
 		status := model.CampaignActive
@@ -427,6 +428,7 @@ func seedCampaigns(ctx context.Context, store *db.Store, f *Fleet, srv *n8ntest.
 		if err != nil {
 			return err
 		}
+		camps = append(camps, camp)
 		if frozen && (wi+ci)%5 != 3 {
 			if err := store.MarkForResume(ctx, camp.ID, true); err != nil {
 				return err
@@ -438,6 +440,9 @@ func seedCampaigns(ctx context.Context, store *db.Store, f *Fleet, srv *n8ntest.
 		if ws.Slug == DriftWorkspace && (status == model.CampaignActive || status == model.CampaignPaused) {
 			f.drifty = append(f.drifty, wf.ID)
 		}
+	}
+	if err := seedLeads(ctx, store, ws, wi, camps); err != nil {
+		return fmt.Errorf("leads: %w", err)
 	}
 	return seedUnmanaged(srv, ws)
 }

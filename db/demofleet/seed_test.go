@@ -69,3 +69,51 @@ func TestSyncCountsEveryFailureOfTheDay(t *testing.T) {
 		t.Fatal("no failure in the last 24 h anywhere: the test proves nothing")
 	}
 }
+
+// The demo's workspaces hold leads, spread over campaigns and none, so the
+// fleet's lead columns show numbers; one awaiting setup holds none.
+func TestSeededWorkspacesHoldLeads(t *testing.T) {
+	ctx := context.Background()
+	kr, err := db.NewKeyring([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := db.NewStore(dbtest.New(t), kr)
+	f, err := demofleet.Seed(ctx, store, demofleet.Options{Now: time.Now(), SuperEmail: "root@example.com", NoLarge: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	wss, err := store.WorkspaceSummaries(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]model.WorkspaceSummary{}
+	for _, w := range wss {
+		got[w.Slug] = w
+	}
+	for wi, w := range demofleet.Workspaces {
+		ws := got[w.Slug]
+		want := int64(demofleet.LeadsOf(wi))
+		if w.Status == model.WorkspaceAwaitingSetup {
+			want = 0
+		}
+		if ws.Leads != want {
+			t.Errorf("%s holds %d leads, want %d", w.Slug, ws.Leads, want)
+		}
+		camps, err := store.Campaigns(ctx, ws.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var inCampaigns, with int64
+		for _, c := range camps {
+			inCampaigns += c.Leads
+			if c.Leads > 0 {
+				with++
+			}
+		}
+		if want > 0 && (with != 3 || inCampaigns >= want || inCampaigns < want/2) {
+			t.Errorf("%s: %d of %d leads in %d campaigns, want most of them in 3", w.Slug, inCampaigns, want, with)
+		}
+	}
+}

@@ -399,5 +399,13 @@ func (m Model[T]) ShortHelp() []key.Binding {
 // Columns returns the column definitions.
 func (m Model[T]) Columns() []Column[T] { return m.cols }
 
-// SetColumns swaps the column definitions (same titles, new styles).
-func (m *Model[T]) SetColumns(cols []Column[T]) { m.cols = cols }
+// SetColumns swaps the column definitions (same titles, new styles, or
+// the last ones left out for a narrow pane). A sort by a column left out
+// returns to the rows' own order.
+func (m *Model[T]) SetColumns(cols []Column[T]) {
+	m.cols = cols
+	if m.sortCol >= len(cols) {
+		m.sortCol, m.sortDesc = -1, false
+		m.resort()
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/godmode-console/godmode/themes"
 )
@@ -112,5 +113,22 @@ func TestNarrowTableShrinksColumnsToTheirMinimumBeforeCuttingTheLast(t *testing.
 	m.SetSize(16, 10) // 12 too many: NAME down to 4, then cut from the last, one cell kept each
 	if got := m.widths(); fmt.Sprint(got) != "[4 9 1]" {
 		t.Fatalf("widths at 16 = %v, want [4 9 1]", got)
+	}
+}
+
+// A pane that narrows leaves its last column out (the fleet's lead
+// counts): a sort by that column gives way to the rows' own order instead
+// of indexing a column that is gone.
+func TestLeavingOutTheSortedColumnReturnsToTheRowsOrder(t *testing.T) {
+	m := newTable(50)
+	if !m.SortBy("NAME", true) {
+		t.Fatal("cannot sort by NAME")
+	}
+	m.SetColumns(m.Columns()[:1])
+	if title, _ := m.SortedBy(); title != "" {
+		t.Errorf("still sorted by %q, a column left out", title)
+	}
+	if first := strings.Fields(ansi.Strip(strings.Split(m.View(), "\n")[1]))[0]; first != "0" {
+		t.Errorf("first row %q after leaving the sorted column out, want the rows' own first, 0", first)
 	}
 }

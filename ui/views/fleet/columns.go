@@ -64,7 +64,45 @@ func workspaceColumns(th *themes.Theme) []table.Column[model.WorkspaceSummary] {
 		{Title: "FAIL24H", Width: 7, Right: true, Cell: func(w W) string { return strconv.Itoa(w.Failures24h) },
 			Style:   func(w W) *lipgloss.Style { return failStyle(th, w.Failures24h) },
 			Compare: func(a, b W) int { return cmp.Compare(a.Failures24h, b.Failures24h) }},
+		{Title: leadsTitle, Width: 6, Right: true, Cell: func(w W) string { return leadCount(w.Leads) },
+			Compare: func(a, b W) int { return cmp.Compare(a.Leads, b.Leads) }},
 	}
+}
+
+// leadsTitle is the lead-count column of both tables. It comes last and is
+// the one left out when a pane is too narrow for every column (the
+// workspaces pane beside the others), so names keep their room and a sort
+// by an earlier column keeps its place.
+const leadsTitle = "LEADS"
+
+// fitColumns leaves out the lead-count column when the columns at their
+// least would not fit in width cells.
+func fitColumns[T any](cols []table.Column[T], width int) []table.Column[T] {
+	need := len(cols) - 1 // the separators
+	for _, c := range cols {
+		if c.MinWidth > 0 {
+			need += c.MinWidth
+		} else {
+			need += c.Width
+		}
+	}
+	if need <= width || len(cols) == 0 || cols[len(cols)-1].Title != leadsTitle {
+		return cols
+	}
+	return cols[:len(cols)-1]
+}
+
+// leadCount keeps a count to six cells: 1,234,567 shows as 1.2M.
+func leadCount(n int64) string {
+	switch {
+	case n < 100_000:
+		return strconv.FormatInt(n, 10)
+	case n < 1_000_000:
+		return strconv.FormatInt(n/1000, 10) + "k"
+	case n < 1_000_000_000:
+		return strconv.FormatFloat(float64(n)/1e6, 'f', 1, 64) + "M"
+	}
+	return strconv.FormatFloat(float64(n)/1e9, 'f', 1, 64) + "G"
 }
 
 func badge(s model.WorkspaceStatus) string {
@@ -122,6 +160,8 @@ func campaignColumns(th *themes.Theme, st *toggles, now common.Clock) []table.Co
 		{Title: "FAIL24H", Width: 7, Right: true, Cell: func(c C) string { return strconv.Itoa(c.Failures24h) },
 			Style:   func(c C) *lipgloss.Style { return failStyle(th, c.Failures24h) },
 			Compare: func(a, b C) int { return cmp.Compare(a.Failures24h, b.Failures24h) }},
+		{Title: leadsTitle, Width: 6, Right: true, Cell: func(c C) string { return leadCount(c.Leads) },
+			Compare: func(a, b C) int { return cmp.Compare(a.Leads, b.Leads) }},
 	}
 }
 

@@ -23,6 +23,7 @@ func (m *Model) keysNow() KeyMap {
 	k.Freeze.SetEnabled(m.whyNoFreeze() == "")
 	k.NewWorkspace.SetEnabled(m.whyNoCreate() == "")
 	k.Provision.SetEnabled(m.mayProvision())
+	k.ImportLeads.SetEnabled(m.mayImport())
 	k.Relink.SetEnabled(m.mayOnboard())
 	k.ArchiveCampaign.SetEnabled(m.mayOnboard())
 	if w, ok := m.ws.Selected(); ok && w.Status == model.WorkspaceActive {
@@ -49,7 +50,7 @@ func (m *Model) ShortHelp() []key.Binding {
 		if m.ws.Filtering() {
 			return m.ws.ShortHelp()
 		}
-		return append([]key.Binding{k.Open, k.NewWorkspace, k.Provision, k.Freeze}, m.ws.ShortHelp()...)
+		return append([]key.Binding{k.Open, k.NewWorkspace, k.Provision, k.ImportLeads, k.Freeze}, m.ws.ShortHelp()...)
 	case Campaigns:
 		if m.camps.Filtering() {
 			return m.camps.ShortHelp()
@@ -68,6 +69,6 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		k.Table.Bindings(),
 		{k.Next, k.Prev, k.Open, k.Back},
-		{k.Toggle, k.Mark, k.Unmark, k.Relink, k.ArchiveCampaign, k.NewWorkspace, k.Provision, k.Freeze, k.ErrorsOnly, k.StatusFilter},
+		{k.Toggle, k.Mark, k.Unmark, k.Relink, k.ArchiveCampaign, k.NewWorkspace, k.Provision, k.ImportLeads, k.Freeze, k.ErrorsOnly, k.StatusFilter},
 	}
 }

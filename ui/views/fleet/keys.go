@@ -17,6 +17,7 @@ type KeyMap struct {
 	ExecOpen               key.Binding // enter on an execution: forensics
 	NewWorkspace           key.Binding // n: the new-workspace form, for super admins
 	Provision              key.Binding // p: the provisioning wizard: provision one awaiting setup, re-apply an active one
+	ImportLeads            key.Binding // i: the leads import screen
 	// Relink and ArchiveCampaign answer a campaign whose workflow is gone,
 	// for super admins.
 	Relink, ArchiveCampaign key.Binding
@@ -37,6 +38,7 @@ func defaultKeys() KeyMap {
 		StatusFilter:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "status filter")),
 		NewWorkspace:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new workspace")),
 		Provision:       key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "provision")),
+		ImportLeads:     key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "import leads")),
 		Relink:          key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "re-link workflow")),
 		ArchiveCampaign: key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "archive campaign")),
 	}

@@ -29,6 +29,8 @@ func (m *Model) SetSize(w, h int) {
 		b := max(5, h*40/100)
 		m.rects = [3]rect{{0, 0, w, a}, {0, a, w, b}, {0, a + b, w, h - a - b}}
 	}
+	m.ws.SetColumns(fitColumns(workspaceColumns(m.theme), m.rects[0].w-2))
+	m.camps.SetColumns(fitColumns(campaignColumns(m.theme, m.st, m.now), m.rects[1].w-2))
 	m.ws.SetSize(m.rects[0].w-2, m.rects[0].h-2)
 	m.camps.SetSize(m.rects[1].w-2, m.rects[1].h-2)
 	m.execs.SetSize(m.rects[2].w-2, m.rects[2].h-2)
