@@ -52,7 +52,7 @@ func (c *Console) leadsWorkspace(ctx context.Context, actor Actor, slug string, 
 	if err != nil {
 		return Workspace{}, nil, err
 	}
-	ws, err := c.WorkspaceBySlug(ctx, slug)
+	ws, err := c.store.WorkspaceBySlug(ctx, slug)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return Workspace{}, nil, fmt.Errorf("no workspace %q: %w", slug, ErrNotFound)
@@ -162,7 +162,7 @@ func (c *Console) ExportLeads(ctx context.Context, actor Actor, slug, campaign s
 	if err != nil {
 		return 0, err
 	}
-	ws, err := c.WorkspaceBySlug(ctx, slug)
+	ws, err := c.store.WorkspaceBySlug(ctx, slug)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			err = fmt.Errorf("no workspace %q: %w", slug, ErrNotFound)
