@@ -12,6 +12,7 @@ import (
 	"github.com/godmode-console/godmode/ui/views/fleet"
 	fxview "github.com/godmode-console/godmode/ui/views/forensics"
 	"github.com/godmode-console/godmode/ui/views/instances"
+	"github.com/godmode-console/godmode/ui/views/leads"
 	"github.com/godmode-console/godmode/ui/views/provision"
 	"github.com/godmode-console/godmode/ui/views/runs"
 	"github.com/godmode-console/godmode/ui/views/workspaces"
@@ -97,6 +98,9 @@ func builtinScreens() []ScreenSpec {
 			return provisionScreen{provision.New(e.Backend, e.Options.Actor, e.Options.Theme)}
 		}, Commands: []Command{
 			{Name: "provision", Aliases: []string{"prov"}, Args: "[slug]", Help: "provisioning wizard: a workspace awaiting setup from a blueprint", SuperAdmin: true, ReadWrite: true, Run: runProvision},
+		}},
+		{ID: leads.Screen, Title: "leads", New: newLeadsScreen, Commands: []Command{
+			{Name: "leads", Args: "[slug]", Help: "a workspace's leads, its metadata as columns; / filters (industry=Solar score>50)", Run: runLeads},
 		}},
 		{ID: screenForensics, Title: "execution", New: func(e Env) Screen {
 			o := e.Options

@@ -291,6 +291,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		if key.Matches(msg, k.Provision) {
 			return m.provisionKey()
 		}
+		if key.Matches(msg, k.Leads) {
+			return m.leadsKey()
+		}
 	case Campaigns:
 		switch {
 		case key.Matches(msg, k.Toggle):

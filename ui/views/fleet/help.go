@@ -68,6 +68,6 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		k.Table.Bindings(),
 		{k.Next, k.Prev, k.Open, k.Back},
-		{k.Toggle, k.Mark, k.Unmark, k.Relink, k.ArchiveCampaign, k.NewWorkspace, k.Provision, k.Freeze, k.ErrorsOnly, k.StatusFilter},
+		{k.Toggle, k.Mark, k.Unmark, k.Relink, k.ArchiveCampaign, k.NewWorkspace, k.Provision, k.Freeze, k.ErrorsOnly, k.StatusFilter, k.Leads},
 	}
 }
