@@ -123,6 +123,10 @@ func (m *Model) start(last bool) tea.Cmd {
 	if m.slug == "" {
 		return nil
 	}
+	if m.backend == nil {
+		m.err = "this console cannot read leads"
+		return nil
+	}
 	m.query++
 	m.window++
 	m.loadingHead, m.pending, m.err = true, false, ""
