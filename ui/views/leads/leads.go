@@ -351,6 +351,10 @@ func (m *Model) jump(last bool) tea.Cmd {
 		return nil
 	}
 	if (!last && m.atStart) || (last && m.atEnd) {
+		if m.pending { // a jump (or page) asked before this key is moot now
+			m.window++
+			m.pending = false
+		}
 		if last {
 			m.cursor = len(m.rows) - 1
 		} else {

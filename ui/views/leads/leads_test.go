@@ -120,6 +120,23 @@ func TestLeadsStaleAnswersAreDropped(t *testing.T) {
 	if m.selected() != 5000 || len(m.rows) != PageSize {
 		t.Fatalf("a page for the replaced window landed: on %d, %d rows", m.selected(), len(m.rows))
 	}
+
+	// G, then g before G's answer: the screen is on the first lead, and
+	// G's late answer does not take it to the last.
+	drive(m, m.Update(tea.KeyPressMsg{Code: 'g', Text: "g"}))
+	late := m.Update(tea.KeyPressMsg{Code: 'G', Text: "G"})
+	drive(m, m.Update(tea.KeyPressMsg{Code: 'g', Text: "g"}))
+	drive(m, late)
+	if m.selected() != 1 {
+		t.Fatalf("G's late answer replaced what g showed: on %d", m.selected())
+	}
+
+	// A page that does not join the window's edge (its anchor is not the
+	// window's last lead) is dropped.
+	drive(m, m.Update(pageMsg{query: m.query, window: m.window, place: appendAfter, anchor: 77, rows: rowsOf([]model.Lead{f.lead(78)}, nil)}))
+	if len(m.rows) != PageSize || m.rows[len(m.rows)-1].id != PageSize {
+		t.Fatalf("a page that does not join the window landed: %d rows, last %d", len(m.rows), m.rows[len(m.rows)-1].id)
+	}
 }
 
 // A filter that does not parse keeps the input open with the error under
