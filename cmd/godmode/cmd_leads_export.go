@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,7 +18,7 @@ import (
 const leadsExportHelp = `export  --workspace SLUG [--filter EXPR] [--campaign NAME] > out.csv
         writes the workspace's leads as CSV on standard output (over SSH too): email, status,
         campaign, created_at, updated_at, then one column per metadata key the exported leads
-        hold, by name. Strings are written as they are, numbers and booleans as JSON text,
+        hold, by name (metadata.KEY for a key named like a fixed column). Strings are written as they are, numbers and booleans as JSON text,
         nested values as JSON. --filter takes the :leads screen's filter (terms AND'ed:
         industry="Solar Energy" score>50 status!=bounced email~@acme.com). Rows are streamed
         through a database cursor, so memory does not grow with the number of leads. Readers
@@ -64,7 +65,7 @@ func leadsExport(ctx context.Context, g *globals, args []string) error {
 	n, err := console.ExportLeads(ctx, actor, *slug, *campaign, f, model.LeadExport{
 		Header: func(ks []string) error {
 			keys = ks
-			return w.Write(append(append([]string{}, exportFixed...), ks...))
+			return w.Write(exportHeader(ks))
 		},
 		Row: func(l model.Lead, camp string) error {
 			rec, err = exportRecord(rec[:0], l, camp, keys)
@@ -86,6 +87,21 @@ func leadsExport(ctx context.Context, g *globals, args []string) error {
 	}
 	fmt.Fprintf(g.stderr, "%d leads exported\n", n)
 	return nil
+}
+
+// exportHeader is the fixed columns, then the metadata keys; a key that
+// would read as a fixed column (a CSV once imported with its own "status"
+// or "created_at" column keeps it in metadata) is written metadata.KEY,
+// so no header names two columns.
+func exportHeader(keys []string) []string {
+	h := append(make([]string, 0, len(exportFixed)+len(keys)), exportFixed...)
+	for _, k := range keys {
+		if slices.ContainsFunc(exportFixed, func(f string) bool { return strings.EqualFold(f, strings.TrimSpace(k)) }) {
+			k = "metadata." + k
+		}
+		h = append(h, k)
+	}
+	return h
 }
 
 // exportRecord is one lead as a CSV record: the fixed columns, then the

@@ -25,6 +25,9 @@ func exportFleet(t *testing.T) scriptFleet {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := f.store.UpsertLeads(ctx, f.ohio.ID, []model.Lead{{Email: "dee@acme.com", Metadata: json.RawMessage(`{"Status":"VIP","created_at":"2019"}`)}}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := f.store.UpsertLeads(ctx, f.texas.ID, []model.Lead{{Email: "secret@texas.io", Metadata: json.RawMessage(`{"texas_only":"Texas-Secret"}`)}}); err != nil {
 		t.Fatal(err)
 	}
@@ -49,11 +52,13 @@ func TestLeadsExportRoundTrips(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if errOut != "3 leads exported\n" {
+	if errOut != "4 leads exported\n" {
 		t.Errorf("stderr %q", errOut)
 	}
 	recs := readCSV(t, out)
-	wantHeader := []string{"email", "status", "campaign", "created_at", "updated_at", "addr", "empty", "industry", "note", "score", "tags", "vip"}
+	// Keys named like a fixed column are metadata.KEY: no two columns
+	// share a name.
+	wantHeader := []string{"email", "status", "campaign", "created_at", "updated_at", "metadata.Status", "addr", "metadata.created_at", "empty", "industry", "note", "score", "tags", "vip"}
 	if !reflect.DeepEqual(recs[0], wantHeader) {
 		t.Fatalf("header %q", recs[0])
 	}
@@ -73,7 +78,8 @@ func TestLeadsExportRoundTrips(t *testing.T) {
 		if rec[0] != l.Email || rec[1] != l.Status || rec[2] != camp || !created.Equal(l.CreatedAt) {
 			t.Errorf("row %d: %q, lead %+v", i, rec[:5], l)
 		}
-		for j, key := range wantHeader[5:] {
+		for j, col := range wantHeader[5:] {
+			key := strings.TrimPrefix(col, "metadata.")
 			cell := rec[5+j]
 			v, held := md[key]
 			var back any
