@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/godmode-console/godmode/db"
 	"github.com/godmode-console/godmode/model"
 )
@@ -167,5 +169,57 @@ func TestLeadsPagesByKeyset(t *testing.T) {
 	keys, err := s.LeadKeys(ctx, ws.ID, 0)
 	if err != nil || !slices.Equal(keys, []string{"n", "odd"}) {
 		t.Fatalf("keys %v, %v", keys, err)
+	}
+}
+
+// leads_metadata_match (migration 00021) only ever hides rows: set to a
+// document, a read sees fewer of its workspace's leads and still none of
+// another's; with no workspace named it sees nothing; unset, every lead
+// of the workspace.
+func TestLeadsMetadataMatchPolicyOnlyHides(t *testing.T) {
+	s, ctx := newStore(t)
+	_, ws := fleet(t, s, ctx)
+	other, _ := s.CreateWorkspace(ctx, "texas", "Texas", nil)
+	seedLeads(t, s, ctx, ws.ID, []model.Lead{
+		{Email: "a@ohio.com", Metadata: json.RawMessage(`{"industry":"Solar"}`)},
+		{Email: "b@ohio.com", Metadata: json.RawMessage(`{"industry":"Roofing"}`)},
+	})
+	seedLeads(t, s, ctx, other.ID, []model.Lead{{Email: "x@texas.com", Metadata: json.RawMessage(`{"industry":"Solar"}`)}})
+	read := func(settings map[string]string) []string {
+		t.Helper()
+		var out []string
+		err := pgx.BeginFunc(ctx, s.Pool(), func(tx pgx.Tx) error {
+			for k, v := range settings {
+				if _, err := tx.Exec(ctx, `SELECT set_config($1, $2, true)`, k, v); err != nil {
+					return err
+				}
+			}
+			rows, err := tx.Query(ctx, `SELECT email FROM leads ORDER BY email`)
+			if err != nil {
+				return err
+			}
+			out, err = pgx.CollectRows(rows, pgx.RowTo[string])
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	solar := `{"industry":"Solar"}`
+	ohio := fmt.Sprint(ws.ID)
+	for _, c := range []struct {
+		name     string
+		settings map[string]string
+		want     string
+	}{
+		{"unset", map[string]string{"godmode.workspace_id": ohio}, "a@ohio.com,b@ohio.com"},
+		{"set", map[string]string{"godmode.workspace_id": ohio, "godmode.leads_match": solar, "godmode.leads_match_alt": solar}, "a@ohio.com"},
+		{"no workspace", map[string]string{"godmode.leads_match": solar, "godmode.leads_match_alt": solar}, ""},
+		{"all, set", map[string]string{"godmode.leads_scope": "all", "godmode.leads_match": solar, "godmode.leads_match_alt": solar}, "a@ohio.com,x@texas.com"},
+	} {
+		if got := strings.Join(read(c.settings), ","); got != c.want {
+			t.Errorf("%s: read %q, want %q", c.name, got, c.want)
+		}
 	}
 }
