@@ -89,16 +89,17 @@ func fit(s string, n int) string {
 
 // layout is the email's width and the scrolled columns that fit from
 // m.col on.
-func (m *Model) layout(inner int) (int, []column, int) {
-	ew := min(max(m.seenEmail, len("EMAIL"), minEmailWidth), maxEmailWidth, max(minEmailWidth, inner/3))
+func (m *Model) layout(inner int) (ew int, shown []column, start int, cut bool) {
+	ew = min(max(m.seenEmail, len("EMAIL"), minEmailWidth), maxEmailWidth, max(minEmailWidth, inner/3))
 	all := m.scrolled()
-	start := min(m.col, len(all)-1)
+	start = min(m.col, len(all)-1)
 	left := inner - ew
-	var shown []column
 	for _, c := range all[start:] {
 		if left < columnGap+c.width {
-			if len(shown) == 0 && left > columnGap { // one column, cut
-				c.width = left - columnGap
+			// The next column, cut to what is left: it shows there is
+			// more to the right (and is the only one on a narrow screen).
+			if left > columnGap+3 || (len(shown) == 0 && left > columnGap) {
+				c.width, cut = left-columnGap, true
 				shown = append(shown, c)
 			}
 			break
@@ -106,7 +107,7 @@ func (m *Model) layout(inner int) (int, []column, int) {
 		shown = append(shown, c)
 		left -= columnGap + c.width
 	}
-	return ew, shown, start
+	return ew, shown, start, cut
 }
 
 // View draws the pane: title, column header, the rows in view, the filter
@@ -116,11 +117,11 @@ func (m *Model) View() string {
 	inner := max(0, m.w-2)
 	var b strings.Builder
 	b.Grow((inner + 32) * m.h)
-	ew, cols, start := m.layout(inner)
+	ew, cols, start, cut := m.layout(inner)
 	all := m.scrollable()
 
 	title := m.title()
-	if len(cols) < all {
+	if len(cols) < all || cut || start > 0 {
 		title += fmt.Sprintf(" · columns %d–%d of %d ←→", start+1, start+len(cols), all)
 	}
 	if m.loadingHead || m.pending {
