@@ -22,7 +22,12 @@ type fakeLeads struct {
 var fakeKeys = []string{"industry", "score", "city", "state", "title", "company", "phone", "website", "employees", "source"}
 
 func (f *fakeLeads) LeadsHead(ctx context.Context, slug string, flt model.LeadFilter) (model.LeadsHead, error) {
-	return model.LeadsHead{WorkspaceID: 7, Workspace: slug, Keys: fakeKeys, Total: f.n, Campaigns: map[int64]string{1: "Email 1"}}, nil
+	h := model.LeadsHead{WorkspaceID: 7, Workspace: slug, Keys: fakeKeys, Total: f.n, Campaigns: map[int64]string{1: "Email 1"}}
+	if len(flt.Terms) > 0 { // the fake filters nothing: every lead matches
+		h.Filtered = true
+		h.Matching, h.Capped = int(min(f.n, model.LeadCountCap)), f.n > model.LeadCountCap
+	}
+	return h, nil
 }
 
 func (f *fakeLeads) lead(id int64) model.Lead {

@@ -161,3 +161,22 @@ func TestLeadsFilterErrorShowsUnderTheInput(t *testing.T) {
 		t.Fatalf("esc: capturing %v, filter %v", m.Capturing(), m.filter)
 	}
 }
+
+// Under a filter the title says how many match of all, up to the count's
+// cap: past it, "10,000+".
+func TestLeadsTitleCountsMatchesUpToTheCap(t *testing.T) {
+	for _, c := range []struct {
+		n    int64
+		want string
+	}{{1_000_000, "Leads of ohio [10,000+ of 1,000,000]"}, {1234, "Leads of ohio [1,234 of 1,234]"}} {
+		m, _ := opened(t, c.n)
+		press(m, "/")
+		for _, r := range "industry=Solar" {
+			press(m, string(r))
+		}
+		drive(m, m.Update(tea.KeyPressMsg{Code: tea.KeyEnter}))
+		if v := ansi.Strip(m.View()); !strings.Contains(v, c.want) || !strings.Contains(v, "/industry=Solar") {
+			t.Errorf("%d leads: want %q in\n%s", c.n, c.want, v)
+		}
+	}
+}
