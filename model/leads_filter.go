@@ -92,8 +92,7 @@ func (f LeadFilter) String() string {
 
 // With is the filter with one more term (e.g. --campaign NAME).
 func (f LeadFilter) With(t LeadTerm) LeadFilter {
-	out := LeadFilter{Terms: append(append([]LeadTerm{}, f.Terms...), t)}
-	return out
+	return LeadFilter{Terms: append(append([]LeadTerm{}, f.Terms...), t)}
 }
 
 // LeadFilterError is a filter that does not parse: which term, where
