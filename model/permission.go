@@ -48,11 +48,16 @@ const ActionManageWorkspaces Action = "manage_workspaces"
 // variable, and provisioning itself, stays ActionProvision's.
 const ActionEditVariables Action = "edit_variables"
 
+// ActionExportLeads writes a workspace's leads out (leads export): what
+// a reader of the workspace sees on :leads, in bulk, so it is its own
+// action (audited on every attempt) with the rights of a read.
+const ActionExportLeads Action = "export_leads"
+
 // Actions lists every action.
 var Actions = []Action{ActionView, ActionViewExecutions, ActionToggle, ActionRetry, ActionImportLeads,
 	ActionManageMembers, ActionManageKeys, ActionDeleteWorkspace, ActionFreeze, ActionProvision,
 	ActionEditBlueprint, ActionManageInstances, ActionManageUsers, ActionMigrate, ActionVerifyAudit, ActionAdopt,
-	ActionManageWorkspaces, ActionEditVariables}
+	ActionManageWorkspaces, ActionEditVariables, ActionExportLeads}
 
 // capability groups actions the way the platform's own role matrix does:
 // owner read/write/manage/keys/delete; admin read/write/manage; member
@@ -90,6 +95,7 @@ var actionCap = map[Action]capability{
 	// The workspace's owners and admins run it; the blueprint says which
 	// variables, so the rest of a re-apply is the values a super admin gave.
 	ActionEditVariables: capManage,
+	ActionExportLeads:   capRead,
 }
 
 var roleCaps = map[Role][]capability{

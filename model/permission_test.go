@@ -10,11 +10,11 @@ import (
 // test does not just restate the code's tables.
 var allowed = map[Role]map[Action]bool{
 	RoleOwner: {ActionView: true, ActionViewExecutions: true, ActionToggle: true, ActionRetry: true, ActionImportLeads: true,
-		ActionManageMembers: true, ActionManageKeys: true, ActionDeleteWorkspace: true, ActionEditVariables: true},
+		ActionManageMembers: true, ActionManageKeys: true, ActionDeleteWorkspace: true, ActionEditVariables: true, ActionExportLeads: true},
 	RoleAdmin: {ActionView: true, ActionViewExecutions: true, ActionToggle: true, ActionRetry: true, ActionImportLeads: true,
-		ActionManageMembers: true, ActionEditVariables: true},
-	RoleMember: {ActionView: true, ActionViewExecutions: true, ActionToggle: true, ActionRetry: true, ActionImportLeads: true},
-	RoleViewer: {ActionView: true, ActionViewExecutions: true},
+		ActionManageMembers: true, ActionEditVariables: true, ActionExportLeads: true},
+	RoleMember: {ActionView: true, ActionViewExecutions: true, ActionToggle: true, ActionRetry: true, ActionImportLeads: true, ActionExportLeads: true},
+	RoleViewer: {ActionView: true, ActionViewExecutions: true, ActionExportLeads: true},
 }
 
 func TestAuthorizeEveryRoleActionAndWorkspace(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"github.com/godmode-console/godmode/ui/views/fleet"
 	fxview "github.com/godmode-console/godmode/ui/views/forensics"
 	"github.com/godmode-console/godmode/ui/views/instances"
+	"github.com/godmode-console/godmode/ui/views/leads"
 	"github.com/godmode-console/godmode/ui/views/provision"
 	"github.com/godmode-console/godmode/ui/views/runs"
 	"github.com/godmode-console/godmode/ui/views/workspaces"
@@ -99,6 +100,9 @@ func builtinScreens() []ScreenSpec {
 			{Name: "provision", Aliases: []string{"prov"}, Args: "[slug]", Help: "provisioning wizard: a workspace awaiting setup from a blueprint", SuperAdmin: true, ReadWrite: true, Run: runProvision},
 		}},
 		leadImportSpec(),
+		{ID: leads.Screen, Title: "leads", New: newLeadsScreen, Commands: []Command{
+			{Name: "leads", Args: "[slug]", Help: "a workspace's leads, metadata keys as columns; / filters them", Run: runLeads},
+		}},
 		{ID: screenForensics, Title: "execution", New: func(e Env) Screen {
 			o := e.Options
 			return executionScreen{fxview.New(e.Backend, fxview.Options{Actor: o.Actor, ReadOnly: o.ReadOnly, Theme: o.Theme, Now: o.Now, SaveDir: o.SaveDir, NoSave: o.NoSave})}

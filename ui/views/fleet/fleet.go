@@ -294,6 +294,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		if key.Matches(msg, k.ImportLeads) {
 			return m.importKey()
 		}
+		if key.Matches(msg, k.Leads) {
+			return m.leadsKey()
+		}
 	case Campaigns:
 		switch {
 		case key.Matches(msg, k.Toggle):

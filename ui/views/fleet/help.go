@@ -69,6 +69,6 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		k.Table.Bindings(),
 		{k.Next, k.Prev, k.Open, k.Back},
-		{k.Toggle, k.Mark, k.Unmark, k.Relink, k.ArchiveCampaign, k.NewWorkspace, k.Provision, k.ImportLeads, k.Freeze, k.ErrorsOnly, k.StatusFilter},
+		{k.Toggle, k.Mark, k.Unmark, k.Relink, k.ArchiveCampaign, k.NewWorkspace, k.Provision, k.ImportLeads, k.Leads, k.Freeze, k.ErrorsOnly, k.StatusFilter},
 	}
 }

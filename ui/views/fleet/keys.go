@@ -21,6 +21,7 @@ type KeyMap struct {
 	// Relink and ArchiveCampaign answer a campaign whose workflow is gone,
 	// for super admins.
 	Relink, ArchiveCampaign key.Binding
+	Leads                   key.Binding // L on a workspace: its leads
 }
 
 func defaultKeys() KeyMap {
@@ -41,5 +42,6 @@ func defaultKeys() KeyMap {
 		ImportLeads:     key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "import leads")),
 		Relink:          key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "re-link workflow")),
 		ArchiveCampaign: key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "archive campaign")),
+		Leads:           key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "leads")),
 	}
 }
