@@ -13,7 +13,7 @@ var allowed = map[Role]map[Action]bool{
 		ActionManageMembers: true, ActionManageKeys: true, ActionDeleteWorkspace: true, ActionEditVariables: true},
 	RoleAdmin: {ActionView: true, ActionViewExecutions: true, ActionToggle: true, ActionRetry: true, ActionImportLeads: true,
 		ActionManageMembers: true, ActionEditVariables: true},
-	RoleMember: {ActionView: true, ActionViewExecutions: true, ActionToggle: true, ActionRetry: true, ActionImportLeads: true},
+	RoleMember: {ActionView: true, ActionViewExecutions: true, ActionToggle: true, ActionRetry: true},
 	RoleViewer: {ActionView: true, ActionViewExecutions: true},
 }
 
