@@ -121,19 +121,21 @@ func (c *Console) ImportLeads(ctx context.Context, actor Actor, req LeadImport) 
 	}
 	stage.Keys, stage.HasStatus = cols.keys, cols.status >= 0
 
+	// The rejects' header is written with the first reject, so a file
+	// without one leaves req.Rejects untouched.
 	var rejects *csv.Writer
-	if req.Rejects != nil {
-		rejects = csv.NewWriter(req.Rejects)
-		if err := rejects.Write(append(slices.Clone(rd.Header()), "line", "reason")); err != nil {
-			return fail(fmt.Errorf("writing the rejects: %w", err))
-		}
-	}
 	reject := func(rec leadcsv.Record, reason string) error {
 		res.Rejected++
 		if len(res.Rejects) < MaxResultRejects {
 			res.Rejects = append(res.Rejects, LeadReject{Line: rec.Line, Reason: reason})
 		}
-		if rejects != nil {
+		if req.Rejects != nil {
+			if rejects == nil {
+				rejects = csv.NewWriter(req.Rejects)
+				if err := rejects.Write(append(slices.Clone(rd.Header()), "line", "reason")); err != nil {
+					return fmt.Errorf("writing the rejects: %w", err)
+				}
+			}
 			row := append(slices.Clone(rec.Fields), fmt.Sprint(rec.Line), reason)
 			if err := rejects.Write(row); err != nil {
 				return fmt.Errorf("writing the rejects: %w", err)
