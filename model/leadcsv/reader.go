@@ -104,7 +104,6 @@ func NewReader(src io.Reader) (*Reader, error) {
 	r.dec = &capReader{r: text}
 	r.csv = csv.NewReader(r.dec)
 	r.csv.Comma, r.csv.FieldsPerRecord, r.csv.LazyQuotes, r.csv.ReuseRecord = sh.delim, -1, true, true
-	r.dec.offset = r.csv.InputOffset
 	for i := 0; i <= hi; i++ {
 		rec, err := r.next()
 		if err != nil {
@@ -168,6 +167,7 @@ func (r *Reader) Read() (Record, error) {
 
 func (r *Reader) next() (Record, error) {
 	start := r.csv.InputOffset()
+	r.dec.start = start
 	fields, err := r.csv.Read()
 	if r.dec.tooBig {
 		return Record{}, fmt.Errorf("the record from line %d is over %d KiB: a quote left open? (a record holds at most %d KiB)", r.lastEnd+1, MaxRecordBytes>>10, MaxRecordBytes>>10)
@@ -219,18 +219,20 @@ func (c *countingReader) Read(p []byte) (int, error) {
 }
 
 // capReader stops feeding the csv reader when the record it is reading
-// has grown past MaxRecordBytes (the csv reader itself has no cap).
+// has grown past MaxRecordBytes (the csv reader itself has no cap): what
+// it fed past the record's start, less the csv reader's buffer, is the
+// record so far.
 type capReader struct {
 	r      io.Reader
 	n      int64
-	offset func() int64 // where the csv reader's current record starts
+	start  int64 // where the csv reader's current record starts
 	tooBig bool
 }
 
 var errTooBig = errors.New("record too big")
 
 func (c *capReader) Read(p []byte) (int, error) {
-	if c.offset != nil && c.n-c.offset() > MaxRecordBytes+int64(len(p)) {
+	if c.n-c.start > MaxRecordBytes+int64(len(p)) {
 		c.tooBig = true
 		return 0, errTooBig
 	}
