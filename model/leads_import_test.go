@@ -371,3 +371,42 @@ func TestImportLeadsAuthorisedAndAudited(t *testing.T) {
 		t.Fatalf("audit of the import: %s", last.After)
 	}
 }
+
+// A super admin marks lead schema columns required (and optional again),
+// audited; an import of the workspace provisioned from that version then
+// needs them.
+func TestLeadSchemaRequiredIsEditedAndChecked(t *testing.T) {
+	w := newWorld(t)
+	w.provisionedWith(`{"columns":["company","phone"]}`)
+	v := model.NewVault(w.store, nil, nil)
+	if _, err := v.EditLeadSchemaWith(w.ctx, w.member, "leads-bp@1", model.LeadSchemaEdit{Require: []string{"company"}}); !errors.Is(err, model.ErrForbidden) {
+		t.Fatalf("a member: %v", err)
+	}
+	if _, err := v.EditLeadSchemaWith(w.ctx, w.super, "leads-bp@1", model.LeadSchemaEdit{Require: []string{"nope"}}); err == nil || !strings.Contains(err.Error(), `--require "nope": no such column in the lead schema`) {
+		t.Fatalf("an unknown column: %v", err)
+	}
+	bv, err := v.EditLeadSchemaWith(w.ctx, w.super, "leads-bp@1", model.LeadSchemaEdit{Add: []string{"title"}, Require: []string{"company", "title"}})
+	if err != nil || !reflect.DeepEqual(model.LeadSchemaRequired(bv), []string{"company", "title"}) || !reflect.DeepEqual(model.LeadSchema(bv), []string{"company", "phone", "title"}) {
+		t.Fatalf("%v %s", err, bv.LeadSchema)
+	}
+	imp := func() error {
+		_, err := w.console.ImportLeads(w.ctx, w.super, model.LeadImport{Workspace: "ohio", Name: "f.csv", Source: strings.NewReader("email,Company\na@example.com,Acme\n")})
+		return err
+	}
+	if err := imp(); err == nil || !strings.Contains(err.Error(), "f.csv lacks the column(s) title that blueprint leads-bp version 1 requires") {
+		t.Fatalf("import: %v", err)
+	}
+	if bv, err = v.EditLeadSchemaWith(w.ctx, w.super, "leads-bp@1", model.LeadSchemaEdit{Optional: []string{"title"}}); err != nil || !reflect.DeepEqual(model.LeadSchemaRequired(bv), []string{"company"}) {
+		t.Fatalf("%v %s", err, bv.LeadSchema)
+	}
+	if err := imp(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.EditLeadSchemaWith(w.ctx, w.super, "leads-bp@1", model.LeadSchemaEdit{Remove: []string{"company"}}); err != nil {
+		t.Fatal(err)
+	}
+	bv, _ = v.BlueprintVersion(w.ctx, w.super, "leads-bp@1")
+	if len(model.LeadSchemaRequired(bv)) != 0 {
+		t.Fatalf("a removed column is still required: %s", bv.LeadSchema)
+	}
+}
