@@ -97,7 +97,7 @@ func (c *Console) ImportLeads(ctx context.Context, actor Actor, req LeadImport) 
 	if err := c.authorize(ctx, actor, ActionImportLeads, ws.ID); err != nil {
 		return fail(err)
 	}
-	stage := LeadStaging{AsText: req.AsText, Skip: req.Duplicates == LeadsSkip}
+	stage := LeadStaging{Skip: req.Duplicates == LeadsSkip}
 	if req.Campaign != "" {
 		id, err := c.campaignNamed(ctx, ws, req.Campaign)
 		if err != nil {
@@ -119,7 +119,8 @@ func (c *Console) ImportLeads(ctx context.Context, actor Actor, req LeadImport) 
 	if err != nil {
 		return fail(err)
 	}
-	stage.Keys, stage.HasStatus = cols.keys, cols.status >= 0
+	stage.HasStatus = cols.status >= 0
+	stats := newKeyStats(len(cols.keys))
 
 	// The rejects' header is written with the first reject, so a file
 	// without one leaves req.Rejects untouched.
@@ -149,7 +150,7 @@ func (c *Console) ImportLeads(ctx context.Context, actor Actor, req LeadImport) 
 				Bytes: rd.BytesRead(), Size: req.Size, Elapsed: c.now().Sub(start)})
 		}
 	}
-	vals := make([]string, len(cols.keys))
+	var buf []byte
 	lastProgress, n := start, 0
 	stage.Next = func() (LeadStagingRow, bool, error) {
 		for {
@@ -170,7 +171,7 @@ func (c *Console) ImportLeads(ctx context.Context, actor Actor, req LeadImport) 
 					progress("reading")
 				}
 			}
-			row, why := cols.row(rec, vals)
+			row, why := cols.row(rec, buf, stats)
 			if why != "" {
 				if err := reject(rec, why); err != nil {
 					return LeadStagingRow{}, false, err
@@ -179,18 +180,21 @@ func (c *Console) ImportLeads(ctx context.Context, actor Actor, req LeadImport) 
 			}
 			n++
 			row.N = n
+			buf = row.Metadata // grown, kept for the next row (COPY has encoded this one by then)
 			return row, true, nil
 		}
 	}
 	var allOrNothing error
-	stage.Staged = func(int) error {
+	var keys StagedKeys
+	stage.Staged = func(int) (StagedKeys, error) {
 		if res.Rejected > 0 && !req.SkipInvalid {
 			allOrNothing = fmt.Errorf("%w: %s: %d of %d rows failed, so nothing landed (give --skip-invalid to land the others): %s",
 				ErrInvalid, name, res.Rejected, res.Rows, firstRejects(res.Rejects, 5, true))
-			return allOrNothing
+			return StagedKeys{}, allOrNothing
 		}
 		progress("merging")
-		return nil
+		keys = stats.staged(cols.keys, req.AsText)
+		return keys, nil
 	}
 	counts, err := store.ImportLeads(ctx, ws.ID, stage)
 	if rejects != nil {
@@ -208,12 +212,12 @@ func (c *Console) ImportLeads(ctx context.Context, actor Actor, req LeadImport) 
 		return fail(err)
 	}
 	res.Landed = true
-	res.Inserted, res.Updated, res.Typed = counts.Inserted, counts.Updated, counts.Typed
+	res.Inserted, res.Updated, res.Typed = counts.Inserted, counts.Updated, keys.Typed
 	staged := n
 	if stage.Skip {
 		res.Skipped = staged - counts.Inserted
 	} else {
-		res.Merged = staged - counts.Emails
+		res.Merged = staged - counts.Inserted - counts.Updated // each email lands once
 	}
 	progress("done")
 	return finish(nil, nil)

@@ -56,6 +56,7 @@ type importColumns struct {
 	email, status int   // their index in a record; status -1 for none
 	meta          []int // the index of each metadata key's cell
 	keys          []string
+	jsonKeys      [][]byte // keys as JSON strings
 	header        []string
 }
 
@@ -94,6 +95,9 @@ func mapHeader(header []string, schema importSchema, file string) (importColumns
 		cols.meta = append(cols.meta, j)
 		cols.keys = append(cols.keys, key)
 	}
+	for _, k := range cols.keys {
+		cols.jsonKeys = append(cols.jsonKeys, leadcsv.AppendJSONString(nil, k))
+	}
 	if cols.email < 0 {
 		return cols, fmt.Errorf("%w: %s: no email column: the header needs one named email, email_address, e-mail or \"Email Address\" (it has %s)", ErrInvalid, file, headerList(header))
 	}
@@ -131,9 +135,40 @@ func headerList(h []string) string {
 	return strings.Join(q, ", ")
 }
 
-// row checks one record and fills vals with its metadata cells (trimmed;
-// "" for none); why says what is wrong, "" when it is fine.
-func (cols importColumns) row(rec leadcsv.Record, vals []string) (row LeadStagingRow, why string) {
+// keyStats are what the cells of each metadata key have been so far,
+// for its type: a key lands as numbers (or booleans) when every value it
+// holds is one, decided once the whole file is read.
+type keyStats struct {
+	filled, notNumber, notBool []bool
+}
+
+func newKeyStats(n int) keyStats {
+	return keyStats{filled: make([]bool, n), notNumber: make([]bool, n), notBool: make([]bool, n)}
+}
+
+// staged says which keys are typed and which hold a value.
+func (ks keyStats) staged(keys []string, asText bool) StagedKeys {
+	out := StagedKeys{Typed: map[string]string{}}
+	for i, k := range keys {
+		if !ks.filled[i] {
+			continue
+		}
+		out.Filled = append(out.Filled, k)
+		switch {
+		case asText:
+		case !ks.notNumber[i]:
+			out.Typed[k] = "number"
+		case !ks.notBool[i]:
+			out.Typed[k] = "boolean"
+		}
+	}
+	return out
+}
+
+// row checks one record and builds its metadata into buf, a JSON object
+// of its non-empty cells (trimmed) as strings; why says what is wrong,
+// "" when it is fine. Only a valid row counts in ks.
+func (cols importColumns) row(rec leadcsv.Record, buf []byte, ks keyStats) (row LeadStagingRow, why string) {
 	if rec.Problem != "" {
 		return row, rec.Problem
 	}
@@ -149,13 +184,30 @@ func (cols importColumns) row(rec leadcsv.Record, vals []string) (row LeadStagin
 		}
 		row.Status = st
 	}
-	for i, j := range cols.meta {
-		v := strings.TrimSpace(rec.Fields[j])
-		if strings.IndexByte(v, 0) >= 0 {
+	for _, j := range cols.meta {
+		if strings.IndexByte(rec.Fields[j], 0) >= 0 {
 			return row, fmt.Sprintf("column %q holds a NUL character", clip(cols.header[j]))
 		}
-		vals[i] = v
 	}
-	row.Vals = vals
+	buf = append(buf[:0], '{')
+	for i, j := range cols.meta {
+		v := strings.TrimSpace(rec.Fields[j])
+		if v == "" {
+			continue
+		}
+		if len(buf) > 1 {
+			buf = append(buf, ',')
+		}
+		buf = append(append(buf, cols.jsonKeys[i]...), ':')
+		buf = leadcsv.AppendJSONString(buf, v)
+		ks.filled[i] = true
+		if !ks.notNumber[i] && !leadcsv.IsNumber(v) {
+			ks.notNumber[i] = true
+		}
+		if !ks.notBool[i] && !leadcsv.IsBool(v) {
+			ks.notBool[i] = true
+		}
+	}
+	row.Metadata = append(buf, '}')
 	return row, ""
 }

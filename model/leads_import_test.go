@@ -216,8 +216,8 @@ func TestImportLeadsDuplicatesSkipAndStatus(t *testing.T) {
 	if res.Inserted != 1 || res.Skipped != 2 || res.Updated != 0 {
 		t.Fatalf("skip: %+v", res)
 	}
-	res = imp("email,status,n\na@example.com,,7\nb@example.com,contacted,8\n", model.LeadImport{})
-	if res.Updated != 2 {
+	res = imp("email,status,n\na@example.com,,7\nb@example.com,contacted,8\nd@example.com,bounced,1\nd@example.com,replied,\nd@example.com,,3\n", model.LeadImport{})
+	if res.Updated != 2 || res.Inserted != 1 || res.Merged != 2 {
 		t.Fatalf("merge: %+v", res)
 	}
 	want := map[string]leadRow{
@@ -225,6 +225,8 @@ func TestImportLeadsDuplicatesSkipAndStatus(t *testing.T) {
 		// "02134" keeps zip a text column: a number would lose its zero.
 		"b@example.com": {Email: "b@example.com", Status: "contacted", Metadata: map[string]any{"zip": "1", "n": 8.0}},
 		"c@example.com": {Email: "c@example.com", Status: "bounced", Metadata: map[string]any{"zip": "1", "score": "2"}},
+		// The last status given and the last value of each key win.
+		"d@example.com": {Email: "d@example.com", Status: "replied", Metadata: map[string]any{"n": 3.0}},
 	}
 	if got := w.leads(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("leads %+v", got)

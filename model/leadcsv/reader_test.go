@@ -195,3 +195,18 @@ func FuzzReader(f *testing.F) {
 		}
 	})
 }
+
+func TestIsNumberAndIsBool(t *testing.T) {
+	for s, want := range map[string]bool{"0": true, "42": true, "-3.5": true, "0.25": true, "123456789012345": true,
+		"1234567890123456": false, "02134": false, "1e5": false, "+1": false, "1.": false, ".5": false, "": false, "-": false, "1 ": false} {
+		if IsNumber(s) != want {
+			t.Errorf("IsNumber(%q) = %v", s, !want)
+		}
+	}
+	if !IsBool("TRUE") || !IsBool("false") || IsBool("yes") || IsBool("") {
+		t.Error("IsBool")
+	}
+	if got := string(AppendJSONString(nil, "a\"b\\c\nd\x01é")); got != `"a\"b\\c\nd\u0001é"` {
+		t.Errorf("AppendJSONString: %s", got)
+	}
+}

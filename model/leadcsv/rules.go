@@ -149,3 +149,62 @@ func clip(s string) string {
 	}
 	return string([]rune(s)[:60]) + "…"
 }
+
+// IsNumber says whether a cell lands as a JSON number: JSON's own syntax
+// without an exponent, at most 15 digits, so n8n's JavaScript reads back
+// exactly what the file said (a zip code's leading zero, a 16-digit id,
+// keep their column text).
+func IsNumber(s string) bool {
+	i, digits := 0, 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	start := i
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i == start || s[start] == '0' && i-start > 1 {
+		return false
+	}
+	digits = i - start
+	if i < len(s) && s[i] == '.' {
+		i++
+		f := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == f {
+			return false
+		}
+		digits += i - f
+	}
+	return i == len(s) && digits <= 15
+}
+
+// IsBool says whether a cell lands as a JSON boolean: true or false, case
+// aside.
+func IsBool(s string) bool { return strings.EqualFold(s, "true") || strings.EqualFold(s, "false") }
+
+// AppendJSONString appends s as a JSON string (s is valid UTF-8).
+func AppendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c == '\n':
+			b = append(b, '\\', 'n')
+		case c == '\r':
+			b = append(b, '\\', 'r')
+		case c == '\t':
+			b = append(b, '\\', 't')
+		case c < 0x20:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
+}
