@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -198,5 +199,45 @@ func TestLeadsImportKilledMidStreamLandsNothing(t *testing.T) {
 	}
 	if after := leadEmails(t, store, ws); after != before {
 		t.Fatalf("leads changed:\n%s\nthen\n%s", before, after)
+	}
+}
+
+// Ctrl-C (the command's context cancelled) mid-stream: said, nothing landed.
+func TestLeadsImportInterruptedSaysNothingLanded(t *testing.T) {
+	store, ws := importFleet(t)
+	pr, pw := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		w := bufio.NewWriter(pw)
+		fmt.Fprintln(w, "email,n")
+		for i := 0; i < 20000; i++ {
+			fmt.Fprintf(w, "l%d@example.com,%d\n", i, i)
+		}
+		w.Flush()
+		cancel()
+		for i := 0; ; i++ {
+			if _, err := fmt.Fprintf(pw, "m%d@example.com,%d\n", i, i); err != nil {
+				return
+			}
+		}
+	}()
+	var out, errb strings.Builder
+	code := run(ctx, []string{"leads", "import", "--workspace", "ohio", "-"}, pr, &out, &errb)
+	pr.Close()
+	if code == 0 || !strings.Contains(errb.String(), "interrupted: nothing landed") {
+		t.Fatalf("exit %d %s %s", code, out.String(), errb.String())
+	}
+	if got := leadEmails(t, store, ws); got != "" {
+		t.Fatalf("landed: %s", got)
+	}
+}
+
+func TestProgressBarShowsRateAndETA(t *testing.T) {
+	var b strings.Builder
+	bar := &progressBar{w: &b}
+	bar.show(model.LeadImportProgress{Phase: "reading", Rows: 50000, Bytes: 25, Size: 100, Elapsed: 2 * time.Second, Rejected: 3})
+	if got := b.String(); got != "\r\033[K[#######-----------------------]  25% reading 50000 rows, 25000 rows/s, ETA 6s, 3 rejected" {
+		t.Fatalf("%q", got)
 	}
 }
