@@ -118,6 +118,9 @@ func TestEveryWritingCommandIsAuthorisedAndAudited(t *testing.T) {
 	valuesFile := filepath.Join(t.TempDir(), "values.toml")
 	os.WriteFile(valuesFile, []byte("[variables]\nYOUR_NAME = \"Sam\"\n"), 0o600)
 	examples["provision"] = []string{"provision", "--workspace", "texas", "--blueprint", "base-cold-email@1", "--values", valuesFile, "--apply"}
+	leadsFile := filepath.Join(t.TempDir(), "leads.csv")
+	os.WriteFile(leadsFile, []byte("email\na@example.com\n"), 0o600)
+	examples["leads import"] = []string{"leads", "import", "--workspace", "texas", leadsFile}
 	refused := func() int {
 		rows, err := store.Audit(ctx, model.AuditFilter{Actor: "member@ohio.io", Outcome: model.OutcomeFailed})
 		if err != nil {
