@@ -142,7 +142,7 @@ func TestNormalizeEmail(t *testing.T) {
 	for in, why := range map[string]string{"": "no email", "ana": "has no @", "a@@b.io": "has 2 @", "a b@x.io": "has a space",
 		"ana@localhost": "has no dot", ".a@x.io": "starts or ends with a dot", "a..b@x.io": "two in a row", "a@x.1": "not a top-level name",
 		"a@-x.io": "hyphen-edged", "a@x_y.io": "the domain holds", "a@x.c": "too short", "<a>@x.io": "do not use unquoted",
-		strings.Repeat("a", 65) + "@x.io": "over 64 bytes"} {
+		strings.Repeat("a", 65) + "@x.io": "over 64 bytes", "a\u00a0b@x.io": "or a space"} {
 		if _, err := NormalizeEmail(in); err == nil || !strings.Contains(err.Error(), why) {
 			t.Errorf("%q: %v, want %q", in, err, why)
 		}
@@ -209,4 +209,19 @@ func TestIsNumberAndIsBool(t *testing.T) {
 	if got := string(AppendJSONString(nil, "a\"b\\c\nd\x01é")); got != `"a\"b\\c\nd\u0001é"` {
 		t.Errorf("AppendJSONString: %s", got)
 	}
+}
+
+// The check without a regexp says what the table's own rule says.
+func FuzzSchemaCheck(f *testing.F) {
+	for _, s := range []string{"a@b", "@b", "a@", "a@@b", "a b@c", "a\t@b", "a@b\n", "é@ü", "a\v@b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return
+		}
+		if passesSchemaCheck(s) != schemaEmail.MatchString(s) {
+			t.Fatalf("%q: %v, the table's rule %v", s, passesSchemaCheck(s), schemaEmail.MatchString(s))
+		}
+	})
 }
