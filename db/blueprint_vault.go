@@ -108,3 +108,29 @@ func (s *Store) SetBlueprintLeadSchema(ctx context.Context, versionID int64, bef
 	}
 	return out[0], nil
 }
+
+// SetBlueprintLeadSchemaRequired replaces a version's lead schema columns
+// and required list together, only if both are still before (as
+// SetBlueprintLeadSchema does for the columns).
+func (s *Store) SetBlueprintLeadSchemaRequired(ctx context.Context, versionID int64, beforeCols, afterCols, beforeReq, afterReq []string, by *int64) (model.BlueprintVersion, error) {
+	js := func(v []string) string {
+		if v == nil {
+			v = []string{}
+		}
+		b, _ := json.Marshal(v)
+		return string(b)
+	}
+	rows, err := s.pool.Query(ctx, `UPDATE blueprint_versions AS v
+		SET lead_schema = jsonb_set(jsonb_set(v.lead_schema, '{columns}', $3::jsonb), '{required}', $5::jsonb),
+			lead_schema_edited_by = $6, lead_schema_edited_at = now()
+		WHERE v.id = $1 AND coalesce(v.lead_schema -> 'columns', '[]') = $2::jsonb AND coalesce(v.lead_schema -> 'required', '[]') = $4::jsonb
+		RETURNING `+versionCols, versionID, js(beforeCols), js(afterCols), js(beforeReq), js(afterReq), by)
+	out, err := collect[model.BlueprintVersion]("blueprint version", rows, err)
+	if err != nil {
+		return model.BlueprintVersion{}, err
+	}
+	if len(out) == 0 {
+		return model.BlueprintVersion{}, fmt.Errorf("%w: the lead schema changed meanwhile (or the version is gone): read it again and retry", model.ErrConflict)
+	}
+	return out[0], nil
+}

@@ -78,7 +78,7 @@ var actionCap = map[Action]capability{
 	ActionViewExecutions:  capRead,
 	ActionToggle:          capWrite,
 	ActionRetry:           capWrite,
-	ActionImportLeads:     capWrite,
+	ActionImportLeads:     capManage, // a file of leads lands in every campaign: an admin's call
 	ActionManageMembers:   capManage,
 	ActionManageKeys:      capKeys,
 	ActionDeleteWorkspace: capDelete,

@@ -13,7 +13,7 @@ var allowed = map[Role]map[Action]bool{
 		ActionManageMembers: true, ActionManageKeys: true, ActionDeleteWorkspace: true, ActionEditVariables: true, ActionExportLeads: true},
 	RoleAdmin: {ActionView: true, ActionViewExecutions: true, ActionToggle: true, ActionRetry: true, ActionImportLeads: true,
 		ActionManageMembers: true, ActionEditVariables: true, ActionExportLeads: true},
-	RoleMember: {ActionView: true, ActionViewExecutions: true, ActionToggle: true, ActionRetry: true, ActionImportLeads: true, ActionExportLeads: true},
+	RoleMember: {ActionView: true, ActionViewExecutions: true, ActionToggle: true, ActionRetry: true, ActionExportLeads: true},
 	RoleViewer: {ActionView: true, ActionViewExecutions: true, ActionExportLeads: true},
 }
 

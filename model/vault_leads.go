@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -62,18 +63,44 @@ func LeadSchema(bv BlueprintVersion) []string {
 	return s.Columns
 }
 
+// LeadSchemaEdit is one edit of a version's lead schema: columns added
+// (at the end, in the order given) and removed; columns made required of
+// an import's file (Require) and optional again (Optional).
+type LeadSchemaEdit struct {
+	Add, Remove, Require, Optional []string
+}
+
+// LeadSchemaRequiredStore sets the columns and the required list of a
+// lead schema together; db.Store implements it.
+type LeadSchemaRequiredStore interface {
+	SetBlueprintLeadSchemaRequired(ctx context.Context, versionID int64, beforeCols, afterCols, beforeReq, afterReq []string, by *int64) (BlueprintVersion, error)
+}
+
 // EditLeadSchema adds columns to (at the end, in the order given) and
 // removes columns from the lead schema of NAME or NAME@VERSION, for super
 // admins; every attempt is audited with the schema before and after.
 // An added name must pass LeadColumnProblem and not be there yet; a
 // removed name must be there, as written.
 func (v *Vault) EditLeadSchema(ctx context.Context, actor Actor, ref string, add, remove []string) (BlueprintVersion, error) {
+	return v.EditLeadSchemaWith(ctx, actor, ref, LeadSchemaEdit{Add: add, Remove: remove})
+}
+
+// EditLeadSchemaWith is EditLeadSchema with the required list too: a
+// required column must be in the schema after the edit (email is always
+// required and need not be); an optional one must have been required. A
+// removed column is no longer required.
+func (v *Vault) EditLeadSchemaWith(ctx context.Context, actor Actor, ref string, ed LeadSchemaEdit) (BlueprintVersion, error) {
+	add, remove := ed.Add, ed.Remove
 	state := map[string]any{"blueprint": ref, "add": nonNil(add), "remove": nonNil(remove)}
+	if len(ed.Require) > 0 || len(ed.Optional) > 0 {
+		state["require"], state["optional"] = nonNil(ed.Require), nonNil(ed.Optional)
+	}
 	var before any
+	var beforeReq []string
 	fail := func(err error) (BlueprintVersion, error) {
 		e := actor.auditEntry(AuditBlueprintLeadSchema, OutcomeFailed, err)
 		if before != nil {
-			e.Before = jsonObject(map[string]any{"columns": before})
+			e.Before = jsonObject(map[string]any{"columns": before, "required": nonNil(beforeReq)})
 		}
 		e.After = jsonObject(state)
 		recordAudit(ctx, v.store, v.log, e)
@@ -82,8 +109,8 @@ func (v *Vault) EditLeadSchema(ctx context.Context, actor Actor, ref string, add
 	if err := Authorize(actor, ActionEditBlueprint, 0); err != nil {
 		return fail(err)
 	}
-	if len(add) == 0 && len(remove) == 0 {
-		return fail(fmt.Errorf("%w: nothing to change: give --add COL or --remove COL", ErrInvalid))
+	if len(add) == 0 && len(remove) == 0 && len(ed.Require) == 0 && len(ed.Optional) == 0 {
+		return fail(fmt.Errorf("%w: nothing to change: give --add COL, --remove COL, --require COL or --optional COL", ErrInvalid))
 	}
 	name, n, err := ParseBlueprintRef(ref)
 	if err != nil {
@@ -95,8 +122,9 @@ func (v *Vault) EditLeadSchema(ctx context.Context, actor Actor, ref string, add
 	}
 	state["version"] = bv.Version
 	cols := LeadSchema(bv)
-	before = cols
+	before, beforeReq = cols, LeadSchemaRequired(bv)
 	next := slices.Clone(cols)
+	nextReq := slices.Clone(beforeReq)
 	var problems []string
 	for _, c := range remove {
 		i := slices.Index(next, c)
@@ -117,6 +145,27 @@ func (v *Vault) EditLeadSchema(ctx context.Context, actor Actor, ref string, add
 		}
 		next = append(next, c)
 	}
+	for _, c := range remove {
+		nextReq = slices.DeleteFunc(nextReq, func(r string) bool { return r == c })
+	}
+	for _, c := range ed.Optional {
+		i := slices.Index(nextReq, c)
+		if i < 0 {
+			problems = append(problems, fmt.Sprintf("--optional %q: not a required column", c))
+			continue
+		}
+		nextReq = slices.Delete(nextReq, i, i+1)
+	}
+	for _, c := range ed.Require {
+		switch {
+		case slices.Contains(nextReq, c):
+			problems = append(problems, fmt.Sprintf("--require %q: required already", c))
+		case !slices.Contains(next, c) && c != "email":
+			problems = append(problems, fmt.Sprintf("--require %q: no such column in the lead schema (add it with --add)", c))
+		default:
+			nextReq = append(nextReq, c)
+		}
+	}
 	if len(next) > MaxLeadColumns {
 		problems = append(problems, fmt.Sprintf("%d columns, more than the %d a lead schema may have", len(next), MaxLeadColumns))
 	}
@@ -127,13 +176,20 @@ func (v *Vault) EditLeadSchema(ctx context.Context, actor Actor, ref string, add
 	if actor.UserID != 0 {
 		by = &actor.UserID
 	}
-	out, err := v.store.SetBlueprintLeadSchema(ctx, bv.ID, cols, next, by)
+	var out BlueprintVersion
+	if rs, ok := v.store.(LeadSchemaRequiredStore); ok {
+		out, err = rs.SetBlueprintLeadSchemaRequired(ctx, bv.ID, cols, next, beforeReq, nextReq, by)
+	} else if slices.Equal(nextReq, beforeReq) {
+		out, err = v.store.SetBlueprintLeadSchema(ctx, bv.ID, cols, next, by)
+	} else {
+		err = errors.New("this store cannot keep required lead columns")
+	}
 	if err != nil {
 		return fail(err)
 	}
-	state["columns"] = next
+	state["columns"], state["required"] = next, nonNil(nextReq)
 	e := actor.auditEntry(AuditBlueprintLeadSchema, OutcomeOK, nil)
-	e.Before = jsonObject(map[string]any{"columns": cols})
+	e.Before = jsonObject(map[string]any{"columns": cols, "required": nonNil(beforeReq)})
 	e.After = jsonObject(state)
 	recordAudit(ctx, v.store, v.log, e)
 	return out, nil

@@ -122,6 +122,9 @@ func TestEveryWritingCommandIsAuthorisedAndAudited(t *testing.T) {
 	// given it, the member is still refused, by model, and audited.
 	t.Setenv(envOwnerURL, dbtest.Server(t).DatabaseURLAs(db.ThrowawayOwner, store.Pool().Config().ConnConfig.Database))
 	examples["leads migrate-legacy"] = []string{"leads", "migrate-legacy", "--table", "leads_ohio", "--workspace", "ohio"}
+	leadsFile := filepath.Join(t.TempDir(), "leads.csv")
+	os.WriteFile(leadsFile, []byte("email\na@example.com\n"), 0o600)
+	examples["leads import"] = []string{"leads", "import", "--workspace", "texas", leadsFile}
 	refused := func() int {
 		rows, err := store.Audit(ctx, model.AuditFilter{Actor: "member@ohio.io", Outcome: model.OutcomeFailed})
 		if err != nil {

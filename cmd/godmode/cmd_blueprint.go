@@ -39,7 +39,9 @@ diff     node level: workflows added or removed; per workflow nodes added, remov
 export   one file per workflow into DIR; refuses to overwrite unless --force
 lead-schema  the leads table's columns kept with a version (the detected lead columns until
          edited); --add COL appends a column (a lowercase letter or _, then lowercase letters,
-         digits and _, at most 63, not a reserved SQL word), --remove COL drops one
+         digits and _, at most 63, not a reserved SQL word), --remove COL drops one; --require COL
+         makes a column of the schema one every imported file must have (leads import), --optional
+         COL undoes it; email is always required
 editable mark variables admin_editable (for every version of the blueprint): the owners and admins
          of a workspace provisioned from it may change them (provision --workspace SLUG --set VAR=VALUE);
          --off unmarks. Refused: a name no version has (the nearest is named), YOUR_WORKSPACE_SLUG, a
@@ -65,6 +67,9 @@ func runBlueprint(ctx context.Context, g *globals, args []string) error {
 	var addCols, removeCols multiFlag
 	fs.Var(&addCols, "add", "lead-schema: a `COLUMN` to append to the version's lead schema (repeatable)")
 	fs.Var(&removeCols, "remove", "lead-schema: a `COLUMN` to drop from the version's lead schema (repeatable)")
+	var requireCols, optionalCols multiFlag
+	fs.Var(&requireCols, "require", "lead-schema: a `COLUMN` an import's file must have (repeatable)")
+	fs.Var(&optionalCols, "optional", "lead-schema: a required `COLUMN` to make optional again (repeatable)")
 	off := fs.Bool("off", false, "editable: unmark the variables instead")
 	force := fs.Bool("force", false, "export: overwrite files already in DIR")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
@@ -132,7 +137,7 @@ func runBlueprint(ctx context.Context, g *globals, args []string) error {
 		}
 	case "lead-schema":
 		if len(rest) != 1 {
-			return usageError{"usage: godmode blueprint lead-schema NAME[@VERSION] [--add COL]… [--remove COL]…"}
+			return usageError{"usage: godmode blueprint lead-schema NAME[@VERSION] [--add COL]… [--remove COL]… [--require COL]… [--optional COL]…"}
 		}
 		for _, c := range addCols {
 			if why := model.LeadColumnProblem(c); why != "" {
@@ -275,10 +280,10 @@ func runBlueprint(ctx context.Context, g *globals, args []string) error {
 		fmt.Fprintln(g.stdout, safetext.Line(fmt.Sprintf("blueprint %s: admin_editable (%d): %s", ed.Name, len(ed.AdminEditable), orNone(ed.AdminEditable))))
 	case "lead-schema":
 		var v model.BlueprintVersion
-		if len(addCols) == 0 && len(removeCols) == 0 {
+		if len(addCols) == 0 && len(removeCols) == 0 && len(requireCols) == 0 && len(optionalCols) == 0 {
 			v, err = vault.BlueprintVersion(ctx, s.actor, rest[0])
 		} else {
-			v, err = vault.EditLeadSchema(ctx, s.actor, rest[0], addCols, removeCols)
+			v, err = vault.EditLeadSchemaWith(ctx, s.actor, rest[0], model.LeadSchemaEdit{Add: addCols, Remove: removeCols, Require: requireCols, Optional: optionalCols})
 		}
 		if err != nil {
 			return err
@@ -287,11 +292,14 @@ func runBlueprint(ctx context.Context, g *globals, args []string) error {
 		shown := model.ShowBlueprintVersion(name, v)
 		if *asJSON {
 			return writeJSON(g.stdout, map[string]any{"blueprint": name, "version": v.Version, "columns": shown.LeadSchema,
-				"detected": nonNilStrings(shown.Report.LeadColumns), "edited_at": shown.LeadSchemaEditedAt})
+				"detected": nonNilStrings(shown.Report.LeadColumns), "edited_at": shown.LeadSchemaEditedAt, "required": model.LeadSchemaRequired(v)})
 		}
 		fmt.Fprintln(g.stdout, safetext.Line(fmt.Sprintf("blueprint %s version %d", name, v.Version)))
 		for _, l := range shown.LeadSchemaLines() {
 			fmt.Fprintln(g.stdout, l)
+		}
+		if req := model.LeadSchemaRequired(v); len(req) > 0 {
+			fmt.Fprintln(g.stdout, safetext.Line("required of an import's file: email"+prefixed(", ", req)))
 		}
 	case "diff":
 		d, err := vault.DiffBlueprints(ctx, s.actor, rest[0], rest[1])
@@ -475,4 +483,12 @@ func orNone(s []string) string {
 		return "none"
 	}
 	return strings.Join(s, ", ")
+}
+
+// prefixed joins s after sep, "" for none.
+func prefixed(sep string, s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return sep + strings.Join(s, sep)
 }

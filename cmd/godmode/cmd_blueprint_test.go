@@ -218,10 +218,22 @@ func TestBlueprintShowListsAndLeadSchemaCommand(t *testing.T) {
 		{[]string{"--add", "Company Domain"}, 2, `--add "Company Domain": not a plain identifier`},
 		{[]string{"--add", "select"}, 2, "a reserved SQL key word"},
 		{[]string{"--remove", "nosuch"}, 1, `--remove "nosuch": no such column`},
+		{[]string{"--require", "nosuch"}, 1, `--require "nosuch": no such column in the lead schema (add it with --add)`},
+		{[]string{"--optional", "company_domain"}, 1, `--optional "company_domain": not a required column`},
 	} {
 		args := append([]string{"blueprint", "lead-schema", "base-cold-email"}, c.args...)
 		if _, errOut, code := godmode(t, "", args...); code != c.code || !strings.Contains(errOut, c.want) {
 			t.Errorf("%v: exit %d %s", c.args, code, errOut)
 		}
+	}
+	// --require marks a column an imported file must have.
+	out, errOut, code = godmode(t, "", "blueprint", "lead-schema", "base-cold-email@1", "--require", "company_domain", "--require", "full_name")
+	if code != 0 || !strings.HasSuffix(out, "\n  company_domain\nrequired of an import's file: email, company_domain, full_name\n") {
+		t.Fatalf("--require: exit %d\n%s%s", code, out, errOut)
+	}
+	out, _, _ = godmode(t, "", "blueprint", "lead-schema", "base-cold-email", "--optional", "full_name", "--json")
+	var req struct{ Required []string }
+	if err := json.Unmarshal([]byte(out), &req); err != nil || strings.Join(req.Required, ",") != "company_domain" {
+		t.Errorf("--optional --json: %v %s", err, out)
 	}
 }

@@ -98,7 +98,7 @@ func WhyNot(actor model.Actor, readOnly bool, workspaceID int64) string {
 		return "read-only session: importing is off (restart without --read-only)"
 	}
 	if err := model.Authorize(actor, model.ActionImportLeads, workspaceID); err != nil {
-		return "importing leads needs a member's, an admin's or an owner's role in the workspace"
+		return "importing leads needs an owner's or an admin's role in the workspace"
 	}
 	return ""
 }
