@@ -18,7 +18,7 @@ import (
 
 // inLeadsRead is inWorkspace for a read filtered by f: it names f's
 // first metadata equality to the leads_metadata_match policy too, so
-// leads_metadata_idx can serve it (see migration 00021).
+// leads_metadata_idx can serve it (see migration 00020).
 func (s *Store) inLeadsRead(ctx context.Context, workspaceID int64, f model.LeadFilter, fn func(tx pgx.Tx) error) error {
 	return s.inWorkspace(ctx, workspaceID, func(tx pgx.Tx) error {
 		if err := setLeadsMatch(ctx, tx, f); err != nil {

@@ -172,7 +172,7 @@ func TestLeadsPagesByKeyset(t *testing.T) {
 	}
 }
 
-// leads_metadata_match (migration 00021) only ever hides rows: set to a
+// leads_metadata_match (migration 00020) only ever hides rows: set to a
 // document, a read sees fewer of its workspace's leads and still none of
 // another's; with no workspace named it sees nothing; unset, every lead
 // of the workspace.

@@ -89,7 +89,7 @@ func containsSQL(t model.LeadTerm, a *sqlArgs) string {
 }
 
 // indexMatch is the first metadata equality of f as the settings of the
-// leads_metadata_match policy (migration 00021), through which the index
+// leads_metadata_match policy (migration 00020), through which the index
 // serves it under row-level security; ok is false when f has none.
 func indexMatch(f model.LeadFilter) (match, alt string, ok bool) {
 	for _, t := range f.Terms {

@@ -26,6 +26,20 @@ func leadsFixture(t *testing.T) (*uitest.Fleet, *uitest.Backend) {
 		t.Fatal(err)
 	}
 	camps, _ := f.Store.Campaigns(ctx, ws.ID)
+	// The demo fleet seeds florida with leads of its own: these tests
+	// draw their own thirty instead.
+	tx, err := f.Store.Pool().Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`SELECT set_config('godmode.workspace_id', $1::bigint::text, true)`, `DELETE FROM leads WHERE workspace_id = $1`, `DELETE FROM lead_keys WHERE workspace_id = $1`} {
+		if _, err := tx.Exec(ctx, q, ws.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
 	industries := []string{"Solar", "Solar Energy", "Roofing", "HVAC"}
 	var ls []model.Lead
 	for i := range 30 {

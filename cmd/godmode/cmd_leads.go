@@ -8,7 +8,7 @@ import (
 	"github.com/godmode-console/godmode/forensics/safetext"
 )
 
-const leadsUsage = "godmode leads import --workspace SLUG [--campaign NAME] FILE.csv|- | migrate-legacy --table TABLE --workspace SLUG [--dry-run] | export --workspace SLUG [--filter EXPR]"
+const leadsUsage = "godmode leads import --workspace SLUG [--campaign NAME] [--as-text] [--duplicates merge|skip] [--skip-invalid] [--rejects FILE] [--json] FILE.csv|- | migrate-legacy --table TABLE --workspace SLUG [--dry-run] [--skip-invalid] [--json] | export --workspace SLUG [--filter EXPR] [--campaign NAME]"
 
 // leadsHelp is the help of each action, kept with it.
 var leadsHelp = leadsImportHelp + "\n" + leadsMigrateLegacyHelp + "\n" + leadsExportHelp

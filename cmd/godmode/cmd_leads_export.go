@@ -18,8 +18,8 @@ import (
 const leadsExportHelp = `export  --workspace SLUG [--filter EXPR] [--campaign NAME] > out.csv
         writes the workspace's leads as CSV on standard output (over SSH too): email, status,
         campaign, created_at, updated_at, then one column per metadata key the exported leads
-        hold, by name (metadata.KEY for a key named like a fixed column). Strings are written as they are, numbers and booleans as JSON text,
-        nested values as JSON. --filter takes the :leads screen's filter (terms AND'ed:
+        hold, by name (metadata.KEY for a key named like a fixed column). Strings are written
+        as they are, numbers and booleans as JSON text, nested values as JSON. --filter takes the :leads screen's filter (terms AND'ed:
         industry="Solar Energy" score>50 status!=bounced email~@acme.com). Rows are streamed
         through a database cursor, so memory does not grow with the number of leads. Readers
         of the workspace may export; every attempt is audited with the filter and the count.`

@@ -164,16 +164,16 @@ func statusRank(s string) int {
 
 // leadsMigrateLegacyHelp is its part of `godmode leads --help`.
 const leadsMigrateLegacyHelp = `migrate-legacy --table TABLE --workspace SLUG [--dry-run] [--skip-invalid] [--json]
-    Moves a legacy per-client leads table (e.g. leads_ohio, with an email_address
-    column) into the workspace's leads in one transaction: the email (trimmed,
-    lower-cased; email_norm when email_address is empty) and the status (opted_out:
-    unsubscribed, else replied: replied, else any email_N_sent: contacted, else new)
-    become columns, campaign_name the campaign of that name if the workspace has one,
-    and every column but email_address goes into metadata with its type (NULLs left
-    out). Rows of one email become one lead: the newest (updated_at, then id) on top,
-    the others kept whole under metadata legacy_duplicates. A lead already there keeps
-    its values; the legacy row fills the keys it lacks and is kept under
-    legacy_duplicates. Every row's checksum and the counts are verified before the
-    table is renamed TABLE_migrated (never dropped). Rows without a usable email stop
-    it unless --skip-invalid, which leaves them in TABLE_migrated. Run again, it
-    re-verifies and changes nothing. Needs the owner's URL; not over SSH.`
+         Moves a legacy per-client leads table (e.g. leads_ohio, with an email_address
+         column) into the workspace's leads in one transaction: the email (trimmed,
+         lower-cased; email_norm when email_address is empty) and the status (opted_out:
+         unsubscribed, else replied: replied, else any email_N_sent: contacted, else new)
+         become columns, campaign_name the campaign of that name if the workspace has one,
+         and every column but email_address goes into metadata with its type (NULLs left
+         out). Rows of one email become one lead: the newest (updated_at, then id) on top,
+         the others kept whole under metadata legacy_duplicates. A lead already there keeps
+         its values; the legacy row fills the keys it lacks and is kept under
+         legacy_duplicates. Every row's checksum and the counts are verified before the
+         table is renamed TABLE_migrated (never dropped). Rows without a usable email stop
+         it unless --skip-invalid, which leaves them in TABLE_migrated. Run again, it
+         re-verifies and changes nothing. Needs the owner's URL; not over SSH.`

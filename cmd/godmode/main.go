@@ -142,7 +142,7 @@ func init() {
 				"works over SSH. A change the record cannot rebuild (a secret, a credential) is refused: a super admin\n" +
 				"re-applies with the values file."},
 		{name: "leads", summary: "import leads from CSV, move a legacy per-client table in, export them", run: runLeads,
-			args:   "import --workspace SLUG [--campaign NAME] FILE.csv|- | migrate-legacy --table TABLE --workspace SLUG [--dry-run] | export --workspace SLUG [--filter EXPR]",
+			args:   "import --workspace SLUG [--campaign NAME] [--as-text] [--duplicates merge|skip] [--skip-invalid] [--rejects FILE] [--json] FILE.csv|- | migrate-legacy --table TABLE --workspace SLUG [--dry-run] [--skip-invalid] [--json] | export --workspace SLUG [--filter EXPR] [--campaign NAME]",
 			access: map[string]access{"import": writes, "migrate-legacy": writes, "export": reads},
 			help:   leadsHelp},
 		{name: "campaign", summary: "re-link a campaign whose workflow is gone to another workflow, or archive it", run: runCampaign,

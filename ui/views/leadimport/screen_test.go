@@ -404,7 +404,7 @@ func TestAViewerIsRefused(t *testing.T) {
 	viewer := model.Actor{Name: "vic", Roles: map[int64]model.Role{7: model.RoleViewer}}
 	h := newHarness(t, f, Options{Actor: viewer}, 80, 24)
 	h.do(h.m.Open(Request{Workspace: "ohio"}))
-	h.until("needs a member's")
+	h.until("needs an owner's or an admin's")
 	h.settle()
 	if len(f.requests()) != 1 {
 		t.Errorf("the refusal did not reach the model: %d requests", len(f.requests()))
