@@ -85,7 +85,11 @@ func leadsExport(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stderr, "%d leads exported\n", n)
+	if n == 1 {
+		fmt.Fprintln(g.stderr, "1 lead exported")
+	} else {
+		fmt.Fprintf(g.stderr, "%d leads exported\n", n)
+	}
 	return nil
 }
 

@@ -75,18 +75,18 @@ func (m *Model) progressLines() []string {
 		frac = 1
 	}
 	lines = append(lines, "", m.bar.ViewAs(frac))
-	facts := []string{fmt.Sprintf("%d rows", p.Rows)}
+	facts := []string{common.Count(p.Rows) + " rows"}
 	if p.Size > 0 && p.Phase != "merging" {
 		facts = append(facts, fmt.Sprintf("%d%%", int(frac*100)))
 	}
 	if r := p.RowsPerSecond(); r > 0 {
-		facts = append(facts, fmt.Sprintf("%.0f rows/s", r))
+		facts = append(facts, common.Count(int64(r))+" rows/s")
 	}
 	if eta := p.ETA(); eta > 0 && p.Phase != "merging" {
 		facts = append(facts, "ETA "+common.Dur(eta.Round(time.Second)))
 	}
 	if p.Rejected > 0 {
-		facts = append(facts, fmt.Sprintf("%d rejected", p.Rejected))
+		facts = append(facts, common.Count(p.Rejected)+" rejected")
 	}
 	lines = append(lines, th.Text.Render(strings.Join(facts, " · ")))
 	switch {
@@ -133,9 +133,9 @@ func (m *Model) resultLines() []string {
 		if r.Format != "" {
 			lines = append(lines, m.wrap(th.Text.Render("read as "+safetext.Line(r.Format))))
 		}
-		lines = append(lines, th.Text.Render(fmt.Sprintf("%d rows read in %s", r.Rows, common.Dur(r.Elapsed))),
-			m.wrap(th.Text.Render(fmt.Sprintf("%d new · %d updated · %d merged within the file · %d skipped · %d rejected",
-				r.Inserted, r.Updated, r.Merged, r.Skipped, r.Rejected))))
+		lines = append(lines, th.Text.Render(fmt.Sprintf("%s rows read in %s", common.Count(r.Rows), common.Dur(r.Elapsed))),
+			m.wrap(th.Text.Render(fmt.Sprintf("%s new · %s updated · %s merged within the file · %s skipped · %s rejected",
+				common.Count(r.Inserted), common.Count(r.Updated), common.Count(r.Merged), common.Count(r.Skipped), common.Count(r.Rejected)))))
 		if len(r.Typed) > 0 {
 			var typed []string
 			for _, k := range slices.Sorted(maps.Keys(r.Typed)) {

@@ -451,23 +451,11 @@ func (m *Model) title() string {
 	}
 	switch h := m.head; {
 	case h.Filtered && h.Capped:
-		t += fmt.Sprintf(" [%s+ of %s]", count(int64(model.LeadCountCap)), count(h.Total))
+		t += fmt.Sprintf(" [%s+ of %s]", common.Count(model.LeadCountCap), common.Count(h.Total))
 	case h.Filtered:
-		t += fmt.Sprintf(" [%s of %s]", count(int64(h.Matching)), count(h.Total))
+		t += fmt.Sprintf(" [%s of %s]", common.Count(h.Matching), common.Count(h.Total))
 	default:
-		t += fmt.Sprintf(" [%s]", count(h.Total))
+		t += fmt.Sprintf(" [%s]", common.Count(h.Total))
 	}
 	return t
-}
-
-// count writes n with thousands separators: 1,000,000.
-func count(n int64) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return s
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
