@@ -433,7 +433,7 @@ func TestLegacyMigrationAuditsEveryAttemptWithoutLeadValues(t *testing.T) {
 	w.migrate(t, model.LegacyLeadsMigration{})
 	w.migrate(t, model.LegacyLeadsMigration{SkipInvalid: true})
 	rows, err := w.super.Query(ctx, `SELECT actor, outcome, before::text, coalesce(after::text, ''), error FROM audit_log
-		WHERE action = 'migrate_legacy_leads' ORDER BY id`)
+		WHERE action = 'leads.migrate_legacy' ORDER BY id`)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,10 @@ import (
 // moves), so for super admins only.
 const ActionMigrateLegacyLeads Action = "migrate_legacy_leads"
 
+// AuditLeadsMigrateLegacy is the audit action of a legacy migration, named
+// like the other leads rows (leads.import, leads.export).
+const AuditLeadsMigrateLegacy = "leads.migrate_legacy"
+
 func init() {
 	Actions = append(Actions, ActionMigrateLegacyLeads)
 	actionCap[ActionMigrateLegacyLeads] = capSuper
@@ -103,7 +107,7 @@ func MigrateLegacyLeads(ctx context.Context, store LegacyLeadsStore, actor Actor
 		if err != nil {
 			outcome = OutcomeFailed
 		}
-		e := actor.auditEntry(string(ActionMigrateLegacyLeads), outcome, err)
+		e := actor.auditEntry(AuditLeadsMigrateLegacy, outcome, err)
 		e.Before = jsonObject(state)
 		if rep.Rows > 0 || rep.Already {
 			e.After = jsonObject(map[string]any{"rows": rep.Rows, "leads": rep.Leads, "created": rep.Created,

@@ -123,7 +123,7 @@ func printLegacy(g *globals, r model.LegacyLeadsReport, slug string) {
 		fmt.Fprintln(w, "dry run: everything below was done, verified and rolled back; nothing changed")
 		verb = "would move"
 	}
-	fmt.Fprintf(w, "%s %s %d rows into workspace %s: %d leads (%d new, %d merged into leads already there), %d duplicate rows kept under legacy_duplicates\n",
+	fmt.Fprintf(w, "%s %s %d rows into workspace %s: %d leads (%d new, %d merged into leads already there), %d duplicate row(s) kept under legacy_duplicates\n",
 		r.Table, verb, r.Rows-r.Invalid, slug, r.Leads, r.Created, r.Merged, r.Duplicates)
 	var sts []string
 	for st := range r.Statuses {
@@ -147,7 +147,7 @@ func printLegacy(g *globals, r model.LegacyLeadsReport, slug string) {
 		}
 	}
 	if r.RenamedTo != "" {
-		fmt.Fprintf(w, "renamed %s to %s (dropped never; its comment records the migration)\n", r.Table, r.RenamedTo)
+		fmt.Fprintf(w, "renamed %s to %s (not dropped: its comment records the migration)\n", r.Table, r.RenamedTo)
 	} else if r.DryRun {
 		fmt.Fprintf(w, "would rename %s to %s%s\n", r.Table, r.Table, model.LegacyMigratedSuffix)
 	}

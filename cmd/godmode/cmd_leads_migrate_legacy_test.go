@@ -62,7 +62,7 @@ func TestLeadsMigrateLegacyEndToEnd(t *testing.T) {
 
 	out := mustRun(t, "leads", "migrate-legacy", "--table", "leads_ohio", "--workspace", "ohio", "--dry-run")
 	for _, want := range []string{"dry run: everything below was done, verified and rolled back; nothing changed",
-		"leads_ohio would move 498 rows into workspace ohio: 450 leads (450 new, 0 merged into leads already there), 48 duplicate rows kept under legacy_duplicates",
+		"leads_ohio would move 498 rows into workspace ohio: 450 leads (450 new, 0 merged into leads already there), 48 duplicate row(s) kept under legacy_duplicates",
 		"checksums: 498 of 498 rows verified", "2 rows without a usable email stay in leads_ohio_migrated:",
 		"  id 250: email_address is not an email address", "  id 500: no email: email_address and email_norm are empty",
 		"would rename leads_ohio to leads_ohio_migrated"} {
@@ -104,7 +104,7 @@ func TestLeadsMigrateLegacyEndToEnd(t *testing.T) {
 	}
 
 	var audited int
-	owner.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'migrate_legacy_leads' AND actor LIKE 'local:%'`).Scan(&audited)
+	owner.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'leads.migrate_legacy' AND actor LIKE 'local:%'`).Scan(&audited)
 	var tables string
 	owner.QueryRow(ctx, `SELECT string_agg(relname, ' ' ORDER BY relname) FROM pg_class WHERE relname LIKE 'leads_ohio%' AND relkind = 'r'`).Scan(&tables)
 	if tables != "leads_ohio_migrated" {
