@@ -117,23 +117,7 @@ func exportRecord(rec []string, l model.Lead, campaign string, keys []string) ([
 		return nil, fmt.Errorf("lead %s: metadata: %w", safetext.Line(l.Email), err)
 	}
 	for _, k := range keys {
-		rec = append(rec, exportValue(md[k]))
+		rec = append(rec, model.LeadValueText(md[k]))
 	}
 	return rec, nil
-}
-
-// exportValue is a metadata value as a cell: a string as it is, null or
-// absent as nothing, anything else (numbers, booleans, objects, arrays) as
-// its JSON text.
-func exportValue(v json.RawMessage) string {
-	if len(v) == 0 || string(v) == "null" {
-		return ""
-	}
-	if v[0] == '"' {
-		var s string
-		if json.Unmarshal(v, &s) == nil {
-			return s
-		}
-	}
-	return strings.TrimSpace(string(v))
 }

@@ -3,7 +3,6 @@ package leads
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -41,23 +40,10 @@ func rowOf(l model.Lead, campaigns map[int64]string) row {
 	if json.Unmarshal(l.Metadata, &md) == nil && len(md) > 0 {
 		r.cells = make(map[string]string, len(md))
 		for k, v := range md {
-			r.cells[k] = safetext.Line(cellText(v))
+			r.cells[k] = safetext.Line(model.LeadValueText(v))
 		}
 	}
 	return r
-}
-
-func cellText(v json.RawMessage) string {
-	if len(v) == 0 || string(v) == "null" {
-		return ""
-	}
-	if v[0] == '"' {
-		var s string
-		if json.Unmarshal(v, &s) == nil {
-			return s
-		}
-	}
-	return strings.TrimSpace(string(v))
 }
 
 // Where a page goes in the window.
