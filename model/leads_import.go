@@ -97,6 +97,11 @@ func (c *Console) ImportLeads(ctx context.Context, actor Actor, req LeadImport) 
 	if err := c.authorize(ctx, actor, ActionImportLeads, ws.ID); err != nil {
 		return fail(err)
 	}
+	if ws.Status == WorkspaceArchived {
+		// Retired for good, as adopt, provision and the legacy migration
+		// hold: its leads are kept, not added to.
+		return fail(archivedError(ws.Slug))
+	}
 	stage := LeadStaging{Skip: req.Duplicates == LeadsSkip}
 	if req.Campaign != "" {
 		id, err := c.campaignNamed(ctx, ws, req.Campaign)

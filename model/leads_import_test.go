@@ -412,3 +412,23 @@ func TestLeadSchemaRequiredIsEditedAndChecked(t *testing.T) {
 		t.Fatalf("a removed column is still required: %s", bv.LeadSchema)
 	}
 }
+
+// An archived workspace is retired for good: an import into it is refused
+// (and audited), its leads left as they are.
+func TestImportLeadsRefusesAnArchivedWorkspace(t *testing.T) {
+	w := newWorld(t)
+	if _, _, err := w.console.ArchiveWorkspace(w.ctx, w.super, "ohio"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := w.console.ImportLeads(w.ctx, w.super, model.LeadImport{Workspace: "ohio", Name: "a.csv", Source: strings.NewReader("email\nx@example.com\n")})
+	if !errors.Is(err, model.ErrArchived) {
+		t.Fatalf("import into an archived workspace: %v", err)
+	}
+	rows := w.auditRows(model.AuditLeadsImport)
+	if len(rows) != 1 || rows[0].Outcome != model.OutcomeFailed {
+		t.Fatalf("the refusal's audit: %+v", rows)
+	}
+	if n, err := w.store.LeadTotal(w.ctx, w.ws.ID); err != nil || n != 0 {
+		t.Fatalf("leads of ohio after the refusal: %d %v", n, err)
+	}
+}
