@@ -25,13 +25,7 @@ type leadImporter interface {
 }
 
 func (m *Model) whyNoImport(workspaceID int64) string {
-	if m.readOnly {
-		return "read-only session: importing is off (restart without --read-only)"
-	}
-	if err := model.Authorize(m.actor, model.ActionImportLeads, workspaceID); err != nil {
-		return "importing leads needs an owner's or an admin's role in the workspace"
-	}
-	return ""
+	return common.WhyNoImport(m.actor, m.readOnly, workspaceID)
 }
 
 // mayImport: i is offered on a workspace the actor may import into, in a

@@ -91,18 +91,6 @@ func New(b Backend, o Options) *Model {
 	return m
 }
 
-// WhyNot says why this session may not import into a workspace ("": it
-// may try; the model decides). The fleet hides its key when it is set.
-func WhyNot(actor model.Actor, readOnly bool, workspaceID int64) string {
-	if readOnly {
-		return "read-only session: importing is off (restart without --read-only)"
-	}
-	if err := model.Authorize(actor, model.ActionImportLeads, workspaceID); err != nil {
-		return "importing leads needs an owner's or an admin's role in the workspace"
-	}
-	return ""
-}
-
 // Open starts the screen on a Request: the workspace and its campaigns
 // are read, then the form shows (or, over SSH, what to run instead).
 func (m *Model) Open(arg any) tea.Cmd {
@@ -123,7 +111,7 @@ func (m *Model) Open(arg any) tea.Cmd {
 		return nil
 	}
 	if m.readOnly {
-		m.phase, m.problem = refused, WhyNot(m.actor, true, 0)
+		m.phase, m.problem = refused, common.WhyNoImport(m.actor, true, 0)
 		return m.refusal()
 	}
 	return load(m.backend, m.seq, req.Workspace)
@@ -187,7 +175,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.phase = overSSH
 			return nil
 		}
-		if why := WhyNot(m.actor, false, msg.t.ws.ID); why != "" {
+		if why := common.WhyNoImport(m.actor, false, msg.t.ws.ID); why != "" {
 			m.phase, m.problem = refused, why
 			return m.refusal()
 		}
