@@ -12,7 +12,8 @@ import (
 // LeadsResult says what an upsert did.
 type LeadsResult struct{ Inserted, Updated int }
 
-// UpsertLeads loads leads of one workspace in bulk: COPY into a temp table,
+// UpsertLeads loads leads of one workspace in bulk (the demo's seeds and
+// tests; files go through ImportLeads): COPY into a temp table,
 // then one INSERT … ON CONFLICT, so a million rows cost one round trip and
 // a lead seen again keeps its id and merges its metadata. All or nothing.
 func (s *Store) UpsertLeads(ctx context.Context, workspaceID int64, leads []model.Lead) (LeadsResult, error) {
@@ -35,6 +36,11 @@ func (s *Store) UpsertLeads(ctx context.Context, workspaceID int64, leads []mode
 				return []any{i + 1, l.CampaignID, l.Email, st, md}, nil
 			}))
 		if err != nil {
+			return err
+		}
+		// Like every writer of leads, it keeps the workspace's key set.
+		if _, err := tx.Exec(ctx, `INSERT INTO lead_keys (workspace_id, key)
+			SELECT DISTINCT $1::bigint, jsonb_object_keys(metadata) FROM leads_in ON CONFLICT DO NOTHING`, workspaceID); err != nil {
 			return err
 		}
 		// The last occurrence of an email in one batch wins, like a re-import.

@@ -21,15 +21,6 @@ func seedLeads(t *testing.T, s *db.Store, ctx context.Context, wsID int64, leads
 	if _, err := s.UpsertLeads(ctx, wsID, leads); err != nil {
 		t.Fatal(err)
 	}
-	for _, l := range leads {
-		var md map[string]any
-		_ = json.Unmarshal(l.Metadata, &md)
-		for k := range md {
-			if _, err := s.Pool().Exec(ctx, `INSERT INTO lead_keys (workspace_id, key) VALUES ($1, $2) ON CONFLICT DO NOTHING`, wsID, k); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
 }
 
 func filter(t *testing.T, s string) model.LeadFilter {

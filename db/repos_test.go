@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -271,5 +272,20 @@ func TestLeadsUpsertMetadataAndIsolation(t *testing.T) {
 	seen, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 	if err != nil || len(seen) != 1 || seen[0] != other.ID {
 		t.Fatalf("row-level security: saw workspaces %v (%v), want only %d", seen, err, other.ID)
+	}
+}
+
+// UpsertLeads keeps the workspace's key set as every writer of leads
+// does, so the keys of the leads it writes become the :leads screen's
+// columns.
+func TestUpsertLeadsKeepsTheKeySet(t *testing.T) {
+	s, ctx := newStore(t)
+	_, ws := fleet(t, s, ctx)
+	if _, err := s.UpsertLeads(ctx, ws.ID, []model.Lead{{Email: "jo@acme.com", Metadata: json.RawMessage(`{"industry":"roofing","score":3}`)}}); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := s.LeadKeys(ctx, ws.ID, 0)
+	if err != nil || !slices.Equal(keys, []string{"industry", "score"}) {
+		t.Fatalf("lead keys after an upsert: %v %v", keys, err)
 	}
 }

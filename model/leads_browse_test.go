@@ -22,7 +22,6 @@ func TestLeadsReadsAreForReadersOfTheWorkspace(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	w.store.Pool().Exec(w.ctx, `INSERT INTO lead_keys (workspace_id, key) VALUES ($1, 'industry'), ($1, 'score')`, w.ws.ID)
 	f, _ := model.ParseLeadFilter("score>50")
 	before := len(w.auditRows(model.AuditLeadsRead))
 

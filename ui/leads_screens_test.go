@@ -58,11 +58,6 @@ func leadsFixture(t *testing.T) (*uitest.Fleet, *uitest.Backend) {
 	if _, err := f.Store.UpsertLeads(ctx, ws.ID, ls); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"industry", "score", "city", "annual_revenue_band"} {
-		if _, err := f.Store.Pool().Exec(ctx, `INSERT INTO lead_keys (workspace_id, key) VALUES ($1, $2)`, ws.ID, k); err != nil {
-			t.Fatal(err)
-		}
-	}
 	return f, f.As(f.Super())
 }
 

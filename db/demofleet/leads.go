@@ -49,10 +49,6 @@ func seedLeads(ctx context.Context, store *db.Store, ws model.Workspace, wi int,
 			leads[i].CampaignID = &camps[k].ID
 		}
 	}
-	if _, err := store.UpsertLeads(ctx, ws.ID, leads); err != nil {
-		return err
-	}
-	_, err := store.Pool().Exec(ctx, `INSERT INTO lead_keys (workspace_id, key)
-		SELECT $1, unnest(ARRAY['first_name', 'industry', 'score']) ON CONFLICT DO NOTHING`, ws.ID)
+	_, err := store.UpsertLeads(ctx, ws.ID, leads)
 	return err
 }
