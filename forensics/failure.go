@@ -16,6 +16,9 @@ type Failure struct {
 	Run           int  // position of the failed run in Timeline(); -1 when it has none
 	Error         NodeError
 	FromExecution bool // read from data.resultData.error rather than from a run
+	// Sub is the sub-execution whose failure made this node fail (an
+	// Execute Workflow node), or nil.
+	Sub *ExecutionLink
 }
 
 // FirstFailure finds the first failure, or nil when the execution did not
