@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/godmode-console/godmode/n8n"
@@ -18,7 +19,8 @@ type execution struct {
 	workflowData []byte
 	snapshot     n8n.Workflow // the workflow as it ran, for a retry without loadWorkflow
 	spec         run
-	recorded     []byte // SetExecutionData's answer to a GET with data
+	recorded     []byte       // SetExecutionData's answer to a GET with data
+	subs         []*execution // the sub-executions it started
 }
 
 // run simulates wf with spec and stores the execution. Caller holds s.mu.
@@ -27,6 +29,14 @@ func (s *Server) run(wf *workflow, spec run) (*execution, string) {
 }
 
 func (s *Server) runSnapshot(w n8n.Workflow, spec run) (*execution, string) {
+	e, _, problem := s.runDepth(w, spec, 0)
+	return e, problem
+}
+
+// maxSubDepth stops workflows that call each other for ever.
+const maxSubDepth = 10
+
+func (s *Server) runDepth(w n8n.Workflow, spec run, depth int) (*execution, outcome, string) {
 	if spec.started.IsZero() {
 		spec.started = s.timestamp()
 	}
@@ -36,12 +46,22 @@ func (s *Server) runSnapshot(w n8n.Workflow, spec run) (*execution, string) {
 	if len(spec.items) == 0 {
 		spec.items = []map[string]any{{"email": "lead@example.com"}}
 	}
-	o := simulate(w, spec)
+	// The id comes first: a sub-execution the run starts gets the next one,
+	// as on n8n.
 	id := s.nextExec
 	s.nextExec++
+	var subs []*execution
+	env := simEnv{v2: s.v2(), call: func(node n8n.Node, items []map[string]any) subResult {
+		child, res := s.callSub(node, items, strconv.Itoa(id), w.ID, spec, depth, true)
+		if child != nil {
+			subs = append(subs, child)
+		}
+		return res
+	}}
+	o := simulate(w, spec, env)
 	started := spec.started.UTC().Truncate(time.Millisecond)
 	stopped := started.Add(o.took)
-	e := &execution{snapshot: w, spec: spec, summary: n8n.Execution{
+	e := &execution{snapshot: w, spec: spec, subs: subs, summary: n8n.Execution{
 		ID: strconv.Itoa(id), WorkflowID: w.ID, Finished: o.status == n8n.StatusSuccess, Mode: spec.mode, Status: o.status,
 		RetryOf: spec.retryOf, CreatedAt: started.Add(-50 * time.Millisecond), StartedAt: started, StoppedAt: &stopped,
 		WaitTill: o.waitTill, CustomData: json.RawMessage(`{}`),
@@ -50,16 +70,20 @@ func (s *Server) runSnapshot(w n8n.Workflow, spec run) (*execution, string) {
 	if o.err != nil {
 		result["error"] = o.err
 	}
+	runtime := map[string]any{"version": 1, "establishedAt": started.UnixMilli(), "source": spec.mode}
 	data := map[string]any{"version": 1, "startData": map[string]any{}, "resultData": result,
 		"executionData": map[string]any{"contextData": map[string]any{}, "nodeExecutionStack": o.stack, "metadata": map[string]any{},
-			"waitingExecution": map[string]any{}, "waitingExecutionSource": map[string]any{},
-			"runtimeData": map[string]any{"version": 1, "establishedAt": started.UnixMilli(), "source": spec.mode}}}
+			"waitingExecution": map[string]any{}, "waitingExecutionSource": map[string]any{}, "runtimeData": runtime}}
+	if spec.parent != nil {
+		data["parentExecution"] = spec.parent
+		runtime["parentExecutionId"] = spec.parent["executionId"]
+	}
 	if o.waitTill != nil {
 		data["waitTill"] = o.waitTill
 	}
 	var err error
 	if e.data, err = json.Marshal(data); err != nil {
-		return nil, "n8ntest: encoding run data: " + err.Error()
+		return nil, o, "n8ntest: encoding run data: " + err.Error()
 	}
 	staticData := w.StaticData
 	if len(staticData) == 0 || string(staticData) == "null" {
@@ -69,11 +93,61 @@ func (s *Server) runSnapshot(w n8n.Workflow, spec run) (*execution, string) {
 		"isArchived": w.IsArchived, "createdAt": stamp(w.CreatedAt), "updatedAt": stamp(w.UpdatedAt), "nodes": w.Nodes,
 		"connections": orNull(w.Connections), "settings": w.Settings, "staticData": staticData, "pinData": nil}
 	if e.workflowData, err = json.Marshal(wd); err != nil {
-		return nil, "n8ntest: encoding workflow data: " + err.Error()
+		return nil, o, "n8ntest: encoding workflow data: " + err.Error()
 	}
 	s.executions[id] = e
-	s.execIDs = append(s.execIDs, id)
-	return e, ""
+	s.insertExecID(id)
+	return e, o, ""
+}
+
+// insertExecID keeps execIDs ascending: a parent's id, taken before its
+// sub-executions', is stored after them.
+func (s *Server) insertExecID(id int) {
+	i, _ := slices.BinarySearch(s.execIDs, id)
+	s.execIDs = slices.Insert(s.execIDs, i, id)
+}
+
+// callSub runs the sub-workflow an Execute Workflow node calls as an
+// execution of its own (mode integrated, started from its Execute Workflow
+// Trigger with the node's items), stored when store is set. Caller holds
+// s.mu.
+func (s *Server) callSub(node n8n.Node, items []map[string]any, parentID, parentWorkflowID string, parent run, depth int, store bool) (*execution, subResult) {
+	wf, ok := s.workflows[subWorkflowID(node)]
+	if !ok || depth >= maxSubDepth {
+		return nil, subResult{missing: true}
+	}
+	spec := run{mode: "integrated", started: parent.started.Add(time.Duration(depth+1) * 5 * time.Millisecond),
+		parent: map[string]any{"executionId": parentID, "workflowId": parentWorkflowID, "shouldResume": true,
+			"executionContext": map[string]any{"version": 1, "establishedAt": parent.started.UnixMilli(), "source": parent.mode}}}
+	for _, n := range wf.w.Nodes {
+		if strings.EqualFold(n.Type, "n8n-nodes-base.executeWorkflowTrigger") && !n.Disabled {
+			spec.trigger = n.Name
+			break
+		}
+	}
+	for _, it := range items {
+		j, _ := it["json"].(map[string]any)
+		if j == nil {
+			j = map[string]any{}
+		}
+		spec.items = append(spec.items, j)
+	}
+	if len(spec.items) == 0 {
+		spec.items = []map[string]any{{}}
+	}
+	res := subResult{workflowID: wf.w.ID}
+	if !store {
+		o := simulate(wf.w, spec, simEnv{v2: s.v2()})
+		res.output, res.err, res.failedNode = o.lastOutput(), o.err, o.errNode()
+		return nil, res
+	}
+	child, o, problem := s.runDepth(wf.w, spec, depth+1)
+	if problem != "" {
+		return nil, subResult{missing: true}
+	}
+	res.executionID, res.stoppedAt = child.summary.ID, child.summary.StoppedAt.UnixMilli()
+	res.output, res.err, res.failedNode = o.lastOutput(), o.err, o.errNode()
+	return child, res
 }
 
 // Shapes in which n8n writes an execution.

@@ -194,3 +194,22 @@ func (s *Server) EditDraft(id string, edit func(*n8n.Workflow)) error {
 	wf.w, wf.json = next, nil
 	return nil
 }
+
+// unpublishedSub is 2.x's refusal to publish a workflow whose Execute
+// Workflow node calls a workflow that is not published (1.x calls any).
+// Caller holds s.mu.
+func (s *Server) unpublishedSub(w n8n.Workflow) string {
+	if !s.v2() {
+		return ""
+	}
+	for _, n := range w.Nodes {
+		if n.Disabled || !isExecuteWorkflow(n) {
+			continue
+		}
+		if sub, ok := s.workflows[subWorkflowID(n)]; ok && !sub.w.Active && sub.w.ID != w.ID {
+			return `Cannot publish workflow: Node "` + n.Name + `" references workflow ` + sub.w.ID + ` ("` + sub.w.Name +
+				`") which is not published. Please publish all referenced sub-workflows first.`
+		}
+	}
+	return ""
+}

@@ -3,6 +3,7 @@ package n8ntest
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -165,7 +166,11 @@ func (s *Server) AddExecution(spec ExecutionSpec) (n8n.Execution, error) {
 		r.items = append(r.items, item)
 	}
 	if spec.Status == n8n.StatusError && r.failAt == "" {
-		probe := simulate(wf.w, withDefaults(r, s.timestamp()))
+		dry := simEnv{v2: s.v2(), call: func(node n8n.Node, items []map[string]any) subResult {
+			_, res := s.callSub(node, items, "", wf.w.ID, withDefaults(r, s.timestamp()), 0, false)
+			return res
+		}}
+		probe := simulate(wf.w, withDefaults(r, s.timestamp()), dry)
 		if probe.status != n8n.StatusError {
 			r.failAt = probe.lastNode
 		}
@@ -205,9 +210,12 @@ func withDefaults(r run, now time.Time) run {
 }
 
 func (s *Server) dropExecution(e *execution) {
+	for _, sub := range e.subs {
+		s.dropExecution(sub)
+	}
 	n, _ := strconv.Atoi(e.summary.ID)
 	delete(s.executions, n)
-	s.execIDs = s.execIDs[:len(s.execIDs)-1]
+	s.execIDs = slices.DeleteFunc(s.execIDs, func(x int) bool { return x == n })
 }
 
 // Execution reads an execution's summary as n8n holds it.

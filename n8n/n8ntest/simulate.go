@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +23,9 @@ type run struct {
 	binary   bool             // attach a PDF to every trigger item
 	retryOf  string
 	started  time.Time
+	// parent is the calling execution of a sub-execution (mode
+	// integrated): n8n's parentExecution object.
+	parent map[string]any
 }
 
 type source struct {
@@ -36,6 +40,7 @@ type nodeRun struct {
 	Source          []source                      `json:"source"`
 	Hints           []any                         `json:"hints"`
 	ExecutionTime   int                           `json:"executionTime"`
+	Metadata        map[string]any                `json:"metadata,omitempty"`
 	ExecutionStatus string                        `json:"executionStatus"`
 	Data            map[string][][]map[string]any `json:"data,omitempty"`
 	Error           map[string]any                `json:"error,omitempty"`
@@ -68,9 +73,19 @@ var throwRE = regexp.MustCompile(`throw\s+new\s+Error\(\s*(?:"([^"]*)"|'([^']*)'
 // maxNodeRuns stops a workflow whose loop never ends.
 const maxNodeRuns = 10000
 
+// simEnv is what a simulation needs beyond the workflow and the run: the
+// major it imitates and, for Execute Workflow nodes, a way to run the
+// sub-workflow (nil: none can be called).
+type simEnv struct {
+	v2   bool
+	call func(node n8n.Node, items []map[string]any) subResult
+}
+
 // simulate runs w the way n8n's v1 order would: depth first from the
-// trigger, a node running once per batch of items it receives.
-func simulate(w n8n.Workflow, r run) outcome {
+// trigger, a node running once per batch of items it receives; a Merge
+// waits for all its inputs (or, once nothing else is left to run, runs
+// with those it has).
+func simulate(w n8n.Workflow, r run, env simEnv) outcome {
 	nodes := map[string]n8n.Node{}
 	for _, n := range w.Nodes {
 		nodes[n.Name] = n
@@ -90,37 +105,82 @@ func simulate(w n8n.Workflow, r run) outcome {
 	if start == "" {
 		return out
 	}
-	type task struct {
-		node  string
-		input []map[string]any
-		src   []source
-	}
 	stack := []task{{node: start}}
 	batches := map[string]*batchState{}
+	merges := map[string]*mergeState{}
+	var mergeOrder []string // merges waiting, by when their first input came
 	clock := r.started.UnixMilli()
-	for i := 0; len(stack) > 0 && i < maxNodeRuns; i++ {
+	ran := 0 // runs recorded: n8n's executionIndex
+	for i := 0; i < maxNodeRuns; i++ {
+		if len(stack) == 0 {
+			if len(mergeOrder) == 0 {
+				break
+			}
+			// Nothing else to run: n8n runs a waiting Merge with the
+			// inputs it has.
+			name := mergeOrder[0]
+			mergeOrder = mergeOrder[1:]
+			stack = append(stack, merges[name].task(name))
+			delete(merges, name)
+		}
 		t := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		node, ok := nodes[t.node]
 		if !ok {
 			continue
 		}
-		nr := nodeRun{StartTime: clock, ExecutionIndex: i, Source: t.src, Hints: []any{}, ExecutionTime: 1 + len(t.input)/10}
+		if t.inputs == nil && isMerge(node) && !node.Disabled {
+			m := merges[node.Name]
+			if m == nil {
+				m = newMergeState(node)
+				merges[node.Name] = m
+				mergeOrder = append(mergeOrder, node.Name)
+			}
+			if !m.add(t) {
+				continue
+			}
+			stack = append(stack, m.task(node.Name))
+			delete(merges, node.Name)
+			mergeOrder = slices.DeleteFunc(mergeOrder, func(n string) bool { return n == node.Name })
+			continue
+		}
+		nr := nodeRun{StartTime: clock, ExecutionIndex: ran, Source: t.src, Hints: []any{}, ExecutionTime: 1 + len(t.input)/10}
 		if nr.Source == nil {
 			nr.Source = []source{}
 		}
 		clock += int64(nr.ExecutionTime) + 1
+		ran++
 		out.lastNode = node.Name
 		var outputs [][]map[string]any
-		if t.node == start {
+		var f *nodeFailure
+		switch {
+		case t.node == start:
 			outputs = [][]map[string]any{triggerItems(r)}
-		} else if e := failure(node, r); e != nil {
-			nr.ExecutionStatus, nr.Error = "error", e
+			if r.parent != nil {
+				nr.Metadata = map[string]any{"parentExecution": r.parent}
+			}
+		case node.Disabled:
+			// n8n passes a disabled node's input through, as a normal run.
+			outputs = [][]map[string]any{t.input}
+		default:
+			f = failure(node, r, t.input, env.v2)
+			if f == nil && isExecuteWorkflow(node) {
+				outputs, nr.Metadata, f = executeWorkflow(node, t.input, env)
+			}
+		}
+		if f != nil && continuesOnFail(node) {
+			// n8n swallows the error into the node's output items and
+			// records the run as a success.
+			outputs, f = f.swallowed(node, t.input), nil
+		}
+		if f != nil {
+			nr.ExecutionStatus, nr.Error = "error", f.err
 			out.runData[node.Name] = append(out.runData[node.Name], nr)
-			out.status, out.err = n8n.StatusError, e
+			out.status, out.err = n8n.StatusError, f.err
 			out.stack = []stackEntry{{Node: node, Data: main(t.input), Source: map[string][]source{"main": t.src}}}
 			break
-		} else {
+		}
+		if outputs == nil {
 			switch strings.ToLower(node.Type) {
 			case "n8n-nodes-base.wait":
 				nr.ExecutionStatus, nr.Data = "waiting", main(t.input)
@@ -142,6 +202,8 @@ func simulate(w n8n.Workflow, r run) outcome {
 				outputs = b.next()
 			case "n8n-nodes-base.if":
 				outputs = [][]map[string]any{passThrough(t.input), {}}
+			case "n8n-nodes-base.merge":
+				outputs = [][]map[string]any{appendInputs(t.inputs)}
 			default:
 				outputs = [][]map[string]any{passThrough(t.input)}
 			}
@@ -155,7 +217,8 @@ func simulate(w n8n.Workflow, r run) outcome {
 				continue
 			}
 			for ci := len(mains[oi]) - 1; ci >= 0; ci-- {
-				stack = append(stack, task{node: mains[oi][ci].Node, input: outputs[oi],
+				c := mains[oi][ci]
+				stack = append(stack, task{node: c.Node, index: c.Index, input: outputs[oi],
 					src: []source{{PreviousNode: node.Name, PreviousNodeOutput: oi, PreviousNodeRun: runIndex}}})
 			}
 		}
@@ -165,6 +228,15 @@ func simulate(w n8n.Workflow, r run) outcome {
 	}
 	out.took = time.Duration(clock-r.started.UnixMilli()) * time.Millisecond
 	return out
+}
+
+// task is a node to run with the items it received.
+type task struct {
+	node   string
+	index  int // the input they came in on
+	input  []map[string]any
+	src    []source
+	inputs [][]map[string]any // a Merge's items by input, once it runs
 }
 
 func main(items []map[string]any) map[string][][]map[string]any {
@@ -181,6 +253,9 @@ func triggerItems(r run) []map[string]any {
 	out := make([]map[string]any, len(r.items))
 	for i, j := range r.items {
 		item := map[string]any{"json": j, "pairedItem": map[string]any{"item": i}}
+		if r.parent != nil {
+			item["index"] = i // an Execute Workflow Trigger's items carry it
+		}
 		if r.binary {
 			item["binary"] = map[string]any{"data": map[string]any{"data": pdf, "mimeType": "application/pdf",
 				"fileName": "brochure-" + strconv.Itoa(i+1) + ".pdf", "fileExtension": "pdf", "fileSize": "86 B"}}
@@ -201,49 +276,6 @@ func passThrough(in []map[string]any) []map[string]any {
 		out[i] = c
 	}
 	return out
-}
-
-// failure is the error a node raises: the forced one, or a Code node's
-// `throw new Error("…")`.
-func failure(node n8n.Node, r run) map[string]any {
-	now := r.started.UnixMilli()
-	if node.Name == r.failAt {
-		m := r.message
-		if m == "" {
-			m = "n8ntest: node failed"
-		}
-		if r.httpCode != "" {
-			return map[string]any{"level": "warning", "tags": map[string]any{}, "timestamp": now,
-				"context": map[string]any{"request": map[string]any{"method": "POST"}}, "functionality": "regular",
-				"name": "NodeApiError", "node": node, "messages": []string{r.httpCode + " - " + m}, "httpCode": r.httpCode,
-				"description": m, "message": "The service is receiving too many requests from you",
-				"stack": "NodeApiError: " + m + "\n    at ExecuteContext.execute"}
-		}
-		return map[string]any{"level": "error", "tags": map[string]any{}, "timestamp": now, "context": map[string]any{},
-			"functionality": "regular", "name": "NodeOperationError", "node": node, "description": nil, "message": m,
-			"stack": "NodeOperationError: " + m + "\n    at ExecuteContext.execute"}
-	}
-	if strings.ToLower(node.Type) != "n8n-nodes-base.code" {
-		return nil
-	}
-	var p struct {
-		JSCode string `json:"jsCode"`
-	}
-	_ = json.Unmarshal(node.Parameters, &p)
-	m := throwRE.FindStringSubmatchIndex(p.JSCode)
-	if m == nil {
-		return nil
-	}
-	var text string
-	for g := 1; g <= 3; g++ {
-		if m[2*g] >= 0 {
-			text = p.JSCode[m[2*g]:m[2*g+1]]
-		}
-	}
-	line := 1 + strings.Count(p.JSCode[:m[0]], "\n")
-	return map[string]any{"stack": "Error: Error: " + text + "\n\tat Code:" + strconv.Itoa(line) + ":1\n\tat Code:2:2",
-		"level": "error", "tags": map[string]any{}, "description": nil, "lineNumber": line, "node": node,
-		"message": text + " [line " + strconv.Itoa(line) + "]"}
 }
 
 type batchState struct {

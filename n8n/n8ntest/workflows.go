@@ -475,6 +475,9 @@ func (s *Server) activate(wf *workflow) (int, string) {
 	if len(triggers(wf.w)) == 0 {
 		return 400, s.msgNoTrigger(wf)
 	}
+	if problem := s.unpublishedSub(wf.w); problem != "" {
+		return 400, problem
+	}
 	if status, problem := s.register(wf, wf.w); problem != "" {
 		return status, problem
 	}
