@@ -175,7 +175,7 @@ func TestSummaryOfHandMadeLinksAndPins(t *testing.T) {
 // hostileExecution is what a workflow can put where the new paths read:
 // control characters in the names, messages and links, ids that are not
 // ids, metadata of the wrong types, and many error items.
-func hostileExecution(t *testing.T, items int) []byte {
+func hostileExecution(t testing.TB, items int) []byte {
 	t.Helper()
 	soft := "Fetch " + evil
 	call := "Call " + evil
