@@ -100,13 +100,20 @@ func (e *Execution) hidden() *hiddenState {
 	return h
 }
 
-// failedAt says whether the execution itself failed at run r: n8n's error
-// for the whole execution names its node and r is that node's last run. A
-// node that continues on failure can still end an execution that way, and
-// then its error is the failure, not a swallowed one.
+// failedAt says whether the execution itself failed at run r: it ended
+// failed, r is the failed last run of the node that n8n's error for the
+// whole execution names (or, without one, the last node executed). A node
+// that continues on failure can still end an execution that way (the
+// error was one n8n does not let a node swallow), and then its error is
+// the failure, not a swallowed one.
 func (e *Execution) failedAt(r Run, execErr *NodeError) bool {
-	return (e.Status == "error" || e.Status == "crashed") && execErr != nil &&
-		execErr.Node == r.Node && r.RunIndex == r.RunCount-1
+	if e.Status != "error" && e.Status != "crashed" || r.Error == nil && r.Status != "error" || r.RunIndex != r.RunCount-1 {
+		return false
+	}
+	if execErr != nil && execErr.Node != "" {
+		return execErr.Node == r.Node
+	}
+	return e.LastNodeExecuted == r.Node
 }
 
 // swallowed says whether the error of failed run r is a soft failure

@@ -140,6 +140,16 @@ func TestThrownErrorOfAContinuingNode(t *testing.T) {
 	if len(e.SoftFailures()) != 0 || e.Verdict() != "failed" {
 		t.Errorf("soft %+v, verdict %q", e.SoftFailures(), e.Verdict())
 	}
+	// A failed execution with no error of its own: the last node executed.
+	e = handMade(t, doc{"status": "error"}, nodes, runs, doc{"lastNodeExecuted": "Enrich"})
+	if f := e.FirstFailure(); f == nil || f.Node != "Enrich" || len(e.SoftFailures()) != 0 {
+		t.Errorf("failure %+v, soft %+v, want the failure at Enrich", f, e.SoftFailures())
+	}
+	// The execution failed later, elsewhere: Enrich's error was swallowed.
+	e = handMade(t, doc{"status": "error"}, nodes, runs, doc{"lastNodeExecuted": "Hook", "error": doc{"message": "later", "node": doc{"name": "Hook"}}})
+	if f := e.FirstFailure(); f == nil || f.Node != "Hook" || len(e.SoftFailures()) != 1 {
+		t.Errorf("failure %+v, soft %+v, want Hook failed and Enrich swallowed", f, e.SoftFailures())
+	}
 }
 
 // The legacy continueOnFail, a Code node writing {"error": "…"} per item;
