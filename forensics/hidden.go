@@ -184,7 +184,7 @@ func itemError(item gjson.Result) (msg string, raw gjson.Result, ok bool) {
 	}
 	switch ev := js.Get("error"); {
 	case ev.Type == gjson.String && ev.Str != "":
-		return ev.Str, gjson.Result{}, true
+		return ev.Str, js, true // the item's json is what there is to inspect
 	case ev.IsObject():
 		msg = ev.Get("message").String()
 		if msg == "" {

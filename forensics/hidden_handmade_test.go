@@ -168,6 +168,10 @@ func TestLegacyContinueOnFailAndItemShapes(t *testing.T) {
 	if e.Verdict() != "succeeded, 1 error swallowed" {
 		t.Errorf("verdict %q", e.Verdict())
 	}
+	// The hunter lands on it, and the item is there to inspect.
+	if p := e.FirstProblem(); p == nil || !p.Soft || p.Error.Message != "boom [line 3]" || string(e.FailureJSON(p)) != `{"error":"boom [line 3]"}` {
+		t.Errorf("first problem %+v, JSON %s", p, e.FailureJSON(p))
+	}
 	// Two swallowing runs.
 	nodes[1] = node("Plain", "n8n-nodes-base.code", doc{"onError": "continueRegularOutput"})
 	if e = handMade(t, nil, nodes, runs, nil); e.Verdict() != "succeeded, 2 errors swallowed" {

@@ -228,7 +228,7 @@ func WriteSummary(w io.Writer, e *Execution) error {
 	}
 	if n := len(s.SoftFailures); n > 0 {
 		b.WriteByte('\n')
-		fmt.Fprintf(&b, "SWALLOWED %s (set to continue on failure, n8n recorded a success)\n", count(n, "error"))
+		fmt.Fprintf(&b, "SWALLOWED %s (continue on failure: the execution went on)\n", count(n, "error"))
 		for _, sf := range s.SoftFailures {
 			fmt.Fprintf(&b, "  %s", line(sf.Node))
 			if sf.NodeType != "" {
