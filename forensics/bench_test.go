@@ -14,7 +14,7 @@ import (
 // firstFrame is what opening the forensics screen costs: open (validate +
 // sanitize), the timeline, the error hunter, the failed run's input as a
 // document, and its first screenful of lines.
-func firstFrame(b *testing.B, raw []byte) {
+func firstFrame(b *testing.B, raw []byte) *Execution {
 	e, err := Open(raw)
 	if err != nil {
 		b.Fatal(err)
@@ -35,6 +35,7 @@ func firstFrame(b *testing.B, raw []byte) {
 	if lines := d.Window(0, 60); len(lines) != 60 {
 		b.Fatalf("first screen has %d lines", len(lines))
 	}
+	return e
 }
 
 // peakHeap samples the heap (runtime/metrics: live and not yet collected
@@ -82,7 +83,9 @@ func heapObjects() uint64 {
 	return s[0].Value.Uint64()
 }
 
-func benchFirstFrame(b *testing.B, raw []byte) {
+func benchFirstFrame(b *testing.B, raw []byte) { benchFrame(b, raw, func() { firstFrame(b, raw) }) }
+
+func benchFrame(b *testing.B, raw []byte, frame func()) {
 	var worst uint64
 	b.SetBytes(int64(len(raw)))
 	b.ResetTimer()
@@ -90,7 +93,7 @@ func benchFirstFrame(b *testing.B, raw []byte) {
 		b.StopTimer()
 		runtime.GC()
 		b.StartTimer()
-		p := peakHeap(func() { firstFrame(b, raw) })
+		p := peakHeap(frame)
 		worst = max(worst, p)
 	}
 	b.ReportMetric(float64(worst+uint64(len(raw)))/float64(len(raw)), "peakheap/doc")
@@ -99,6 +102,65 @@ func benchFirstFrame(b *testing.B, raw []byte) {
 // BenchmarkFirstFrame42MB: target ≤ 500 ms and peak heap ≤ 3× the document
 // (the heap includes the 42 MB input itself).
 func BenchmarkFirstFrame42MB(b *testing.B) { benchFirstFrame(b, bigRaw(b)) }
+
+// BenchmarkFirstFrameHidden42MB is the first frame plus every question
+// about what n8n hides that a screen may ask before drawing it: the
+// swallowed errors, each run's flags and sub-execution, the parent, the
+// verdict and the first problem. Beside BenchmarkFirstFrame42MB (same
+// harness) the difference is their cost.
+func BenchmarkFirstFrameHidden42MB(b *testing.B) {
+	raw := bigRaw(b)
+	benchFrame(b, raw, func() {
+		e := firstFrame(b, raw)
+		e.SoftFailures()
+		for j := range e.Timeline() {
+			e.Flags(j)
+			e.SubExecutionOf(j)
+		}
+		e.Parent()
+		e.Verdict()
+		e.FirstProblem()
+	})
+}
+
+// BenchmarkHiddenQuestions42MB is those questions alone, on an execution
+// already opened with its timeline built (their answers are cached on the
+// execution, so each iteration starts from a fresh cache).
+func BenchmarkHiddenQuestions42MB(b *testing.B) {
+	e, err := Open(bigRaw(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	e.Timeline()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		e.hid = nil
+		e.SoftFailures()
+		for j := range e.Timeline() {
+			e.Flags(j)
+			e.SubExecutionOf(j)
+		}
+		e.Parent()
+		e.Verdict()
+		e.FirstProblem()
+	}
+}
+
+// BenchmarkSummary42MB is `inspect --summary` in process: open the 42 MB
+// execution and write its text summary.
+func BenchmarkSummary42MB(b *testing.B) {
+	raw := bigRaw(b)
+	b.SetBytes(int64(len(raw)))
+	for i := 0; i < b.N; i++ {
+		e, err := Open(raw)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := WriteSummary(io.Discard, e); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
 
 // BenchmarkFirstFrame2MB: target ≤ 50 ms.
 func BenchmarkFirstFrame2MB(b *testing.B) {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/tidwall/gjson"
 )
 
 func addSeeds(f *testing.F) {
@@ -111,3 +113,68 @@ func FuzzDocument(f *testing.F) {
 		check("expanded again")
 	})
 }
+
+// FuzzExecution: any document that opens answers every question about
+// what n8n hides without panicking, the answers agree with the timeline,
+// a link's ids are ids, and both summaries come out clean (text without
+// control characters, JSON valid).
+func FuzzExecution(f *testing.F) {
+	addSeeds(f)
+	for _, name := range []string{"execution-soft-failure-merge.json", "execution-parent-sub-failed.json", "execution-parent-sub-failed-2x.json",
+		"execution-parent-sub-ok.json", "execution-sub-failed-code.json", "execution-disabled-node.json", "execution-retry-of-2.json"} {
+		f.Add(readFixture(f, "testdata/"+name))
+	}
+	f.Add(hostileExecution(f, 3))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		e, err := Open(raw)
+		if err != nil {
+			return
+		}
+		tl := e.Timeline()
+		checkLink := func(what string, l *ExecutionLink) {
+			if l == nil {
+				return
+			}
+			if linkID(gjsonString(l.ExecutionID)) != l.ExecutionID || l.WorkflowID != "" && linkID(gjsonString(l.WorkflowID)) != l.WorkflowID {
+				t.Fatalf("%s: ids %q %q are not ids", what, l.ExecutionID, l.WorkflowID)
+			}
+		}
+		for i := range tl {
+			e.Flags(i)
+			checkLink("sub", e.SubExecutionOf(i))
+		}
+		for _, s := range e.SoftFailures() {
+			if s.Run < 0 || s.Run >= len(tl) || tl[s.Run].Node != s.Node || !e.Flags(s.Run).SoftError || s.Items < 0 {
+				t.Fatalf("soft failure %+v does not match the timeline", s)
+			}
+		}
+		checkLink("parent", e.Parent())
+		if e.Verdict() == "" {
+			t.Fatal("empty verdict")
+		}
+		fail := e.FirstFailure()
+		if fail != nil && (fail.Soft || fail.Ran && (fail.Run < 0 || fail.Run >= len(tl))) {
+			t.Fatalf("failure %+v", fail)
+		}
+		if fail != nil {
+			checkLink("failure", fail.Sub)
+		}
+		if p := e.FirstProblem(); p != nil && p.Ran && (p.Run < 0 || p.Run >= len(tl)) || p == nil && len(e.SoftFailures()) > 0 {
+			t.Fatalf("first problem %+v", p)
+		}
+		var text, js bytes.Buffer
+		if err := WriteSummary(&text, e); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range text.String() {
+			if r < 0x20 && r != '\n' && r != '\t' || r >= 0x7f && r <= 0x9f {
+				t.Fatalf("control %U in the text summary", r)
+			}
+		}
+		if err := WriteSummaryJSON(&js, e); err != nil || !json.Valid(js.Bytes()) {
+			t.Fatalf("JSON summary: %v", err)
+		}
+	})
+}
+
+func gjsonString(s string) gjson.Result { return gjson.Result{Type: gjson.String, Str: s} }

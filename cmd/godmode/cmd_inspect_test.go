@@ -34,6 +34,16 @@ var fixtureFacts = []struct {
 	{"execution-success-code.json", "1", "success", 3, "", "", "", 0, ""},
 	{"execution-success-loop.json", "6", "success", 19, "", "", "", 0, ""},
 	{"execution-waiting.json", "7", "waiting", 2, "", "", "", 0, "Wait 3 Days"},
+	{"execution-soft-failure-merge.json", "5", "success", 4, "", "", "", 0, ""},
+	{"execution-soft-failure-merge-2x.json", "3", "success", 4, "", "", "", 0, ""},
+	{"execution-parent-sub-failed.json", "6", "error", 2, "Call Validator", "lead has no email [line 1]", "", 0, ""},
+	{"execution-parent-sub-failed-2x.json", "4", "error", 2, "Call Validator", "lead has no email [line 1]", "", 0, ""},
+	{"execution-sub-failed-code.json", "7", "error", 2, "Validate Lead", "lead has no email [line 1]", "", 1, ""},
+	{"execution-sub-failed-code-2x.json", "5", "error", 2, "Validate Lead", "lead has no email [line 1]", "", 1, ""},
+	{"execution-parent-sub-ok.json", "9", "success", 2, "", "", "", 0, ""},
+	{"execution-parent-sub-ok-2x.json", "7", "success", 2, "", "", "", 0, ""},
+	{"execution-disabled-node.json", "8", "success", 3, "", "", "", 0, ""},
+	{"execution-disabled-node-2x.json", "6", "success", 3, "", "", "", 0, ""},
 }
 
 func fixture(name string) string { return filepath.Join("..", "..", "forensics", "testdata", name) }
