@@ -281,11 +281,17 @@ func (s *Server) createWorkflow(w http.ResponseWriter, r *http.Request) {
 // and versionId, ids for nodes without one, default settings. Caller holds
 // s.mu.
 func (s *Server) store(in n8n.Workflow) *workflow {
-	now := s.timestamp()
 	in.ID = s.workflowID()
 	for s.workflows[in.ID] != nil {
 		in.ID = s.workflowID()
 	}
+	return s.storeAs(in)
+}
+
+// storeAs is store keeping in.ID, which no workflow may hold. Caller
+// holds s.mu.
+func (s *Server) storeAs(in n8n.Workflow) *workflow {
+	now := s.timestamp()
 	in.Active, in.ActiveVersionID, in.IsArchived = false, nil, false
 	in.VersionID = newUUID()
 	in.CreatedAt, in.UpdatedAt = now, now
