@@ -27,7 +27,7 @@ func (m *Model) keysNow() KeyMap {
 	// Links are offered when they can be followed from here; from a file
 	// the key still says why not, as R does.
 	if sub := m.selectedSub(); sub != nil && m.whyNoLink(sub) == "" {
-		k.Sub.SetHelp("o", "open sub-execution "+printable(sub.ExecutionID))
+		k.Sub.SetHelp("o", "sub-execution "+printable(sub.ExecutionID))
 		if m.focus == timelinePane && m.markOf(m.sel).sub != nil {
 			k.Toggle.SetHelp("enter", "open sub-execution "+printable(sub.ExecutionID))
 		}
@@ -35,16 +35,16 @@ func (m *Model) keysNow() KeyMap {
 		k.Sub.SetEnabled(false)
 	}
 	if up := m.upLink(); up != nil && m.whyNoLink(up) == "" {
-		what := "up to execution " + printable(up.ExecutionID)
+		what := "up to " + printable(up.ExecutionID)
 		if up.Kind == fx.LinkErrorTrigger {
-			what = "open failed execution " + printable(up.ExecutionID)
+			what = "failed execution " + printable(up.ExecutionID)
 		}
 		k.Parent.SetHelp("u", what)
 	} else {
 		k.Parent.SetEnabled(false)
 	}
 	if n := len(m.trail); n > 0 {
-		k.Back.SetHelp("esc", "back to execution "+printable(m.trail[n-1].exec.ID))
+		k.Back.SetHelp("esc", "back to "+printable(m.trail[n-1].exec.ID))
 	}
 	return k
 }
@@ -68,6 +68,10 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{m.keys.Back}
 	}
 	k := m.keysNow()
+	if m.focus == timelinePane && m.markOf(m.sel).sub != nil {
+		// enter says it already: the footer keeps its room for esc.
+		k.Sub.SetEnabled(false)
+	}
 	return []key.Binding{k.Focus, k.NextTab, k.Toggle, k.Sub, k.Parent, k.Find, k.Copy, k.Save, k.Retry, k.Back}
 }
 

@@ -57,7 +57,12 @@ func swallowedJSON(e *fx.Execution, r fx.Run) ([]byte, error) {
 	n := 0
 	for o, items := range outputs {
 		gjson.ParseBytes(items).ForEach(func(i, item gjson.Result) bool {
-			er := item.Get("json.error")
+			// n8n puts a caught error on the item, or in json.error as a
+			// message or an object (HTTP Request: the API's error).
+			er := item.Get("error")
+			if !er.Exists() {
+				er = item.Get("json.error")
+			}
 			if !er.Exists() {
 				return true
 			}

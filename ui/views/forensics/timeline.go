@@ -77,7 +77,9 @@ func (m *Model) timelineRows(w, h int) []string {
 	for i := m.tlTop; i < len(m.runs) && len(out) < h; i++ {
 		r := m.runs[i]
 		mk := m.markOf(i)
-		failed := r.Error != nil || r.Status == "error"
+		// A node that threw and went on keeps its error on the run: it is
+		// a swallowed error, not the failure.
+		failed := (r.Error != nil || r.Status == "error") && mk.soft == nil
 		g := runGlyph(r, mk)
 		label, tags := runLabel(r), runTags(mk)
 		if tags != "" {
@@ -121,10 +123,10 @@ func (m *Model) timelineRows(w, h int) []string {
 		}
 		nameSt, barSt, gl := th.Text, fs.BarOK, th.OK
 		switch {
-		case failed:
-			nameSt, barSt, gl = fs.RunFailed, fs.BarFailed, th.Error
 		case mk.soft != nil:
 			nameSt, barSt, gl = fs.RunSoft, fs.BarSoft, fs.RunSoft
+		case failed:
+			nameSt, barSt, gl = fs.RunFailed, fs.BarFailed, th.Error
 		case r.Status == "waiting":
 			barSt, gl = fs.BarWaiting, th.Warn
 		case mk.flags.Disabled:
@@ -156,10 +158,10 @@ func (m *Model) markOf(i int) runMarks {
 // a node n8n skipped as disabled, or the status.
 func runGlyph(r fx.Run, mk runMarks) string {
 	switch {
-	case r.Error != nil || r.Status == "error":
-		return glyph("error")
 	case mk.soft != nil:
 		return "⚠"
+	case r.Error != nil || r.Status == "error":
+		return glyph("error")
 	case r.Status == "waiting":
 		return glyph("waiting")
 	case mk.flags.Disabled:
