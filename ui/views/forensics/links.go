@@ -100,13 +100,17 @@ func (m *Model) whyNoLink(l *fx.ExecutionLink) string {
 	switch {
 	case l == nil:
 		return ""
-	case m.backend == nil || m.src.InstanceID == 0:
+	case m.backend == nil || m.src.File != "":
 		what := m.src.File
 		if what == "" {
 			what = "a file"
 		}
 		return fmt.Sprintf("%s is in n8n, and this execution was opened from %s: open it with godmode inspect %s",
 			linkTarget(l), printable(what), printable(l.ExecutionID))
+	case m.src.InstanceID == 0:
+		// Whoever opened the screen did not say which n8n it read from.
+		return fmt.Sprintf("the screen does not know which n8n instance this execution is on: open it with godmode inspect %s --instance NAME",
+			printable(l.ExecutionID))
 	case m.loading:
 		return "an execution is being opened already"
 	}

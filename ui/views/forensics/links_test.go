@@ -247,3 +247,21 @@ func helpText(bs []key.Binding) []string {
 	}
 	return out
 }
+
+// A screen opened without its instance (a caller that did not say) does
+// not claim the execution came from a file.
+func TestALinkWithoutAnInstanceSaysSo(t *testing.T) {
+	parent, child := recordedPair(t)
+	v, err := Prepare(parent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &linkBackend{raw: map[string][]byte{"7": child}}
+	m := New(b, Options{Actor: model.Actor{Name: "root", SuperAdmin: true}, Theme: themes.MustLoad("dark")})
+	m.SetSize(160, 43)
+	m.Show(Source{CampaignID: 3}, v)
+	st := statusOf(press(m, "enter"))
+	if !strings.Contains(st, "does not know which n8n instance") || strings.Contains(st, "file") || len(b.asked) != 0 {
+		t.Errorf("enter without an instance: %q (asked %v)", st, b.asked)
+	}
+}
