@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/godmode-console/godmode/forensics/safetext"
 	"github.com/godmode-console/godmode/n8n"
 )
 
@@ -69,14 +70,41 @@ func (c *Console) ExecutionData(ctx context.Context, actor Actor, campaignID int
 // data. It serves `godmode inspect ID`. A refusal leaves an audit row
 // naming the execution and the workspace it belongs to.
 func (c *Console) InspectExecution(ctx context.Context, actor Actor, instance, executionID string) (ExecutionTarget, []byte, error) {
-	t := ExecutionTarget{ExecutionID: executionID}
 	in, err := c.pickInstance(ctx, instance)
 	if err != nil {
-		return t, nil, err
+		return ExecutionTarget{ExecutionID: executionID}, nil, err
 	}
-	t.InstanceID, t.Instance = in.ID, in.Name
+	return c.inspectOn(ctx, actor, in, executionID)
+}
+
+// LinkedExecution opens an execution another one links to (the
+// sub-execution an Execute Workflow node called, the parent that called a
+// sub-execution, the failed execution an Error Trigger reports) on the
+// instance of the execution it was read from. The id comes from execution
+// data, which anyone who can edit a workflow can shape, so it grants
+// nothing: the execution is located and the actor authorised for its own
+// workspace exactly as InspectExecution does (no campaign owns the
+// workflow: super admins only), and a refusal is audited the same way.
+func (c *Console) LinkedExecution(ctx context.Context, actor Actor, instanceID int64, executionID string) (ExecutionTarget, []byte, error) {
+	t := ExecutionTarget{ExecutionID: executionID, InstanceID: instanceID}
+	if !isExecutionID(executionID) {
+		return t, nil, fmt.Errorf("%q is not an n8n execution id (digits): the link in the execution's data is broken", safetext.Line(firstRunes(executionID, 40)))
+	}
+	in, err := c.store.Instance(ctx, instanceID)
+	if err != nil {
+		return t, nil, fmt.Errorf("n8n instance %d: %w", instanceID, err)
+	}
+	return c.inspectOn(ctx, actor, in, executionID)
+}
+
+// inspectOn is the check InspectExecution and LinkedExecution share:
+// which workflow the execution ran, which campaign and workspace own it,
+// whether the actor may view that workspace's executions — and only then
+// the data.
+func (c *Console) inspectOn(ctx context.Context, actor Actor, in Instance, executionID string) (ExecutionTarget, []byte, error) {
+	t := ExecutionTarget{ExecutionID: executionID, InstanceID: in.ID, Instance: in.Name}
 	var raw []byte
-	err = c.clients.call(ctx, in.ID, func(cl N8n) error {
+	err := c.clients.call(ctx, in.ID, func(cl N8n) error {
 		info, err := cl.GetExecutionInfo(ctx, executionID)
 		if err != nil {
 			return err
@@ -96,6 +124,30 @@ func (c *Console) InspectExecution(ctx context.Context, actor Actor, instance, e
 		return t, nil, explainExecution(executionID, err)
 	}
 	return t, raw, nil
+}
+
+func firstRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i] + "…"
+		}
+		n--
+	}
+	return s
+}
+
+// isExecutionID: n8n numbers executions; anything else read from data is
+// refused before it reaches a URL.
+func isExecutionID(s string) bool {
+	if s == "" || len(s) > 20 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // Retry runs a failed execution again: with the workflow as it is saved

@@ -11,6 +11,15 @@ import (
 type Forensics struct {
 	BarOK, BarFailed, BarWaiting lipgloss.Style // duration bars of the timeline
 	RunFailed                    lipgloss.Style // a failed run's row
+	// A soft failure (an error the node swallowed) is drawn apart from a
+	// failure: n8n called the run a success, and it is not the same news.
+	RunSoft, BarSoft lipgloss.Style
+	// RunFlag marks what a run is beside its status: disabled, pinned,
+	// reused by a retry, or the caller of a sub-execution.
+	RunFlag lipgloss.Style
+	// Crumb is a step of the path through linked executions (parent ›
+	// child); CrumbHere is the one shown.
+	Crumb, CrumbHere lipgloss.Style
 
 	TabActive, TabInactive lipgloss.Style
 
@@ -42,6 +51,11 @@ func forensicsStyles(p Palette, chromaName string) Forensics {
 		BarFailed:   s().Foreground(c(p.Error)).Bold(true),
 		BarWaiting:  s().Foreground(c(p.Warn)),
 		RunFailed:   s().Foreground(c(p.Error)).Bold(true),
+		RunSoft:     s().Foreground(c(p.Warn)).Bold(true),
+		BarSoft:     s().Foreground(c(p.Warn)),
+		RunFlag:     s().Foreground(c(p.Info)).Italic(true),
+		Crumb:       s().Foreground(c(p.Muted)),
+		CrumbHere:   s().Foreground(c(p.Accent)).Bold(true),
 		TabActive:   s().Foreground(c(p.SelectedFg)).Background(c(p.SelectedBg)).Bold(true).Padding(0, 1),
 		TabInactive: s().Foreground(c(p.Muted)).Padding(0, 1),
 		JSONKey:     s().Foreground(c(p.Accent)),
@@ -61,6 +75,8 @@ func forensicsNoColour() Forensics {
 	s := lipgloss.NewStyle
 	return Forensics{
 		BarOK: s(), BarFailed: s().Bold(true), BarWaiting: s().Faint(true), RunFailed: s().Bold(true),
+		RunSoft: s().Underline(true), BarSoft: s().Underline(true), RunFlag: s().Italic(true),
+		Crumb: s().Faint(true), CrumbHere: s().Bold(true),
 		TabActive: s().Reverse(true).Padding(0, 1), TabInactive: s().Padding(0, 1),
 		JSONKey: s().Bold(true), JSONString: s(), JSONNumber: s(), JSONLiteral: s(), JSONPunct: s(),
 		JSONSummary: s().Faint(true), Match: s().Underline(true).Bold(true),

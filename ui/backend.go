@@ -12,6 +12,7 @@ import (
 // use an in-memory one.
 type Backend interface {
 	onboardingBackend
+	forensicsBackend
 	// The provisioning wizard's reads and apply (p, :provision).
 	provision.Backend
 	Health(ctx context.Context) model.Health

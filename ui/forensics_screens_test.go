@@ -110,7 +110,7 @@ func TestForensicsScreen429(t *testing.T) {
 	f, id := forensicsFleet(t, "execution-error-http-429-with-binary.json", n8n.StatusError)
 	out := forensicsScreen(t, f.As(f.Super()), 160, 45, nil, "failed at")
 	s := plain(string(out))
-	mustContain(t, s, "Execution "+id+" · ✗ error · 9 binaries replaced · Email 1 (florida)", "✗ failed at OpenAI Agent: 429 The service is receiving too many requests",
+	mustContain(t, s, "Execution "+id+" · ✗ failed · 9 binaries replaced · Email 1 (florida)", "✗ failed at OpenAI Agent: 429 The service is receiving too many requests",
 		"Timeline [5/5]", "Inspector · OpenAI Agent (httpRequest)", "3 Error", `"name": "NodeApiError"`, "Attach PDF")
 	// The failed run is the selected row.
 	if l := lineOf(s, "OpenAI Agent   "); !strings.Contains(l, "✗") || !strings.Contains(l, "1.1s") {
@@ -204,7 +204,7 @@ func TestForensicsRetryFollowsTheNewExecution(t *testing.T) {
 	}
 	s := plain(r.Render())
 	// The retry failed again the same way and is open.
-	mustContain(t, s, "Execution "+retry.ID+" · ✗ error", "✗ failed at Email Sender", "retry of "+id)
+	mustContain(t, s, "Execution "+retry.ID+" · ✗ failed", "✗ failed at Email Sender", "retry of "+id)
 	if st := r.Status().Text; !strings.Contains(st, "retry of "+id+" ended: execution "+retry.ID+" error") {
 		t.Errorf("status after following: %q", st)
 	}
@@ -286,7 +286,7 @@ func TestForensicsWithoutRunData(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := openAt(t, f, f.Super())
-	mustContain(t, plain(r.Render()), "Execution "+id+" · ✗ error", "n8n kept no run data for this execution", "No node runs")
+	mustContain(t, plain(r.Render()), "Execution "+id+" · ✗ failed", "n8n kept no run data for this execution", "No node runs")
 }
 
 func TestForensicsSavesTheSanitizedExecution(t *testing.T) {

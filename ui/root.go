@@ -208,6 +208,8 @@ func (r *Root) key(msg tea.KeyPressMsg) tea.Cmd {
 		return r.cmdline.Focus()
 	case key.Matches(msg, r.keys.Refresh):
 		return r.refreshAll()
+	case msg.String() == "esc" && ownsEsc(r.current()):
+		return r.updateScreen(r.top(), msg)
 	case msg.String() == "esc" && len(r.stack) > 1:
 		r.pop()
 		return nil

@@ -46,6 +46,18 @@ type busy interface {
 	Busy() bool
 }
 
+// escOwner is a screen whose esc is, for now, a step back of its own (the
+// forensics screen's path through linked executions): while OwnsEsc, esc
+// goes to it rather than closing it.
+type escOwner interface {
+	OwnsEsc() bool
+}
+
+func ownsEsc(s Screen) bool {
+	o, ok := s.(escOwner)
+	return ok && o.OwnsEsc()
+}
+
 // closer is a screen that stops work of its own (following a retry) when
 // it leaves the stack.
 type closer interface {

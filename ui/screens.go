@@ -222,7 +222,8 @@ func (s executionScreen) Open(arg any) tea.Cmd {
 	if !ok {
 		return nil
 	}
-	src := fxview.Source{CampaignID: msg.Campaign.ID, Campaign: msg.Campaign.Name, Workspace: msg.Workspace, WorkspaceID: msg.Campaign.WorkspaceID}
+	src := fxview.Source{CampaignID: msg.Campaign.ID, Campaign: msg.Campaign.Name, Workspace: msg.Workspace, WorkspaceID: msg.Campaign.WorkspaceID,
+		InstanceID: msg.Campaign.InstanceID}
 	return s.Model.Open(src, msg.Execution.ID)
 }
 

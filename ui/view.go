@@ -250,6 +250,9 @@ func (r *Root) backKey() (key.Binding, bool) {
 // depends on the stack, which the screen does not know.
 func (r *Root) withBack(bs []key.Binding) ([]key.Binding, bool) {
 	back, ok := r.backKey()
+	if ownsEsc(r.current()) {
+		return bs, true // the screen's own step back, named by it
+	}
 	if !ok {
 		return bs, false
 	}

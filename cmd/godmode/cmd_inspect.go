@@ -140,12 +140,11 @@ func inspectID(ctx context.Context, g *globals, id, instance string, limit int64
 	if err != nil {
 		return err
 	}
-	var b fxview.Backend
-	if target.CampaignID != 0 {
-		b = console // retry needs the campaign; an orphan workflow has none
-	}
-	m := fxview.New(b, fxview.Options{Actor: actor, Theme: th, Now: time.Now})
-	src := fxview.Source{CampaignID: target.CampaignID, Campaign: target.Campaign, Workspace: target.Workspace, WorkspaceID: target.WorkspaceID}
+	// Retry needs a campaign (the screen says so when there is none);
+	// linked executions are opened on the same instance either way.
+	m := fxview.New(console, fxview.Options{Actor: actor, Theme: th, Now: time.Now})
+	src := fxview.Source{CampaignID: target.CampaignID, Campaign: target.Campaign, Workspace: target.Workspace, WorkspaceID: target.WorkspaceID,
+		InstanceID: target.InstanceID}
 	return runProgram(ctx, g, fxview.NewStandalone(m, m.OpenBytes(src, id, raw)))
 }
 

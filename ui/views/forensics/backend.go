@@ -14,4 +14,8 @@ type Backend interface {
 	// MayRetry records a retry refused at the key press (the model decides
 	// and keeps every attempt on the record).
 	MayRetry(ctx context.Context, actor model.Actor, campaignID int64, executionID string) error
+	// LinkedExecution opens an execution the shown one links to (a
+	// sub-execution, the parent, the failed execution of an Error
+	// Trigger), authorised for its own workspace.
+	LinkedExecution(ctx context.Context, actor model.Actor, instanceID int64, executionID string) (model.ExecutionTarget, []byte, error)
 }

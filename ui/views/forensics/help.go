@@ -1,6 +1,10 @@
 package forensics
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+
+	fx "github.com/godmode-console/godmode/forensics"
+)
 
 // keysNow is the key map with what cannot work here switched off, so help
 // never offers a key that would be refused.
@@ -20,6 +24,28 @@ func (m *Model) keysNow() KeyMap {
 		k.Copy.SetHelp("y", "copy the code")
 	}
 	k.Save.SetEnabled(m.exec != nil)
+	// Links are offered when they can be followed from here; from a file
+	// the key still says why not, as R does.
+	if sub := m.selectedSub(); sub != nil && m.whyNoLink(sub) == "" {
+		k.Sub.SetHelp("o", "sub-execution "+printable(sub.ExecutionID))
+		if m.focus == timelinePane && m.markOf(m.sel).sub != nil {
+			k.Toggle.SetHelp("enter", "open sub-execution "+printable(sub.ExecutionID))
+		}
+	} else {
+		k.Sub.SetEnabled(false)
+	}
+	if up := m.upLink(); up != nil && m.whyNoLink(up) == "" {
+		what := "up to " + printable(up.ExecutionID)
+		if up.Kind == fx.LinkErrorTrigger {
+			what = "failed execution " + printable(up.ExecutionID)
+		}
+		k.Parent.SetHelp("u", what)
+	} else {
+		k.Parent.SetEnabled(false)
+	}
+	if n := len(m.trail); n > 0 {
+		k.Back.SetHelp("esc", "back to "+printable(m.trail[n-1].exec.ID))
+	}
 	return k
 }
 
@@ -35,11 +61,18 @@ func (m *Model) ShortHelp() []key.Binding {
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 		}
 	}
+	if m.linking != nil {
+		return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop opening it"))}
+	}
 	if m.exec == nil {
 		return []key.Binding{m.keys.Back}
 	}
 	k := m.keysNow()
-	return []key.Binding{k.Focus, k.NextTab, k.Toggle, k.Find, k.Copy, k.Save, k.Retry, k.Back}
+	if m.focus == timelinePane && m.markOf(m.sel).sub != nil {
+		// enter says it already: the footer keeps its room for esc.
+		k.Sub.SetEnabled(false)
+	}
+	return []key.Binding{k.Focus, k.NextTab, k.Toggle, k.Sub, k.Parent, k.Find, k.Copy, k.Save, k.Retry, k.Back}
 }
 
 // FullHelp groups every binding for "?".
@@ -49,6 +82,6 @@ func (m *Model) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Focus},
 		{k.NextTab, k.PrevTab, k.Tab, k.Toggle, k.Level},
 		{k.Find, k.NextMatch, k.Query, k.Copy, k.CopyPath},
-		{k.Save, k.Retry, k.Back},
+		{k.Sub, k.Parent, k.Save, k.Retry, k.Back},
 	}
 }

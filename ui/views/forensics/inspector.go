@@ -61,7 +61,7 @@ type docMsg struct {
 
 // content returns the bytes or code of a tab, or a note saying why there
 // is nothing to show.
-func content(e *fx.Execution, runs []fx.Run, f *fx.Failure, k docKey) ([]byte, *fx.Code, string) {
+func content(e *fx.Execution, runs []fx.Run, f *fx.Failure, marks []runMarks, k docKey) ([]byte, *fx.Code, string) {
 	if k.run < 0 || k.run >= len(runs) {
 		if k.tab == tabError && f != nil {
 			return e.FailureJSON(f), nil, ""
@@ -84,6 +84,8 @@ func content(e *fx.Execution, runs []fx.Run, f *fx.Failure, k docKey) ([]byte, *
 			b, err = e.ErrorJSON(r)
 		case f != nil && !f.Ran && f.Node == r.Node:
 			b = e.FailureJSON(f)
+		case k.run < len(marks) && marks[k.run].soft != nil:
+			b, err = swallowedJSON(e, r)
 		default:
 			return nil, nil, fmt.Sprintf("%s did not fail in this run.", runLabel(r))
 		}
@@ -111,8 +113,8 @@ func noData(err error) string {
 
 // buildDoc makes a tab's view at once, whatever its size (Prepare runs it
 // off the UI goroutine).
-func buildDoc(e *fx.Execution, runs []fx.Run, f *fx.Failure, k docKey) *docView {
-	b, code, note := content(e, runs, f, k)
+func buildDoc(e *fx.Execution, runs []fx.Run, f *fx.Failure, marks []runMarks, k docKey) *docView {
+	b, code, note := content(e, runs, f, marks, k)
 	switch {
 	case note != "":
 		return &docView{note: note}
@@ -136,7 +138,7 @@ func (m *Model) ensureDoc() tea.Cmd {
 	if _, ok := m.docs[k]; ok {
 		return nil
 	}
-	b, code, note := content(m.exec, m.runs, m.failure, k)
+	b, code, note := content(m.exec, m.runs, m.failure, m.marks, k)
 	switch {
 	case note != "":
 		m.docs[k] = &docView{note: note}

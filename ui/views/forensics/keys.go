@@ -11,6 +11,10 @@ type KeyMap struct {
 	Toggle, Level                           key.Binding
 	Find, NextMatch, PrevMatch, Query       key.Binding
 	Copy, CopyPath, Save, Retry, Back       key.Binding
+	// Sub opens the sub-execution the run called (enter on that run does
+	// too); Up opens the execution that called this one, or the failed
+	// one an Error Trigger reports.
+	Sub, Parent key.Binding
 }
 
 func defaultKeys() KeyMap {
@@ -36,5 +40,7 @@ func defaultKeys() KeyMap {
 		Save:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "save execution")),
 		Retry:     key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "retry")),
 		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Sub:       key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open the sub-execution")),
+		Parent:    key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "up to the calling execution")),
 	}
 }

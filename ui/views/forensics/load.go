@@ -34,6 +34,9 @@ type Opened struct {
 	Runs    []fx.Run
 	Failure *fx.Failure
 	Wait    *fx.Wait
+	Soft    []fx.SoftFailure
+	Parent  *fx.ExecutionLink
+	marks   []runMarks // per run of Runs
 	sel     int
 	tab     tab
 	doc     *docView
@@ -89,6 +92,8 @@ func (m *Model) begin(src Source, id string) {
 	m.follow = nil
 	m.dialog = nil
 	m.inputMode = noInput
+	m.trail = nil // a fresh open starts a fresh path
+	m.linking = nil
 }
 
 // Prepare opens raw and works out the first frame: the timeline, the
@@ -104,15 +109,20 @@ func Prepare(raw []byte) (*Opened, error) {
 
 // PrepareExecution is Prepare for an execution already open.
 func PrepareExecution(e *fx.Execution) *Opened {
-	v := &Opened{Exec: e, Runs: e.Timeline(), Failure: e.FirstFailure(), Wait: e.Waiting()}
+	v := &Opened{Exec: e, Runs: e.Timeline(), Failure: e.FirstFailure(), Wait: e.Waiting(), Soft: e.SoftFailures(), Parent: e.Parent()}
+	v.marks = markRuns(e, v.Runs, v.Soft)
 	v.sel, v.tab = len(v.Runs)-1, tabOutput
 	switch {
 	case v.Failure != nil && v.Failure.Ran:
 		v.sel, v.tab = v.Failure.Run, tabError
 	case v.Failure != nil:
 		v.tab = tabError
+	case len(v.Soft) > 0 && v.Soft[0].Run >= 0 && v.Soft[0].Run < len(v.Runs):
+		// No hard failure: the error hunter lands on the first error a
+		// node swallowed.
+		v.sel, v.tab = v.Soft[0].Run, tabError
 	}
-	v.doc = buildDoc(e, v.Runs, v.Failure, docKey{run: v.sel, tab: v.tab})
+	v.doc = buildDoc(e, v.Runs, v.Failure, v.marks, docKey{run: v.sel, tab: v.tab})
 	return v
 }
 
@@ -129,23 +139,27 @@ func (m *Model) install(msg OpenedMsg) {
 	m.src = msg.Src
 	if msg.Err != nil {
 		m.exec, m.runs, m.failure, m.wait = nil, nil, nil, nil
+		m.soft, m.parent, m.marks = nil, nil, nil
 		m.problem = explain(msg.ID, m.src, msg.Err)
 		return
 	}
 	v := msg.View
 	m.problem = nil
 	m.exec, m.runs, m.failure, m.wait = v.Exec, v.Runs, v.Failure, v.Wait
+	m.soft, m.parent, m.marks = v.Soft, v.Parent, v.marks
 	m.sel, m.tab, m.focus = v.sel, v.tab, timelinePane
 	m.docs = map[docKey]*docView{}
 	if v.doc != nil {
 		m.docs[docKey{run: v.sel, tab: v.tab}] = v.doc
 	}
 	m.origin, m.longest = v.Exec.StartedAt, 0
-	for _, r := range m.runs {
-		if m.origin.IsZero() || r.Start.Before(m.origin) {
+	for i, r := range m.runs {
+		m.longest = max(m.longest, r.Duration)
+		// A reused run was copied from the original execution with its
+		// older start time: it must not move this execution's origin.
+		if !m.marks[i].flags.Reused && (m.origin.IsZero() || r.Start.Before(m.origin)) {
 			m.origin = r.Start
 		}
-		m.longest = max(m.longest, r.Duration)
 	}
 	m.tlTop = 0
 	m.scrollTimeline()

@@ -34,7 +34,10 @@ type Source struct {
 	Workspace  string // workspace slug
 	// WorkspaceID is the campaign's workspace, for the retry right.
 	WorkspaceID int64
-	File        string // the file it was read from, if any
+	// InstanceID is the n8n instance the execution is on: its links (a
+	// sub-execution, the parent) are opened there. 0 for a file.
+	InstanceID int64
+	File       string // the file it was read from, if any
 }
 
 type pane int
@@ -74,6 +77,9 @@ type Model struct {
 	runs    []fx.Run
 	failure *fx.Failure
 	wait    *fx.Wait
+	soft    []fx.SoftFailure
+	parent  *fx.ExecutionLink
+	marks   []runMarks // per run: flags, swallowed error, sub-execution
 	origin  time.Time
 	longest time.Duration
 	sel     int // selected run
@@ -89,6 +95,12 @@ type Model struct {
 
 	dialog *retryDialog
 	follow *follow
+
+	// trail is the path of linked executions walked to the shown one,
+	// oldest first; esc steps back along it. linking is a link being
+	// opened.
+	trail   []crumb
+	linking *fx.ExecutionLink
 
 	width, height int
 }
@@ -146,6 +158,7 @@ func (m *Model) Close() {
 	m.dialog = nil
 	m.inputMode = noInput
 	m.zWait = false
+	m.linking = nil
 }
 
 func status(s common.StatusMsg) tea.Cmd { return func() tea.Msg { return s } }

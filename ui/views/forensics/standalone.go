@@ -47,7 +47,8 @@ func (s *Standalone) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		s.status = msg
 		return s, nil
 	case tea.KeyPressMsg:
-		if msg.String() == "ctrl+c" || (!s.m.Capturing() && key.Matches(msg, s.quit)) {
+		// esc steps back along the path of linked executions first.
+		if msg.String() == "ctrl+c" || (!s.m.Capturing() && !(msg.String() == "esc" && s.m.OwnsEsc()) && key.Matches(msg, s.quit)) {
 			return s, tea.Quit
 		}
 	}
@@ -77,7 +78,7 @@ func (s *Standalone) Render() string {
 		st = th.StatusError
 	}
 	hints := s.m.ShortHelp()
-	if !s.m.Capturing() {
+	if !s.m.Capturing() && !s.m.OwnsEsc() {
 		// Nothing to go back to: esc quits, so "esc back" would mislead.
 		var keep []key.Binding
 		for _, b := range hints {
@@ -86,6 +87,8 @@ func (s *Standalone) Render() string {
 			}
 		}
 		hints = append(keep, s.quit)
+	} else if !s.m.Capturing() {
+		hints = append(hints, key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")))
 	}
 	return s.m.View() + "\n" + common.Fit(st.Render(s.status.Text), s.w) + "\n" + s.help.ShortHelpView(hints)
 }

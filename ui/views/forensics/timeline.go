@@ -76,10 +76,28 @@ func (m *Model) timelineRows(w, h int) []string {
 	out := make([]string, 0, h)
 	for i := m.tlTop; i < len(m.runs) && len(out) < h; i++ {
 		r := m.runs[i]
-		failed := r.Error != nil || r.Status == "error"
-		name := pad(cut(runLabel(r), nameW), nameW)
+		mk := m.markOf(i)
+		// A node that threw and went on keeps its error on the run: it is
+		// a swallowed error, not the failure.
+		failed := (r.Error != nil || r.Status == "error") && mk.soft == nil
+		g := runGlyph(r, mk)
+		label, tags := runLabel(r), runTags(mk)
+		if tags != "" {
+			label = cut(label, max(4, nameW-ansi.StringWidth(tags)-1))
+		}
+		name := cut(label, nameW)
+		tagText := ""
+		if tags != "" && ansi.StringWidth(name)+1+ansi.StringWidth(tags) <= nameW {
+			tagText = " " + tags
+		}
+		fill := strings.Repeat(" ", max(0, nameW-ansi.StringWidth(name)-ansi.StringWidth(tagText)))
 		off := fmt.Sprintf("%*s", offW, "+"+common.Dur(r.Start.Sub(m.origin)))
-		if r.Start.IsZero() {
+		switch {
+		case mk.flags.Reused:
+			// Its start time is the original execution's: an offset from
+			// this one's start would say it ran before it began.
+			off = fmt.Sprintf("%*s", offW, "reused")
+		case r.Start.IsZero():
 			off = fmt.Sprintf("%*s", offW, "-")
 		}
 		frac := 0.0
@@ -91,7 +109,7 @@ func (m *Model) timelineRows(w, h int) []string {
 		dur := fmt.Sprintf("%*s", durW, durText(r.Duration))
 		it := fmt.Sprintf("%*s", itemsW, items(r))
 		if i == m.sel {
-			row := glyph(r.Status) + " " + name + " " + off + " "
+			row := g + " " + name + tagText + fill + " " + off + " "
 			if barW > 0 {
 				row += bar + " "
 			}
@@ -105,12 +123,20 @@ func (m *Model) timelineRows(w, h int) []string {
 		}
 		nameSt, barSt, gl := th.Text, fs.BarOK, th.OK
 		switch {
+		case mk.soft != nil:
+			nameSt, barSt, gl = fs.RunSoft, fs.BarSoft, fs.RunSoft
 		case failed:
 			nameSt, barSt, gl = fs.RunFailed, fs.BarFailed, th.Error
 		case r.Status == "waiting":
 			barSt, gl = fs.BarWaiting, th.Warn
+		case mk.flags.Disabled:
+			nameSt, gl = th.Muted, th.Muted
 		}
-		row := gl.Render(glyph(r.Status)) + " " + nameSt.Render(name) + " " + th.Muted.Render(off) + " "
+		nameCell := nameSt.Render(name + fill)
+		if tagText != "" {
+			nameCell = nameSt.Render(name) + fs.RunFlag.Render(tagText+fill)
+		}
+		row := gl.Render(g) + " " + nameCell + " " + th.Muted.Render(off) + " "
 		if barW > 0 {
 			row += barSt.Render(bar) + " "
 		}
@@ -118,6 +144,48 @@ func (m *Model) timelineRows(w, h int) []string {
 		out = append(out, fitLine(row, w))
 	}
 	return out
+}
+
+func (m *Model) markOf(i int) runMarks {
+	if i < 0 || i >= len(m.marks) {
+		return runMarks{}
+	}
+	return m.marks[i]
+}
+
+// runGlyph is the run's mark in the timeline: a failure, an error the
+// node swallowed (its own glyph: n8n called the run a success), a wait,
+// a node n8n skipped as disabled, or the status.
+func runGlyph(r fx.Run, mk runMarks) string {
+	switch {
+	case mk.soft != nil:
+		return "⚠"
+	case r.Error != nil || r.Status == "error":
+		return glyph("error")
+	case r.Status == "waiting":
+		return glyph("waiting")
+	case mk.flags.Disabled:
+		return "⊘"
+	}
+	return glyph(r.Status)
+}
+
+// runTags says what the run is beside its status, after its name.
+func runTags(mk runMarks) string {
+	var t []string
+	if mk.flags.Disabled {
+		t = append(t, "disabled")
+	}
+	if mk.flags.Pinned {
+		t = append(t, "pinned")
+	}
+	if mk.sub != nil {
+		t = append(t, "→ #"+printable(mk.sub.ExecutionID))
+	}
+	if len(t) == 0 {
+		return ""
+	}
+	return "(" + strings.Join(t, ", ") + ")"
 }
 
 func pad(s string, w int) string { return s + strings.Repeat(" ", max(0, w-ansi.StringWidth(s))) }

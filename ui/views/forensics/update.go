@@ -1,6 +1,8 @@
 package forensics
 
 import (
+	"fmt"
+
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
@@ -13,6 +15,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case OpenedMsg:
 		return m.opened(msg)
+	case linkedMsg:
+		return m.linked(msg)
 	case docMsg:
 		m.docArrived(msg)
 		return nil
@@ -62,12 +66,26 @@ func (m *Model) keyPress(msg tea.KeyPressMsg) tea.Cmd {
 	case m.zWait:
 		m.zWait = false
 		return m.level(msg.String())
+	case m.linking != nil:
+		if key.Matches(msg, m.keys.Back) {
+			return m.back()
+		}
+		return nil
 	}
 	if m.exec == nil {
 		return nil
 	}
 	k := m.keys
 	switch {
+	case key.Matches(msg, k.Back):
+		return m.back()
+	case key.Matches(msg, k.Sub):
+		return m.openLink(m.selectedSub())
+	case key.Matches(msg, k.Parent):
+		if up := m.upLink(); up != nil {
+			return m.openLink(up)
+		}
+		return status(common.Note(fmt.Sprintf("execution %s was not called by another (it is not a sub-execution, nor started by an Error Trigger)", printable(m.exec.ID))))
 	case key.Matches(msg, k.Up):
 		return m.move(-1)
 	case key.Matches(msg, k.Down):
@@ -165,6 +183,10 @@ func (m *Model) move(d int) tea.Cmd {
 
 func (m *Model) toggle() tea.Cmd {
 	if m.focus == timelinePane {
+		if sub := m.markOf(m.sel).sub; sub != nil {
+			// enter on the run that called a sub-execution opens it.
+			return m.openLink(sub)
+		}
 		// enter on a run reads it: the inspector takes the keyboard.
 		m.focus = inspectorPane
 		return nil

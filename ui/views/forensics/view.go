@@ -6,6 +6,7 @@ import (
 
 	"charm.land/lipgloss/v2"
 
+	fx "github.com/godmode-console/godmode/forensics"
 	"github.com/godmode-console/godmode/ui/common"
 )
 
@@ -13,7 +14,14 @@ import (
 // inspector instead of beside it.
 const StackBelow = 100
 
-const headerLines = 2
+// headerLines is the header's height: the execution, the verdict line,
+// and the path through linked executions when there is one.
+func (m *Model) headerLines() int {
+	if m.exec != nil && (len(m.trail) > 0 || m.parent != nil) {
+		return 3
+	}
+	return 2
+}
 
 type rect struct{ x, y, w, h int }
 
@@ -25,13 +33,14 @@ func (m *Model) SetSize(w, h int) {
 
 // layout places the timeline and the inspector below the header.
 func (m *Model) layout() (tl, in rect) {
-	w, h := m.width, m.height-headerLines
+	hl := m.headerLines()
+	w, h := m.width, m.height-hl
 	if w >= StackBelow {
 		tw := max(36, min(72, w*2/5))
-		return rect{0, headerLines, tw, h}, rect{tw, headerLines, w - tw, h}
+		return rect{0, hl, tw, h}, rect{tw, hl, w - tw, h}
 	}
 	th := max(5, min(len(m.runs)+2, h*2/5))
-	return rect{0, headerLines, w, th}, rect{0, headerLines + th, w, h - th}
+	return rect{0, hl, w, th}, rect{0, hl + th, w, h - th}
 }
 
 func (m *Model) timelineHeight() int {
@@ -57,7 +66,11 @@ func (m *Model) View() string {
 	th := m.theme
 	switch {
 	case m.loading:
-		msg := m.spin.View() + " " + th.Text.Render("opening execution "+m.loadingID+"…") + "\n\n" +
+		what := "execution " + printable(m.loadingID)
+		if m.linking != nil {
+			what = linkTarget(m.linking)
+		}
+		msg := m.spin.View() + " " + th.Text.Render("opening "+what+"…") + "\n\n" +
 			th.Muted.Render("fetching it from n8n, sanitizing and indexing it; esc goes back")
 		return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, msg)
 	case m.problem != nil:
@@ -157,7 +170,7 @@ func (m *Model) header() string {
 	th := m.theme
 	e := m.exec
 	sep := th.Muted.Render(" · ")
-	parts := []string{th.Bold.Render("Execution " + e.ID), statusWord(m, e.Status)}
+	parts := []string{th.Bold.Render("Execution " + printable(e.ID)), m.verdictWord()}
 	// Said early: what is shown is not byte for byte what n8n stored.
 	if cut := sanitizedNote(e.Sanitized.Binaries, e.Sanitized.StringsCut); cut != "" {
 		parts = append(parts, th.Warn.Render(cut))
@@ -187,20 +200,63 @@ func (m *Model) header() string {
 		parts = append(parts, th.Warn.Render("retry of "+e.RetryOf))
 	}
 	line1 := fitLine(strings.Join(parts, sep), m.width)
-	return line1 + "\n" + fitLine(m.verdict(), m.width)
+	out := line1 + "\n" + fitLine(m.verdict(), m.width)
+	if m.headerLines() > 2 {
+		out += "\n" + fitLine(m.pathLine3(), m.width)
+	}
+	return out
 }
 
-func statusWord(m *Model, s string) string {
+// verdictWord is the execution's outcome as the core words it: "failed",
+// "succeeded, 2 errors swallowed" (in the soft failure's colour, not the
+// success's).
+func (m *Model) verdictWord() string {
 	th := m.theme
-	switch s {
-	case "success":
-		return th.OK.Render("✓ success")
-	case "error", "crashed":
-		return th.Error.Bold(true).Render("✗ " + s)
-	case "waiting", "running", "new":
-		return th.Warn.Render(glyph(s) + " " + s)
+	v := printable(m.exec.Verdict())
+	switch s := m.exec.Status; {
+	case s == "success" && len(m.soft) > 0:
+		return th.Forensics.RunSoft.Render("⚠ " + v)
+	case s == "success":
+		return th.OK.Render("✓ " + v)
+	case s == "error" || s == "crashed":
+		return th.Error.Bold(true).Render("✗ " + v)
+	case s == "waiting" || s == "running" || s == "new":
+		return th.Warn.Render(glyph(s) + " " + v)
 	}
-	return th.Muted.Render(s)
+	return th.Muted.Render(v)
+}
+
+// pathLine3 is the path through linked executions (parent › child, the
+// shown one last) and where u goes up to.
+func (m *Model) pathLine3() string {
+	th := m.theme
+	fs := &th.Forensics
+	sep := fs.Crumb.Render(" › ")
+	var b strings.Builder
+	if len(m.trail) > 0 {
+		for _, c := range m.trail {
+			b.WriteString(fs.Crumb.Render(crumbName(c.exec)))
+			b.WriteString(sep)
+		}
+		b.WriteString(fs.CrumbHere.Render(crumbName(m.exec)))
+	}
+	if p := m.parent; p != nil {
+		if b.Len() > 0 {
+			b.WriteString(th.Muted.Render("  ·  "))
+		}
+		what := "▲ called by " + linkTarget(p)
+		if p.Node != "" && p.Kind == fx.LinkParent {
+			what += " at node " + printable(p.Node)
+		}
+		if p.Kind == fx.LinkErrorTrigger {
+			what = "▲ started by an Error Trigger for failed " + linkTarget(p)
+			if p.Node != "" {
+				what += ", which failed at node " + printable(p.Node)
+			}
+		}
+		b.WriteString(th.Info.Render(what))
+	}
+	return b.String()
 }
 
 // verdict is the line a person reads first.
@@ -221,6 +277,15 @@ func (m *Model) verdict() string {
 		if where == "" { // a crash before any node, or n8n named none
 			head = "✗ failed (n8n did not record at which node): "
 		}
+		if sub := f.Sub; sub != nil {
+			// The node only reports that its sub-workflow failed: say
+			// where the failure really is.
+			head = "✗ failed in sub-" + linkTarget(sub)
+			if sub.FailedNode != "" {
+				head += ", at node " + printable(sub.FailedNode)
+			}
+			head += " (called by " + where + "): "
+		}
 		s = th.Error.Bold(true).Render(head) + th.Error.Render(msg)
 		if f.Error.Description != "" {
 			s += th.Muted.Render(" — " + printable(f.Error.Description))
@@ -231,6 +296,18 @@ func (m *Model) verdict() string {
 			until = m.wait.Until.UTC().Format("2006-01-02 15:04 UTC")
 		}
 		s = th.Warn.Render(fmt.Sprintf("◷ waiting at %s until %s", printable(m.wait.Node), until))
+	case len(m.soft) > 0:
+		sf := m.soft[0]
+		where := printable(sf.Node)
+		if sf.Run >= 0 && sf.Run < len(m.runs) {
+			where = runLabel(m.runs[sf.Run])
+		}
+		head := fmt.Sprintf("⚠ %s swallowed by nodes set to continue on error; first at %s (%s): ",
+			plural(len(m.soft), "error", "errors"), where, plural(sf.Items, "item", "items"))
+		if len(m.soft) == 1 {
+			head = fmt.Sprintf("⚠ error swallowed at %s, set to continue on error (%s): ", where, plural(sf.Items, "item", "items"))
+		}
+		s = th.Forensics.RunSoft.Render(head) + th.Warn.Render(printable(sf.Message))
 	case !m.exec.HasRunData():
 		s = th.Warn.Render("n8n kept no run data for this execution (saved without data): only its own fields are known")
 	default:

@@ -1,0 +1,14 @@
+package ui
+
+import (
+	"context"
+
+	"github.com/godmode-console/godmode/model"
+)
+
+// forensicsBackend is what the forensics screen asks beside an
+// execution's own data: an execution another links to (enter on a
+// sub-execution, u to the parent); Backend embeds it.
+type forensicsBackend interface {
+	LinkedExecution(ctx context.Context, actor model.Actor, instanceID int64, executionID string) (model.ExecutionTarget, []byte, error)
+}
