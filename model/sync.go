@@ -78,7 +78,7 @@ type SyncOptions struct {
 	FailureSummaries int
 	SummaryMaxBytes  int
 	Log              *slog.Logger
-	Now                func() time.Time
+	Now              func() time.Time
 }
 
 func (o *SyncOptions) defaults() {
