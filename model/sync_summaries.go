@@ -163,7 +163,7 @@ func (s *Syncer) summariseOne(ctx context.Context, cl N8n, e SyncExecution) (sum
 	case err != nil:
 		return nil, true
 	case len(raw) > s.opt.SummaryMaxBytes:
-		return unreadable(fmt.Sprintf("the execution's data is over the %d MB the summariser reads", s.opt.SummaryMaxBytes>>20))
+		return unreadable("the execution's data is over the " + sizeText(s.opt.SummaryMaxBytes) + " the summariser reads")
 	}
 	x, err := forensics.Open(raw)
 	if err != nil {
@@ -201,4 +201,15 @@ func (s *Syncer) summariseOne(ctx context.Context, cl N8n, e SyncExecution) (sum
 	}
 	y := newSummary(e, SummaryFailed, f.Node, f.NodeType, class, msg, 0)
 	return &y, false
+}
+
+// sizeText says a byte count for people, rounded down.
+func sizeText(n int) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%d MB", n>>20)
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
