@@ -32,7 +32,7 @@ var (
 // occurrence of the same failure: "HTTP 429 for lead 4711 (a@b.com)" and
 // "HTTP 429 for lead 12 (c@d.org)" both become "HTTP 429 for lead <n>
 // (<email>)", so the pulse groups them across workspaces. It replaces
-// numbers (but an HTTP status after "HTTP", "status" or "code"), ids (words
+// numbers (but a status after "HTTP", "SMTP", "status" or "code"), ids (words
 // with two digits or more, six characters or longer: uuids, hex, org-…),
 // emails, the variable parts of URLs (path segments that are numbers or
 // ids, the query) and quoted values of one word; a quoted text of several
@@ -201,8 +201,8 @@ func normaliseWord(w, prev string) string {
 	case other == 0:
 		if digits == 3 && len(w) == 3 && w[0] >= '1' && w[0] <= '5' {
 			switch strings.ToLower(prev) {
-			case "http", "status", "code":
-				return w // an HTTP status says what failed
+			case "http", "status", "code", "smtp":
+				return w // an HTTP or SMTP status says what failed
 			}
 		}
 		return placeNumber

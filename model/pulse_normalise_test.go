@@ -28,6 +28,7 @@ func TestNormaliseMessageGroupsTheSameFailure(t *testing.T) {
 		{`429 - {"error":{"message":"Rate limit reached for gpt-4 in organization org-abc123 on requests per min"}}`,
 			`<n> - {"error":{"message":"Rate limit reached for gpt-4 in organization <id> on requests per min"}}`},
 		{"line\none\x1b[2J\ttwo   three", "line one [2J two three"},
+		{"SMTP 550: mailbox unavailable for bounce@target.com [line 2]", "SMTP 550: mailbox unavailable for <email> [line <n>]"},
 		{"", ""},
 	} {
 		if got := model.NormaliseMessage(tc.in); got != tc.want {

@@ -75,7 +75,7 @@ func TestSummariesOfFailuresSwallowedErrorsAndUnreadableData(t *testing.T) {
 	}
 	got := w.summaries()
 	if f := got[failed.ID]; f.Kind != "failed" || f.Node != "Send" || f.NodeType != "n8n-nodes-base.code" || f.Class != "NodeOperationError" ||
-		f.Raw != "SMTP 550: mailbox unavailable" || f.Message != "SMTP <n>: mailbox unavailable" {
+		f.Raw != "SMTP 550: mailbox unavailable" || f.Message != "SMTP 550: mailbox unavailable" {
 		t.Errorf("the failed execution: %+v", f)
 	}
 	if f := got[soft.ID]; f.Kind != "swallowed" || f.Node != "Fetch Profile" || f.NodeType != "n8n-nodes-base.httpRequest" ||
