@@ -57,10 +57,17 @@ func runSync(ctx context.Context, g *globals, args []string) error {
 	return syncDaemon(ctx, s, opt.Log, *every, *timeout, *listen)
 }
 
-// syncOptions adds the context's retention to a runner's options.
+// syncOptions adds the context's retention and failure summaries'
+// budget to a runner's options.
 func (c *Context) syncOptions(opt model.SyncOptions) model.SyncOptions {
 	opt.ExecutionRetention = c.ExecutionRetention.Duration
 	opt.FindingRetention = c.FindingRetention.Duration
+	if n := c.FailureSummaries; n != nil {
+		opt.FailureSummaries = *n
+		if *n == 0 {
+			opt.FailureSummaries = -1 // the model's "none"
+		}
+	}
 	return opt
 }
 
