@@ -13,7 +13,9 @@ import (
 // their workspace only.
 func TestPulseCommandForPeopleScriptsAndOverSSH(t *testing.T) {
 	f := newScriptFleet(t)
-	mustRun(t, "sync")
+	if out := mustRun(t, "sync"); !strings.Contains(out, "failure summaries ohio: 2 written, 3 of 50 n8n calls") {
+		t.Errorf("sync does not report its summaries:\n%s", out)
+	}
 
 	p := decode[model.Pulse](t, mustRun(t, "pulse", "--json"))
 	if len(p.Workspaces) != 2 || p.Fleet.Day.Error != 2 || p.Fleet.Day.OK != 1 || len(p.Fleet.Failures) != 24 {

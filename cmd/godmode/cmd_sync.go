@@ -125,6 +125,15 @@ func syncOnce(ctx context.Context, out io.Writer, s *model.Syncer, store *db.Sto
 			fmt.Fprintln(out, line)
 		}
 	}
+	for _, r := range reps {
+		if m := r.Summaries; r.Err == nil && r.Led && (m.Calls > 0 || m.Pending > 0) {
+			line := fmt.Sprintf("failure summaries %s: %d written, %d of %d n8n calls", clean(r.Instance), m.Summarised, m.Calls, m.Budget)
+			if m.Pending > 0 {
+				line += fmt.Sprintf("; %d failed executions behind, the oldest since %s", m.Pending, stamp(m.OldestPending))
+			}
+			fmt.Fprintln(out, line)
+		}
+	}
 	if len(failed) > 0 {
 		return fmt.Errorf("%d of %d instance(s) not synced (%s): nothing was written for them; see RESULT above", len(failed), len(reps), strings.Join(failed, ", "))
 	}
