@@ -57,10 +57,17 @@ func runSync(ctx context.Context, g *globals, args []string) error {
 	return syncDaemon(ctx, s, opt.Log, *every, *timeout, *listen)
 }
 
-// syncOptions adds the context's retention to a runner's options.
+// syncOptions adds the context's retention and failure summaries'
+// budget to a runner's options.
 func (c *Context) syncOptions(opt model.SyncOptions) model.SyncOptions {
 	opt.ExecutionRetention = c.ExecutionRetention.Duration
 	opt.FindingRetention = c.FindingRetention.Duration
+	if n := c.FailureSummaries; n != nil {
+		opt.FailureSummaries = *n
+		if *n == 0 {
+			opt.FailureSummaries = -1 // the model's "none"
+		}
+	}
 	return opt
 }
 
@@ -114,6 +121,15 @@ func syncOnce(ctx context.Context, out io.Writer, s *model.Syncer, store *db.Sto
 			line := fmt.Sprintf("corrected %s/%s: now %s", clean(r.Instance), clean(c.Name), clean(string(c.Status)))
 			if c.LastError != "" {
 				line += ": " + clean(c.LastError)
+			}
+			fmt.Fprintln(out, line)
+		}
+	}
+	for _, r := range reps {
+		if m := r.Summaries; r.Err == nil && r.Led && (m.Calls > 0 || m.Pending > 0) {
+			line := fmt.Sprintf("failure summaries %s: %d written, %d of %d n8n calls", clean(r.Instance), m.Summarised, m.Calls, m.Budget)
+			if m.Pending > 0 {
+				line += fmt.Sprintf("; %d failed executions behind, the oldest since %s", m.Pending, stamp(m.OldestPending))
 			}
 			fmt.Fprintln(out, line)
 		}

@@ -51,8 +51,12 @@ type Context struct {
 	ToggleTimeout  duration `toml:"toggle_timeout"` // bound of a toggle's n8n calls (default 5s)
 	// ProvisionCalls bounds the provisioning calls in flight to one n8n
 	// instance (0: model.DefaultProvisionCalls).
-	ProvisionCalls int    `toml:"provision_calls_per_instance"`
-	ThemeFile      string `toml:"theme_file"`
+	ProvisionCalls int `toml:"provision_calls_per_instance"`
+	// FailureSummaries is the budget of n8n calls each sync cycle of an
+	// instance spends on failure summaries for the pulse (absent: the
+	// model's default; 0: none).
+	FailureSummaries *int   `toml:"failure_summaries_per_cycle"`
+	ThemeFile        string `toml:"theme_file"`
 	// Retention sync applies (zero: the defaults, 30 and 90 days).
 	ExecutionRetention retention        `toml:"execution_retention"`
 	FindingRetention   retention        `toml:"finding_retention"`
@@ -265,9 +269,17 @@ func loadConfig(path, contextName string) (*Context, error) {
 	if n := ctx.ProvisionCalls; n < 0 || n > maxProvisionCalls {
 		return nil, fmt.Errorf("config file %s: context %q: provision_calls_per_instance %d must be between 1 and %d (0 or absent: %d)", path, ctx.Name, n, maxProvisionCalls, model.DefaultProvisionCalls)
 	}
+	if n := ctx.FailureSummaries; n != nil && (*n < 0 || *n > maxFailureSummaries) {
+		return nil, fmt.Errorf("config file %s: context %q: failure_summaries_per_cycle %d must be between 0 (none) and %d (absent: %d)",
+			path, ctx.Name, *n, maxFailureSummaries, model.DefaultFailureSummaries)
+	}
 	ctx.MasterKeyFile = expandHome(ctx.MasterKeyFile)
 	return ctx, nil
 }
+
+// maxFailureSummaries bounds the summaries' budget: each call may read an
+// execution of megabytes, within the cycle's deadline.
+const maxFailureSummaries = 1000
 
 // maxProvisionCalls is the most provisioning calls in flight per instance
 // a context may ask: more than the n8n client's own eight slots would

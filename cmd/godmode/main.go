@@ -109,6 +109,8 @@ func init() {
 		{name: "executions", summary: "list a campaign's latest executions, asked of n8n", run: runExecutions,
 			args: "WORKSPACE/CAMPAIGN [--status STATUS] [--limit N] [--json]", access: map[string]access{"": reads},
 			help: "Prints id, status, mode, start, duration and what each execution retries, newest first."},
+		{name: "pulse", summary: "print the fleet's last hour and 24 hours, and its top failures across workspaces", run: runPulse,
+			args: "[--group KEY] [--json]", access: map[string]access{"": reads}, help: pulseHelp},
 		{name: "retry", summary: "retry an execution, as the forensics screen does", run: runRetry,
 			args: "EXECUTION_ID [--saved-workflow] [--instance NAME] [--json]", access: map[string]access{"": writes},
 			help: "Needs the retry right on the workspace of the campaign that ran it; every attempt is audited.\nPrints the new execution's id and status."},
