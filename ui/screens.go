@@ -100,6 +100,7 @@ func builtinScreens() []ScreenSpec {
 			{Name: "provision", Aliases: []string{"prov"}, Args: "[slug]", Help: "provisioning wizard: a workspace awaiting setup from a blueprint", SuperAdmin: true, ReadWrite: true, Run: runProvision},
 		}},
 		leadImportSpec(),
+		pulseSpec(), pulseGroupSpec(),
 		{ID: leads.Screen, Title: "leads", New: newLeadsScreen, Commands: []Command{
 			{Name: "leads", Args: "[slug]", Help: "a workspace's leads, metadata keys as columns; / filters them", Run: runLeads},
 		}},
