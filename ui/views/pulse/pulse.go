@@ -112,9 +112,11 @@ type Model struct {
 	seq      uint64
 	inflight bool
 
-	ws     table.Model[row]
-	groups table.Model[model.FailureGroup]
-	focus  Pane
+	ws        table.Model[row]
+	groups    table.Model[model.FailureGroup]
+	headlines map[string]string // by group key, written once per read
+	focus     Pane
+	window    string // the window line, drawn once per layout
 
 	w, h int
 }
@@ -247,6 +249,10 @@ func (m *Model) show(p model.Pulse) {
 		rows = append(rows, rowOf(w, false))
 	}
 	m.ws.SetRows(rows)
+	m.headlines = make(map[string]string, len(p.Groups))
+	for _, g := range p.Groups {
+		m.headlines[g.Key] = Headline(g)
+	}
 	m.groups.SetRows(p.Groups)
 	m.layout()
 }
@@ -333,6 +339,13 @@ func (m *Model) ShortHelp() []key.Binding {
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	return [][]key.Binding{k.Table.Bindings(), {k.Next, k.Prev, k.Open}}
+}
+
+func (m *Model) headline(g model.FailureGroup) string {
+	if h, ok := m.headlines[g.Key]; ok {
+		return h
+	}
+	return Headline(g)
 }
 
 // Headline names a failure group the way the admin asks about it: what

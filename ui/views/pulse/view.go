@@ -144,11 +144,11 @@ func (m *Model) groupColumns() []table.Column[model.FailureGroup] {
 	type G = model.FailureGroup
 	head := 0
 	for _, g := range m.groups.Rows() {
-		head = max(head, ansi.StringWidth(Headline(g)))
+		head = max(head, ansi.StringWidth(m.headline(g)))
 	}
 	inner := max(0, m.w-2)
 	return []table.Column[G]{
-		{Title: "FAILURE", Width: max(12, min(head, inner/2)), MinWidth: 12, Cell: Headline,
+		{Title: "FAILURE", Width: max(12, min(head, inner/2)), MinWidth: 12, Cell: m.headline,
 			Style: func(G) *lipgloss.Style { return &th.Pulse.Error }},
 		{Title: "LATEST", Width: 6, Right: true, Cell: func(g G) string { return common.Age(m.now(), g.Latest) }},
 		{Title: "MESSAGE", MinWidth: 10, Cell: func(g G) string { return g.Message }},
@@ -175,6 +175,8 @@ func (m *Model) layout() {
 	cols, _ := m.rowColumns()
 	m.ws.SetColumns(cols)
 	m.groups.SetColumns(m.groupColumns())
+	// Drawn here, not per frame: it changes with the width and theme only.
+	m.window = m.windowLine(max(0, m.w-2))
 	wsH, gH := m.heights()
 	m.ws.SetSize(max(0, m.w-2), max(0, wsH-3))
 	m.groups.SetSize(max(0, m.w-2), max(0, gH-2))
@@ -184,7 +186,6 @@ func (m *Model) layout() {
 // the screen, not to the workspaces: the tables draw the rows in view.
 func (m *Model) View() string {
 	th := m.theme
-	inner := max(0, m.w-2)
 	if !m.loaded {
 		text := m.spin.View() + " reading the pulse of the fleet…"
 		if m.err != nil {
@@ -206,7 +207,7 @@ func (m *Model) View() string {
 	if q := m.ws.Query(); q != "" {
 		title += " · " + strconv.Itoa(max(0, m.ws.Len())) + " shown"
 	}
-	b.WriteString(common.ExactBox(st, tt, title, m.windowLine(inner)+"\n"+m.ws.View(), m.w, wsH))
+	b.WriteString(common.ExactBox(st, tt, title, m.window+"\n"+m.ws.View(), m.w, wsH))
 	b.WriteByte('\n')
 	st, tt = pane(Failures)
 	b.WriteString(common.ExactBox(st, tt, fmt.Sprintf("Top failures, last 24 hours [%d]", m.groups.Total()), m.groups.View(), m.w, gH))
