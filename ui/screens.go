@@ -21,7 +21,7 @@ import (
 // Screen ids the root itself names: the bottom of the stack, and the
 // screen enter on an execution opens.
 const (
-	screenFleet     = "fleet"
+	screenFleet     = fleet.Screen
 	screenAudit     = "audit"
 	screenForensics = "forensics"
 )
@@ -133,6 +133,8 @@ func (s fleetScreen) Open(arg any) tea.Cmd {
 		return s.SelectWorkspace(a.Workspace.ID)
 	case provision.Provisioned:
 		return s.SelectWorkspace(a.WorkspaceID)
+	case fleet.ShowWorkspace:
+		return s.SelectWorkspace(a.ID)
 	}
 	return nil
 }

@@ -14,3 +14,10 @@ const PulseScreen = "pulse"
 func pulseKey() tea.Cmd {
 	return func() tea.Msg { return common.OpenMsg{Screen: PulseScreen} }
 }
+
+// Screen is the fleet's own id (ui registers it).
+const Screen = "fleet"
+
+// ShowWorkspace brings the fleet back on a workspace (enter on its row
+// of the pulse).
+type ShowWorkspace struct{ ID int64 }

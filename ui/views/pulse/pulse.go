@@ -25,6 +25,7 @@ import (
 	"github.com/godmode-console/godmode/ui/common"
 	"github.com/godmode-console/godmode/ui/components/sparkline"
 	"github.com/godmode-console/godmode/ui/components/table"
+	"github.com/godmode-console/godmode/ui/views/fleet"
 )
 
 // Screen and GroupScreen are the ids the console registers the screens
@@ -54,7 +55,8 @@ const (
 type KeyMap struct {
 	Table      table.KeyMap
 	Next, Prev key.Binding
-	Open       key.Binding
+	Open       key.Binding // on a failure group: its executions
+	OpenWS     key.Binding // on a workspace: the fleet, on it
 }
 
 func defaultKeys() KeyMap {
@@ -62,7 +64,8 @@ func defaultKeys() KeyMap {
 		Table: table.DefaultKeyMap(),
 		Next:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
 		Prev:  key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("S-tab", "previous pane")),
-		Open:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "executions of the failure")),
+		Open:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "executions of the failure")),
+		OpenWS: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "workspace in the fleet")),
 	}
 	// The rows keep the pulse's order (the fleet first, the workspaces
 	// with most failures next): a sort would move the fleet's row.
@@ -268,6 +271,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.Open) && m.focus == Failures:
 		return m.openGroup()
+	case key.Matches(msg, k.OpenWS) && m.focus == Workspaces:
+		return m.openWorkspace()
 	}
 	return m.routeTable(msg)
 }
@@ -315,6 +320,17 @@ func (m *Model) openGroup() tea.Cmd {
 	return func() tea.Msg { return common.OpenMsg{Screen: GroupScreen, Arg: arg} }
 }
 
+// openWorkspace brings the fleet back on the workspace under the cursor
+// (the fleet's row names none).
+func (m *Model) openWorkspace() tea.Cmd {
+	r, ok := m.ws.Selected()
+	if !ok || r.fleet {
+		return nil
+	}
+	arg := fleet.ShowWorkspace{ID: r.p.WorkspaceID}
+	return func() tea.Msg { return common.OpenMsg{Screen: fleet.Screen, Arg: arg} }
+}
+
 // SetSize sets the screen's area.
 func (m *Model) SetSize(w, h int) {
 	m.w, m.h = w, h
@@ -332,13 +348,13 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.focus == Failures {
 		return m.groups.Help(m.keys.Open, m.keys.Next)
 	}
-	return m.ws.Help(m.keys.Next)
+	return m.ws.Help(m.keys.OpenWS, m.keys.Next)
 }
 
 // FullHelp is the "?" help.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
-	return [][]key.Binding{k.Table.Bindings(), {k.Next, k.Prev, k.Open}}
+	return [][]key.Binding{k.Table.Bindings(), {k.Next, k.Prev, k.Open, k.OpenWS}}
 }
 
 func (m *Model) headline(g model.FailureGroup) string {

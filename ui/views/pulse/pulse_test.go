@@ -88,13 +88,22 @@ func TestEnterOnAFailureGroupOpensItsExecutions(t *testing.T) {
 	if g.Group.Key != "g429" || g.Workspaces["florida"] != 1 || g.Workspaces["texas"] != 2 {
 		t.Fatalf("enter opened %+v", g)
 	}
-	// tab goes to the workspaces, where enter opens nothing.
+	// tab goes to the workspaces, where enter on the fleet's row opens
+	// nothing and on a workspace's brings the fleet back on it.
 	m.Update(press("tab"))
 	if m.Focus() != Workspaces {
 		t.Fatal("tab did not move to the workspaces")
 	}
 	if msgs := run(m, m.Update(press("enter"))); len(msgs) != 0 {
-		t.Fatalf("enter on a workspace sent %v", msgs)
+		t.Fatalf("enter on the fleet's row sent %v", msgs)
+	}
+	m.Update(press("down"))
+	msgs = run(m, m.Update(press("enter")))
+	if len(msgs) != 1 {
+		t.Fatalf("enter on florida sent %v", msgs)
+	}
+	if o, ok := msgs[0].(common.OpenMsg); !ok || o.Screen != fleet.Screen || o.Arg != (fleet.ShowWorkspace{ID: 1}) {
+		t.Fatalf("enter on florida sent %#v, want the fleet on workspace 1", msgs[0])
 	}
 }
 
