@@ -61,9 +61,9 @@ type KeyMap struct {
 
 func defaultKeys() KeyMap {
 	k := KeyMap{
-		Table: table.DefaultKeyMap(),
-		Next:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
-		Prev:  key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("S-tab", "previous pane")),
+		Table:  table.DefaultKeyMap(),
+		Next:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
+		Prev:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("S-tab", "previous pane")),
 		Open:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "executions of the failure")),
 		OpenWS: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "workspace in the fleet")),
 	}
