@@ -113,11 +113,19 @@ func (s *Store) ApplySync(ctx context.Context, w model.SyncWrite) (model.SyncApp
 		if err := upsertWatermarks(ctx, tx, inst, w.Watermarks, w.At); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO sync_state (instance_id, last_execution_id, last_cycle_at, last_ok_at, last_error, last_cycle_ms, leader)
-			VALUES ($1, $2, $3, $3, '', $4, $5)
+		if err := insertSummaries(ctx, tx, w.Summaries, w.At); err != nil {
+			return err
+		}
+		if out.PendingSummaries, out.OldestPending, err = pendingSummaries(ctx, tx, inst, w.At.Add(-model.PulseWindow)); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO sync_state (instance_id, last_execution_id, last_cycle_at, last_ok_at, last_error, last_cycle_ms, leader,
+				summary_budget)
+			VALUES ($1, $2, $3, $3, '', $4, $5, $6)
 			ON CONFLICT (instance_id) DO UPDATE SET last_execution_id = EXCLUDED.last_execution_id, last_cycle_at = EXCLUDED.last_cycle_at,
-				last_ok_at = EXCLUDED.last_ok_at, last_error = '', last_cycle_ms = EXCLUDED.last_cycle_ms, leader = EXCLUDED.leader`,
-			inst, w.LastExecutionID, w.At, clampMS(w.Took), w.Lease.Leader)
+				last_ok_at = EXCLUDED.last_ok_at, last_error = '', last_cycle_ms = EXCLUDED.last_cycle_ms, leader = EXCLUDED.leader,
+				summary_budget = EXCLUDED.summary_budget`,
+			inst, w.LastExecutionID, w.At, clampMS(w.Took), w.Lease.Leader, w.SummaryBudget)
 		if err != nil {
 			return err
 		}

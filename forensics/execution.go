@@ -38,11 +38,24 @@ type Execution struct {
 	byNode     map[string][]int // node name → indexes into timeline, by run index
 	nodes      map[string]nodeInfo
 	lm         landmarks
+	hid        *hiddenState
 }
 
 type nodeInfo struct {
 	typ    string
 	params gjson.Result
+	// What the node does when it fails: "continueRegularOutput",
+	// "continueErrorOutput", "stopWorkflow", or "" (n8n's default, stop).
+	// The legacy continueOnFail: true reads as continueRegularOutput, as
+	// n8n reads it.
+	onError  string
+	disabled bool
+}
+
+// continues says whether the node goes on when it fails, so that n8n
+// records its errors as a success.
+func (n nodeInfo) continues() bool {
+	return n.onError == "continueRegularOutput" || n.onError == "continueErrorOutput"
 }
 
 // Open sanitizes and indexes raw (the JSON of one execution). raw is not
@@ -143,9 +156,36 @@ func (e *Execution) workflowNodes() map[string]nodeInfo {
 	e.WorkflowName = wf.Get("name").String()
 	nodes := wf.Get("nodes")
 	nodes.ForEach(func(_, n gjson.Result) bool {
-		name := n.Get("name").String()
+		// One pass over the node's members rather than a Get per field:
+		// a Code node's parameters can be long.
+		var name string
+		var info nodeInfo
+		var legacyContinue bool
+		n.ForEach(func(k, v gjson.Result) bool {
+			switch k.Str {
+			case "name":
+				name = v.String()
+			case "type":
+				info.typ = v.String()
+			case "parameters":
+				info.params = v
+			case "disabled":
+				info.disabled = v.Type == gjson.True
+			case "continueOnFail":
+				legacyContinue = v.Type == gjson.True
+			case "onError":
+				if v.Type == gjson.String {
+					info.onError = v.Str
+				}
+			}
+			return true
+		})
+		// n8n reads the legacy flag first: continueOnFail wins over onError.
+		if legacyContinue {
+			info.onError = "continueRegularOutput"
+		}
 		if _, dup := e.nodes[name]; !dup {
-			e.nodes[name] = nodeInfo{typ: n.Get("type").String(), params: n.Get("parameters")}
+			e.nodes[name] = info
 		}
 		return true
 	})

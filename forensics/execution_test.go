@@ -36,6 +36,16 @@ func TestTimelineOrderOfEveryFixture(t *testing.T) {
 		"execution-error-http-429-with-binary.json": texas,
 		"execution-error-42mb.json.gz":              texas,
 		"execution-waiting.json":                    {"Webhook", "Wait 3 Days"},
+		"execution-soft-failure-merge.json":         {"Webhook", "Fetch Profile", "Tag Lead", "Merge"},
+		"execution-soft-failure-merge-2x.json":      {"Webhook", "Fetch Profile", "Tag Lead", "Merge"},
+		"execution-parent-sub-failed.json":          {"Webhook", "Call Validator"},
+		"execution-parent-sub-failed-2x.json":       {"Webhook", "Call Validator"},
+		"execution-parent-sub-ok.json":              {"Webhook", "Call Validator"},
+		"execution-parent-sub-ok-2x.json":           {"Webhook", "Call Validator"},
+		"execution-sub-failed-code.json":            {"When Called", "Validate Lead"},
+		"execution-sub-failed-code-2x.json":         {"When Called", "Validate Lead"},
+		"execution-disabled-node.json":              {"Webhook", "Normalize", "Done"},
+		"execution-disabled-node-2x.json":           {"Webhook", "Normalize", "Done"},
 	}
 	for _, path := range fixtureNames(t) {
 		name := filepath.Base(path)

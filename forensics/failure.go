@@ -19,15 +19,30 @@ type Failure struct {
 	// Sub is the sub-execution whose failure made this node fail (an
 	// Execute Workflow node), or nil.
 	Sub *ExecutionLink
+	// Soft: the node swallowed this error and the execution went on (see
+	// FirstProblem); FirstFailure never sets it.
+	Soft bool
 }
 
 // FirstFailure finds the first failure, or nil when the execution did not
-// fail.
+// fail. An error a node swallowed (it continues on failure, and the
+// execution went on) is not a failure: see SoftFailures and FirstProblem.
 func (e *Execution) FirstFailure() *Failure {
+	f := e.firstFailure()
+	if f != nil {
+		f.Sub = e.failureSub(f)
+	}
+	return f
+}
+
+func (e *Execution) firstFailure() *Failure {
 	tl := e.Timeline()
 	execErr := e.executionError()
 	for i, r := range tl {
 		if r.Error == nil && r.Status != "error" {
+			continue
+		}
+		if e.swallowed(r, execErr) {
 			continue
 		}
 		f := &Failure{Node: r.Node, NodeType: r.NodeType, Ran: true, Run: i}

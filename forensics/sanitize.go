@@ -44,15 +44,17 @@ type span struct{ start, end int }
 
 // landmarks are the spans of the values an Execution reads first, noted by
 // the sanitizer on its way so that nobody has to scan 40 MB to find them:
-// the top-level members, and the members of data.resultData.
+// the top-level members, the members of data (parentExecution), and the
+// members of data.resultData.
 type landmarks struct {
 	top        map[string]span
+	data       map[string]span
 	resultData map[string]span
 }
 
 func sanitize(raw []byte) ([]byte, SanitizeStats, landmarks, error) {
 	st := SanitizeStats{In: len(raw)}
-	lm := landmarks{top: map[string]span{}, resultData: map[string]span{}}
+	lm := landmarks{top: map[string]span{}, data: map[string]span{}, resultData: map[string]span{}}
 	s := scanner{buf: raw}
 	out := make([]byte, 0, len(raw)+64)
 	// binaryAt[i] says whether open container i is the value of a "binary" key.
@@ -72,6 +74,8 @@ func sanitize(raw []byte) ([]byte, SanitizeStats, landmarks, error) {
 		switch {
 		case depth == 1 && len(lm.top) < 256:
 			lm.top[path[0]] = span{starts[1], end}
+		case depth == 2 && path[0] == "data" && len(lm.data) < 256:
+			lm.data[path[1]] = span{starts[2], end}
 		case depth == 3 && path[0] == "data" && path[1] == "resultData" && len(lm.resultData) < 256:
 			lm.resultData[path[2]] = span{starts[3], end}
 		}

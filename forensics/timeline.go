@@ -23,7 +23,8 @@ type Run struct {
 	Sources        []Source
 	Error          *NodeError // nil unless the run failed
 
-	run gjson.Result // the run object
+	run      gjson.Result // the run object
+	metadata gjson.Result // its metadata (subExecution, …), noted on the way through its members
 }
 
 // Source is where one input of a run came from: output Output of run Run of
@@ -156,6 +157,8 @@ func readRun(r gjson.Result) Run {
 			if v.IsObject() {
 				run.Error = readError(v)
 			}
+		case "metadata":
+			run.metadata = v
 		}
 		return true
 	})

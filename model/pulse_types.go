@@ -29,7 +29,8 @@ type PulseRow struct {
 // FailureGroup is one kind of failure across workspaces: failed
 // executions grouped by node type, error class and normalised message.
 type FailureGroup struct {
-	Key        string    `json:"key"` // stable id of the group, for FailureGroupExecutions
+	Key        string    `json:"key"`  // stable id of the group, for FailureGroupExecutions
+	Kind       string    `json:"kind"` // SummaryFailed, SummarySwallowed or SummaryUnreadable
 	NodeType   string    `json:"node_type"`
 	Class      string    `json:"error_class"` // e.g. "HTTP 429", "NodeOperationError"
 	Message    string    `json:"message"`     // normalised: ids and numbers replaced

@@ -69,8 +69,16 @@ type SyncOptions struct {
 	FindingRetention   time.Duration
 	PruneEvery         time.Duration
 	PruneBatch         int
-	Log                *slog.Logger
-	Now                func() time.Time
+	// FailureSummaries is the budget of n8n calls (GET /executions/{id}
+	// with its data) each cycle of an instance spends summarising failed
+	// executions for the pulse, and successes for swallowed errors
+	// (default DefaultFailureSummaries; negative: none). SummaryMaxBytes:
+	// an execution's data larger than this is summarised as unreadable,
+	// not parsed (default DefaultSummaryMaxBytes).
+	FailureSummaries int
+	SummaryMaxBytes  int
+	Log              *slog.Logger
+	Now              func() time.Time
 }
 
 func (o *SyncOptions) defaults() {
@@ -113,6 +121,12 @@ func (o *SyncOptions) defaults() {
 	}
 	if o.MaxExecutionPages <= 0 {
 		o.MaxExecutionPages = 40
+	}
+	if o.FailureSummaries == 0 {
+		o.FailureSummaries = DefaultFailureSummaries
+	}
+	if o.SummaryMaxBytes <= 0 {
+		o.SummaryMaxBytes = DefaultSummaryMaxBytes
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -159,6 +173,9 @@ type CycleReport struct {
 	Interrupted bool
 	GaveUp      bool // this runner gave up the lead after MaxFailedCycles failures in a row
 	Pruned      PruneCount
+	// Summaries: what the failure summariser did this cycle, within its
+	// budget of n8n calls (not counted in Requests).
+	Summaries SummaryReport
 
 	backOffUntil time.Time // with GaveUp: when the runner may lead the instance again
 }
@@ -307,7 +324,9 @@ func (s *Syncer) logReport(r CycleReport) {
 	attrs := []any{"instance", r.Instance, "took_ms", r.Took.Milliseconds(), "workflows", r.Workflows,
 		"campaigns", r.Campaigns, "requests", r.Requests, "new_executions", r.NewExecutions,
 		"corrected", len(r.Corrected), "skipped", r.Skipped, "unmanaged", r.Unmanaged,
-		"needs_person", r.NeedsPerson, "opened", r.Opened, "resolved", r.Resolved}
+		"needs_person", r.NeedsPerson, "opened", r.Opened, "resolved", r.Resolved,
+		"summary_budget", r.Summaries.Budget, "summary_calls", r.Summaries.Calls, "summarised", r.Summaries.Summarised,
+		"summaries_pending", r.Summaries.Pending}
 	if r.Interrupted {
 		s.opt.Log.Info("sync cycle cut off: the runner is stopping", "instance", r.Instance, "took_ms", r.Took.Milliseconds())
 		return
@@ -435,6 +454,10 @@ func (s *Syncer) cycleLed(ctx context.Context, in Instance, lease SyncLease) (re
 	w.FailuresSince = now.Add(-24 * time.Hour)
 	w.Watermarks = watermarks(campaigns, w.Executions, backfilled)
 	w.FindingRefresh = s.opt.FindingRefresh
+	sums := s.summariseFailures(ctx, cl, in, w.Executions, now)
+	w.Summaries = sums.summaries
+	w.SummaryBudget = max(s.opt.FailureSummaries, 0)
+	rep.Summaries = SummaryReport{Budget: w.SummaryBudget, Calls: sums.calls, Summarised: len(sums.summaries), Failed: sums.failed}
 	applied, err := s.store.ApplySync(ctx, w)
 	if err != nil {
 		rep.Err = fmt.Errorf("sync of n8n instance %s: recording the cycle: %w", in.Name, err)
@@ -442,6 +465,7 @@ func (s *Syncer) cycleLed(ctx context.Context, in Instance, lease SyncLease) (re
 	}
 	rep.Corrected, rep.Skipped = append(enforced, applied.Corrected...), len(applied.Skipped)
 	rep.Opened, rep.Resolved = applied.Opened, applied.Resolved
+	rep.Summaries.Pending, rep.Summaries.OldestPending = applied.PendingSummaries, applied.OldestPending
 	rep.Unmanaged, rep.NeedsPerson = p.unmanaged, p.needsPerson
 	return rep
 }

@@ -102,6 +102,11 @@ type SyncWrite struct {
 	// most this often, so an instance with many unmanaged workflows does
 	// not NOTIFY every console about every one of them each cycle.
 	FindingRefresh time.Duration
+	// Summaries are the failure summaries the cycle made (of executions
+	// stored now or before); SummaryBudget the budget it ran with, kept
+	// so consoles that do not sync can say it.
+	Summaries     []FailureSummary
+	SummaryBudget int
 }
 
 // SyncCorrection is one campaign whose Postgres row sync changes to what
@@ -137,6 +142,11 @@ type SyncApplied struct {
 	Opened    int        // findings newly opened (or recorded resolved on the spot)
 	Resolved  int        // open findings no longer true
 	Summaries int        // campaigns whose execution summary changed
+	// PendingSummaries are the instance's failed executions of the pulse's
+	// window still without a summary after the write; OldestPending the
+	// start of the oldest of them.
+	PendingSummaries int
+	OldestPending    *time.Time
 }
 
 // Audit is the audit row of a correction as written: actor sync, the
