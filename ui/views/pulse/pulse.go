@@ -191,11 +191,12 @@ func (m *Model) Reload() tea.Cmd {
 	return load(m.backend, m.actor, m.seq)
 }
 
-// Concerns: workspaces come and go with their table; the counts change
-// with every execution, which no NOTIFY announces, so the poll's Reload
-// of the screen in front keeps them live.
+// Concerns: workspaces come and go with their table, and a sync cycle
+// that recorded new executions updates their campaigns' last runs; no
+// NOTIFY announces executions or summaries themselves, so the poll's
+// Reload of the screen in front keeps the counts live in between.
 func (m *Model) Concerns(s model.ChangeSet) bool {
-	return s.Has(model.TableWorkspaces)
+	return s.Has(model.TableWorkspaces) || s.Has(model.TableCampaigns)
 }
 
 // Capturing: a filter input has the keyboard.
@@ -366,11 +367,18 @@ func (m *Model) headline(g model.FailureGroup) string {
 
 // Headline names a failure group the way the admin asks about it: what
 // failed where, and how widely ("HTTP 429 in httpRequest: 41 executions in
-// 17 workspaces").
+// 17 workspaces"; "…, swallowed: …" for errors that nodes set to continue
+// on failure kept inside their output).
 func Headline(g model.FailureGroup) string {
 	what := cmp.Or(safetext.Line(g.Class), "failure")
 	if n := nodeTypeName(g.NodeType); n != "" {
 		what += " in " + n
+	}
+	switch g.Kind {
+	case model.SummarySwallowed: // the executions "succeeded": say why they are here
+		what += ", swallowed"
+	case model.SummaryUnreadable:
+		what += ", data unreadable"
 	}
 	return fmt.Sprintf("%s: %s in %s", what, plural(g.Executions, "execution"), plural(g.Workspaces, "workspace"))
 }

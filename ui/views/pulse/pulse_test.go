@@ -242,3 +242,15 @@ func TestPulseCleansTextFromData(t *testing.T) {
 		t.Fatalf("control characters from data reached the screen: %q", v)
 	}
 }
+
+// A group of swallowed errors says so: its executions ended "success".
+func TestHeadlineSaysWhenTheErrorsWereSwallowed(t *testing.T) {
+	g := model.FailureGroup{Kind: model.SummarySwallowed, NodeType: "n8n-nodes-base.httpRequest", Class: "HTTP 500", Executions: 2, Workspaces: 2}
+	if got, want := Headline(g), "HTTP 500 in httpRequest, swallowed: 2 executions in 2 workspaces"; got != want {
+		t.Fatalf("Headline = %q, want %q", got, want)
+	}
+	g.Kind = model.SummaryFailed
+	if got, want := Headline(g), "HTTP 500 in httpRequest: 2 executions in 2 workspaces"; got != want {
+		t.Fatalf("Headline = %q, want %q", got, want)
+	}
+}

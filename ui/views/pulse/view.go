@@ -149,7 +149,12 @@ func (m *Model) groupColumns() []table.Column[model.FailureGroup] {
 	inner := max(0, m.w-2)
 	return []table.Column[G]{
 		{Title: "FAILURE", Width: max(12, min(head, inner/2)), MinWidth: 12, Cell: m.headline,
-			Style: func(G) *lipgloss.Style { return &th.Pulse.Error }},
+			Style: func(g G) *lipgloss.Style {
+				if g.Kind == model.SummarySwallowed {
+					return &th.Pulse.Soft
+				}
+				return &th.Pulse.Error
+			}},
 		{Title: "LATEST", Width: 6, Right: true, Cell: func(g G) string { return common.Age(m.now(), g.Latest) }},
 		{Title: "MESSAGE", MinWidth: 10, Cell: func(g G) string { return g.Message }},
 	}
