@@ -2,8 +2,12 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/n8n"
@@ -87,4 +91,70 @@ func TestPOnTheFleetOpensThePulse(t *testing.T) {
 	if r.topID() != pulse.Screen {
 		t.Fatalf("P on the campaigns pane shows %s", r.topID())
 	}
+}
+
+// openPulse types :pulse once the fleet is drawn.
+func openPulse(tm *teatest.TestModel) {
+	tm.Type(":pulse")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+}
+
+// Must-show 2: :pulse on the demo fleet (its first six workspaces after
+// a sync, georgia's n8n down), at the screen tests' size: the fleet's row
+// and each workspace's, both windows, the sparklines, the failures
+// grouped across workspaces and the summariser's budget and backlog.
+func TestScreenPulse(t *testing.T) {
+	t.Parallel()
+	out := screen(t, fleetBackend(t), 160, 45, openPulse, "Top failures, last 24 hours [", "per instance per cycle")
+	s := plain(string(out))
+	mustContain(t, s, "Pulse of the fleet [6 workspaces]", "last hour", "last 24 hours", "FAILURES PER HOUR", "RUNS PER HOUR",
+		"│fleet ", "│florida ", "budget ")
+	teatest.RequireEqualOutput(t, out)
+}
+
+// The same at 80×24: the last hour narrows to ok and errors, the runs'
+// sparkline goes, and everything fits.
+func TestScreenPulseAt80x24(t *testing.T) {
+	t.Parallel()
+	out := screen(t, fleetBackend(t), 80, 24, openPulse, "Top failures, last 24 hours [", "per instance per cycle")
+	s := plain(string(out))
+	mustContain(t, s, "Pulse of the fleet [6 workspaces]", "last hour", "last 24 hours", "FAILURES PER HOUR", "│fleet ")
+	if strings.Contains(s, "RUNS PER HOUR") {
+		t.Error("the runs' sparkline should give way at 80 columns")
+	}
+	teatest.RequireEqualOutput(t, out)
+}
+
+// On the demo fleet as synced: :pulse, enter on the top failure group
+// lists its executions (each of that group's node), and enter on the
+// first opens forensics on it, failed at that node.
+func TestPulseOnTheDemoFleetGoesFromAGroupToForensics(t *testing.T) {
+	t.Parallel()
+	b := fleetBackend(t)
+	p, err := b.Pulse(context.Background(), b.Actor())
+	if err != nil || len(p.Groups) == 0 {
+		t.Fatalf("the demo fleet's pulse has no failure group (err %v)", err)
+	}
+	top := p.Groups[0]
+	r := newRoot(b, Options{})
+	sized(r, 160, 45)
+	deliver(r, r.Init())
+	keys(r, ":pulse", "enter")
+	mustContain(t, plain(r.Render()), pulse.Headline(top))
+	keys(r, "enter")
+	if r.topID() != pulse.GroupScreen {
+		t.Fatalf("enter on the top group shows %s", r.topID())
+	}
+	s, _ := r.screen(pulse.GroupScreen)
+	execs := s.(*pulse.Group).Executions()
+	if len(execs) != min(top.Executions, model.MaxGroupExecutions) {
+		t.Fatalf("the group of %d executions lists %d", top.Executions, len(execs))
+	}
+	first := execs[0]
+	mustContain(t, plain(r.Render()), "message: "+top.Message, first.ID, first.Campaign, first.Workspace)
+	keys(r, "enter")
+	if r.topID() != screenForensics {
+		t.Fatalf("enter on the group's first execution shows %s", r.topID())
+	}
+	mustContain(t, plain(r.Render()), "Execution "+first.ID+" · ✗ error", first.Campaign+" ("+first.Workspace+")", "✗ failed at "+first.Node)
 }
