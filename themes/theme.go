@@ -42,6 +42,7 @@ type Theme struct {
 	Prompt                     lipgloss.Style // ":" and "/" prompts
 
 	Forensics Forensics // the forensics screen: timeline, inspector, code
+	Pulse     Pulse     // the :pulse screen
 }
 
 func build(name, chroma string, p Palette) *Theme {
@@ -82,6 +83,7 @@ func build(name, chroma string, p Palette) *Theme {
 	t.HelpSep = s().Foreground(c(p.Border))
 	t.Prompt = s().Foreground(c(p.Accent)).Bold(true)
 	t.Forensics = forensicsStyles(p, chroma)
+	t.Pulse = pulseStyles(p)
 	return t
 }
 
@@ -118,5 +120,6 @@ func noColour(name, chroma string) *Theme {
 	t.HelpDesc, t.HelpSep = s(), s()
 	t.Prompt = s().Bold(true)
 	t.Forensics = forensicsNoColour()
+	t.Pulse = pulseNoColour()
 	return t
 }

@@ -21,7 +21,7 @@ import (
 // Screen ids the root itself names: the bottom of the stack, and the
 // screen enter on an execution opens.
 const (
-	screenFleet     = "fleet"
+	screenFleet     = fleet.Screen
 	screenAudit     = "audit"
 	screenForensics = "forensics"
 )
@@ -100,6 +100,7 @@ func builtinScreens() []ScreenSpec {
 			{Name: "provision", Aliases: []string{"prov"}, Args: "[slug]", Help: "provisioning wizard: a workspace awaiting setup from a blueprint", SuperAdmin: true, ReadWrite: true, Run: runProvision},
 		}},
 		leadImportSpec(),
+		pulseSpec(), pulseGroupSpec(),
 		{ID: leads.Screen, Title: "leads", New: newLeadsScreen, Commands: []Command{
 			{Name: "leads", Args: "[slug]", Help: "a workspace's leads, metadata keys as columns; / filters them", Run: runLeads},
 		}},
@@ -132,6 +133,8 @@ func (s fleetScreen) Open(arg any) tea.Cmd {
 		return s.SelectWorkspace(a.Workspace.ID)
 	case provision.Provisioned:
 		return s.SelectWorkspace(a.WorkspaceID)
+	case fleet.ShowWorkspace:
+		return s.SelectWorkspace(a.ID)
 	}
 	return nil
 }

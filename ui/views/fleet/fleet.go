@@ -279,6 +279,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Back) && m.focus > Workspaces:
 		m.setFocus(m.focus - 1)
 		return nil
+	case key.Matches(msg, k.Pulse):
+		return pulseKey()
 	}
 	switch m.focus {
 	case Workspaces:

@@ -68,7 +68,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keysNow()
 	return [][]key.Binding{
 		k.Table.Bindings(),
-		{k.Next, k.Prev, k.Open, k.Back},
+		{k.Next, k.Prev, k.Open, k.Back, k.Pulse},
 		{k.Toggle, k.Mark, k.Unmark, k.Relink, k.ArchiveCampaign, k.NewWorkspace, k.Provision, k.ImportLeads, k.Leads, k.Freeze, k.ErrorsOnly, k.StatusFilter},
 	}
 }

@@ -22,6 +22,7 @@ type KeyMap struct {
 	// for super admins.
 	Relink, ArchiveCampaign key.Binding
 	Leads                   key.Binding // L on a workspace: its leads
+	Pulse                   key.Binding // P in any pane: the fleet pulse
 }
 
 func defaultKeys() KeyMap {
@@ -43,5 +44,6 @@ func defaultKeys() KeyMap {
 		Relink:          key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "re-link workflow")),
 		ArchiveCampaign: key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "archive campaign")),
 		Leads:           key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "leads")),
+		Pulse:           key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "pulse")),
 	}
 }
