@@ -3,7 +3,6 @@ package themes
 import (
 	"charm.land/lipgloss/v2"
 	"github.com/alecthomas/chroma/v2"
-	"github.com/alecthomas/chroma/v2/styles"
 )
 
 // Forensics is what the forensics screen draws with: the timeline's bars,
@@ -88,7 +87,7 @@ func forensicsNoColour() Forensics {
 // chromaStyles turns a chroma style into one Lip Gloss style per token
 // type, once per theme, so drawing a line of code looks styles up only.
 func chromaStyles(name string) map[chroma.TokenType]lipgloss.Style {
-	cs := styles.Get(name)
+	cs := chromaStyle(name)
 	out := make(map[chroma.TokenType]lipgloss.Style, len(chroma.StandardTypes))
 	for t := range chroma.StandardTypes {
 		e := cs.Get(t)

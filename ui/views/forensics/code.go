@@ -6,7 +6,6 @@ import (
 	"unicode"
 
 	"github.com/alecthomas/chroma/v2"
-	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/charmbracelet/x/ansi"
 
 	fx "github.com/godmode-console/godmode/forensics"
@@ -25,11 +24,7 @@ type codeView struct {
 
 func newCodeView(c fx.Code) *codeView {
 	v := &codeView{lang: c.Language, failing: c.FailingLine}
-	lx := lexers.Get(c.Language)
-	if lx == nil {
-		lx = lexers.Fallback
-	}
-	lx = chroma.Coalesce(lx)
+	lx := chroma.Coalesce(lexer(c.Language))
 	src := printable(c.Source)
 	it, err := lx.Tokenise(nil, src)
 	var toks []chroma.Token
