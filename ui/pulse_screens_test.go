@@ -70,7 +70,7 @@ func TestPulseGroupOpensItsExecutionsAndForensics(t *testing.T) {
 	if r.topID() != screenForensics {
 		t.Fatalf("enter on the group's execution shows %s", r.topID())
 	}
-	mustContain(t, plain(r.Render()), "Execution "+id+" · ✗ error", "Email 1 (florida)", "✗ failed at OpenAI Agent: 429")
+	mustContain(t, plain(r.Render()), "Execution "+id+" · ✗ failed", "Email 1 (florida)", "✗ failed at OpenAI Agent: 429")
 	keys(r, "esc")
 	if r.topID() != pulse.GroupScreen {
 		t.Fatalf("esc from forensics went to %s, not back to the group", r.topID())
@@ -156,5 +156,5 @@ func TestPulseOnTheDemoFleetGoesFromAGroupToForensics(t *testing.T) {
 	if r.topID() != screenForensics {
 		t.Fatalf("enter on the group's first execution shows %s", r.topID())
 	}
-	mustContain(t, plain(r.Render()), "Execution "+first.ID+" · ✗ error", first.Campaign+" ("+first.Workspace+")", "✗ failed at "+first.Node)
+	mustContain(t, plain(r.Render()), "Execution "+first.ID+" · ✗ failed", first.Campaign+" ("+first.Workspace+")", "✗ failed at "+first.Node)
 }
