@@ -2,8 +2,8 @@ package model
 
 import "time"
 
-// SKELETON (lead, issue 15): the fleet pulse's types are the contract
-// between the sync summariser, the pulse read and the :pulse screen.
+// The fleet pulse's types are shared by the sync summariser, the pulse
+// read, `godmode pulse --json` and the :pulse screen.
 
 // PulseCounts are executions by outcome within one window.
 type PulseCounts struct {
