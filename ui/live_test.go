@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/godmode-console/godmode/db/demofleet"
 	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/n8n"
@@ -16,22 +18,42 @@ import (
 // liveRoot is a console over the drift fixture that has polled once and
 // whose next poll is a minute away, so whatever it shows next came
 // through the change feed.
+//
+// The root itself gets no feed: deliver runs each command for at most
+// deliverWait and leaves a receive that has not returned blocked behind
+// it, and such a receive would take the next set away from the test (the
+// hang seen in CI). wait reads the console's feed, as the root's
+// subscription does, with a deadline, and the test hands the set over.
 func liveRoot(t *testing.T, f *uitest.Fleet) (*Root, func() model.ChangeSet) {
 	t.Helper()
-	r := newRoot(f.As(f.Super()), Options{PollInterval: time.Minute})
+	b := f.As(f.Super())
+	r := newRootOn(noFeed{b}, b.Actor(), Options{PollInterval: time.Minute})
 	sized(r, 160, 45)
 	deliver(r, r.startPoll())
-	// What Init's subscription receives, one set per call.
+	feed := waitChanges(b.Changes())
 	wait := func() model.ChangeSet {
-		msg := r.subscribe()()
-		cm, ok := msg.(changesMsg)
-		if !ok {
-			t.Fatalf("the subscription answered %T", msg)
+		t.Helper()
+		got := make(chan tea.Msg, 1)
+		go func() { got <- feed() }()
+		select {
+		case msg := <-got:
+			cm, ok := msg.(changesMsg)
+			if !ok {
+				t.Fatalf("the subscription answered %T", msg)
+			}
+			return cm.set
+		case <-time.After(10 * time.Second):
+			t.Fatal("no change set within 10s")
+			return model.ChangeSet{}
 		}
-		return cm.set
 	}
 	return r, wait
 }
+
+// noFeed is a backend whose change feed the root does not see.
+type noFeed struct{ *uitest.Backend }
+
+func (noFeed) Changes() <-chan model.ChangeSet { return nil }
 
 // Another admin pauses florida's Email 1 in their own console: Postgres
 // NOTIFYs, this console's listener hears it, and the row turns paused.
@@ -178,7 +200,12 @@ func TestDriftViewSaysWhenItIsNotCurrent(t *testing.T) {
 	}
 }
 
-func driftOf(r *Root) *uitest.Backend { return r.backend.(*uitest.Backend) }
+func driftOf(r *Root) *uitest.Backend {
+	if b, ok := r.backend.(noFeed); ok {
+		return b.Backend
+	}
+	return r.backend.(*uitest.Backend)
+}
 
 func line(screen, has string) string {
 	for _, l := range strings.Split(screen, "\n") {
