@@ -147,6 +147,11 @@ func (d *Document) PathAt(line int) string {
 	if !ok {
 		return ""
 	}
+	return d.pathOf(n)
+}
+
+// pathOf is PathAt for the value of node n.
+func (d *Document) pathOf(n int) string {
 	if d.nodes[n].parent < 0 {
 		return "@this"
 	}

@@ -162,6 +162,17 @@ func FuzzExecution(f *testing.F) {
 		if p := e.FirstProblem(); p != nil && p.Ran && (p.Run < 0 || p.Run >= len(tl)) || p == nil && len(e.SoftFailures()) > 0 {
 			t.Fatalf("first problem %+v", p)
 		}
+		// Any run's text may be searched for; what comes back is a place
+		// in the timeline and one clean line.
+		hits, total, _ := e.Search("a", 5)
+		if len(hits) > 5 || total < len(hits) {
+			t.Fatalf("%d hits of %d", len(hits), total)
+		}
+		for _, h := range hits {
+			if _, ok := e.runOf(h.Node, h.Run); !ok || strings.ContainsAny(h.Text, "\n\r\x1b") {
+				t.Fatalf("hit %+v", h)
+			}
+		}
 		var text, js bytes.Buffer
 		if err := WriteSummary(&text, e); err != nil {
 			t.Fatal(err)
