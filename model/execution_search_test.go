@@ -1,0 +1,152 @@
+package model_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/godmode-console/godmode/model"
+	"github.com/godmode-console/godmode/n8n"
+	"github.com/godmode-console/godmode/n8n/n8ntest"
+)
+
+// leadExecutions adds n executions of the campaign's workflow, one lead
+// each (lead0@…, lead1@…, oldest first), n8n's way.
+func (w *world) leadExecutions(camp model.Campaign, n int) []n8n.Execution {
+	w.t.Helper()
+	start := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	out := make([]n8n.Execution, n)
+	for i := range n {
+		e, err := w.n8n.AddExecution(n8ntest.ExecutionSpec{WorkflowID: camp.N8nWorkflowID, Status: n8n.StatusError, FailAt: "Send",
+			Message: "SMTP 550: mailbox unavailable", StartedAt: start.Add(time.Duration(i) * time.Minute),
+			Items: []map[string]any{{"email": fmt.Sprintf("lead%d@ohio-roofing.com", i), "first_name": "Dana"}}})
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		out[i] = e
+	}
+	return out
+}
+
+// The operator asks which execution carried a lead: the one that did is
+// found, with the node and the path into its item.
+func TestSearchExecutionsFindsTheNodeAndPath(t *testing.T) {
+	w := newWorld(t)
+	camp, _ := w.failingCampaign(w.ws, "Email 1")
+	ex := w.leadExecutions(camp, 8)
+
+	var seen []model.SearchProgress
+	res, err := w.console.SearchExecutions(w.ctx, w.member, camp.ID, "lead5@ohio-roofing.com", 0, func(p model.SearchProgress) { seen = append(seen, p) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Searched != 9 || res.Found == 0 || len(res.Matches) != res.Found {
+		t.Fatalf("searched %d, found %d, matches %+v", res.Searched, res.Found, res.Matches)
+	}
+	for _, m := range res.Matches {
+		if m.Execution.ID != ex[5].ID || !strings.Contains(m.Text, "lead5@ohio-roofing.com") || !strings.HasSuffix(m.Path, ".json.body.email") && !strings.HasSuffix(m.Path, ".json.email") {
+			t.Errorf("match %+v", m)
+		}
+	}
+	if m := res.Matches[0]; m.Node != "Webhook" || m.Run != 0 || m.Path != "data.main.0.0.json.body.email" {
+		t.Errorf("first match %+v, want the Webhook's item", m)
+	}
+	if len(seen) != 9 || seen[8].Searched != 9 || seen[8].Total != 9 || seen[8].Matching != 1 {
+		t.Errorf("progress %+v", seen)
+	}
+
+	// Nothing matches: an empty answer, every execution read.
+	res, err = w.console.SearchExecutions(w.ctx, w.member, camp.ID, "nobody@nowhere.example", 0, nil)
+	if err != nil || res.Found != 0 || res.Searched != 9 || len(res.Skipped) != 0 {
+		t.Errorf("a miss: %+v, %v", res, err)
+	}
+	if _, err := w.console.SearchExecutions(w.ctx, w.member, camp.ID, "  ", 0, nil); err == nil {
+		t.Error("an empty needle was searched for")
+	}
+}
+
+// A member of another workspace on the same n8n gets nothing of this
+// campaign's data, not one n8n call is made for them, and the attempt is
+// on the record.
+func TestSearchExecutionsOfAnotherWorkspaceIsRefusedAndAudited(t *testing.T) {
+	w := newWorld(t)
+	camp, _ := w.failingCampaign(w.ws, "Email 1")
+	w.leadExecutions(camp, 3)
+	texas, outsider := w.otherWorkspace()
+	w.n8n.ResetRequests()
+	res, err := w.console.SearchExecutions(w.ctx, outsider, camp.ID, "lead1@ohio-roofing.com", 0, nil)
+	if !errors.Is(err, model.ErrForbidden) || len(res.Matches) != 0 || res.Searched != 0 {
+		t.Fatalf("texas's owner searched ohio's executions: %+v, %v", res, err)
+	}
+	if n := w.n8n.Requests(); n != 0 {
+		t.Errorf("%d n8n requests for a refused search", n)
+	}
+	rows := w.auditRows("executions.search")
+	if len(rows) != 1 || rows[0].Outcome != model.OutcomeFailed || rows[0].ActorName != "tex@example.com" ||
+		rows[0].WorkspaceID == nil || *rows[0].WorkspaceID != w.ws.ID {
+		t.Fatalf("audit of the refusal: %+v", rows)
+	}
+	_ = texas
+}
+
+// The search reads the latest executions only, as many as asked (the
+// default otherwise, never more than the maximum), counted by the fake
+// n8n itself; an older execution that holds the string is not read.
+func TestSearchExecutionsReadsOnlyTheLatest(t *testing.T) {
+	w := newWorld(t)
+	camp, _ := w.failingCampaign(w.ws, "Email 1")
+	w.leadExecutions(camp, model.DefaultSearchExecutions+20)
+
+	w.n8n.ResetRequests()
+	res, err := w.console.SearchExecutions(w.ctx, w.member, camp.ID, "lead3@ohio-roofing.com", 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Searched != model.DefaultSearchExecutions || res.Found != 0 {
+		t.Errorf("default search: read %d, found %d (lead 3 is older than the latest %d)", res.Searched, res.Found, model.DefaultSearchExecutions)
+	}
+	if n := w.n8n.Requests(); n != int64(model.DefaultSearchExecutions)+1 {
+		t.Errorf("%d n8n requests, want one listing and %d reads", n, model.DefaultSearchExecutions)
+	}
+
+	w.n8n.ResetRequests()
+	res, _ = w.console.SearchExecutions(w.ctx, w.member, camp.ID, "lead69@ohio-roofing.com", 10, nil)
+	if res.Searched != 10 || res.Found == 0 || w.n8n.Requests() != 11 {
+		t.Errorf("limit 10: read %d, found %d, %d requests", res.Searched, res.Found, w.n8n.Requests())
+	}
+	w.n8n.ResetRequests()
+	res, _ = w.console.SearchExecutions(w.ctx, w.member, camp.ID, "x", model.MaxSearchExecutions*10, nil)
+	if res.Searched != model.DefaultSearchExecutions+21 || w.n8n.Requests() > int64(model.MaxSearchExecutions)+1 {
+		t.Errorf("a limit over the maximum: read %d, %d requests", res.Searched, w.n8n.Requests())
+	}
+}
+
+// Cancelling a search stops it: the executions still to read are not
+// asked of n8n, and what was read so far comes back with the reason.
+func TestSearchExecutionsStopsWhenCancelled(t *testing.T) {
+	w := newWorld(t)
+	camp, _ := w.failingCampaign(w.ws, "Email 1")
+	w.leadExecutions(camp, 40)
+	w.n8n.SetLatency(30 * time.Millisecond)
+
+	ctx, cancel := context.WithCancel(w.ctx)
+	var once sync.Once
+	res, err := w.console.SearchExecutions(ctx, w.member, camp.ID, "lead1@", 0, func(p model.SearchProgress) {
+		if p.Searched >= 4 {
+			once.Do(cancel)
+		}
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want context.Canceled", err)
+	}
+	if res.Searched < 4 || res.Searched >= 41 {
+		t.Errorf("read %d executions of 41 before stopping", res.Searched)
+	}
+	if n := w.n8n.Requests(); n > int64(res.Searched)+1+4 {
+		t.Errorf("%d n8n requests after reading %d: the search went on", n, res.Searched)
+	}
+}
