@@ -23,7 +23,8 @@ type Console struct {
 	log           *slog.Logger
 	now           func() time.Time
 
-	readTimeout time.Duration
+	readTimeout    time.Duration
+	searchMaxBytes int
 
 	feed changeFeed    // what the listener saw, for the sessions (changes.go)
 	own  *subscription // the console's own reader (Changes)
@@ -47,6 +48,9 @@ type ConsoleOptions struct {
 	// ProvisionCalls bounds the provisioning calls in flight to one n8n
 	// instance, across every run of this console (0: DefaultProvisionCalls).
 	ProvisionCalls int
+	// SearchMaxBytes is the most of one execution a data search reads
+	// (0: DefaultSearchMaxBytes); a larger one is skipped and named.
+	SearchMaxBytes int
 }
 
 // DefaultToggleTimeout bounds a toggle's n8n calls unless configured.
@@ -66,8 +70,12 @@ func NewConsole(store Store, dial Dialer, opt ConsoleOptions) *Console {
 	if opt.ReadTimeout <= 0 {
 		opt.ReadTimeout = DefaultReadTimeout
 	}
+	if opt.SearchMaxBytes <= 0 {
+		opt.SearchMaxBytes = DefaultSearchMaxBytes
+	}
 	c := &Console{store: store, clients: &clients{store: store, dial: dial, limits: callLimits{n: opt.ProvisionCalls}}, readOnly: opt.ReadOnly,
-		context: opt.Context, log: opt.Log, now: opt.Now, toggleTimeout: opt.ToggleTimeout, readTimeout: opt.ReadTimeout}
+		context: opt.Context, log: opt.Log, now: opt.Now, toggleTimeout: opt.ToggleTimeout, readTimeout: opt.ReadTimeout,
+		searchMaxBytes: opt.SearchMaxBytes}
 	c.shared = newSharedReads(opt.Now)
 	c.feed.flushed = c.shared.forget
 	c.own = c.feed.subscribe()

@@ -21,7 +21,10 @@ const (
 	searchConcurrency       = 4   // executions read at once
 	searchMatchesKept       = 200 // matches listed in all; the rest are counted
 	searchMatchesEach       = 20  // matches listed per execution
-	searchMaxBytes          = DefaultSummaryMaxBytes
+	DefaultSearchMaxBytes   = DefaultSummaryMaxBytes
+	// SearchReadTimeout bounds one execution's read: longer than a
+	// pane's read, since a whole execution can be tens of MB.
+	SearchReadTimeout = 30 * time.Second
 )
 
 // SearchProgress is how far a search has come.
@@ -46,6 +49,7 @@ type ExecutionSearch struct {
 	Searched int              // executions read
 	Matches  []ExecutionMatch // newest execution first, then timeline order
 	Found    int              // matches in all, Matches holding at most searchMatchesKept
+	Matching int              // executions with at least one match
 	Skipped  []string         // "execution 812: over 64 MB", one per execution not read
 }
 
@@ -132,7 +136,7 @@ func (c *Console) searchEach(ctx context.Context, camp Campaign, list []Executio
 			res.Skipped = append(res.Skipped, skipped[i])
 		}
 	}
-	res.Searched = done.Searched
+	res.Searched, res.Matching = done.Searched, done.Matching
 	return res, ctx.Err()
 }
 
@@ -143,7 +147,7 @@ func (c *Console) searchOne(ctx context.Context, camp Campaign, e Execution, nee
 	skip := func(why string) ([]ExecutionMatch, int, string) {
 		return nil, 0, "execution " + e.ID + ": " + why
 	}
-	rctx, cancel := context.WithTimeout(ctx, c.readTimeout)
+	rctx, cancel := context.WithTimeout(ctx, SearchReadTimeout)
 	defer cancel()
 	var raw []byte
 	err := c.clients.call(rctx, camp.InstanceID, func(cl N8n) error {
@@ -155,11 +159,11 @@ func (c *Console) searchOne(ctx context.Context, camp Campaign, e Execution, nee
 	case ctx.Err() != nil:
 		return nil, 0, ""
 	case errors.Is(err, context.DeadlineExceeded):
-		return skip("n8n did not answer within " + c.readTimeout.Round(time.Second).String())
+		return skip("n8n did not send it within " + SearchReadTimeout.String())
 	case err != nil:
 		return skip(safetext.Line(firstRunes(explainExecution(e.ID, err).Error(), 120)))
-	case len(raw) > searchMaxBytes:
-		return skip("its data is over the " + sizeText(searchMaxBytes) + " a search reads")
+	case len(raw) > c.searchMaxBytes:
+		return skip("its data is over the " + sizeText(c.searchMaxBytes) + " a search reads")
 	case !forensics.MayHold(raw, needle):
 		return nil, 0, ""
 	}

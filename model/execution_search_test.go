@@ -44,7 +44,7 @@ func TestSearchExecutionsFindsTheNodeAndPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Searched != 9 || res.Found == 0 || len(res.Matches) != res.Found {
+	if res.Searched != 9 || res.Found == 0 || len(res.Matches) != res.Found || res.Matching != 1 {
 		t.Fatalf("searched %d, found %d, matches %+v", res.Searched, res.Found, res.Matches)
 	}
 	for _, m := range res.Matches {
@@ -126,13 +126,15 @@ func TestSearchExecutionsReadsOnlyTheLatest(t *testing.T) {
 }
 
 // Cancelling a search stops it: the executions still to read are not
-// asked of n8n, and what was read so far comes back with the reason.
+// asked of n8n, and what was read so far comes back with the reason. It
+// reads four at a time.
 func TestSearchExecutionsStopsWhenCancelled(t *testing.T) {
 	w := newWorld(t)
 	camp, _ := w.failingCampaign(w.ws, "Email 1")
 	w.leadExecutions(camp, 40)
 	w.n8n.SetLatency(30 * time.Millisecond)
 
+	w.n8n.ResetMaxInFlight()
 	ctx, cancel := context.WithCancel(w.ctx)
 	var once sync.Once
 	res, err := w.console.SearchExecutions(ctx, w.member, camp.ID, "lead1@", 0, func(p model.SearchProgress) {
@@ -148,5 +150,43 @@ func TestSearchExecutionsStopsWhenCancelled(t *testing.T) {
 	}
 	if n := w.n8n.Requests(); n > int64(res.Searched)+1+4 {
 		t.Errorf("%d n8n requests after reading %d: the search went on", n, res.Searched)
+	}
+	// With every answer slow, the search kept four reads in flight, not
+	// more: one n8n serves every console.
+	if n := w.n8n.MaxInFlight(); n != 4 {
+		t.Errorf("at most %d requests at once, want 4", n)
+	}
+}
+
+// An execution too large to read, or one n8n answers with something
+// that is no execution, is not searched, and the result names it and
+// why; the others are searched as usual.
+func TestSearchExecutionsSaysWhatItCouldNotRead(t *testing.T) {
+	w := newWorld(t)
+	camp, _ := w.failingCampaign(w.ws, "Email 1")
+	ex := w.leadExecutions(camp, 3)
+	big := `{"note":"` + strings.Repeat("lead1@ohio-roofing.com ", 200) + `"}`
+	if err := w.n8n.SetExecutionData(ex[1].ID, []byte(big)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.n8n.SetExecutionData(ex[2].ID, []byte(`<html>lead2@ohio-roofing.com`)); err != nil {
+		t.Fatal(err)
+	}
+	console := model.NewConsole(w.store, dial(), model.ConsoleOptions{Context: "test", SearchMaxBytes: 4 << 10})
+	res, err := console.SearchExecutions(w.ctx, w.member, camp.ID, "ohio-roofing.com", 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"execution " + ex[2].ID + ": n8n's answer is not a readable execution", "execution " + ex[1].ID + ": its data is over the 4 KB a search reads"}
+	if len(res.Skipped) != 2 || res.Skipped[0] != want[0] || res.Skipped[1] != want[1] {
+		t.Errorf("skipped %q, want %q", res.Skipped, want)
+	}
+	if res.Searched != 4 || len(res.Matches) == 0 || res.Matches[0].Execution.ID != ex[0].ID {
+		t.Errorf("searched %d, matches %+v: lead 0's execution is still found", res.Searched, res.Matches)
+	}
+	// n8n keeps what a run put out: the lead is in the Webhook's item; the
+	// failed Send put out nothing.
+	if len(res.Matches) != res.Found || res.Found != 1 || res.Matches[0].Node != "Webhook" {
+		t.Errorf("found %d, listed %+v: want lead 0's webhook item", res.Found, res.Matches)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/godmode-console/godmode/themes"
 	"github.com/godmode-console/godmode/ui/common"
 	"github.com/godmode-console/godmode/ui/views/fleet"
+	"github.com/godmode-console/godmode/ui/views/search"
 )
 
 // globalKeys work everywhere unless a dialog or a filter has the keyboard.
@@ -129,6 +130,8 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return r, r.open(msg.Screen, msg.Arg, true)
 	case fleet.OpenExecutionMsg:
 		return r, r.open(screenForensics, msg, true)
+	case fleet.SearchExecutionsMsg:
+		return r, r.open(search.Screen, msg, true)
 	case tea.WindowSizeMsg:
 		r.width, r.height = msg.Width, msg.Height
 		r.layout()

@@ -101,6 +101,7 @@ func builtinScreens() []ScreenSpec {
 		}},
 		leadImportSpec(),
 		pulseSpec(), pulseGroupSpec(),
+		searchSpec(),
 		{ID: leads.Screen, Title: "leads", New: newLeadsScreen, Commands: []Command{
 			{Name: "leads", Args: "[slug]", Help: "a workspace's leads, metadata keys as columns; / filters them", Run: runLeads},
 		}},
@@ -227,6 +228,9 @@ func (s executionScreen) Open(arg any) tea.Cmd {
 	}
 	src := fxview.Source{CampaignID: msg.Campaign.ID, Campaign: msg.Campaign.Name, Workspace: msg.Workspace, WorkspaceID: msg.Campaign.WorkspaceID,
 		InstanceID: msg.Campaign.InstanceID}
+	if at := msg.At; at != nil {
+		return s.Model.OpenAt(src, msg.Execution.ID, fxview.Landing{Node: at.Node, Run: at.Run, Path: at.Path, Find: at.Find})
+	}
 	return s.Model.Open(src, msg.Execution.ID)
 }
 

@@ -191,7 +191,7 @@ var teaPkg = reflect.TypeOf(tea.QuitMsg{}).PkgPath()
 // themselves.
 func forRoot(msg tea.Msg) bool {
 	switch msg.(type) {
-	case common.StatusMsg, common.RefreshMsg, common.OpenMsg, fleet.OpenExecutionMsg:
+	case common.StatusMsg, common.RefreshMsg, common.OpenMsg, fleet.OpenExecutionMsg, fleet.SearchExecutionsMsg:
 		return true
 	}
 	t := reflect.TypeOf(msg)

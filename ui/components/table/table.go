@@ -19,6 +19,10 @@ import (
 type Model[T any] struct {
 	Keys  KeyMap
 	Empty string // shown when there are no rows at all
+	// Command, when set, marks what typed after "/" is a command for the
+	// view rather than a filter (the executions pane's "data:" search):
+	// such text filters nothing.
+	Command func(typed string) bool
 
 	cols     []Column[T]
 	id       func(T) string
@@ -325,9 +329,16 @@ func (m Model[T]) updateFilter(msg tea.KeyPressMsg) (Model[T], tea.Cmd) {
 	}
 	var cmd tea.Cmd
 	m.input, cmd = m.input.Update(msg)
-	m.setQuery(m.input.Value())
+	q := m.input.Value()
+	if m.Command != nil && m.Command(q) {
+		q = ""
+	}
+	m.setQuery(q)
 	return m, cmd
 }
+
+// Typed is the text after "/", whether or not it filters.
+func (m Model[T]) Typed() string { return m.input.Value() }
 
 // SetQuery filters the rows as if typed after "/".
 func (m *Model[T]) SetQuery(q string) {

@@ -132,3 +132,21 @@ func TestLeavingOutTheSortedColumnReturnsToTheRowsOrder(t *testing.T) {
 		t.Errorf("first row %q after leaving the sorted column out, want the rows' own first, 0", first)
 	}
 }
+
+// Text the view marks as a command (the executions pane's "data:") is
+// typed after "/" like a filter but filters nothing; the view reads it.
+func TestACommandTypedAfterTheSlashFiltersNothing(t *testing.T) {
+	m := newTable(100)
+	m.Command = func(typed string) bool { return strings.HasPrefix(typed, "data:") }
+	m, _ = m.Update(press("/"))
+	for _, c := range "data:name-000" {
+		m, _ = m.Update(press(string(c)))
+	}
+	if m.Len() != 100 || m.Typed() != "data:name-000" || m.Query() != "" {
+		t.Errorf("a command filtered the rows: %d shown, typed %q, query %q", m.Len(), m.Typed(), m.Query())
+	}
+	m, _ = m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if m.Len() != 100 || m.Filtering() {
+		t.Errorf("after enter: %d rows, filtering %v", m.Len(), m.Filtering())
+	}
+}

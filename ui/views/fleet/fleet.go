@@ -109,6 +109,7 @@ func (m *Model) build() {
 	m.execs = table.New(th, executionColumns(th, m.now), func(e model.Execution) string { return e.ID },
 		func(e model.Execution) string { return e.ID + " " + e.Status + " " + e.Mode })
 	m.execs.Empty = "no executions recorded"
+	m.execs.Command = func(typed string) bool { _, ok := searchNeedle(typed); return ok }
 	m.setFocus(m.focus)
 }
 
@@ -262,6 +263,11 @@ func (m *Model) updateDialog(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	if m.focus == Executions && m.execs.Filtering() && key.Matches(msg, m.execs.Keys.Apply) {
+		if needle, ok := searchNeedle(m.execs.Typed()); ok {
+			return m.searchKey(msg, needle)
+		}
+	}
 	if m.active().filtering() {
 		return m.routeTable(msg)
 	}

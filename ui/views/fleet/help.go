@@ -58,9 +58,14 @@ func (m *Model) ShortHelp() []key.Binding {
 		return append([]key.Binding{k.Toggle, k.Mark, k.Relink, k.ArchiveCampaign, k.Back}, m.camps.ShortHelp()...)
 	}
 	if m.execs.Filtering() {
+		if _, ok := searchNeedle(m.execs.Typed()); ok {
+			search := k.Table.Apply
+			search.SetHelp("enter", "search the latest executions' data")
+			return []key.Binding{search, k.Table.Clear}
+		}
 		return m.execs.ShortHelp()
 	}
-	return append([]key.Binding{k.ExecOpen, k.StatusFilter, k.ErrorsOnly, k.Back}, m.execs.ShortHelp()...)
+	return append([]key.Binding{k.ExecOpen, k.StatusFilter, k.ErrorsOnly, k.SearchData, k.Back}, m.execs.ShortHelp()...)
 }
 
 // FullHelp groups every binding of the fleet for "?".
@@ -68,7 +73,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keysNow()
 	return [][]key.Binding{
 		k.Table.Bindings(),
-		{k.Next, k.Prev, k.Open, k.Back, k.Pulse},
+		{k.Next, k.Prev, k.Open, k.Back, k.Pulse, k.SearchData},
 		{k.Toggle, k.Mark, k.Unmark, k.Relink, k.ArchiveCampaign, k.NewWorkspace, k.Provision, k.ImportLeads, k.Leads, k.Freeze, k.ErrorsOnly, k.StatusFilter},
 	}
 }

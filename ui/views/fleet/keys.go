@@ -23,6 +23,10 @@ type KeyMap struct {
 	Relink, ArchiveCampaign key.Binding
 	Leads                   key.Binding // L on a workspace: its leads
 	Pulse                   key.Binding // P in any pane: the fleet pulse
+	// SearchData is "/data:TEXT" then enter in the executions pane: a
+	// search of the latest executions' data (help only; the table's
+	// filter reads the keys).
+	SearchData key.Binding
 }
 
 func defaultKeys() KeyMap {
@@ -45,5 +49,6 @@ func defaultKeys() KeyMap {
 		ArchiveCampaign: key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "archive campaign")),
 		Leads:           key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "leads")),
 		Pulse:           key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "pulse")),
+		SearchData:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/data:TEXT", "search the executions' data")),
 	}
 }

@@ -13,6 +13,17 @@ type OpenExecutionMsg struct {
 	Campaign  model.Campaign
 	Workspace string // slug
 	Execution model.Execution
+	// At is where forensics lands: nil for the first failure, a search's
+	// match otherwise.
+	At *Match
+}
+
+// Match is a place in an execution's data that a search found.
+type Match struct {
+	Node string
+	Run  int
+	Path string
+	Find string // the text searched for
 }
 
 // StatusFilters are the statuses f cycles the executions list through (""

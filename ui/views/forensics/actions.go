@@ -71,7 +71,8 @@ func (m *Model) find(text string) tea.Cmd {
 		v.cursor = line
 		v.clamp(m.docHeight())
 	}
-	return status(common.Note(fmt.Sprintf("%d values match %q; n and N move between them", n, text)))
+	matched := plural(n, "value matches", "values match")
+	return status(common.Note(fmt.Sprintf("%s %q; n and N move between them", matched, text)))
 }
 
 func (m *Model) nextMatch(forward bool) tea.Cmd {

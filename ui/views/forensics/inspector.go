@@ -163,15 +163,20 @@ func (m *Model) ensureDoc() tea.Cmd {
 	})
 }
 
-func (m *Model) docArrived(msg docMsg) {
+func (m *Model) docArrived(msg docMsg) tea.Cmd {
 	if msg.req != m.req {
-		return
+		return nil
 	}
 	if msg.err != nil {
 		m.docs[msg.key] = &docView{note: "Could not read this: " + msg.err.Error()}
-		return
+		return nil
 	}
 	m.docs[msg.key] = &docView{doc: msg.doc}
+	if text := m.pendingFind; text != "" && msg.key == m.key() {
+		m.pendingFind = ""
+		return m.find(text)
+	}
+	return nil
 }
 
 func (m *Model) key() docKey {

@@ -94,6 +94,7 @@ func (m *Model) begin(src Source, id string) {
 	m.inputMode = noInput
 	m.trail = nil // a fresh open starts a fresh path
 	m.linking = nil
+	m.landing, m.pendingFind = nil, ""
 }
 
 // Prepare opens raw and works out the first frame: the timeline, the
@@ -131,7 +132,7 @@ func (m *Model) opened(msg OpenedMsg) tea.Cmd {
 		return nil
 	}
 	m.install(msg)
-	return nil
+	return m.land()
 }
 
 func (m *Model) install(msg OpenedMsg) {

@@ -102,6 +102,11 @@ type Model struct {
 	trail   []crumb
 	linking *fx.ExecutionLink
 
+	// landing is where the open in flight lands (OpenAt); pendingFind is
+	// its text, found once the document being indexed arrives.
+	landing     *Landing
+	pendingFind string
+
 	width, height int
 }
 

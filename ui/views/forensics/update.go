@@ -18,8 +18,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case linkedMsg:
 		return m.linked(msg)
 	case docMsg:
-		m.docArrived(msg)
-		return nil
+		return m.docArrived(msg)
 	case retriedMsg:
 		return m.retried(msg)
 	case followMsg:
