@@ -1,6 +1,8 @@
 package forensics
 
 import (
+	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/godmode-console/godmode/forensics/safetext"
@@ -84,7 +86,11 @@ func (d *Document) excerpt(n int, q string) string {
 	for to < len(v) && !utf8.RuneStart(v[to]) {
 		to++
 	}
-	s := safetext.Line(string(v[from:to]))
+	text := string(v[from:to])
+	if nd.kind == KindString {
+		text = unescapeLenient(text)
+	}
+	s := safetext.Line(strings.Join(strings.Fields(text), " "))
 	if from > 0 {
 		s = "…" + s
 	}
@@ -92,6 +98,43 @@ func (d *Document) excerpt(n int, q string) string {
 		s += "…"
 	}
 	return s
+}
+
+// unescapeLenient reads the JSON escapes of a piece of a string (cut
+// anywhere, so an escape may be broken at either end: it is kept as it
+// is). Line breaks and tabs become spaces: an excerpt is one line.
+func unescapeLenient(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i+1 == len(s) {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		switch e := s[i]; e {
+		case 'n', 't', 'r':
+			b.WriteByte(' ')
+		case 'u':
+			if i+5 <= len(s) {
+				if r, err := strconv.ParseUint(s[i+1:i+5], 16, 32); err == nil {
+					b.WriteRune(rune(r))
+					i += 4
+					continue
+				}
+			}
+			b.WriteString(`\u`)
+		case '"', '\\', '/':
+			b.WriteByte(e)
+		default:
+			b.WriteByte('\\')
+			b.WriteByte(e)
+		}
+	}
+	return b.String()
 }
 
 // index is where q first starts in s (ASCII case folded when fold), or 0.
