@@ -172,9 +172,9 @@ func (m *Model) docArrived(msg docMsg) tea.Cmd {
 		return nil
 	}
 	m.docs[msg.key] = &docView{doc: msg.doc}
-	if text := m.pendingFind; text != "" && msg.key == m.key() {
-		m.pendingFind = ""
-		return m.find(text)
+	if at := m.pendingAt; at != nil && msg.key == m.key() {
+		m.pendingAt = nil
+		return m.findAt(*at)
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	fx "github.com/godmode-console/godmode/forensics"
+
 	"github.com/godmode-console/godmode/ui/common"
 )
 
@@ -45,11 +47,60 @@ func (m *Model) land() tea.Cmd {
 	m.sel, m.tab, m.focus = run, landingTab(at.Path), inspectorPane
 	m.scrollTimeline()
 	cmd := m.ensureDoc()
+	at.Path = docPath(m.runs[run], m.tab, at.Path)
 	if v := m.view(); v != nil && v.pending {
-		m.pendingFind = at.Find
+		m.pendingAt = at
 		return cmd
 	}
-	return tea.Batch(cmd, m.find(at.Find))
+	return tea.Batch(cmd, m.findAt(*at))
+}
+
+// findAt finds the landing's text (so n and N go on from there), puts the
+// cursor on the value at its path when the document has it (several
+// values may hold the text) and that line in the middle of the inspector.
+func (m *Model) findAt(at Landing) tea.Cmd {
+	cmd := m.find(at.Find)
+	v := m.view()
+	if v == nil || v.doc == nil {
+		return cmd
+	}
+	if at.Path != "" {
+		if r, err := v.doc.Query(at.Path); err == nil && r.Line >= 0 {
+			v.cursor = r.Line
+		}
+	}
+	h := m.docHeight()
+	v.top = max(0, v.cursor-h/2)
+	v.clamp(h)
+	return cmd
+}
+
+// docPath is where a path within a run lies in the document of a tab,
+// which shows part of the run: its error object, or its output (the
+// items of its only output, or the list of its outputs' items); "" when
+// the tab's document is not cut from the run (Input, Parameters).
+func docPath(r fx.Run, t tab, path string) string {
+	switch t {
+	case tabError:
+		rest, _ := strings.CutPrefix(path, "error.")
+		if rest != path {
+			return rest
+		}
+	case tabOutput:
+		// data.<connection>.<output>.<item>…
+		parts := strings.SplitN(path, ".", 4)
+		if len(parts) < 4 || parts[0] != "data" {
+			return ""
+		}
+		if len(r.OutputItems) == 1 {
+			if parts[2] == "0" {
+				return parts[3]
+			}
+			return ""
+		}
+		return parts[2] + "." + parts[3]
+	}
+	return ""
 }
 
 // landingTab is the inspector's tab that shows a run's path: n8n keeps a

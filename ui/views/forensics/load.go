@@ -94,7 +94,7 @@ func (m *Model) begin(src Source, id string) {
 	m.inputMode = noInput
 	m.trail = nil // a fresh open starts a fresh path
 	m.linking = nil
-	m.landing, m.pendingFind = nil, ""
+	m.landing, m.pendingAt = nil, nil
 }
 
 // Prepare opens raw and works out the first frame: the timeline, the

@@ -102,10 +102,10 @@ type Model struct {
 	trail   []crumb
 	linking *fx.ExecutionLink
 
-	// landing is where the open in flight lands (OpenAt); pendingFind is
-	// its text, found once the document being indexed arrives.
-	landing     *Landing
-	pendingFind string
+	// landing is where the open in flight lands (OpenAt); pendingAt is
+	// the rest of it, done once the document being indexed arrives.
+	landing   *Landing
+	pendingAt *Landing
 
 	width, height int
 }

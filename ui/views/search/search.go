@@ -83,7 +83,7 @@ func (m *Model) build() {
 	cols := []table.Column[X]{
 		{Title: "STARTED", Width: 7, Right: true, Cell: func(x X) string { return common.Age(m.now(), x.Execution.StartedAt) }},
 		{Title: "EXECUTION", Width: 10, Cell: func(x X) string { return x.Execution.ID }},
-		{Title: "NODE", Width: 18, MinWidth: 8, Cell: func(x X) string { return x.Node }},
+		{Title: "NODE", Width: 16, MinWidth: 8, Cell: func(x X) string { return x.Node }},
 		{Title: "RUN", Width: 4, Right: true, Cell: func(x X) string { return "#" + strconv.Itoa(x.Run+1) }},
 		{Title: "PATH", Width: 30, MinWidth: 12, Cell: func(x X) string { return x.Path }},
 		{Title: "VALUE", MinWidth: 16, Cell: func(x X) string { return x.Text }, Style: func(X) *lipgloss.Style { return &th.Accent }},
@@ -99,7 +99,7 @@ func (m *Model) build() {
 			m.table.Select(id)
 		}
 	}
-	m.table.SetSize(max(0, m.w-2), max(0, m.h-4))
+	m.table.SetSize(max(0, m.w-2), max(0, m.h-2-headLines))
 }
 
 func matchID(x model.ExecutionMatch) string {
@@ -200,7 +200,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 	}
 	var cmd tea.Cmd
-	m.table, cmd = m.table.Update(table.Inset(msg, 1, 3))
+	m.table, cmd = m.table.Update(table.Inset(msg, 1, 1+headLines))
 	return cmd
 }
 
@@ -229,7 +229,7 @@ func (m *Model) openMatch() tea.Cmd {
 // SetSize sets the screen's area.
 func (m *Model) SetSize(w, h int) {
 	m.w, m.h = w, h
-	m.table.SetSize(max(0, w-2), max(0, h-4))
+	m.table.SetSize(max(0, w-2), max(0, h-2-headLines))
 }
 
 // SetTheme restyles the screen, keeping rows and cursor.
@@ -295,12 +295,23 @@ func plural(n int, one, many string) string {
 	return strconv.Itoa(n) + " " + many
 }
 
-// View draws the state line, what was not read, and the matches.
+// headLines are the lines above the matches: the state, the match under
+// the cursor in full (its columns are cut on a narrow terminal), and what
+// was not read.
+const headLines = 3
+
+// View draws the state line, the match under the cursor, what was not
+// read, and the matches.
 func (m *Model) View() string {
 	th := m.theme
 	inner := max(0, m.w-2)
 	line, st := m.state()
 	head := st.Render(common.Fit(line, inner))
+	detail := ""
+	if x, ok := m.table.Selected(); ok {
+		detail = fmt.Sprintf("execution %s · %s #%d · %s: %s", x.Execution.ID, x.Node, x.Run+1, x.Path, x.Text)
+	}
+	head += "\n" + th.Text.Render(common.Fit(detail, inner))
 	skipped := ""
 	if n := len(m.res.Skipped); n > 0 {
 		skipped = fmt.Sprintf("%d not read: %s", n, strings.Join(m.res.Skipped, "; "))

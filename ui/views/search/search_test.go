@@ -127,7 +127,7 @@ func TestEscStopsTheSearchAndKeepsWhatItFound(t *testing.T) {
 	}
 	s = plain(m.View())
 	for _, want := range []string{"stopped after 1 of 5 executions: 1 match in 1 execution · r searches again", "812", "Fetch Replies", "#1",
-		"data.main.0.3.json.from", "lead3@ohio-roofing.com"} {
+		"execution 812 · Fetch Replies #1 · data.main.0.3.json.from: lead3@ohio-roofing.com"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("stopped screen lacks %q:\n%s", want, s)
 		}
