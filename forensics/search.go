@@ -110,9 +110,12 @@ func unescapeLenient(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c != '\\' || i+1 == len(s) {
+		if c != '\\' {
 			b.WriteByte(c)
 			continue
+		}
+		if i+1 == len(s) {
+			break // an escape cut in half by the excerpt's end
 		}
 		i++
 		switch e := s[i]; e {

@@ -85,6 +85,18 @@ func (c *Console) SearchExecutions(ctx context.Context, actor Actor, campaignID 
 	return c.searchEach(ctx, camp, list, needle, progress)
 }
 
+// SearchExecutionsAt is SearchExecutions on the campaign named name in
+// workspace slug (`godmode executions W/C --data TEXT`); an actor who may
+// not even view the workspace is refused, and audited, before anything
+// is read.
+func (c *Console) SearchExecutionsAt(ctx context.Context, actor Actor, slug, name, needle string, limit int, progress func(SearchProgress)) (ExecutionSearch, error) {
+	camp, err := c.campaignAt(ctx, actor, slug, name, "executions.search")
+	if err != nil {
+		return ExecutionSearch{Needle: needle}, err
+	}
+	return c.SearchExecutions(ctx, actor, camp.ID, needle, limit, progress)
+}
+
 // searchEach reads the listed executions, a few at a time, and gathers
 // their matches in the order listed (newest first).
 func (c *Console) searchEach(ctx context.Context, camp Campaign, list []Execution, needle string, progress func(SearchProgress)) (ExecutionSearch, error) {

@@ -26,8 +26,9 @@ type executionJSON struct {
 func runExecutions(ctx context.Context, g *globals, args []string) error {
 	fs := g.flags("executions")
 	status := fs.String("status", "", "only executions with this `STATUS` (canceled, crashed, error, new, running, success, unknown, waiting)")
-	limit := fs.Int("limit", model.ExecutionsShown, "list at most `N` executions, newest first")
-	asJSON := fs.Bool("json", false, "print one JSON object {\"workspace\", \"campaign\", \"executions\": [...]}")
+	limit := fs.Int("limit", model.ExecutionsShown, "list at most `N` executions, newest first (with --data: search the latest N, default 50, at most 200)")
+	data := fs.String("data", "", "search the data of the latest executions for `TEXT` and list where it is (node, run, path), as the console's /data:TEXT")
+	asJSON := fs.Bool("json", false, "print one JSON object {\"workspace\", \"campaign\", \"executions\": [...]} (with --data: {..., \"matches\": [...], \"skipped\": [...]})")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -41,6 +42,9 @@ func runExecutions(ctx context.Context, g *globals, args []string) error {
 	}
 	if *status != "" && !slices.Contains(executionStatuses, *status) {
 		return usageError{fmt.Sprintf("--status %q: say one of %v", *status, executionStatuses)}
+	}
+	if *data != "" {
+		return searchExecutions(ctx, g, fs, slug, name, *data, *status, *limit, *asJSON)
 	}
 	if err := checkLimit(*limit, model.MaxExecutionsListed); err != nil {
 		return err
