@@ -16,12 +16,7 @@ import (
 // and enter on one opens forensics on that node's run, on the value.
 func TestDataSearchFindsTheExecutionAndForensicsLandsOnTheMatch(t *testing.T) {
 	t.Parallel()
-	f, id := forensicsFleet(t, "execution-success-loop.json", n8n.StatusSuccess)
-	r := newRoot(f.AsSuper(), Options{})
-	sized(r, 160, 45)
-	deliver(r, r.Init())
-	keys(r, "tab", "tab", "/")
-	typeText(r, "data:lead3@ohio-roofing.com")
+	r, id := typedSearch(t, 160, 45, "data:lead3@ohio-roofing.com")
 	s := plain(r.Render())
 	mustContain(t, s, "/data:lead3@ohio-roofing.com", "enter search the latest executions' data", id)
 	if strings.Contains(s, "Executions of Email 1 [0/") {
@@ -57,12 +52,7 @@ func TestDataSearchFindsTheExecutionAndForensicsLandsOnTheMatch(t *testing.T) {
 // A search no execution answers says so, and the screen keeps to 80×24.
 func TestDataSearchWithoutMatchesAt80x24(t *testing.T) {
 	t.Parallel()
-	f, _ := forensicsFleet(t, "execution-success-loop.json", n8n.StatusSuccess)
-	r := newRoot(f.AsSuper(), Options{})
-	sized(r, 80, 24)
-	deliver(r, r.Init())
-	keys(r, "tab", "tab", "/")
-	typeText(r, "data:nobody@nowhere.example")
+	r, _ := typedSearch(t, 80, 24, "data:nobody@nowhere.example")
 	slowKey(r, "enter")
 	if r.topID() != search.Screen {
 		t.Fatalf("enter on /data: shows %s", r.topID())
@@ -78,6 +68,20 @@ func TestDataSearchWithoutMatchesAt80x24(t *testing.T) {
 			t.Errorf("a line %d cells wide at 80×24: %q", w, l)
 		}
 	}
+}
+
+// typedSearch is the console, w×h, on florida's Email 1, whose newest
+// execution is the recorded loop (its id), with typed after "/" in the
+// executions pane.
+func typedSearch(t *testing.T, w, h int, typed string) (*Root, string) {
+	t.Helper()
+	f, id := forensicsFleet(t, "execution-success-loop.json", n8n.StatusSuccess)
+	r := newRoot(f.AsSuper(), Options{})
+	sized(r, w, h)
+	deliver(r, r.Init())
+	keys(r, "tab", "tab", "/")
+	typeText(r, typed)
+	return r, id
 }
 
 // searchOf is the search screen on the stack.
