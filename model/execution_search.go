@@ -27,6 +27,13 @@ const (
 	SearchReadTimeout = 30 * time.Second
 )
 
+// SearchQuery is what a search of a campaign's executions looks for.
+type SearchQuery struct {
+	Needle string
+	Status string // only executions n8n lists with this status ("": every status)
+	Limit  int    // the latest Limit executions (0: DefaultSearchExecutions; at most MaxSearchExecutions)
+}
+
 // SearchProgress is how far a search has come.
 type SearchProgress struct {
 	Searched, Total int // executions read (or given up), of those listed
@@ -45,7 +52,7 @@ type ExecutionMatch struct {
 
 // ExecutionSearch is what a search of a campaign's executions found.
 type ExecutionSearch struct {
-	Needle   string
+	SearchQuery
 	Searched int              // executions read
 	Matches  []ExecutionMatch // newest execution first, then timeline order
 	Found    int              // matches in all, Matches holding at most searchMatchesKept
@@ -53,17 +60,17 @@ type ExecutionSearch struct {
 	Skipped  []string         // "execution 812: over 64 MB", one per execution not read
 }
 
-// SearchExecutions looks for needle in the data of the campaign's latest
-// executions (limit of them, DefaultSearchExecutions when 0, at most
-// MaxSearchExecutions), for an actor who may view its executions; a
+// SearchExecutions looks for q.Needle in the data of the campaign's latest
+// executions (q.Limit of them, of q.Status), for an actor who may view
+// its executions; a
 // refusal is audited. It reads searchConcurrency executions at a time,
 // looks at the bytes before indexing anything, and reports each one read
 // to progress (which may be nil; it is called from one goroutine at a
 // time). Cancelling ctx stops it: what was found so far comes back with
 // ctx's error.
-func (c *Console) SearchExecutions(ctx context.Context, actor Actor, campaignID int64, needle string, limit int, progress func(SearchProgress)) (ExecutionSearch, error) {
-	res := ExecutionSearch{Needle: needle}
-	if strings.TrimSpace(needle) == "" {
+func (c *Console) SearchExecutions(ctx context.Context, actor Actor, campaignID int64, q SearchQuery, progress func(SearchProgress)) (ExecutionSearch, error) {
+	res := ExecutionSearch{SearchQuery: q}
+	if strings.TrimSpace(q.Needle) == "" {
 		return res, errors.New("nothing to search for: type the text after data:")
 	}
 	camp, err := c.store.Campaign(ctx, campaignID)
@@ -74,33 +81,33 @@ func (c *Console) SearchExecutions(ctx context.Context, actor Actor, campaignID 
 		c.auditRefusedRead(ctx, actor, "executions.search", camp.WorkspaceID, camp.ID, nil, err)
 		return res, err
 	}
-	if limit <= 0 {
-		limit = DefaultSearchExecutions
+	if q.Limit <= 0 {
+		q.Limit = DefaultSearchExecutions
 	}
-	limit = min(limit, MaxSearchExecutions)
-	list, err := c.listExecutions(ctx, camp, "", limit, c.readTimeout)
+	q.Limit = min(q.Limit, MaxSearchExecutions)
+	list, err := c.listExecutions(ctx, camp, q.Status, q.Limit, c.readTimeout)
 	if err != nil {
 		return res, fmt.Errorf("listing the executions of %q: %w", camp.Name, err)
 	}
-	return c.searchEach(ctx, camp, list, needle, progress)
+	return c.searchEach(ctx, camp, list, q, progress)
 }
 
 // SearchExecutionsAt is SearchExecutions on the campaign named name in
 // workspace slug (`godmode executions W/C --data TEXT`); an actor who may
 // not even view the workspace is refused, and audited, before anything
 // is read.
-func (c *Console) SearchExecutionsAt(ctx context.Context, actor Actor, slug, name, needle string, limit int, progress func(SearchProgress)) (ExecutionSearch, error) {
+func (c *Console) SearchExecutionsAt(ctx context.Context, actor Actor, slug, name string, q SearchQuery, progress func(SearchProgress)) (ExecutionSearch, error) {
 	camp, err := c.campaignAt(ctx, actor, slug, name, "executions.search")
 	if err != nil {
-		return ExecutionSearch{Needle: needle}, err
+		return ExecutionSearch{SearchQuery: q}, err
 	}
-	return c.SearchExecutions(ctx, actor, camp.ID, needle, limit, progress)
+	return c.SearchExecutions(ctx, actor, camp.ID, q, progress)
 }
 
 // searchEach reads the listed executions, a few at a time, and gathers
 // their matches in the order listed (newest first).
-func (c *Console) searchEach(ctx context.Context, camp Campaign, list []Execution, needle string, progress func(SearchProgress)) (ExecutionSearch, error) {
-	res := ExecutionSearch{Needle: needle}
+func (c *Console) searchEach(ctx context.Context, camp Campaign, list []Execution, q SearchQuery, progress func(SearchProgress)) (ExecutionSearch, error) {
+	res := ExecutionSearch{SearchQuery: q}
 	found := make([][]ExecutionMatch, len(list))
 	counts := make([]int, len(list))
 	skipped := make([]string, len(list))
@@ -122,7 +129,7 @@ func (c *Console) searchEach(ctx context.Context, camp Campaign, list []Executio
 		wg.Add(1)
 		go func() {
 			defer func() { <-slots; wg.Done() }()
-			ms, n, skip := c.searchOne(ctx, camp, e, needle)
+			ms, n, skip := c.searchOne(ctx, camp, e, q.Needle)
 			mu.Lock()
 			defer mu.Unlock()
 			found[i], counts[i], skipped[i] = ms, n, skip

@@ -40,7 +40,7 @@ func TestSearchExecutionsFindsTheNodeAndPath(t *testing.T) {
 	ex := w.leadExecutions(camp, 8)
 
 	var seen []model.SearchProgress
-	res, err := w.console.SearchExecutions(w.ctx, w.member, camp.ID, "lead5@ohio-roofing.com", 0, func(p model.SearchProgress) { seen = append(seen, p) })
+	res, err := w.console.SearchExecutions(w.ctx, w.member, camp.ID, model.SearchQuery{Needle: "lead5@ohio-roofing.com"}, func(p model.SearchProgress) { seen = append(seen, p) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,11 +60,11 @@ func TestSearchExecutionsFindsTheNodeAndPath(t *testing.T) {
 	}
 
 	// Nothing matches: an empty answer, every execution read.
-	res, err = w.console.SearchExecutions(w.ctx, w.member, camp.ID, "nobody@nowhere.example", 0, nil)
+	res, err = w.console.SearchExecutions(w.ctx, w.member, camp.ID, model.SearchQuery{Needle: "nobody@nowhere.example"}, nil)
 	if err != nil || res.Found != 0 || res.Searched != 9 || len(res.Skipped) != 0 {
 		t.Errorf("a miss: %+v, %v", res, err)
 	}
-	if _, err := w.console.SearchExecutions(w.ctx, w.member, camp.ID, "  ", 0, nil); err == nil {
+	if _, err := w.console.SearchExecutions(w.ctx, w.member, camp.ID, model.SearchQuery{Needle: "  "}, nil); err == nil {
 		t.Error("an empty needle was searched for")
 	}
 }
@@ -78,7 +78,7 @@ func TestSearchExecutionsOfAnotherWorkspaceIsRefusedAndAudited(t *testing.T) {
 	w.leadExecutions(camp, 3)
 	texas, outsider := w.otherWorkspace()
 	w.n8n.ResetRequests()
-	res, err := w.console.SearchExecutions(w.ctx, outsider, camp.ID, "lead1@ohio-roofing.com", 0, nil)
+	res, err := w.console.SearchExecutions(w.ctx, outsider, camp.ID, model.SearchQuery{Needle: "lead1@ohio-roofing.com"}, nil)
 	if !errors.Is(err, model.ErrForbidden) || len(res.Matches) != 0 || res.Searched != 0 {
 		t.Fatalf("texas's owner searched ohio's executions: %+v, %v", res, err)
 	}
@@ -102,7 +102,7 @@ func TestSearchExecutionsReadsOnlyTheLatest(t *testing.T) {
 	w.leadExecutions(camp, model.DefaultSearchExecutions+20)
 
 	w.n8n.ResetRequests()
-	res, err := w.console.SearchExecutions(w.ctx, w.member, camp.ID, "lead3@ohio-roofing.com", 0, nil)
+	res, err := w.console.SearchExecutions(w.ctx, w.member, camp.ID, model.SearchQuery{Needle: "lead3@ohio-roofing.com"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,12 +114,12 @@ func TestSearchExecutionsReadsOnlyTheLatest(t *testing.T) {
 	}
 
 	w.n8n.ResetRequests()
-	res, _ = w.console.SearchExecutions(w.ctx, w.member, camp.ID, "lead69@ohio-roofing.com", 10, nil)
+	res, _ = w.console.SearchExecutions(w.ctx, w.member, camp.ID, model.SearchQuery{Needle: "lead69@ohio-roofing.com", Limit: 10}, nil)
 	if res.Searched != 10 || res.Found == 0 || w.n8n.Requests() != 11 {
 		t.Errorf("limit 10: read %d, found %d, %d requests", res.Searched, res.Found, w.n8n.Requests())
 	}
 	w.n8n.ResetRequests()
-	res, _ = w.console.SearchExecutions(w.ctx, w.member, camp.ID, "x", model.MaxSearchExecutions*10, nil)
+	res, _ = w.console.SearchExecutions(w.ctx, w.member, camp.ID, model.SearchQuery{Needle: "x", Limit: model.MaxSearchExecutions * 10}, nil)
 	if res.Searched != model.DefaultSearchExecutions+21 || w.n8n.Requests() > int64(model.MaxSearchExecutions)+1 {
 		t.Errorf("a limit over the maximum: read %d, %d requests", res.Searched, w.n8n.Requests())
 	}
@@ -137,7 +137,7 @@ func TestSearchExecutionsStopsWhenCancelled(t *testing.T) {
 	w.n8n.ResetMaxInFlight()
 	ctx, cancel := context.WithCancel(w.ctx)
 	var once sync.Once
-	res, err := w.console.SearchExecutions(ctx, w.member, camp.ID, "lead1@", 0, func(p model.SearchProgress) {
+	res, err := w.console.SearchExecutions(ctx, w.member, camp.ID, model.SearchQuery{Needle: "lead1@"}, func(p model.SearchProgress) {
 		if p.Searched >= 4 {
 			once.Do(cancel)
 		}
@@ -173,7 +173,7 @@ func TestSearchExecutionsSaysWhatItCouldNotRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	console := model.NewConsole(w.store, dial(), model.ConsoleOptions{Context: "test", SearchMaxBytes: 4 << 10})
-	res, err := console.SearchExecutions(w.ctx, w.member, camp.ID, "ohio-roofing.com", 0, nil)
+	res, err := console.SearchExecutions(w.ctx, w.member, camp.ID, model.SearchQuery{Needle: "ohio-roofing.com"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,5 +188,29 @@ func TestSearchExecutionsSaysWhatItCouldNotRead(t *testing.T) {
 	// failed Send put out nothing.
 	if len(res.Matches) != res.Found || res.Found != 1 || res.Matches[0].Node != "Webhook" {
 		t.Errorf("found %d, listed %+v: want lead 0's webhook item", res.Found, res.Matches)
+	}
+}
+
+// A search of one status reads only the executions n8n lists with it:
+// the cancelled execution that carried the text is not read when the
+// failed ones are asked for.
+func TestSearchExecutionsOfOneStatus(t *testing.T) {
+	w := newWorld(t)
+	camp, failed := w.failingCampaign(w.ws, "Email 1")
+	other, err := w.n8n.AddExecution(n8ntest.ExecutionSpec{WorkflowID: camp.N8nWorkflowID, Status: n8n.StatusCanceled,
+		Items: []map[string]any{{"email": "SMTP 550 reader"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := w.console.SearchExecutions(w.ctx, w.member, camp.ID, model.SearchQuery{Needle: "smtp 550", Status: "error"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Searched != 1 || res.Matching != 1 || res.Matches[0].Execution.ID != failed.ID {
+		t.Errorf("errors only: searched %d, matches %+v", res.Searched, res.Matches)
+	}
+	res, _ = w.console.SearchExecutions(w.ctx, w.member, camp.ID, model.SearchQuery{Needle: "smtp 550"}, nil)
+	if res.Searched != 2 || res.Matching != 2 {
+		t.Errorf("every status: searched %d, %d matching (want both, %s among them)", res.Searched, res.Matching, other.ID)
 	}
 }

@@ -24,9 +24,6 @@ type matchJSON struct {
 // searchExecutions is `godmode executions W/C --data TEXT`: the console's
 // /data:TEXT search, printed.
 func searchExecutions(ctx context.Context, g *globals, fs *flag.FlagSet, slug, name, needle, status string, limit int, asJSON bool) error {
-	if status != "" {
-		return usageError{"--data searches the latest executions of every status: drop --status"}
-	}
 	limitSet := false
 	fs.Visit(func(f *flag.Flag) { limitSet = limitSet || f.Name == "limit" })
 	if !limitSet {
@@ -40,7 +37,7 @@ func searchExecutions(ctx context.Context, g *globals, fs *flag.FlagSet, slug, n
 		return err
 	}
 	defer s.close()
-	res, err := console.SearchExecutionsAt(ctx, actor, slug, name, needle, limit, nil)
+	res, err := console.SearchExecutionsAt(ctx, actor, slug, name, model.SearchQuery{Needle: needle, Status: status, Limit: limit}, nil)
 	if err != nil {
 		return err
 	}
@@ -54,7 +51,7 @@ func searchExecutions(ctx context.Context, g *globals, fs *flag.FlagSet, slug, n
 		if skipped == nil {
 			skipped = []string{}
 		}
-		return writeJSON(g.stdout, map[string]any{"workspace": slug, "campaign": name, "data": needle, "searched": res.Searched,
+		return writeJSON(g.stdout, map[string]any{"workspace": slug, "campaign": name, "data": needle, "status": status, "searched": res.Searched,
 			"found": res.Found, "matching": res.Matching, "matches": out, "skipped": skipped})
 	}
 	t := newTable(g.stdout, "EXECUTION", "STARTED", "NODE", "RUN", "PATH", "VALUE")
@@ -64,7 +61,11 @@ func searchExecutions(ctx context.Context, g *globals, fs *flag.FlagSet, slug, n
 	if err := t.flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stdout, "searched the latest %s: %s in %s", count(res.Searched, "execution", "executions"),
+	what := "execution"
+	if status != "" {
+		what = status + " execution"
+	}
+	fmt.Fprintf(g.stdout, "searched the latest %s: %s in %s", count(res.Searched, what, what+"s"),
 		count(res.Found, "match", "matches"), count(res.Matching, "execution", "executions"))
 	if res.Found > len(res.Matches) {
 		fmt.Fprintf(g.stdout, " (the first %d listed)", len(res.Matches))

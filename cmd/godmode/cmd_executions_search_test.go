@@ -20,10 +20,10 @@ func TestExecutionsDataSearch(t *testing.T) {
 		}
 	}
 	type search struct {
-		Workspace, Campaign, Data string
-		Searched, Found, Matching int
-		Matches                   []matchJSON
-		Skipped                   []string
+		Workspace, Campaign, Data, Status string
+		Searched, Found, Matching         int
+		Matches                           []matchJSON
+		Skipped                           []string
 	}
 	res := decode[search](t, mustRun(t, "executions", "ohio/Email-1", "--data", "boom", "--limit", "2", "--json"))
 	if res.Campaign != "Email-1" || res.Data != "boom" || res.Searched != 2 || res.Skipped == nil {
@@ -33,6 +33,11 @@ func TestExecutionsDataSearch(t *testing.T) {
 		if m.Execution != f.failed.ID || m.Node != "Send" || !strings.Contains(m.Text, "boom") {
 			t.Errorf("match %+v", m)
 		}
+	}
+	// --status narrows what is read, as the pane's filter does.
+	res = decode[search](t, mustRun(t, "executions", "ohio/Email-1", "--data", "boom", "--status", "success", "--json"))
+	if res.Status != "success" || res.Searched == 0 || res.Found != 0 {
+		t.Errorf("--status success: %+v", res)
 	}
 
 	as(t, "member@ohio.io", f.member)

@@ -339,7 +339,7 @@ func TestScriptArgumentsAreCheckedBeforeConnecting(t *testing.T) {
 		{[]string{"executions", "ohio/Email-1", "--status", "failed"}, `--status "failed": say one of`},
 		{[]string{"executions", "ohio/Email-1", "--limit", "0"}, "--limit 0: say 1 to 250"},
 		{[]string{"executions", "ohio/Email-1", "--data", "x", "--limit", "201"}, "--limit 201: say 1 to 200"},
-		{[]string{"executions", "ohio/Email-1", "--data", "x", "--status", "error"}, "--data searches the latest executions of every status"},
+		{[]string{"executions", "ohio/Email-1", "--data", "x", "--status", "failed"}, `--status "failed": say one of`},
 		{[]string{"retry", "abc"}, "by its n8n id (digits)"},
 		{[]string{"retry", "12", "--instance", "Bad Name"}, "is not an n8n instance name"},
 		{[]string{"audit", "--since", "yesterday"}, "is neither a duration"},

@@ -19,6 +19,7 @@ type SearchExecutionsMsg struct {
 	Campaign  model.Campaign
 	Workspace string // slug
 	Needle    string
+	Status    string // the pane's status filter: only those executions are searched
 }
 
 // searchNeedle is the text of a "data:" search typed after "/", trimmed;
@@ -45,5 +46,6 @@ func (m *Model) searchKey(msg tea.KeyPressMsg, needle string) tea.Cmd {
 		return status(common.Problem("you cannot search this campaign's executions: " + err.Error()))
 	}
 	w, _ := m.ws.Selected()
-	return func() tea.Msg { return SearchExecutionsMsg{Campaign: c, Workspace: w.Slug, Needle: needle} }
+	ask := SearchExecutionsMsg{Campaign: c, Workspace: w.Slug, Needle: needle, Status: m.execFilter}
+	return func() tea.Msg { return ask }
 }

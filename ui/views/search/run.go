@@ -12,7 +12,7 @@ import (
 // Backend is what the screen asks: model.Console's search, which
 // authorises the actor and bounds what it reads.
 type Backend interface {
-	SearchExecutions(ctx context.Context, actor model.Actor, campaignID int64, needle string, limit int, progress func(model.SearchProgress)) (model.ExecutionSearch, error)
+	SearchExecutions(ctx context.Context, actor model.Actor, campaignID int64, q model.SearchQuery, progress func(model.SearchProgress)) (model.ExecutionSearch, error)
 }
 
 // Timeout bounds a whole search: each read has the model's own bound, and
@@ -41,7 +41,7 @@ type listened struct {
 
 // start runs the search in its own goroutine; reports come back as
 // progressMsg (a slow screen misses one, never the search), then doneMsg.
-func start(ctx context.Context, b Backend, actor model.Actor, campaignID int64, needle string, seq int) tea.Cmd {
+func start(ctx context.Context, b Backend, actor model.Actor, campaignID int64, q model.SearchQuery, seq int) tea.Cmd {
 	events := make(chan model.SearchProgress, 1)
 	done := make(chan doneMsg, 1)
 	report := func(p model.SearchProgress) {
@@ -55,7 +55,7 @@ func start(ctx context.Context, b Backend, actor model.Actor, campaignID int64, 
 		}
 	}
 	go func() {
-		res, err := b.SearchExecutions(ctx, actor, campaignID, needle, 0, report)
+		res, err := b.SearchExecutions(ctx, actor, campaignID, q, report)
 		done <- doneMsg{seq: seq, res: res, err: err}
 	}()
 	return listen(seq, events, done)

@@ -123,7 +123,8 @@ func (m *Model) Init() tea.Cmd { return nil }
 func (m *Model) begin() tea.Cmd {
 	m.Close()
 	m.seq++
-	m.res, m.err, m.progress = model.ExecutionSearch{Needle: m.req.Needle}, nil, model.SearchProgress{}
+	q := model.SearchQuery{Needle: m.req.Needle, Status: m.req.Status}
+	m.res, m.err, m.progress = model.ExecutionSearch{SearchQuery: q}, nil, model.SearchProgress{}
 	m.table.SetRows(nil)
 	m.table.Empty = "no match yet"
 	if m.backend == nil {
@@ -132,7 +133,7 @@ func (m *Model) begin() tea.Cmd {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	m.cancel, m.running = cancel, true
-	return tea.Batch(m.spin.Tick, start(ctx, m.backend, m.actor, m.req.Campaign.ID, m.req.Needle, m.seq))
+	return tea.Batch(m.spin.Tick, start(ctx, m.backend, m.actor, m.req.Campaign.ID, q, m.seq))
 }
 
 // Close stops a search under way (the screen left the stack).
@@ -257,7 +258,11 @@ func (m *Model) FullHelp() [][]key.Binding {
 
 // title names what is searched, for what.
 func (m *Model) title() string {
-	return fmt.Sprintf("Search of %s/%s for %q", safetext.Line(m.req.Workspace), safetext.Line(m.req.Campaign.Name), safetext.Line(m.req.Needle))
+	t := fmt.Sprintf("Search of %s/%s for %q", safetext.Line(m.req.Workspace), safetext.Line(m.req.Campaign.Name), safetext.Line(m.req.Needle))
+	if m.req.Status != "" {
+		t += " (" + m.req.Status + " only)"
+	}
+	return t
 }
 
 // state is the line under the title: how far the search is, or how it
@@ -285,7 +290,11 @@ func (m *Model) state() (string, *lipgloss.Style) {
 	case m.err != nil:
 		return "the search failed: " + safetext.Line(m.err.Error()) + " · r tries again", &th.Error
 	}
-	return fmt.Sprintf("read the latest %s: %s", plural(r.Searched, "execution", "executions"), found), &th.Muted
+	what := "execution"
+	if r.Status != "" {
+		what = r.Status + " execution"
+	}
+	return fmt.Sprintf("read the latest %s: %s", plural(r.Searched, what, what+"s"), found), &th.Muted
 }
 
 func plural(n int, one, many string) string {

@@ -23,10 +23,14 @@ var epoch = time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
 type slow struct {
 	release chan struct{}
 	match   model.ExecutionMatch
+	asked   chan model.SearchQuery
 }
 
-func (s *slow) SearchExecutions(ctx context.Context, _ model.Actor, _ int64, needle string, _ int, progress func(model.SearchProgress)) (model.ExecutionSearch, error) {
-	res := model.ExecutionSearch{Needle: needle, Searched: 1, Found: 1, Matching: 1, Matches: []model.ExecutionMatch{s.match}}
+func (s *slow) SearchExecutions(ctx context.Context, _ model.Actor, _ int64, q model.SearchQuery, progress func(model.SearchProgress)) (model.ExecutionSearch, error) {
+	if s.asked != nil {
+		s.asked <- q
+	}
+	res := model.ExecutionSearch{SearchQuery: q, Searched: 1, Found: 1, Matching: 1, Matches: []model.ExecutionMatch{s.match}}
 	progress(model.SearchProgress{Searched: 1, Total: 5, Matching: 1})
 	select {
 	case <-ctx.Done():
@@ -162,5 +166,21 @@ func TestTheScreenNamesWhatItCouldNotRead(t *testing.T) {
 		if !strings.Contains(s, want) {
 			t.Errorf("screen lacks %q:\n%s", want, s)
 		}
+	}
+}
+
+// The executions pane's status filter goes with the search: only those
+// executions are read, and the title says so.
+func TestASearchFromAFilteredPaneReadsThatStatusOnly(t *testing.T) {
+	b := &slow{release: make(chan struct{}), asked: make(chan model.SearchQuery, 1)}
+	close(b.release)
+	m := newScreen(b)
+	cmd := m.Open(fleet.SearchExecutionsMsg{Campaign: model.Campaign{ID: 7, Name: "Email 1"}, Workspace: "ohio", Needle: "jane", Status: "error"})
+	step(t, m, cmd)
+	if q := <-b.asked; q.Status != "error" || q.Needle != "jane" {
+		t.Errorf("asked %+v", q)
+	}
+	if s := plain(m.View()); !strings.Contains(s, `Search of ohio/Email 1 for "jane" (error only)`) {
+		t.Errorf("title:\n%s", s)
 	}
 }
