@@ -214,3 +214,39 @@ func TestSearchExecutionsOfOneStatus(t *testing.T) {
 		t.Errorf("every status: searched %d, %d matching (want both, %s among them)", res.Searched, res.Matching, other.ID)
 	}
 }
+
+// A common string is counted in full but listed within bounds: 20
+// matches of each execution, 200 in all.
+func TestSearchExecutionsListsABoundedNumberOfMatches(t *testing.T) {
+	w := newWorld(t)
+	camp, _ := w.failingCampaign(w.ws, "Email 1")
+	items := make([]map[string]any, 30)
+	for i := range items {
+		items[i] = map[string]any{"first_name": "Dana"}
+	}
+	for range 11 {
+		if _, err := w.n8n.AddExecution(n8ntest.ExecutionSpec{WorkflowID: camp.N8nWorkflowID, Status: n8n.StatusError, FailAt: "Send",
+			Message: "SMTP 550", Items: items}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := w.console.SearchExecutions(w.ctx, w.member, camp.ID, model.SearchQuery{Needle: "dana"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Found != 330 || res.Matching != 11 || len(res.Matches) != 200 {
+		t.Fatalf("found %d in %d executions, %d listed; want 330 in 11, 200 listed", res.Found, res.Matching, len(res.Matches))
+	}
+	each := map[string]int{}
+	for _, m := range res.Matches {
+		each[m.Execution.ID]++
+	}
+	if len(each) != 10 {
+		t.Errorf("the 200 listed come from %d executions, want the newest 10 (20 each)", len(each))
+	}
+	for id, n := range each {
+		if n != 20 {
+			t.Errorf("execution %s: %d listed, want 20", id, n)
+		}
+	}
+}
