@@ -110,13 +110,15 @@ func TestEnterOnAFailureGroupOpensItsExecutions(t *testing.T) {
 		t.Fatalf("enter opened %+v", g)
 	}
 	// tab goes to the workspaces, where enter on the fleet's row opens
-	// nothing and on a workspace's brings the fleet back on it.
+	// nothing but says why and where enter leads, and on a workspace's
+	// brings the fleet back on it.
 	m.Update(press("tab"))
 	if m.Focus() != Workspaces {
 		t.Fatal("tab did not move to the workspaces")
 	}
-	if msgs := run(m, m.Update(press("enter"))); len(msgs) != 0 {
-		t.Fatalf("enter on the fleet's row sent %v", msgs)
+	msgs = run(m, m.Update(press("enter")))
+	if len(msgs) != 1 || msgs[0] != common.Note(FleetRowNote) {
+		t.Fatalf("enter on the fleet's row sent %#v, want the note %q", msgs, FleetRowNote)
 	}
 	m.Update(press("down"))
 	msgs = run(m, m.Update(press("enter")))
