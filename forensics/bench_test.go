@@ -15,10 +15,7 @@ import (
 // sanitize), the timeline, the error hunter, the failed run's input as a
 // document, and its first screenful of lines.
 func firstFrame(b *testing.B, raw []byte) *Execution {
-	e, err := Open(raw)
-	if err != nil {
-		b.Fatal(err)
-	}
+	e := mustOpen(b, raw)
 	tl := e.Timeline()
 	f := e.FirstFailure()
 	if f == nil || !f.Ran {
@@ -36,6 +33,30 @@ func firstFrame(b *testing.B, raw []byte) *Execution {
 		b.Fatalf("first screen has %d lines", len(lines))
 	}
 	return e
+}
+
+// mustOpen opens raw, failing the benchmark if it cannot.
+func mustOpen(b *testing.B, raw []byte) *Execution {
+	b.Helper()
+	e, err := Open(raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return e
+}
+
+// askHidden asks every question about what n8n hides that a screen may
+// ask before drawing an execution: the swallowed errors, each run's flags
+// and sub-execution, the parent, the verdict and the first problem.
+func askHidden(e *Execution) {
+	e.SoftFailures()
+	for j := range e.Timeline() {
+		e.Flags(j)
+		e.SubExecutionOf(j)
+	}
+	e.Parent()
+	e.Verdict()
+	e.FirstProblem()
 }
 
 // peakHeap samples the heap (runtime/metrics: live and not yet collected
@@ -85,9 +106,12 @@ func heapObjects() uint64 {
 
 func benchFirstFrame(b *testing.B, raw []byte) { benchFrame(b, raw, func() { firstFrame(b, raw) }) }
 
-func benchFrame(b *testing.B, raw []byte, frame func()) {
+// benchFrame times frame over doc (its bytes/s are doc's) and reports the
+// worst peak heap of an iteration, doc included, per byte of doc: each
+// iteration starts after a GC, outside the timer.
+func benchFrame(b *testing.B, doc []byte, frame func()) {
 	var worst uint64
-	b.SetBytes(int64(len(raw)))
+	b.SetBytes(int64(len(doc)))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
@@ -96,7 +120,7 @@ func benchFrame(b *testing.B, raw []byte, frame func()) {
 		p := peakHeap(frame)
 		worst = max(worst, p)
 	}
-	b.ReportMetric(float64(worst+uint64(len(raw)))/float64(len(raw)), "peakheap/doc")
+	b.ReportMetric(float64(worst+uint64(len(doc)))/float64(len(doc)), "peakheap/doc")
 }
 
 // BenchmarkFirstFrame42MB: target ≤ 500 ms and peak heap ≤ 3× the document
@@ -106,43 +130,23 @@ func BenchmarkFirstFrame42MB(b *testing.B) { benchFirstFrame(b, bigRaw(b)) }
 // BenchmarkFirstFrameHidden42MB is the first frame plus every question
 // about what n8n hides that a screen may ask before drawing it: the
 // swallowed errors, each run's flags and sub-execution, the parent, the
-// verdict and the first problem. Beside BenchmarkFirstFrame42MB (same
-// harness) the difference is their cost.
+// verdict and the first problem (askHidden). Beside
+// BenchmarkFirstFrame42MB (same harness) the difference is their cost.
 func BenchmarkFirstFrameHidden42MB(b *testing.B) {
 	raw := bigRaw(b)
-	benchFrame(b, raw, func() {
-		e := firstFrame(b, raw)
-		e.SoftFailures()
-		for j := range e.Timeline() {
-			e.Flags(j)
-			e.SubExecutionOf(j)
-		}
-		e.Parent()
-		e.Verdict()
-		e.FirstProblem()
-	})
+	benchFrame(b, raw, func() { askHidden(firstFrame(b, raw)) })
 }
 
 // BenchmarkHiddenQuestions42MB is those questions alone, on an execution
 // already opened with its timeline built (their answers are cached on the
 // execution, so each iteration starts from a fresh cache).
 func BenchmarkHiddenQuestions42MB(b *testing.B) {
-	e, err := Open(bigRaw(b))
-	if err != nil {
-		b.Fatal(err)
-	}
+	e := mustOpen(b, bigRaw(b))
 	e.Timeline()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		e.hid = nil
-		e.SoftFailures()
-		for j := range e.Timeline() {
-			e.Flags(j)
-			e.SubExecutionOf(j)
-		}
-		e.Parent()
-		e.Verdict()
-		e.FirstProblem()
+		askHidden(e)
 	}
 }
 
@@ -152,11 +156,7 @@ func BenchmarkSummary42MB(b *testing.B) {
 	raw := bigRaw(b)
 	b.SetBytes(int64(len(raw)))
 	for i := 0; i < b.N; i++ {
-		e, err := Open(raw)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := WriteSummary(io.Discard, e); err != nil {
+		if err := WriteSummary(io.Discard, mustOpen(b, raw)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -170,27 +170,14 @@ func BenchmarkFirstFrame2MB(b *testing.B) {
 // BenchmarkDocumentWhole42MB indexes the whole sanitized 42 MB execution
 // and renders its first screen: the inspector must cope with it too.
 func BenchmarkDocumentWhole42MB(b *testing.B) {
-	e, err := Open(bigRaw(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	doc := e.Bytes()
-	var worst uint64
-	b.SetBytes(int64(len(doc)))
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		runtime.GC()
-		b.StartTimer()
-		worst = max(worst, peakHeap(func() {
-			d, err := NewDocument(doc)
-			if err != nil {
-				b.Fatal(err)
-			}
-			d.Window(d.Lines()/2, 60)
-		}))
-	}
-	b.ReportMetric(float64(worst+uint64(len(doc)))/float64(len(doc)), "peakheap/doc")
+	doc := mustOpen(b, bigRaw(b)).Bytes()
+	benchFrame(b, doc, func() {
+		d, err := NewDocument(doc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		d.Window(d.Lines()/2, 60)
+	})
 }
 
 // BenchmarkJQBaseline42MB is `jq -c .` over the same decompressed file,

@@ -148,7 +148,7 @@ func TestLeadsImportKilledMidStreamLandsNothing(t *testing.T) {
 		t.Fatal(errOut)
 	}
 	before := leadEmails(t, store, ws)
-	bin := buildBinary(t)
+	bin := buildGodmode(t)
 	cmd := exec.Command(bin, "leads", "import", "--workspace", "ohio", "-")
 	stdin, err := cmd.StdinPipe()
 	if err != nil {

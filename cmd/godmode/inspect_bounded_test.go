@@ -17,7 +17,7 @@ import (
 // message saying what was cut, and the process's peak memory (its max
 // RSS, from the kernel) stays under 1 GB.
 func TestInspectRefusesAGzipBombWithinBoundedMemory(t *testing.T) {
-	bin := buildBinary(t)
+	bin := buildGodmode(t)
 	bomb := filepath.Join(t.TempDir(), "bomb.json.gz")
 	var member bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&member, gzip.BestCompression)
@@ -53,7 +53,7 @@ func TestInspectRefusesAGzipBombWithinBoundedMemory(t *testing.T) {
 // `godmode inspect FIFO` fed slowly obeys SIGTERM within a second, saying
 // it was interrupted, instead of reading on.
 func TestInspectOfAFIFOObeysSIGTERM(t *testing.T) {
-	bin := buildBinary(t)
+	bin := buildGodmode(t)
 	fifo := filepath.Join(t.TempDir(), "exec.json")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)

@@ -13,7 +13,7 @@ import (
 	"github.com/godmode-console/godmode/db/dbtest"
 )
 
-func TestMain(m *testing.M) { dbtest.Main(m) }
+func TestMain(m *testing.M) { dbtest.Main(m, removeBuiltGodmode) }
 
 // godmode runs the CLI in-process with a clean environment of its own.
 func godmode(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {

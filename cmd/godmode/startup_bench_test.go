@@ -15,9 +15,9 @@ import (
 
 // BenchmarkStartup is `godmode version` as a whole process: ns/op is one
 // process, from exec to exit (target: under 15 ms). The binary is built
-// once, by the parent benchmark, so its cleanup runs after the sub-benchmark.
+// outside the timed loop, once per test binary.
 func BenchmarkStartup(b *testing.B) {
-	bin := buildGodmode(b, b.TempDir())
+	bin := buildGodmode(b)
 	b.Run("version", func(b *testing.B) {
 		for b.Loop() {
 			out, err := exec.Command(bin, "version").Output()
@@ -40,9 +40,8 @@ func BenchmarkInspectSummaryWholeProcess(b *testing.B) {
 	if err != nil {
 		b.Fatalf("jq is not on PATH (install it: apt-get install jq); it is this benchmark's baseline: %v", err)
 	}
-	dir := b.TempDir()
-	bin := buildGodmode(b, dir)
-	file := filepath.Join(dir, "execution-error-42mb.json")
+	bin := buildGodmode(b)
+	file := filepath.Join(b.TempDir(), "execution-error-42mb.json")
 	gunzip(b, filepath.Join("..", "..", "forensics", "testdata", "execution-error-42mb.json.gz"), file)
 	st, err := os.Stat(file)
 	if err != nil {

@@ -5,23 +5,11 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 )
-
-// buildGodmode builds the real binary (not a test binary) into dir.
-func buildGodmode(tb testing.TB, dir string) string {
-	tb.Helper()
-	bin := filepath.Join(dir, "godmode")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		tb.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
 
 // heavyInits are the packages whose start-up cost `godmode version` paid
 // for before they were made lazy: chroma's registries parse hundreds of
@@ -41,7 +29,7 @@ const initBudget = 3 << 20
 // start-up allocates within its budget, so a new dependency with a heavy
 // init shows here rather than in every command's start-up.
 func TestVersionStartsLight(t *testing.T) {
-	bin := buildGodmode(t, t.TempDir())
+	bin := buildGodmode(t)
 	cmd := exec.Command(bin, "version")
 	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
 	var stdout, stderr bytes.Buffer

@@ -13,7 +13,7 @@ func TestDemoInTmuxOpensAFailedExecutionAndRetriesIt(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := buildBinary(t)
+	bin := buildGodmode(t)
 	// The demo's fake n8n behaves like 1.x, then like 2.x.
 	for _, major := range []string{"1", "2"} {
 		t.Run("n8n-"+major+".x", func(t *testing.T) {

@@ -18,7 +18,7 @@ func TestDemoInTmuxOnboardsAClient(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := buildBinary(t)
+	bin := buildGodmode(t)
 	c := demofleet.NewClient
 	email, replies := c.Slug+" · "+demofleet.NewClientCampaigns[0], c.Slug+" · "+demofleet.NewClientCampaigns[1]
 	for _, major := range []string{"1", "2"} {
@@ -184,7 +184,7 @@ func TestDemoInTmuxOnboardingFitsAt80x24(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := buildBinary(t)
+	bin := buildGodmode(t)
 	c := demofleet.NewClient
 	email, replies := c.Slug+" · "+demofleet.NewClientCampaigns[0], c.Slug+" · "+demofleet.NewClientCampaigns[1]
 	x := startTmux(t, 80, 24, bin+" demo; echo godmode exited $?; sleep 600")

@@ -96,7 +96,7 @@ func TestOpenSSHConsoleInTmuxAndCommandsThroughJq(t *testing.T) {
 	ssh := needTool(t, "ssh", "OpenSSH's client")
 	needTool(t, "jq", "jq")
 	f := newScriptFleet(t)
-	bin := buildBinary(t)
+	bin := buildGodmode(t)
 	addr := startServeBinary(t, bin)
 	host, port, _ := net.SplitHostPort(addr)
 	known := filepath.Join(t.TempDir(), "known_hosts")

@@ -50,7 +50,7 @@ func TestDemoInTmuxProvisionsAWorkspace(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	pgDump := findPgDump(t)
-	bin := buildBinary(t)
+	bin := buildGodmode(t)
 	// The demo's fake n8n behaves like 1.x, then like 2.x (other schemas).
 	for _, major := range []string{"1", "2"} {
 		t.Run("n8n-"+major+".x", func(t *testing.T) { provisionInDemo(t, bin, pgDump, major) })
@@ -168,7 +168,7 @@ func TestDemoInTmuxProvisionWizardFitsAt80x24(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := buildBinary(t)
+	bin := buildGodmode(t)
 	x := startTmux(t, 80, 24, bin+" demo; echo godmode exited $?; sleep 600")
 	x.waitFor("the fleet", contains("Workspaces [14]"))
 	goToWorkspace(t, x, demofleet.ProvisionWorkspace)

@@ -76,23 +76,13 @@ func line(screen, sub string) string {
 	return ""
 }
 
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "godmode")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // TestDemoInTmuxTogglesACampaign runs `godmode demo` in tmux, moves to a
 // campaign, toggles it, and checks the switch and the audit trail on screen.
 func TestDemoInTmuxTogglesACampaign(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := buildBinary(t)
+	bin := buildGodmode(t)
 	// The demo's fake n8n behaves like 1.x, then like 2.x.
 	for _, major := range []string{"1", "2"} {
 		t.Run("n8n-"+major+".x", func(t *testing.T) {

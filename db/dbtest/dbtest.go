@@ -27,9 +27,15 @@ var (
 )
 
 // Main runs the tests of a package and stops the server afterwards. Call it
-// from TestMain: func TestMain(m *testing.M) { dbtest.Main(m) }.
-func Main(m *testing.M) {
+// from TestMain: func TestMain(m *testing.M) { dbtest.Main(m) }. The after
+// functions run once the tests are done, before the process exits (which
+// skips deferred calls), to remove what the test binary kept for all its
+// tests.
+func Main(m *testing.M, after ...func()) {
 	code := m.Run()
+	for _, f := range after {
+		f()
+	}
 	if server != nil {
 		server.Close()
 	}

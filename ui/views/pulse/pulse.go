@@ -300,6 +300,10 @@ func (m *Model) click(msg tea.MouseClickMsg) tea.Cmd {
 	return m.routeTable(table.Inset(msg, 1, wsH+1))
 }
 
+// FleetRowNote is what enter on the fleet's row says, short enough for
+// the status line at 80 columns.
+const FleetRowNote = "the fleet row sums the workspaces below: enter on one shows it in the fleet"
+
 // OpenGroup is what the group screen is opened on: a failure group, and
 // the workspaces of the pulse by slug, so that enter on an execution
 // names its workspace to forensics.
@@ -321,12 +325,16 @@ func (m *Model) openGroup() tea.Cmd {
 	return func() tea.Msg { return common.OpenMsg{Screen: GroupScreen, Arg: arg} }
 }
 
-// openWorkspace brings the fleet back on the workspace under the cursor
-// (the fleet's row names none).
+// openWorkspace brings the fleet back on the workspace under the cursor.
+// The fleet's row names none: enter on it says what the row is and where
+// enter does lead, rather than nothing.
 func (m *Model) openWorkspace() tea.Cmd {
 	r, ok := m.ws.Selected()
-	if !ok || r.fleet {
-		return nil
+	switch {
+	case !ok:
+		return func() tea.Msg { return common.Note("no workspace selected") }
+	case r.fleet:
+		return func() tea.Msg { return common.Note(FleetRowNote) }
 	}
 	arg := fleet.ShowWorkspace{ID: r.p.WorkspaceID}
 	return func() tea.Msg { return common.OpenMsg{Screen: fleet.Screen, Arg: arg} }

@@ -67,6 +67,27 @@ func TestPulseNamesTheFailureGroupsAndTheBacklog(t *testing.T) {
 	}
 }
 
+// At 80 columns the headline wins over the message: a group's whole
+// headline, how widely it fails included, is on its row, and the message
+// takes what is left.
+func TestAt80ColumnsTheWholeHeadlineIsShown(t *testing.T) {
+	p := samplePulse()
+	p.Groups[0].Workspaces = 17
+	f := &fake{pulse: p}
+	m := newScreen(t, f, 80, 24)
+	run(m, m.Init())
+	s := plain(m.View())
+	fits(t, m.View(), 80, 24)
+	want := "HTTP 429 in httpRequest: 41 executions in 17 workspaces"
+	row := line(s, "HTTP 429 in httpRequest")
+	if !strings.Contains(row, want) {
+		t.Fatalf("the group's row reads %q, want the whole headline %q:\n%s", row, want, s)
+	}
+	if !strings.Contains(row, "The serv") {
+		t.Errorf("the message should keep what the headline leaves: %q", row)
+	}
+}
+
 // enter on a group asks the console for the group's screen, with the
 // workspaces' ids by slug for forensics.
 func TestEnterOnAFailureGroupOpensItsExecutions(t *testing.T) {
@@ -89,13 +110,15 @@ func TestEnterOnAFailureGroupOpensItsExecutions(t *testing.T) {
 		t.Fatalf("enter opened %+v", g)
 	}
 	// tab goes to the workspaces, where enter on the fleet's row opens
-	// nothing and on a workspace's brings the fleet back on it.
+	// nothing but says why and where enter leads, and on a workspace's
+	// brings the fleet back on it.
 	m.Update(press("tab"))
 	if m.Focus() != Workspaces {
 		t.Fatal("tab did not move to the workspaces")
 	}
-	if msgs := run(m, m.Update(press("enter"))); len(msgs) != 0 {
-		t.Fatalf("enter on the fleet's row sent %v", msgs)
+	msgs = run(m, m.Update(press("enter")))
+	if len(msgs) != 1 || msgs[0] != common.Note(FleetRowNote) {
+		t.Fatalf("enter on the fleet's row sent %#v, want the note %q", msgs, FleetRowNote)
 	}
 	m.Update(press("down"))
 	msgs = run(m, m.Update(press("enter")))

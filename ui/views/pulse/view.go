@@ -137,8 +137,14 @@ func rule(label string, w int) string {
 	return strings.Repeat("─", left) + " " + label + " " + strings.Repeat("─", w-lw-2-left)
 }
 
+// Widths of the failure groups' columns other than the headline.
+const latestWidth, messageMin = 6, 10
+
 // groupColumns are the failure groups' columns: the headline, how long
-// ago the latest failed, and the normalised message.
+// ago the latest failed, and the normalised message. The headline is what
+// the admin reads and asks about, so it is given its whole width first
+// ("… in 17 workspaces" says how widely it fails); the message, which the
+// group's screen shows in full, takes what is left, down to messageMin.
 func (m *Model) groupColumns() []table.Column[model.FailureGroup] {
 	th := m.theme
 	type G = model.FailureGroup
@@ -147,16 +153,17 @@ func (m *Model) groupColumns() []table.Column[model.FailureGroup] {
 		head = max(head, ansi.StringWidth(m.headline(g)))
 	}
 	inner := max(0, m.w-2)
+	room := inner - latestWidth - messageMin - 2 // two spaces between the three columns
 	return []table.Column[G]{
-		{Title: "FAILURE", Width: max(12, min(head, inner/2)), MinWidth: 12, Cell: m.headline,
+		{Title: "FAILURE", Width: max(12, min(head, room)), MinWidth: 12, Cell: m.headline,
 			Style: func(g G) *lipgloss.Style {
 				if g.Kind == model.SummarySwallowed {
 					return &th.Pulse.Soft
 				}
 				return &th.Pulse.Error
 			}},
-		{Title: "LATEST", Width: 6, Right: true, Cell: func(g G) string { return common.Age(m.now(), g.Latest) }},
-		{Title: "MESSAGE", MinWidth: 10, Cell: func(g G) string { return g.Message }},
+		{Title: "LATEST", Width: latestWidth, Right: true, Cell: func(g G) string { return common.Age(m.now(), g.Latest) }},
+		{Title: "MESSAGE", MinWidth: messageMin, Cell: func(g G) string { return g.Message }},
 	}
 }
 
