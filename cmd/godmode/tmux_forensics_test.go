@@ -28,7 +28,11 @@ func TestDemoInTmuxOpensAFailedExecutionAndRetriesIt(t *testing.T) {
 			x.keys("Tab") // Email 1, the first campaign
 			x.waitFor("Email 1's executions", contains("Executions of Email 1"))
 			x.keys("Tab", "e")
-			s := x.waitFor("Email 1's failed executions", contains("Executions of Email 1 (error only)"))
+			// The title turns before the failed executions arrive: wait for
+			// a row of them, not only for the title.
+			s := x.waitFor("Email 1's failed executions", func(s string) bool {
+				return strings.Contains(s, "Executions of Email 1 (error only)") && line(s, "error     ") != ""
+			})
 			row := line(s, "error     ")
 			if row == "" {
 				t.Fatalf("no failed execution listed:\n%s", s)
