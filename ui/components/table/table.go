@@ -98,6 +98,20 @@ func (m *Model[T]) SetRows(rows []T) {
 	m.clamp()
 }
 
+// Keep takes the rows of old, the table this one replaces, and its
+// selected row: a view rebuilds its table on a theme change and must not
+// lose either.
+func (m *Model[T]) Keep(old Model[T]) {
+	rows := old.Rows()
+	if rows == nil {
+		return
+	}
+	m.SetRows(rows)
+	if id, ok := old.SelectedID(); ok {
+		m.Select(id)
+	}
+}
+
 // Rows returns every row (unfiltered, in the order given).
 func (m Model[T]) Rows() []T { return m.rows }
 

@@ -150,3 +150,17 @@ func TestACommandTypedAfterTheSlashFiltersNothing(t *testing.T) {
 		t.Errorf("after enter: %d rows, filtering %v", m.Len(), m.Filtering())
 	}
 }
+
+// A table rebuilt (a theme change) keeps the rows and the selected row of
+// the one it replaces.
+func TestKeepTakesTheRowsAndTheSelection(t *testing.T) {
+	old := newTable(100)
+	old, _ = old.Update(press("j"))
+	old, _ = old.Update(press("j"))
+	want, _ := old.SelectedID()
+	m := newTable(0)
+	m.Keep(old)
+	if got, _ := m.SelectedID(); m.Total() != 100 || got != want {
+		t.Errorf("kept %d rows, selection %q; want 100 and %q", m.Total(), got, want)
+	}
+}

@@ -132,12 +132,7 @@ func (m *Model) build() {
 	m.table.SetFocused(true)
 	m.table.SetRowStyle(func(f model.Finding) (*lipgloss.Style, bool) { return &m.theme.RowMarked, m.marks[f.ID] })
 	m.table.Empty = m.empty()
-	if rows := old.Rows(); rows != nil {
-		m.table.SetRows(rows)
-		if id, ok := old.SelectedID(); ok {
-			m.table.Select(id)
-		}
-	}
+	m.table.Keep(old)
 	m.table.SetSize(m.w-2, m.h-2-detailLines(m.w))
 }
 

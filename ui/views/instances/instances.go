@@ -110,12 +110,7 @@ func (m *Model) build() {
 		})
 	m.table.Empty = "no n8n instance registered"
 	m.table.SetFocused(true)
-	if rows := old.Rows(); rows != nil {
-		m.table.SetRows(rows)
-		if id, ok := old.SelectedID(); ok {
-			m.table.Select(id)
-		}
-	}
+	m.table.Keep(old)
 	m.table.SetSize(m.w-2, m.h-2)
 }
 

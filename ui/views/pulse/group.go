@@ -65,12 +65,7 @@ func (g *Group) build() {
 	g.table.Keys = g.keys
 	g.table.Empty = "no execution of this failure is recorded any more"
 	g.table.SetFocused(true)
-	if rows := old.Rows(); rows != nil {
-		g.table.SetRows(rows)
-		if id, ok := old.SelectedID(); ok {
-			g.table.Select(id)
-		}
-	}
+	g.table.Keep(old)
 	g.table.SetSize(max(0, g.w-2), max(0, g.h-3))
 }
 

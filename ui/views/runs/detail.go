@@ -91,12 +91,7 @@ func (d *Detail) build() {
 	if d.loaded {
 		d.table.Empty = "no step recorded: the run stopped before its first n8n call"
 	}
-	if rows := old.Rows(); rows != nil {
-		d.table.SetRows(rows)
-		if id, ok := old.SelectedID(); ok {
-			d.table.Select(id)
-		}
-	}
+	d.table.Keep(old)
 	d.resize()
 }
 

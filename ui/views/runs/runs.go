@@ -123,12 +123,7 @@ func (m *Model) build() {
 		})
 	m.table.SetFocused(true)
 	m.table.Empty = m.empty()
-	if rows := old.Rows(); rows != nil {
-		m.table.SetRows(rows)
-		if id, ok := old.SelectedID(); ok {
-			m.table.Select(id)
-		}
-	}
+	m.table.Keep(old)
 	m.table.SetSize(m.w-2, m.h-3)
 }
 

@@ -93,12 +93,7 @@ func (m *Model) build() {
 	m.table.Keys = m.keys.Table
 	m.table.Empty = "nothing yet"
 	m.table.SetFocused(true)
-	if rows := old.Rows(); rows != nil {
-		m.table.SetRows(rows)
-		if id, ok := old.SelectedID(); ok {
-			m.table.Select(id)
-		}
-	}
+	m.table.Keep(old)
 	m.table.SetSize(max(0, m.w-2), max(0, m.h-2-headLines))
 }
 
