@@ -21,7 +21,7 @@ func (d *Document) Find(query string) int {
 	if query == "" {
 		return 0
 	}
-	fold := strings.ToLower(query) == query
+	fold := smartFold(query)
 	q := d.query
 	for i := range d.nodes {
 		n := &d.nodes[i]
@@ -79,9 +79,15 @@ func (d *Document) NextMatch(fromLine int, forward bool) (int, bool) {
 	return d.reveal(int(m)), true
 }
 
-func contains(s, q []byte, fold bool) bool {
+// smartFold is smart case: a query without capitals ignores ASCII case.
+func smartFold(query string) bool { return strings.ToLower(query) == query }
+
+func contains(s, q []byte, fold bool) bool { return index(s, q, fold) >= 0 }
+
+// index is where q first starts in s (ASCII case folded when fold), or -1.
+func index(s, q []byte, fold bool) int {
 	if !fold {
-		return strings.Contains(unsafe.String(unsafe.SliceData(s), len(s)), unsafe.String(unsafe.SliceData(q), len(q)))
+		return strings.Index(unsafe.String(unsafe.SliceData(s), len(s)), unsafe.String(unsafe.SliceData(q), len(q)))
 	}
 	for i := 0; i+len(q) <= len(s); i++ {
 		j := 0
@@ -89,10 +95,10 @@ func contains(s, q []byte, fold bool) bool {
 			j++
 		}
 		if j == len(q) {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
 func lower(c byte) byte {

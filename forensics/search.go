@@ -22,7 +22,7 @@ type Hit struct {
 // backslash, a tab or a newline escaped), with Find's smart case. False
 // means Search finds nothing; true means it may.
 func MayHold(raw []byte, q string) bool {
-	return q != "" && contains(raw, []byte(escapeJSON(q)), isLower(q))
+	return q != "" && contains(raw, []byte(escapeJSON(q)), smartFold(q))
 }
 
 // Search finds q in the keys and values of every node run, as the
@@ -37,7 +37,7 @@ func (e *Execution) Search(q string, max int) (hits []Hit, total int, err error)
 	// Find compares the JSON text of keys and values, so it is given q
 	// as that text writes it.
 	q = escapeJSON(q)
-	bq, fold := []byte(q), isLower(q)
+	bq, fold := []byte(q), smartFold(q)
 	for _, r := range e.Timeline() {
 		raw := e.slice(r.run)
 		if !contains(raw, bq, fold) {
@@ -71,13 +71,13 @@ func (d *Document) excerpt(n int, q string) string {
 	if nd.kind == KindString {
 		v = v[1 : len(v)-1]
 	}
-	fold := isLower(q)
+	fold := smartFold(q)
 	if nd.kind.container() || !contains(v, []byte(q), fold) {
 		if nd.key != 0 {
 			v = d.doc[nd.key+1 : d.keyEnd(nd.key)-1]
 		}
 	}
-	at := index(v, []byte(q), fold)
+	at := max(0, index(v, []byte(q), fold))
 	from := max(0, at-excerptWidth/3)
 	for from > 0 && !utf8.RuneStart(v[from]) {
 		from--
@@ -140,31 +140,8 @@ func unescapeLenient(s string) string {
 	return b.String()
 }
 
-// index is where q first starts in s (ASCII case folded when fold), or 0.
-func index(s, q []byte, fold bool) int {
-	for i := 0; i+len(q) <= len(s); i++ {
-		j := 0
-		for j < len(q) && (s[i+j] == q[j] || fold && lower(s[i+j]) == q[j]) {
-			j++
-		}
-		if j == len(q) {
-			return i
-		}
-	}
-	return 0
-}
-
-func isLower(q string) bool {
-	for i := 0; i < len(q); i++ {
-		if q[i] >= 'A' && q[i] <= 'Z' {
-			return false
-		}
-	}
-	return true
-}
-
 // escapeJSON is q as it appears inside a JSON string when it holds a
-// quote, a backslash or a control character.
+// quote, a backslash, a newline or a tab.
 func escapeJSON(q string) string {
 	var b []byte
 	for i := 0; i < len(q); i++ {
