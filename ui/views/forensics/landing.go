@@ -1,12 +1,9 @@
 package forensics
 
 import (
-	"strings"
-
 	tea "charm.land/bubbletea/v2"
 
 	fx "github.com/godmode-console/godmode/forensics"
-
 	"github.com/godmode-console/godmode/ui/common"
 )
 
@@ -20,7 +17,8 @@ type Landing struct {
 }
 
 // OpenAt is Open landing on a run, with the inspector on the tab that
-// holds Path and the cursor on the first value holding Find.
+// holds Path and the cursor on the value there (or, when the tab's
+// document does not have the path, the first value holding Find).
 func (m *Model) OpenAt(src Source, id string, at Landing) tea.Cmd {
 	cmd := m.Open(src, id)
 	m.landing = &at
@@ -44,10 +42,11 @@ func (m *Model) land() tea.Cmd {
 	if run < 0 {
 		return status(common.Note("the match's node run is not in this execution any more"))
 	}
-	m.sel, m.tab, m.focus = run, landingTab(at.Path), inspectorPane
+	part, path := fx.PartPath(m.runs[run], at.Path)
+	m.sel, m.tab, m.focus = run, partTab[part], inspectorPane
 	m.scrollTimeline()
 	cmd := m.ensureDoc()
-	at.Path = docPath(m.runs[run], m.tab, at.Path)
+	at.Path = path
 	if v := m.view(); v != nil && v.pending {
 		m.pendingAt = at
 		return cmd
@@ -75,43 +74,5 @@ func (m *Model) findAt(at Landing) tea.Cmd {
 	return cmd
 }
 
-// docPath is where a path within a run lies in the document of a tab,
-// which shows part of the run: its error object, or its output (the
-// items of its only output, or the list of its outputs' items); "" when
-// the tab's document is not cut from the run (Input, Parameters).
-func docPath(r fx.Run, t tab, path string) string {
-	switch t {
-	case tabError:
-		rest, _ := strings.CutPrefix(path, "error.")
-		if rest != path {
-			return rest
-		}
-	case tabOutput:
-		// data.<connection>.<output>.<item>…
-		parts := strings.SplitN(path, ".", 4)
-		if len(parts) < 4 || parts[0] != "data" {
-			return ""
-		}
-		if len(r.OutputItems) == 1 {
-			if parts[2] == "0" {
-				return parts[3]
-			}
-			return ""
-		}
-		return parts[2] + "." + parts[3]
-	}
-	return ""
-}
-
-// landingTab is the inspector's tab that shows a run's path: n8n keeps a
-// run's output under data, an input given to it under inputOverride, and
-// its error under error.
-func landingTab(path string) tab {
-	switch {
-	case strings.HasPrefix(path, "error"):
-		return tabError
-	case strings.HasPrefix(path, "inputOverride"):
-		return tabInput
-	}
-	return tabOutput
-}
+// partTab is the inspector's tab that shows each part of a run.
+var partTab = map[fx.Part]tab{fx.PartOutput: tabOutput, fx.PartInput: tabInput, fx.PartError: tabError}

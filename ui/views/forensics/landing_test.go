@@ -10,7 +10,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	fx "github.com/godmode-console/godmode/forensics"
 	"github.com/godmode-console/godmode/model"
 	"github.com/godmode-console/godmode/themes"
 	"github.com/godmode-console/godmode/ui/uitest"
@@ -61,31 +60,5 @@ func TestOpenAtLandsOnTheMatchsValue(t *testing.T) {
 	}
 	if v := m.view(); v == nil || v.cursor-v.top < m.docHeight()/2-1 {
 		t.Errorf("the value is not in the middle of the inspector: cursor %d, top %d, height %d", v.cursor, v.top, m.docHeight())
-	}
-}
-
-func TestDocPathCutsTheRunsPathToTheTabsDocument(t *testing.T) {
-	one := fx.Run{OutputItems: []int{45}}
-	two := fx.Run{OutputItems: []int{0, 45}}
-	for _, c := range []struct {
-		tab  tab
-		many bool
-		path string
-		want string
-	}{
-		{tabOutput, false, "data.main.0.3.json.from", "3.json.from"},
-		{tabOutput, true, "data.main.1.3.json.from", "1.3.json.from"},
-		{tabOutput, false, "data.main.1.3.json.from", ""},
-		{tabOutput, false, "data.main", ""},
-		{tabError, false, "error.node.parameters.jsCode", "node.parameters.jsCode"},
-		{tabInput, false, "data.main.0.0.json", ""},
-	} {
-		r := one
-		if c.many {
-			r = two
-		}
-		if got := docPath(r, c.tab, c.path); got != c.want {
-			t.Errorf("docPath(%v, %q) = %q, want %q", c.tab, c.path, got, c.want)
-		}
 	}
 }
