@@ -14,3 +14,11 @@ func Count[N ~int | ~int64](n N) string {
 	}
 	return s
 }
+
+// Plural is n and the word for it: "1 match", "3 matches".
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

@@ -71,7 +71,7 @@ func (m *Model) find(text string) tea.Cmd {
 		v.cursor = line
 		v.clamp(m.docHeight())
 	}
-	matched := plural(n, "value matches", "values match")
+	matched := common.Plural(n, "value matches", "values match")
 	return status(common.Note(fmt.Sprintf("%s %q; n and N move between them", matched, text)))
 }
 

@@ -303,9 +303,9 @@ func (m *Model) verdict() string {
 			where = runLabel(m.runs[sf.Run])
 		}
 		head := fmt.Sprintf("⚠ %s swallowed by nodes set to continue on error; first at %s (%s): ",
-			plural(len(m.soft), "error", "errors"), where, plural(sf.Items, "item", "items"))
+			common.Plural(len(m.soft), "error", "errors"), where, common.Plural(sf.Items, "item", "items"))
 		if len(m.soft) == 1 {
-			head = fmt.Sprintf("⚠ error swallowed at %s, set to continue on error (%s): ", where, plural(sf.Items, "item", "items"))
+			head = fmt.Sprintf("⚠ error swallowed at %s, set to continue on error (%s): ", where, common.Plural(sf.Items, "item", "items"))
 		}
 		s = th.Forensics.RunSoft.Render(head) + th.Warn.Render(printable(sf.Message))
 	case !m.exec.HasRunData():
@@ -331,17 +331,10 @@ func (m *Model) problemView() string {
 func sanitizedNote(binaries, strs int) string {
 	var p []string
 	if binaries > 0 {
-		p = append(p, plural(binaries, "binary", "binaries")+" replaced")
+		p = append(p, common.Plural(binaries, "binary", "binaries")+" replaced")
 	}
 	if strs > 0 {
-		p = append(p, plural(strs, "long string", "long strings")+" cut")
+		p = append(p, common.Plural(strs, "long string", "long strings")+" cut")
 	}
 	return strings.Join(p, ", ")
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }

@@ -265,7 +265,7 @@ func (m *Model) title() string {
 func (m *Model) state() (string, *lipgloss.Style) {
 	th := m.theme
 	p, r := m.progress, m.res
-	found := fmt.Sprintf("%s in %s", plural(r.Found, "match", "matches"), plural(r.Matching, "execution", "executions"))
+	found := fmt.Sprintf("%s in %s", common.Plural(r.Found, "match", "matches"), common.Plural(r.Matching, "execution", "executions"))
 	if r.Found > len(r.Matches) {
 		found += fmt.Sprintf(" (the first %d listed)", len(r.Matches))
 	}
@@ -289,14 +289,7 @@ func (m *Model) state() (string, *lipgloss.Style) {
 	if r.Status != "" {
 		what = r.Status + " execution"
 	}
-	return fmt.Sprintf("read the latest %s: %s", plural(r.Searched, what, what+"s"), found), &th.Muted
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
+	return fmt.Sprintf("read the latest %s: %s", common.Plural(r.Searched, what, what+"s"), found), &th.Muted
 }
 
 // headLines are the lines above the matches: the state, the match under
